@@ -1,0 +1,97 @@
+package org.iotbeam.local;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.Test;
+
+public class LocalBrokersTest {
+
+  @Test(timeout = 120_000)
+  public void kafkaBrokerProducesAndConsumesAndCleansUp() throws Exception {
+    Path dir;
+    try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
+      dir = kafka.logDir();
+      assertThat(kafka.bootstrapServers(), startsWith("127.0.0.1:"));
+      kafka.createTopic("t", 3);
+      kafka.createTopic("t", 3); // existing topic: no error
+
+      Properties pp = new Properties();
+      pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      pp.put(ProducerConfig.ACKS_CONFIG, "all");
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
+        for (int i = 0; i < 10; i++) {
+          producer.send(new ProducerRecord<>("t", "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+        }
+      }
+
+      Properties cp = new Properties();
+      cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      cp.put(ConsumerConfig.GROUP_ID_CONFIG, "g");
+      cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      List<ConsumerRecord<String, String>> got = new ArrayList<>();
+      try (KafkaConsumer<String, String> consumer =
+          new KafkaConsumer<>(cp, new StringDeserializer(), new StringDeserializer())) {
+        consumer.subscribe(List.of("t"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (got.size() < 10 && System.nanoTime() < deadline) {
+          consumer.poll(Duration.ofMillis(200)).forEach(got::add);
+        }
+      }
+      assertThat(got.size(), equalTo(10));
+      assertTrue(got.stream().allMatch(r -> r.value().equals("v" + r.key().substring(1))));
+      assertTrue(Files.exists(dir));
+    }
+    assertFalse("log dir deleted on close", Files.exists(dir));
+  }
+
+  @Test(timeout = 60_000)
+  public void mqttBrokerDeliversAMessage() throws Exception {
+    try (LocalMqttBroker mqtt = LocalMqttBroker.start()) {
+      assertThat(mqtt.url(), startsWith("tcp://127.0.0.1:"));
+      BlockingQueue<String> got = new ArrayBlockingQueue<>(10);
+      MqttConnectOptions o = new MqttConnectOptions();
+      o.setCleanSession(true);
+      MqttClient sub = new MqttClient(mqtt.url(), "sub", new MemoryPersistence());
+      MqttClient pub = new MqttClient(mqtt.url(), "pub", new MemoryPersistence());
+      try {
+        sub.connect(o);
+        sub.subscribe("a/#", 1, (topic, msg) ->
+            got.add(topic + "=" + new String(msg.getPayload(), StandardCharsets.UTF_8)));
+        pub.connect(o);
+        pub.publish("a/b", "hello".getBytes(StandardCharsets.UTF_8), 1, false);
+        assertThat(got.poll(20, TimeUnit.SECONDS), equalTo("a/b=hello"));
+      } finally {
+        pub.disconnect();
+        sub.disconnect();
+        pub.close();
+        sub.close();
+      }
+    }
+  }
+}
