@@ -1,0 +1,59 @@
+package org.iotbeam.domain.alerting;
+
+import java.io.Serializable;
+
+/**
+ * The raise/clear lifecycle of one alert condition on one device.
+ *
+ * <p>A condition must hold for {@code forReadings} consecutive readings spanning at least
+ * {@code forMillis} of event time before it is raised; it is raised once and stays active while
+ * it holds; the first reading where it no longer holds clears it. After a clear, the condition
+ * cannot be raised again until {@code cooldownMillis} have passed: that de-duplicates a flapping
+ * sensor into one alert per cooldown instead of one per reading.
+ */
+public final class ConditionTracker implements Serializable {
+  /** What one reading did to the condition. */
+  public enum Transition { NONE, RAISE, CLEAR, SUPPRESSED }
+
+  private int consecutive;
+  private long holdingSinceMs;
+  private boolean active;
+  private long raisedAtMs;
+  private long quietUntilMs = Long.MIN_VALUE;
+
+  public Transition step(
+      boolean holds, long timestampMs, int forReadings, long forMillis, long cooldownMillis) {
+    if (!holds) {
+      consecutive = 0;
+      if (active) {
+        active = false;
+        quietUntilMs = timestampMs + cooldownMillis;
+        return Transition.CLEAR;
+      }
+      return Transition.NONE;
+    }
+    if (consecutive++ == 0) {
+      holdingSinceMs = timestampMs;
+    }
+    if (active
+        || consecutive < forReadings
+        || timestampMs - holdingSinceMs < forMillis) {
+      return Transition.NONE;
+    }
+    if (timestampMs < quietUntilMs) {
+      return Transition.SUPPRESSED;
+    }
+    active = true;
+    raisedAtMs = timestampMs;
+    return Transition.RAISE;
+  }
+
+  public boolean active() {
+    return active;
+  }
+
+  /** Event time of the reading that raised the active (or last) alert. */
+  public long raisedAtMs() {
+    return raisedAtMs;
+  }
+}

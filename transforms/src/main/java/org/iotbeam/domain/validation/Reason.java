@@ -1,0 +1,22 @@
+package org.iotbeam.domain.validation;
+
+/**
+ * Why a message went to the dead-letter output. The names are a stable contract: dashboards,
+ * alerts and replay tooling select on them.
+ */
+public enum Reason {
+  EMPTY_PAYLOAD,
+  PAYLOAD_TOO_LARGE,
+  MALFORMED_PROTOBUF,
+  UNSUPPORTED_SCHEMA_VERSION,
+  MISSING_DEVICE_ID,
+  INVALID_DEVICE_ID,
+  MISSING_TIMESTAMP,
+  TIMESTAMP_IN_FUTURE,
+  TIMESTAMP_TOO_OLD,
+  MISSING_MEASUREMENT,
+  VALUE_OUT_OF_RANGE,
+  INVALID_LOCATION,
+  /** A bug or an unexpected runtime failure while processing: kept, never dropped. */
+  PROCESSING_ERROR
+}

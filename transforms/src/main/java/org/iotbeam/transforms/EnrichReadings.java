@@ -1,0 +1,71 @@
+package org.iotbeam.transforms;
+
+import java.util.Optional;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.iotbeam.domain.geo.Geohash;
+import org.iotbeam.domain.registry.DeviceRegistry;
+import org.iotbeam.proto.DeviceProfile;
+import org.iotbeam.proto.GeoLocation;
+import org.iotbeam.proto.Reading;
+
+/**
+ * Adds what the platform knows to each reading: the device's profile from the registry (a side
+ * input, so every worker sees the same registry), a geohash of its location and a content hash.
+ * A device missing from the registry gets the defaults and is counted, never dropped.
+ */
+public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection<Reading>> {
+  static final int GEOHASH_PRECISION = 7; // ~150 m: a building, not a street address
+
+  private final DeviceRegistry registry;
+
+  public EnrichReadings(DeviceRegistry registry) {
+    this.registry = registry;
+  }
+
+  @Override
+  public PCollection<Reading> expand(PCollection<Reading> readings) {
+    PCollectionView<DeviceRegistry> view = readings.getPipeline()
+        .apply("DeviceRegistry",
+            Create.of(registry).withCoder(SerializableCoder.of(DeviceRegistry.class)))
+        .apply("AsSideInput", View.asSingleton());
+    return readings
+        .apply("Enrich", ParDo.of(new EnrichFn(view)).withSideInputs(view))
+        .setCoder(Coders.READING);
+  }
+
+  static class EnrichFn extends DoFn<Reading, Reading> {
+    private final PCollectionView<DeviceRegistry> registryView;
+    private final Counter unknown = TelemetryMetrics.counter(TelemetryMetrics.UNKNOWN_DEVICES);
+
+    EnrichFn(PCollectionView<DeviceRegistry> registryView) {
+      this.registryView = registryView;
+    }
+
+    @ProcessElement
+    public void process(@Element Reading r, ProcessContext c) {
+      DeviceRegistry registry = c.sideInput(registryView);
+      String id = r.getTelemetry().getDeviceId();
+      Optional<DeviceProfile> known = registry.lookup(id);
+      if (known.isEmpty()) {
+        unknown.inc();
+      }
+      Reading.Builder b = r.toBuilder()
+          .setDevice(known.orElseGet(() -> registry.defaultsFor(id)))
+          .setKnownDevice(known.isPresent())
+          .setContentHash(ContentHash.of(r.getTelemetry()));
+      if (r.getTelemetry().hasLocation()) {
+        GeoLocation l = r.getTelemetry().getLocation();
+        b.setGeohash(Geohash.encode(l.getLatitude(), l.getLongitude(), GEOHASH_PRECISION));
+      }
+      c.output(b.build());
+    }
+  }
+}
