@@ -1,0 +1,189 @@
+// 2. The required resources are declared in the modules, and every environment root
+//    module instantiates every module.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { MODULES_DIR, ENVS_DIR, subdirs, loadModule, parseHcl } from './lib.mjs';
+
+export const REQUIRED = {
+  network: [
+    'azurerm_virtual_network',
+    'azurerm_subnet',
+    'azurerm_private_dns_zone',
+    'azurerm_private_dns_zone_virtual_network_link',
+  ],
+  eventhubs: ['azurerm_eventhub_namespace', 'azurerm_eventhub', 'azurerm_eventhub_consumer_group', 'azurerm_private_endpoint'],
+  iothub: ['azurerm_iothub', 'azurerm_user_assigned_identity', 'azurerm_role_assignment'],
+  storage: ['azurerm_storage_account', 'azurerm_storage_container', 'azurerm_storage_management_policy', 'azurerm_private_endpoint'],
+  cosmos: ['azurerm_cosmosdb_account', 'azurerm_cosmosdb_sql_database', 'azurerm_cosmosdb_sql_container', 'azurerm_private_endpoint'],
+  servicebus: ['azurerm_servicebus_namespace', 'azurerm_servicebus_queue', 'azurerm_private_endpoint'],
+  keyvault: ['azurerm_key_vault', 'azurerm_role_assignment', 'azurerm_private_endpoint'],
+  identity: ['azurerm_user_assigned_identity', 'azurerm_role_assignment', 'azurerm_cosmosdb_sql_role_assignment'],
+  monitoring: [
+    'azurerm_log_analytics_workspace',
+    'azurerm_application_insights',
+    'azurerm_monitor_action_group',
+    'azurerm_monitor_diagnostic_setting',
+    'azurerm_monitor_metric_alert',
+  ],
+  aks_flink: [
+    'azurerm_kubernetes_cluster',
+    'azurerm_federated_identity_credential',
+    'helm_release',
+    'kubernetes_manifest',
+  ],
+};
+
+export const REQUIRED_ROLES = [
+  'Azure Event Hubs Data Receiver',
+  'Azure Event Hubs Data Sender',
+  'Storage Blob Data Contributor',
+  'Azure Service Bus Data Sender',
+  'Key Vault Secrets User',
+];
+
+/** Which required resource types are missing from a parsed module. */
+export function missingTypes(parsed, required) {
+  return required.filter((t) => !parsed.resource[t] || Object.keys(parsed.resource[t]).length === 0);
+}
+
+const ENVIRONMENTS = ['dev', 'prod'];
+const first = (blocks) => (Array.isArray(blocks) ? blocks[0] : blocks);
+
+test('the module layout is complete (main.tf, variables.tf, outputs.tf)', () => {
+  assert.deepEqual(subdirs(MODULES_DIR), Object.keys(REQUIRED).sort());
+  for (const m of Object.keys(REQUIRED)) {
+    for (const f of ['main.tf', 'variables.tf', 'outputs.tf']) {
+      assert.ok(existsSync(join(MODULES_DIR, m, f)), `modules/${m}/${f} is missing`);
+    }
+  }
+  for (const e of ENVIRONMENTS) {
+    for (const f of ['main.tf', 'variables.tf', 'outputs.tf', 'versions.tf', 'terraform.tfvars']) {
+      assert.ok(existsSync(join(ENVS_DIR, e, f)), `environments/${e}/${f} is missing`);
+    }
+  }
+});
+
+for (const [name, types] of Object.entries(REQUIRED)) {
+  test(`module ${name} declares ${types.join(', ')}`, async () => {
+    const parsed = await loadModule(join(MODULES_DIR, name));
+    assert.deepEqual(missingTypes(parsed, types), [], `modules/${name} misses resource types`);
+  });
+}
+
+test('event hubs, consumer group, containers, queue and Cosmos containers have the required names and settings', async () => {
+  const eh = await loadModule(join(MODULES_DIR, 'eventhubs'));
+  const hubsDefault = first(eh.variable.event_hubs).default;
+  assert.deepEqual(Object.keys(hubsDefault).sort(), ['aggregates', 'alerts', 'dead-letters', 'telemetry']);
+  assert.equal(first(eh.variable.pipeline_consumer_group).default, 'flink-telemetry');
+  assert.match(eh.texts['variables.tf'], /contains\(\["Standard", "Premium", "Dedicated"\], var\.sku\)/);
+
+  const st = await loadModule(join(MODULES_DIR, 'storage'));
+  for (const c of ['raw', 'aggregated', 'alerts', 'dead-letters']) assert.match(st.texts['main.tf'], new RegExp(`"${c}"`));
+  const policy = JSON.stringify(st.resource.azurerm_storage_management_policy);
+  for (const a of ['tier_to_cool_after', 'tier_to_archive_after', 'delete_after']) assert.ok(policy.includes(a), `lifecycle lacks ${a}`);
+
+  const cosmos = await loadModule(join(MODULES_DIR, 'cosmos'));
+  const container = first(cosmos.resource.azurerm_cosmosdb_sql_container.this);
+  assert.deepEqual(container.partition_key_paths, ['/deviceId']);
+  assert.ok(container.default_ttl, 'Cosmos containers need a default TTL');
+  assert.equal(first(cosmos.variable.database_name).default, 'telemetry');
+  assert.deepEqual(Object.keys(first(cosmos.variable.containers).default).sort(), ['aggregates', 'alerts']);
+
+  const sb = await loadModule(join(MODULES_DIR, 'servicebus'));
+  const queue = first(sb.resource.azurerm_servicebus_queue.alerts);
+  assert.equal(queue.requires_duplicate_detection, true);
+  assert.equal(queue.dead_lettering_on_message_expiration, true);
+  assert.ok(queue.max_delivery_count, 'queue needs max_delivery_count');
+  assert.equal(first(sb.variable.alerts_queue_name).default, 'alerts');
+
+  const kv = await loadModule(join(MODULES_DIR, 'keyvault'));
+  assert.equal(first(kv.resource.azurerm_key_vault.this).rbac_authorization_enabled, true);
+});
+
+test('IoT Hub routes to the telemetry event hub and keeps the built-in endpoint', async () => {
+  const iot = await loadModule(join(MODULES_DIR, 'iothub'));
+  const hub = first(iot.resource.azurerm_iothub.this);
+  assert.equal(first(hub.endpoint).type, 'AzureIotHub.EventHub');
+  assert.equal(first(hub.endpoint).authentication_type, 'identityBased');
+  assert.ok(hub.route.some((r) => r.source === 'DeviceMessages' && r.endpoint_names.includes('${local.telemetry_endpoint_name}')));
+  assert.deepEqual(first(hub.fallback_route).endpoint_names, ['events']);
+  assert.ok(hub.enrichment?.length > 0, 'enrichments expected');
+});
+
+test('least-privilege roles are all assigned, Cosmos via the built-in data contributor', async () => {
+  const id = await loadModule(join(MODULES_DIR, 'identity'));
+  const text = id.texts['main.tf'];
+  for (const role of REQUIRED_ROLES) assert.ok(text.includes(`"${role}"`), `role ${role} is not assigned`);
+  assert.match(text, /00000000-0000-0000-0000-000000000002/);
+  assert.ok(!/role_definition_name\s*=\s*"(Owner|Contributor)"/.test(text), 'no broad control-plane roles');
+  assert.ok(Object.keys(id.resource.azurerm_user_assigned_identity).length >= 2, 'flink and ops identities');
+});
+
+test('AKS runs workload identity + OIDC, and the FlinkDeployment is configured as required', async () => {
+  const aks = await loadModule(join(MODULES_DIR, 'aks_flink'));
+  const cluster = first(aks.resource.azurerm_kubernetes_cluster.this);
+  assert.equal(cluster.oidc_issuer_enabled, true);
+  assert.equal(cluster.workload_identity_enabled, true);
+  const helm = first(aks.resource.helm_release.flink_operator);
+  assert.equal(helm.chart, 'flink-kubernetes-operator');
+  assert.equal(helm.version, '${var.flink_operator_version}');
+  const text = aks.texts['main.tf'];
+  for (const needle of [
+    'local:///opt/flink/usrlib/iotbeam-runners.jar',
+    'org.iotbeam.pipelines.StreamingPipeline',
+    '--runner=FlinkRunner',
+    '.servicebus.windows.net:9093',
+    '--eventHubsAuth=OAUTHBEARER',
+    '"execution.checkpointing.mode"',
+    'EXACTLY_ONCE',
+    '"state.backend.type"',
+    '"rocksdb"',
+    '"state.backend.incremental"',
+    'abfss://',
+    '"exponential-delay"',
+    'org.apache.flink.metrics.prometheus.PrometheusReporterFactory',
+    '"9249"',
+    '"prometheus.io/scrape"',
+    'azure.workload.identity/client-id',
+    'azure.workload.identity/use',
+    'system:serviceaccount:',
+  ]) {
+    assert.ok(text.includes(needle), `aks_flink/main.tf lacks ${needle}`);
+  }
+});
+
+test('diagnostic settings cover Event Hubs, Storage, Cosmos, Service Bus, IoT Hub and AKS', async () => {
+  for (const e of ENVIRONMENTS) {
+    const env = await loadModule(join(ENVS_DIR, e));
+    const targets = first(env.module.monitoring).diagnostic_targets;
+    for (const k of ['eventhubs', 'storage', 'cosmos', 'servicebus', 'iothub', 'aks']) {
+      assert.ok(targets[k], `environments/${e}: no diagnostic setting for ${k}`);
+    }
+  }
+});
+
+for (const e of ENVIRONMENTS) {
+  test(`environment ${e} creates the resource group and instantiates every module`, async () => {
+    const env = await loadModule(join(ENVS_DIR, e));
+    assert.ok(env.resource.azurerm_resource_group, `environments/${e} has no azurerm_resource_group`);
+    const sources = Object.values(env.module).map((m) => first(m).source);
+    for (const m of Object.keys(REQUIRED)) {
+      assert.ok(sources.includes(`../../modules/${m}`), `environments/${e} does not call ../../modules/${m}`);
+    }
+    const versions = env.texts['versions.tf'];
+    assert.match(versions, /hashicorp\/azurerm"\s*\n\s*version\s*=\s*"~> 4\./, 'azurerm must be pinned to ~> 4.x');
+    assert.match(versions, /hashicorp\/helm"/);
+    assert.match(versions, /hashicorp\/kubernetes"/);
+    assert.match(versions, /backend "azurerm"/);
+  });
+}
+
+test('self-test: a module without a required resource is reported', async () => {
+  const json = await parseHcl('fake.tf', 'resource "azurerm_servicebus_namespace" "x" {\n name = "a"\n}\n');
+  assert.deepEqual(missingTypes({ resource: json.resource }, REQUIRED.servicebus), [
+    'azurerm_servicebus_queue',
+    'azurerm_private_endpoint',
+  ]);
+});
