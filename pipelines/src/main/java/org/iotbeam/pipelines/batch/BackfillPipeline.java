@@ -1,0 +1,206 @@
+package org.iotbeam.pipelines.batch;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.Validation;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PCollection;
+import org.iotbeam.pipelines.azure.blob.AzureBlobChecks;
+import org.iotbeam.pipelines.common.ProcessingConfigs;
+import org.iotbeam.pipelines.common.TelemetryOptions;
+import org.iotbeam.proto.Alert;
+import org.iotbeam.proto.DeadLetter;
+import org.iotbeam.proto.InboundMessage;
+import org.iotbeam.proto.WindowAggregate;
+import org.iotbeam.transforms.Coders;
+import org.iotbeam.transforms.ProcessingConfig;
+import org.iotbeam.transforms.TelemetryMetrics;
+import org.iotbeam.transforms.TelemetryProcessing;
+import org.iotbeam.transforms.TelemetryResults;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Batch backfill and reprocessing: reads the raw archive for an event-time range
+ * {@code [--from, --to)}, runs the same {@link TelemetryProcessing} as the streaming pipeline,
+ * and writes aggregates, alerts and dead letters to the same kinds of sink with the same record
+ * ids, so a backfill overwrites what streaming wrote rather than duplicating it. Run it again
+ * with another {@code --rulesFile} to recompute the alerts of a range.
+ *
+ * <pre>
+ * java ... org.iotbeam.pipelines.batch.BackfillPipeline \
+ *   --archiveBase=azfs://ACCOUNT/raw/telemetry --from=2026-11-25 --to=2026-11-26 \
+ *   --outputBase=azfs://ACCOUNT/processed/backfill \
+ *   --blobstoreClientFactoryClass=org.iotbeam.pipelines.azure.blob.BlobClientFactory \
+ *   --runner=FlinkRunner --flinkMaster=[local] --parallelism=2
+ * </pre>
+ *
+ * Only the {@code dt=/hour=} partitions the range touches are listed. Before the run it fails
+ * fast on a bad range, a missing container and a range without any archive file.
+ */
+public final class BackfillPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(BackfillPipeline.class);
+  static final String ALERTS_OUTSIDE_RANGE = "backfill_alerts_outside_range";
+
+  /** The backfill's flags, on top of the ones that decide what the composite computes. */
+  public interface Options extends TelemetryOptions {
+    @Description("Base of the raw archive: a local path or azfs://ACCOUNT/CONTAINER/PATH; files "
+        + "are read from BASE/dt=YYYY-MM-DD/hour=HH/*.pb.gz.")
+    @Validation.Required
+    String getArchiveBase();
+
+    void setArchiveBase(String value);
+
+    @Description("Start of the event-time range, inclusive: an ISO-8601 instant "
+        + "(2026-11-26T10:00:00Z) or a UTC date (2026-11-26). On a window boundary.")
+    @Validation.Required
+    String getFrom();
+
+    void setFrom(String value);
+
+    @Description("End of the event-time range, exclusive: an ISO-8601 instant or a UTC date. "
+        + "On a window boundary.")
+    @Validation.Required
+    String getTo();
+
+    void setTo(String value);
+
+    @Description("Where the aggregates, alerts and dead letters go: a local path or "
+        + "azfs://ACCOUNT/CONTAINER/PATH (aggregates/, alerts/, dead-letters/ below it).")
+    @Validation.Required
+    String getOutputBase();
+
+    void setOutputBase(String value);
+
+    @Description("Log a progress line (files and messages read, current hour) at most this "
+        + "often, in seconds.")
+    @Default.Integer(10)
+    Integer getProgressLogSeconds();
+
+    void setProgressLogSeconds(Integer value);
+  }
+
+  private BackfillPipeline() {}
+
+  public static void main(String[] args) {
+    PipelineOptionsFactory.register(Options.class);
+    Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
+    try {
+      Summary summary = run(options);
+      System.out.println(summary);
+    } catch (IllegalArgumentException e) {
+      System.err.println("backfill: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  /** Checks, builds, runs to completion and summarises one backfill. */
+  public static Summary run(Options options) {
+    ProcessingConfig config = ProcessingConfigs.fromOptions(options);
+    ArchiveRange range = ArchiveRange.parse(options.getFrom(), options.getTo(),
+        config.windowSize().getMillis());
+    preflight(options, range);
+    Pipeline p = Pipeline.create(options);
+    BackfillResults results = expand(p, options.getArchiveBase(), range, config,
+        options.getProgressLogSeconds() * 1000L);
+    BackfillOutputs.write(results, options);
+    ReadArchiveFn.resetProgress();
+    long start = System.nanoTime();
+    PipelineResult result = p.run();
+    PipelineResult.State state = result.waitUntilFinish();
+    Summary summary = Summary.of(result, range, System.nanoTime() - start);
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("backfill " + range + " ended " + state + "; " + summary);
+    }
+    LOG.info("{}", summary);
+    return summary;
+  }
+
+  /**
+   * Fails before any job starts: the archive's container must exist (azfs), and the range must
+   * hold at least one archive file.
+   */
+  static void preflight(Options options, ArchiveRange range) {
+    FileSystems.setDefaultPipelineOptions(options);
+    AzureBlobChecks.requireContainer(options.getArchiveBase(), options);
+    AzureBlobChecks.requireContainer(options.getOutputBase(), options);
+    List<String> patterns = range.filePatterns(options.getArchiveBase());
+    for (String pattern : patterns) {
+      try {
+        MatchResult m = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
+        if (m.status() == MatchResult.Status.OK && !m.metadata().isEmpty()) {
+          return; // enough to know the range is not empty; the job lists the rest
+        }
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot list " + pattern + ": " + e.getMessage(), e);
+      }
+    }
+    List<String> partitions = range.partitions();
+    String checked = partitions.size() <= 6
+        ? String.join(", ", partitions)
+        : String.join(", ", partitions.subList(0, 3)) + " ... "
+            + String.join(", ", partitions.subList(partitions.size() - 2, partitions.size()))
+            + " (" + partitions.size() + " hours)";
+    throw new IllegalArgumentException("no raw archive files under " + options.getArchiveBase()
+        + " for " + range + ": checked " + checked.replace("/,", ",").replaceAll("/$", ""));
+  }
+
+  /**
+   * The reading side and the composite: lists the range's partitions, reads each file, keeps
+   * the messages of the range and processes them as streaming does. Alerts outside the range
+   * (a silence timer firing because the batch input ends) are dropped: the data after the range
+   * was not read, so they are not known.
+   */
+  public static BackfillResults expand(Pipeline p, String archiveBase, ArchiveRange range,
+      ProcessingConfig config, long progressLogMs) {
+    List<String> patterns = new ArrayList<>(range.filePatterns(archiveBase));
+    PCollection<InboundMessage> messages = p
+        .apply("HourPatterns", Create.of(patterns).withCoder(StringUtf8Coder.of()))
+        .apply("ListFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+        // one file per task: without this a runner may fuse all files into the listing's worker
+        .apply("SpreadFiles", Reshuffle.viaRandomKey())
+        .apply("OpenFiles", FileIO.readMatches())
+        .apply("ReadArchive", ParDo.of(new ReadArchiveFn(range, config.limits(), progressLogMs)))
+        .setCoder(Coders.INBOUND);
+    TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
+    return new BackfillResults(results.aggregates(), alertsInRange(results.alerts(), range),
+        results.deadLetters());
+  }
+
+  /** What a backfill writes: the composite's outputs, alerts limited to the range. */
+  public record BackfillResults(PCollection<WindowAggregate> aggregates,
+      PCollection<Alert> alerts, PCollection<DeadLetter> deadLetters) {}
+
+  /** Alerts of the range only. */
+  static PCollection<Alert> alertsInRange(PCollection<Alert> alerts, ArchiveRange range) {
+    return alerts.apply("AlertsInRange", ParDo.of(new DoFn<Alert, Alert>() {
+      private final Counter outside = Metrics.counter(TelemetryMetrics.NAMESPACE,
+          ALERTS_OUTSIDE_RANGE);
+
+      @ProcessElement
+      public void process(@Element Alert a, OutputReceiver<Alert> out) {
+        if (range.contains(a.getEventTimeMs())) {
+          out.output(a);
+        } else {
+          outside.inc();
+        }
+      }
+    })).setCoder(Coders.ALERT);
+  }
+}

@@ -1,0 +1,91 @@
+package org.iotbeam.pipelines.batch;
+
+import java.util.Locale;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.iotbeam.transforms.TelemetryMetrics;
+
+/** The figures of a finished backfill, from the pipeline's metrics (namespace iotbeam). */
+public record Summary(
+    String range,
+    long files,
+    long messagesRead,
+    long messagesInRange,
+    long valid,
+    long deadLetters,
+    long duplicates,
+    long aggregates,
+    long alertsRaised,
+    long alertsCleared,
+    long alertsOutsideRange,
+    long elapsedNanos) {
+
+  static Summary of(PipelineResult result, ArchiveRange range, long elapsedNanos) {
+    MetricQueryResults m = result.metrics().queryMetrics(MetricsFilter.builder().build());
+    long raised = 0;
+    long cleared = 0;
+    for (MetricResult<Long> c : m.getCounters()) {
+      if (!TelemetryMetrics.NAMESPACE.equals(c.getName().getNamespace())) {
+        continue;
+      }
+      String n = c.getName().getName();
+      if (n.startsWith(TelemetryMetrics.ALERTS_RAISED_PREFIX)) {
+        raised += value(c);
+      } else if (n.startsWith(TelemetryMetrics.ALERTS_CLEARED_PREFIX)) {
+        cleared += value(c);
+      }
+    }
+    return new Summary(range.toString(),
+        counter(m, ReadArchiveFn.FILES_READ),
+        counter(m, ReadArchiveFn.MESSAGES_READ),
+        counter(m, ReadArchiveFn.IN_RANGE),
+        counter(m, TelemetryMetrics.VALID),
+        counter(m, TelemetryMetrics.DEAD_LETTERS),
+        counter(m, TelemetryMetrics.DUPLICATES),
+        counter(m, TelemetryMetrics.AGGREGATES),
+        raised, cleared,
+        counter(m, BackfillPipeline.ALERTS_OUTSIDE_RANGE),
+        elapsedNanos);
+  }
+
+  private static long counter(MetricQueryResults m, String name) {
+    long sum = 0;
+    for (MetricResult<Long> c : m.getCounters()) {
+      if (TelemetryMetrics.NAMESPACE.equals(c.getName().getNamespace())
+          && name.equals(c.getName().getName())) {
+        sum += value(c);
+      }
+    }
+    return sum;
+  }
+
+  /** Committed where the runner has it (Direct, Flink), else attempted. */
+  private static long value(MetricResult<Long> c) {
+    try {
+      Long v = c.getCommitted();
+      return v == null ? c.getAttempted() : v;
+    } catch (UnsupportedOperationException e) {
+      return c.getAttempted();
+    }
+  }
+
+  public double seconds() {
+    return elapsedNanos / 1e9;
+  }
+
+  public double messagesPerSecond() {
+    return seconds() > 0 ? messagesRead / seconds() : 0;
+  }
+
+  @Override
+  public String toString() {
+    return String.format(Locale.ROOT,
+        "backfill %s done in %.1f s: %d files, %d messages read (%d in range, %.0f msg/s), "
+            + "%d valid, %d dead letters, %d duplicates dropped, %d aggregates, "
+            + "%d alerts raised, %d cleared (%d outside the range dropped)",
+        range, seconds(), files, messagesRead, messagesInRange, messagesPerSecond(), valid,
+        deadLetters, duplicates, aggregates, alertsRaised, alertsCleared, alertsOutsideRange);
+  }
+}
