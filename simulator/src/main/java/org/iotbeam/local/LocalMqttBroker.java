@@ -54,6 +54,10 @@ public final class LocalMqttBroker implements AutoCloseable {
       p.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, dataDir.toString());
       p.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
       p.setProperty(IConfig.NETTY_MAX_BYTES_PROPERTY_NAME, Integer.toString(256 * 1024));
+      // write PUBLISH/PUBACK at once instead of batching flushes (latency over throughput)
+      p.setProperty(IConfig.BUFFER_FLUSH_MS_PROPERTY_NAME, "0");
+      // room for bursts of publishes queued for the session event loops
+      p.setProperty(IConfig.SESSION_QUEUE_SIZE, "16384");
       Server server = new Server();
       try {
         server.startServer(new MemoryConfig(p));
