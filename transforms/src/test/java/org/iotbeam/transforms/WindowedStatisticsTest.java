@@ -1,0 +1,140 @@
+package org.iotbeam.transforms;
+
+import static org.iotbeam.testing.Fixtures.MINUTE;
+import static org.iotbeam.testing.Fixtures.SECOND;
+import static org.iotbeam.testing.Fixtures.T0;
+import static org.iotbeam.testing.Fixtures.reading;
+import static org.iotbeam.testing.Fixtures.telemetry;
+
+import java.util.Locale;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.iotbeam.proto.Reading;
+import org.iotbeam.proto.WindowAggregate;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+
+/**
+ * Window semantics in event time, pane by pane: on time at the watermark, early while the window
+ * is open, late within the allowed lateness (accumulating), and droppably late.
+ */
+public class WindowedStatisticsTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  private static final Duration FIVE_MINUTES = Duration.standardMinutes(5);
+  private static final Duration TEN_MINUTES = Duration.standardMinutes(10);
+  private static final IntervalWindow W0 = window(0);
+  private static final IntervalWindow W1 = window(1);
+
+  private static IntervalWindow window(int i) {
+    return new IntervalWindow(new Instant(T0 + i * 5 * MINUTE), FIVE_MINUTES);
+  }
+
+  private static TimestampedValue<Reading> at(String device, long ts, double temperature) {
+    return TimestampedValue.of(reading(telemetry(device, ts, temperature, 50), "generic"),
+        new Instant(ts));
+  }
+
+  /** device count mean min max, for temperature only: readable expectations. */
+  private static PCollection<String> temperatureSummaries(PCollection<WindowAggregate> aggs) {
+    return aggs
+        .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")))
+        .apply(MapElements.into(TypeDescriptors.strings()).via(a -> String.format(Locale.ROOT,
+            "%s n=%d mean=%.2f min=%.1f max=%.1f", a.getDeviceId(), a.getCount(), a.getMean(),
+            a.getMin(), a.getMax())));
+  }
+
+  @Test
+  public void onTimeLateWithinLatenessAndDroppablyLatePanes() {
+    TestStream<Reading> stream = TestStream.create(Coders.READING)
+        .advanceWatermarkTo(new Instant(T0))
+        .addElements(at("dev-1", T0 + MINUTE, 10), at("dev-1", T0 + 2 * MINUTE, 20))
+        .advanceWatermarkTo(new Instant(T0 + 6 * MINUTE)) // W0 closes: on-time pane
+        .addElements(at("dev-1", T0 + 3 * MINUTE, 30))    // late, within lateness: late pane
+        .advanceWatermarkTo(new Instant(T0 + 16 * MINUTE)) // past W0 end + 10 min lateness
+        .addElements(at("dev-1", T0 + 4 * MINUTE, 1000))   // droppably late: never counted
+        .advanceWatermarkToInfinity();
+
+    PCollection<String> out = temperatureSummaries(p.apply(stream)
+        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null)));
+
+    PAssert.that(out).inOnTimePane(W0).containsInAnyOrder("dev-1 n=2 mean=15.00 min=10.0 max=20.0");
+    // accumulating: the late pane carries the whole window, so an upsert by id is complete
+    PAssert.that(out).inLatePane(W0).containsInAnyOrder("dev-1 n=3 mean=20.00 min=10.0 max=30.0");
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void earlyPanesFireWhileTheWindowIsOpenThenTheOnTimePaneHasEverything() {
+    TestStream<Reading> stream = TestStream.create(Coders.READING)
+        .advanceWatermarkTo(new Instant(T0))
+        .addElements(at("dev-1", T0 + MINUTE, 10))
+        .advanceProcessingTime(Duration.standardSeconds(31)) // early firing after 30 s
+        .addElements(at("dev-1", T0 + 2 * MINUTE, 30))
+        .advanceWatermarkToInfinity();
+
+    PCollection<String> out = temperatureSummaries(p.apply(stream)
+        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, Duration.standardSeconds(30))));
+
+    PAssert.that(out).inEarlyPane(W0).containsInAnyOrder("dev-1 n=1 mean=10.00 min=10.0 max=10.0");
+    PAssert.that(out).inOnTimePane(W0).containsInAnyOrder("dev-1 n=2 mean=20.00 min=10.0 max=30.0");
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void watermarkAcrossSeveralWindowsWithInterleavedDevicesOutOfOrder() {
+    TestStream<Reading> stream = TestStream.create(Coders.READING)
+        .advanceWatermarkTo(new Instant(T0))
+        .addElements(
+            at("dev-2", T0 + 7 * MINUTE, 5),   // W1, arrives first
+            at("dev-1", T0 + 30 * SECOND, 1),  // W0
+            at("dev-2", T0 + 4 * MINUTE, 3),   // W0
+            at("dev-1", T0 + 6 * MINUTE, 7))   // W1
+        .advanceWatermarkTo(new Instant(T0 + 5 * MINUTE)) // W0 on time
+        .addElements(at("dev-1", T0 + 9 * MINUTE, 9), at("dev-2", T0 + 5 * MINUTE, 1))
+        .advanceWatermarkTo(new Instant(T0 + 10 * MINUTE)) // W1 on time
+        .advanceWatermarkToInfinity();
+
+    PCollection<String> out = temperatureSummaries(p.apply(stream)
+        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null)));
+
+    PAssert.that(out).inOnTimePane(W0).containsInAnyOrder(
+        "dev-1 n=1 mean=1.00 min=1.0 max=1.0",
+        "dev-2 n=1 mean=3.00 min=3.0 max=3.0");
+    PAssert.that(out).inOnTimePane(W1).containsInAnyOrder(
+        "dev-1 n=2 mean=8.00 min=7.0 max=9.0",
+        "dev-2 n=2 mean=3.00 min=1.0 max=5.0");
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void aggregateRecordsCarryIdsWindowBoundsAndPaneInfo() {
+    TestStream<Reading> stream = TestStream.create(Coders.READING)
+        .advanceWatermarkTo(new Instant(T0))
+        .addElements(at("dev-1", T0 + MINUTE, 10), at("dev-1", T0 + 2 * MINUTE, 14))
+        .advanceWatermarkTo(new Instant(T0 + 6 * MINUTE))
+        .addElements(at("dev-1", T0 + 3 * MINUTE, 12))
+        .advanceWatermarkToInfinity();
+    PCollection<WindowAggregate> aggs = p.apply(stream)
+        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null))
+        .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")));
+    PAssert.that(aggs.apply(MapElements.into(TypeDescriptors.strings()).via(a -> a.getId() + " "
+            + a.getPaneTiming() + "#" + a.getPaneIndex() + " [" + (a.getWindowStartMs() - T0)
+            + "," + (a.getWindowEndMs() - T0) + ") first=" + (a.getFirstTimestampMs() - T0)
+            + " last=" + (a.getLastTimestampMs() - T0) + String.format(Locale.ROOT, " sd=%.4f",
+            a.getStddev()))))
+        .containsInAnyOrder(
+            "dev-1|temperature|" + T0 + " ON_TIME#0 [0,300000) first=60000 last=120000 sd=2.0000",
+            "dev-1|temperature|" + T0 + " LATE#1 [0,300000) first=60000 last=180000 sd=1.6330");
+    p.run().waitUntilFinish();
+  }
+}
