@@ -1,0 +1,316 @@
+package org.iotbeam.pipelines;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.iotbeam.pipelines.common.ProcessingConfigs;
+import org.iotbeam.pipelines.common.TelemetryOptions;
+import org.iotbeam.pipelines.kafka.EventHubsAuth;
+import org.iotbeam.pipelines.kafka.KafkaClientSettings;
+import org.iotbeam.pipelines.kafka.KafkaTelemetrySource;
+import org.iotbeam.pipelines.sinks.AlertWebhookSink;
+import org.iotbeam.pipelines.sinks.FileWindowing;
+import org.iotbeam.pipelines.sinks.JsonLinesFileSink;
+import org.iotbeam.pipelines.sinks.KafkaJsonSink;
+import org.iotbeam.pipelines.sinks.RawArchiveSink;
+import org.iotbeam.proto.Alert;
+import org.iotbeam.proto.DeadLetter;
+import org.iotbeam.proto.InboundMessage;
+import org.iotbeam.proto.Reading;
+import org.iotbeam.proto.WindowAggregate;
+import org.iotbeam.transforms.Coders;
+import org.iotbeam.transforms.ProcessingConfig;
+import org.iotbeam.transforms.TelemetryProcessing;
+import org.iotbeam.transforms.TelemetryResults;
+import org.joda.time.Duration;
+
+/**
+ * The streaming pipeline: telemetry from Kafka (or Event Hubs' Kafka endpoint) through the shared
+ * {@link TelemetryProcessing} to the raw archive, aggregate, alert and dead-letter files under
+ * {@code --outputBase}, to Kafka topics, and alerts to an optional webhook.
+ *
+ * <pre>
+ * Kafka(telemetry) -> InboundMessage (event time, watermark) -> TelemetryProcessing
+ *   readings     -> raw archive   outputBase/raw/dt=/hour=/*.pb.gz
+ *   aggregates   -> outputBase/aggregates/...jsonl.gz, Kafka(aggregates)
+ *   alerts       -> outputBase/alerts/...jsonl.gz, Kafka(alerts), webhook
+ *   dead letters -> outputBase/dead-letters/...jsonl.gz, Kafka(dead-letters)
+ * </pre>
+ *
+ * <p>Runs on any runner; on Flink, checkpointing is turned on (30 s) when it was not set, since
+ * Kafka offsets are committed and files finalized on checkpoints.
+ */
+public class StreamingPipeline {
+  /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
+  public interface Options extends TelemetryOptions, StreamingOptions {
+    @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
+    @Default.String("127.0.0.1:9092")
+    String getBootstrapServers();
+
+    void setBootstrapServers(String value);
+
+    @Description("Authentication: NONE (plain broker), CONNECTION_STRING (SASL PLAIN with the "
+        + "connection string from env EVENTHUBS_CONNECTION_STRING) or OAUTHBEARER (Entra token "
+        + "from DefaultAzureCredential).")
+    @Default.Enum("NONE")
+    EventHubsAuth getEventHubsAuth();
+
+    void setEventHubsAuth(EventHubsAuth value);
+
+    @Description("Topic (event hub) the telemetry arrives on.")
+    @Default.String("telemetry")
+    String getInputTopic();
+
+    void setInputTopic(String value);
+
+    @Description("Topic the window aggregates go to (key = aggregate id).")
+    @Default.String("aggregates")
+    String getAggregatesTopic();
+
+    void setAggregatesTopic(String value);
+
+    @Description("Topic the alert events go to (key = alert id).")
+    @Default.String("alerts")
+    String getAlertsTopic();
+
+    void setAlertsTopic(String value);
+
+    @Description("Topic the dead letters go to (key = dead-letter id).")
+    @Default.String("dead-letters")
+    String getDeadLetterTopic();
+
+    void setDeadLetterTopic(String value);
+
+    @Description("Consumer group whose offsets the pipeline commits on checkpoints.")
+    @Default.String("iotbeam-streaming")
+    String getConsumerGroup();
+
+    void setConsumerGroup(String value);
+
+    @Description("Where the files go: a local directory or azfs://account/container/path. "
+        + "Sub-directories raw/, aggregates/, alerts/, dead-letters/.")
+    @Default.String("")
+    String getOutputBase();
+
+    void setOutputBase(String value);
+
+    @Description("How far out of event-time order telemetry may arrive on one partition before "
+        + "it counts as late (the watermark trails the newest event time by this), in seconds.")
+    @Default.Integer(60)
+    Integer getMaxOutOfOrderSeconds();
+
+    void setMaxOutOfOrderSeconds(Integer value);
+
+    @Description("Event-time window of the raw archive and the other files, in minutes; must "
+        + "divide 60.")
+    @Default.Integer(5)
+    Integer getFileWindowMinutes();
+
+    void setFileWindowMinutes(Integer value);
+
+    @Description("Processing-time delay after which open or late file panes are flushed, seconds.")
+    @Default.Integer(60)
+    Integer getFileFlushSeconds();
+
+    void setFileFlushSeconds(Integer value);
+
+    @Description("Files per window and pane (fixed, so file names are deterministic).")
+    @Default.Integer(2)
+    Integer getFileShards();
+
+    void setFileShards(Integer value);
+
+    @Description("Alert webhook (http/https URL) that gets each alert event as JSON; empty: none.")
+    @Default.String("")
+    String getAlertWebhookUrl();
+
+    void setAlertWebhookUrl(String value);
+
+    @Description("Attempts per alert before it goes to the dead letters.")
+    @Default.Integer(4)
+    Integer getWebhookMaxAttempts();
+
+    void setWebhookMaxAttempts(Integer value);
+
+    @Description("First retry delay of the webhook, milliseconds; doubles per attempt.")
+    @Default.Long(500)
+    Long getWebhookInitialBackoffMs();
+
+    void setWebhookInitialBackoffMs(Long value);
+
+    @Description("Webhook connect and request timeout, milliseconds.")
+    @Default.Long(5000)
+    Long getWebhookTimeoutMs();
+
+    void setWebhookTimeoutMs(Long value);
+
+    @Description("Stop after this many records (bounded test and benchmark runs); 0: never.")
+    @Default.Long(0)
+    Long getMaxReadRecords();
+
+    void setMaxReadRecords(Long value);
+
+    @Description("Stop reading after this many seconds (bounded test runs); 0: never.")
+    @Default.Long(0)
+    Long getMaxReadTime();
+
+    void setMaxReadTime(Long value);
+  }
+
+  public static void main(String[] args) {
+    PipelineOptionsFactory.register(Options.class);
+    Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
+    PipelineResult result = run(options);
+    result.waitUntilFinish();
+  }
+
+  public static PipelineResult run(Options options) {
+    Pipeline p = create(options);
+    return p.run();
+  }
+
+  /** Validates the options (all problems at once) and builds the pipeline without running it. */
+  public static Pipeline create(Options options) {
+    options.setStreaming(true);
+    ProcessingConfig config;
+    List<String> problems = new ArrayList<>();
+    try {
+      config = ProcessingConfigs.fromOptions(options);
+    } catch (IllegalArgumentException e) {
+      problems.add(e.getMessage());
+      config = null;
+    }
+    KafkaClientSettings kafka = KafkaClientSettings.of(options.getBootstrapServers(),
+        options.getEventHubsAuth(), options.getConsumerGroup());
+    problems.addAll(kafka.problems());
+    problems.addAll(checkOptions(options));
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("cannot start the streaming pipeline:\n  - "
+          + String.join("\n  - ", problems));
+    }
+    if (options.getRunner().getSimpleName().equals("FlinkRunner")) {
+      FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
+      if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
+        flink.setCheckpointingInterval(30_000L);
+      }
+    }
+
+    Pipeline p = Pipeline.create(options);
+    PCollection<InboundMessage> messages = p.apply("ReadTelemetry", new KafkaTelemetrySource(
+        kafka, options.getInputTopic(),
+        Duration.standardSeconds(options.getMaxOutOfOrderSeconds()),
+        options.getMaxAgeHours() * 3_600_000L,
+        options.getMaxFutureSkewSeconds() * 1000L,
+        options.getMaxReadRecords(),
+        options.getMaxReadTime() > 0 ? Duration.standardSeconds(options.getMaxReadTime()) : null));
+
+    TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
+    writeResults(results, options, kafka);
+    return p;
+  }
+
+  /** Every sink of the streaming pipeline. */
+  static void writeResults(TelemetryResults results, Options options, KafkaClientSettings kafka) {
+    String base = options.getOutputBase().endsWith("/")
+        ? options.getOutputBase() : options.getOutputBase() + "/";
+    // Anything the validator accepts is at most maxAge old: such a reading is never dropped from
+    // the files as too late (the aggregates themselves keep their own allowed lateness).
+    Duration fileLateness = Duration.standardHours(options.getMaxAgeHours() + 1L);
+    FileWindowing files = FileWindowing.of(
+        Duration.standardMinutes(options.getFileWindowMinutes()), fileLateness,
+        Duration.standardSeconds(options.getFileFlushSeconds()));
+    int shards = options.getFileShards();
+
+    PCollection<InboundMessage> archived = results.readings()
+        .apply("OriginalMessage", org.apache.beam.sdk.transforms.MapElements
+            .into(org.apache.beam.sdk.values.TypeDescriptor.of(InboundMessage.class))
+            .via(Reading::getInbound))
+        .setCoder(Coders.INBOUND);
+    archived.apply("RawArchive", new RawArchiveSink(base + "raw/", files, shards));
+
+    PCollection<WindowAggregate> aggregates = results.aggregates();
+    aggregates.apply("AggregateFiles",
+        new JsonLinesFileSink<>(base + "aggregates/", "aggregates", files, shards));
+    aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
+        options.getAggregatesTopic(), kafka.producer(), WindowAggregate::getId));
+
+    PCollection<Alert> alerts = results.alerts();
+    alerts.apply("AlertFiles", new JsonLinesFileSink<>(base + "alerts/", "alerts", files, shards));
+    alerts.apply("AlertsToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
+        options.getAlertsTopic(), kafka.producer(), Alert::getId));
+
+    PCollection<DeadLetter> deadLetters = results.deadLetters();
+    if (!options.getAlertWebhookUrl().isEmpty()) {
+      PCollection<DeadLetter> undelivered = alerts.apply("AlertWebhook", new AlertWebhookSink(
+          options.getAlertWebhookUrl(), options.getWebhookMaxAttempts(),
+          options.getWebhookInitialBackoffMs(), options.getWebhookTimeoutMs()));
+      deadLetters = PCollectionList.of(deadLetters).and(undelivered)
+          .apply("AllDeadLetters", Flatten.pCollections())
+          .setCoder(Coders.DEAD_LETTER);
+    }
+    deadLetters.apply("DeadLetterFiles",
+        new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards));
+    deadLetters.apply("DeadLettersToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
+        options.getDeadLetterTopic(), kafka.producer(), DeadLetter::getId));
+  }
+
+  static List<String> checkOptions(Options o) {
+    List<String> p = new ArrayList<>();
+    if (o.getOutputBase() == null || o.getOutputBase().isBlank()) {
+      p.add("--outputBase is required: a local directory or azfs://account/container/path");
+    }
+    for (String[] t : new String[][] {
+        {"--inputTopic", o.getInputTopic()}, {"--aggregatesTopic", o.getAggregatesTopic()},
+        {"--alertsTopic", o.getAlertsTopic()}, {"--deadLetterTopic", o.getDeadLetterTopic()}}) {
+      if (t[1] == null || !t[1].matches("[A-Za-z0-9._-]{1,249}")) {
+        p.add(t[0] + "='" + t[1] + "' is not a valid topic name ([A-Za-z0-9._-], 1-249 chars)");
+      }
+    }
+    if (o.getInputTopic() != null && (o.getInputTopic().equals(o.getAggregatesTopic())
+        || o.getInputTopic().equals(o.getAlertsTopic())
+        || o.getInputTopic().equals(o.getDeadLetterTopic()))) {
+      p.add("--inputTopic must differ from the output topics (the pipeline would read its own "
+          + "output)");
+    }
+    if (o.getMaxOutOfOrderSeconds() == null || o.getMaxOutOfOrderSeconds() < 0) {
+      p.add("--maxOutOfOrderSeconds must be zero or more");
+    }
+    Integer fw = o.getFileWindowMinutes();
+    if (fw == null || fw <= 0 || 60 % fw != 0) {
+      p.add("--fileWindowMinutes must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60), was "
+          + fw);
+    }
+    if (o.getFileFlushSeconds() == null || o.getFileFlushSeconds() <= 0) {
+      p.add("--fileFlushSeconds must be positive");
+    }
+    if (o.getFileShards() == null || o.getFileShards() <= 0 || o.getFileShards() > 1000) {
+      p.add("--fileShards must be 1..1000");
+    }
+    if (o.getMaxReadRecords() == null || o.getMaxReadRecords() < 0) {
+      p.add("--maxReadRecords must be zero (unbounded) or more");
+    }
+    if (o.getMaxReadTime() == null || o.getMaxReadTime() < 0) {
+      p.add("--maxReadTime must be zero (unbounded) or a number of seconds");
+    }
+    String hook = o.getAlertWebhookUrl();
+    if (hook != null && !hook.isEmpty()) {
+      if (!hook.startsWith("http://") && !hook.startsWith("https://")) {
+        p.add("--alertWebhookUrl must be an http:// or https:// URL");
+      }
+      if (o.getWebhookMaxAttempts() == null || o.getWebhookMaxAttempts() < 1
+          || o.getWebhookMaxAttempts() > 20) {
+        p.add("--webhookMaxAttempts must be 1..20");
+      }
+    }
+    return p;
+  }
+}

@@ -1,0 +1,187 @@
+package org.iotbeam.pipelines.kafka;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.SaslConfigs;
+
+/**
+ * The Kafka client properties of the pipeline's consumer and producers, for a plain broker or for
+ * the Event Hubs Kafka endpoint (SASL_SSL on port 9093, with the client settings Microsoft
+ * recommends for Event Hubs). The connection string is read from the environment, never from a
+ * flag, and never appears in {@link #toString()} or a log line.
+ */
+public final class KafkaClientSettings {
+  public static final String CONNECTION_STRING_ENV = "EVENTHUBS_CONNECTION_STRING";
+
+  private final String bootstrapServers;
+  private final EventHubsAuth auth;
+  private final String groupId;
+  private final Function<String, String> env;
+
+  private KafkaClientSettings(String bootstrapServers, EventHubsAuth auth, String groupId,
+      Function<String, String> env) {
+    this.bootstrapServers = bootstrapServers;
+    this.auth = auth;
+    this.groupId = groupId;
+    this.env = env;
+  }
+
+  public static KafkaClientSettings of(String bootstrapServers, EventHubsAuth auth,
+      String groupId) {
+    return of(bootstrapServers, auth, groupId, System::getenv);
+  }
+
+  /** With an explicit environment, for tests. */
+  public static KafkaClientSettings of(String bootstrapServers, EventHubsAuth auth, String groupId,
+      Function<String, String> env) {
+    return new KafkaClientSettings(bootstrapServers, auth, groupId, env);
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  public EventHubsAuth auth() {
+    return auth;
+  }
+
+  /** Every problem with these settings, each saying what to fix; empty when they are usable. */
+  public List<String> problems() {
+    List<String> p = new ArrayList<>();
+    if (bootstrapServers == null || bootstrapServers.isBlank()) {
+      p.add("--bootstrapServers is empty; give host:port[,host:port...]");
+    } else {
+      for (String hp : bootstrapServers.split(",")) {
+        String s = hp.trim();
+        int colon = s.lastIndexOf(':');
+        boolean ok = colon > 0 && colon < s.length() - 1;
+        if (ok) {
+          try {
+            int port = Integer.parseInt(s.substring(colon + 1));
+            ok = port > 0 && port < 65536;
+          } catch (NumberFormatException e) {
+            ok = false;
+          }
+        }
+        if (!ok) {
+          p.add("--bootstrapServers entry '" + s + "' is not host:port");
+        }
+      }
+    }
+    if (groupId == null || groupId.isBlank()) {
+      p.add("--consumerGroup is empty; offsets are committed to a consumer group "
+          + "(commitOffsetsInFinalize needs one)");
+    }
+    if (auth == EventHubsAuth.CONNECTION_STRING) {
+      String cs = env.apply(CONNECTION_STRING_ENV);
+      if (cs == null || cs.isBlank()) {
+        p.add("--eventHubsAuth=CONNECTION_STRING needs the environment variable "
+            + CONNECTION_STRING_ENV + " (the Event Hubs namespace connection string); "
+            + "it is never taken from a flag");
+      } else if (!cs.contains("Endpoint=")) {
+        p.add("environment variable " + CONNECTION_STRING_ENV
+            + " does not look like an Event Hubs connection string (no Endpoint=...)");
+      }
+    }
+    if (auth == EventHubsAuth.OAUTHBEARER && namespaceHost() == null) {
+      p.add("--eventHubsAuth=OAUTHBEARER needs --bootstrapServers=<namespace>"
+          + ".servicebus.windows.net:9093 (the token scope is derived from the host)");
+    }
+    if (auth != EventHubsAuth.NONE && bootstrapServers != null
+        && !bootstrapServers.trim().endsWith(":9093") && !bootstrapServers.startsWith("127.")
+        && !bootstrapServers.startsWith("localhost")) {
+      p.add("Event Hubs' Kafka endpoint listens on port 9093; --bootstrapServers="
+          + bootstrapServers + " looks wrong");
+    }
+    return p;
+  }
+
+  /** Properties both the consumer and the producers get. */
+  public Map<String, Object> common() {
+    Map<String, Object> m = new HashMap<>();
+    m.put(CommonClientConfigs.CLIENT_DNS_LOOKUP_CONFIG, "use_all_dns_ips");
+    if (auth == EventHubsAuth.NONE) {
+      return m;
+    }
+    // Event Hubs' recommended client settings (it drops idle connections after 240 s)
+    m.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
+    m.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 60000);
+    m.put(CommonClientConfigs.METADATA_MAX_AGE_CONFIG, 180000);
+    m.put(CommonClientConfigs.CONNECTIONS_MAX_IDLE_MS_CONFIG, 180000);
+    if (auth == EventHubsAuth.CONNECTION_STRING) {
+      m.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
+      m.put(SaslConfigs.SASL_JAAS_CONFIG,
+          "org.apache.kafka.common.security.plain.PlainLoginModule required "
+              + "username=\"$ConnectionString\" password=\""
+              + jaasEscape(env.apply(CONNECTION_STRING_ENV)) + "\";");
+    } else {
+      m.put(SaslConfigs.SASL_MECHANISM, "OAUTHBEARER");
+      m.put(SaslConfigs.SASL_JAAS_CONFIG,
+          "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
+      m.put(SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS,
+          EventHubsOAuthCallbackHandler.class.getName());
+    }
+    return m;
+  }
+
+  /** The consumer: offsets committed by Beam on checkpoint finalization, never automatically. */
+  public Map<String, Object> consumer() {
+    Map<String, Object> m = common();
+    m.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    m.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    m.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+    if (auth != EventHubsAuth.NONE) {
+      m.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30000);
+      m.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 3000);
+      m.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 300000);
+      m.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+      m.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 1048576);
+    }
+    return m;
+  }
+
+  /** The producers of the Kafka sinks. */
+  public Map<String, Object> producer() {
+    Map<String, Object> m = common();
+    m.put(ProducerConfig.ACKS_CONFIG, "all");
+    m.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+    m.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+    if (auth != EventHubsAuth.NONE) {
+      // Event Hubs: no idempotent producer on Standard tier, bounded delivery time
+      m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+      m.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1000000);
+      m.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120000);
+      m.put(ProducerConfig.METADATA_MAX_IDLE_CONFIG, 180000);
+    }
+    return m;
+  }
+
+  /** {@code <namespace>.servicebus.windows.net} from the first bootstrap server, or null. */
+  public String namespaceHost() {
+    if (bootstrapServers == null) {
+      return null;
+    }
+    String first = bootstrapServers.split(",")[0].trim();
+    int colon = first.lastIndexOf(':');
+    String host = colon > 0 ? first.substring(0, colon) : first;
+    return host.endsWith(".servicebus.windows.net") ? host : null;
+  }
+
+  private static String jaasEscape(String s) {
+    return s == null ? "" : s.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+
+  @Override
+  public String toString() {
+    return "KafkaClientSettings{bootstrapServers=" + bootstrapServers + ", auth=" + auth
+        + ", groupId=" + groupId + "}"; // never the connection string
+  }
+}

@@ -1,0 +1,107 @@
+package org.iotbeam.pipelines.kafka;
+
+import com.google.protobuf.ByteString;
+import java.nio.charset.StandardCharsets;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.iotbeam.proto.InboundMessage;
+import org.iotbeam.proto.SourcePosition;
+import org.iotbeam.transforms.Coders;
+import org.joda.time.Duration;
+
+/**
+ * Telemetry from a Kafka topic (or Event Hub) as {@link InboundMessage}s: key = device id, value =
+ * the protobuf payload, untouched. Each message keeps where it came from (topic, partition,
+ * offset), the broker's timestamp as its ingest time and the W3C {@code traceparent} header.
+ *
+ * <p>Elements are stamped with the device's event time read cheaply from the payload (see
+ * {@link EventTimePolicy}); offsets are committed to the consumer group when Beam finalizes a
+ * checkpoint ({@code commitOffsetsInFinalize}), never by the consumer's auto-commit.
+ */
+public class KafkaTelemetrySource extends PTransform<PBegin, PCollection<InboundMessage>> {
+  public static final String TRACEPARENT_HEADER = "traceparent";
+
+  private final KafkaClientSettings settings;
+  private final String topic;
+  private final Duration maxOutOfOrder;
+  private final long maxAgeMs;
+  private final long maxFutureMs;
+  private final long maxRecords;
+  private final Duration maxReadTime;
+
+  public KafkaTelemetrySource(KafkaClientSettings settings, String topic, Duration maxOutOfOrder,
+      long maxAgeMs, long maxFutureMs, long maxRecords, Duration maxReadTime) {
+    this.settings = settings;
+    this.topic = topic;
+    this.maxOutOfOrder = maxOutOfOrder;
+    this.maxAgeMs = maxAgeMs;
+    this.maxFutureMs = maxFutureMs;
+    this.maxRecords = maxRecords;
+    this.maxReadTime = maxReadTime;
+  }
+
+  @Override
+  public PCollection<InboundMessage> expand(PBegin input) {
+    KafkaIO.Read<byte[], byte[]> read = KafkaIO.<byte[], byte[]>read()
+        .withBootstrapServers(settings.bootstrapServers())
+        .withTopic(topic)
+        .withKeyDeserializerAndCoder(ByteArrayDeserializer.class,
+            NullableCoder.of(ByteArrayCoder.of()))
+        .withValueDeserializerAndCoder(ByteArrayDeserializer.class,
+            NullableCoder.of(ByteArrayCoder.of()))
+        .withConsumerConfigUpdates(settings.consumer())
+        .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrder, maxAgeMs, maxFutureMs))
+        .commitOffsetsInFinalize();
+    if (maxRecords > 0) {
+      read = read.withMaxNumRecords(maxRecords);
+    }
+    if (maxReadTime != null) {
+      read = read.withMaxReadTime(maxReadTime);
+    }
+    return input
+        .apply("ReadKafka", read)
+        .apply("ToInboundMessage", ParDo.of(new ToInboundFn()))
+        .setCoder(Coders.INBOUND);
+  }
+
+  static class ToInboundFn extends DoFn<KafkaRecord<byte[], byte[]>, InboundMessage> {
+    @ProcessElement
+    public void process(@Element KafkaRecord<byte[], byte[]> r, OutputReceiver<InboundMessage> out) {
+      out.output(toInbound(r));
+    }
+  }
+
+  public static InboundMessage toInbound(KafkaRecord<byte[], byte[]> r) {
+    byte[] value = r.getKV().getValue();
+    byte[] key = r.getKV().getKey();
+    InboundMessage.Builder b = InboundMessage.newBuilder()
+        .setPayload(value == null ? ByteString.EMPTY : ByteString.copyFrom(value))
+        .setIngestTimeMs(r.getTimestamp())
+        .setSource(SourcePosition.newBuilder()
+            .setSystem("kafka")
+            .setTopic(r.getTopic())
+            .setPartition(r.getPartition())
+            .setOffset(r.getOffset()));
+    if (key != null) {
+      b.setKey(new String(key, StandardCharsets.UTF_8));
+    }
+    Headers headers = r.getHeaders();
+    if (headers != null) {
+      Header h = headers.lastHeader(TRACEPARENT_HEADER);
+      if (h != null && h.value() != null) {
+        b.setTraceparent(new String(h.value(), StandardCharsets.UTF_8));
+      }
+    }
+    return b.build();
+  }
+}
