@@ -1,0 +1,55 @@
+package org.iotbeam.pipelines.azure.cosmos;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.values.PCollection;
+import org.iotbeam.pipelines.azure.servicebus.ServiceBusAlertSink;
+import org.iotbeam.pipelines.azure.servicebus.ServiceBusConnection;
+import org.iotbeam.pipelines.azure.servicebus.ServiceBusSinkOptions;
+import org.iotbeam.proto.DeadLetter;
+import org.iotbeam.transforms.TelemetryResults;
+
+/**
+ * The Azure sinks' flags together, and the one call a pipeline makes to wire them:
+ * {@code AzureSinkOptions.applyTo(results, options)}. Each sink is applied only when configured
+ * ({@code --cosmosEndpoint}; {@code --serviceBusNamespace} or env SERVICEBUS_CONNECTION_STRING),
+ * so with no flags it does nothing.
+ */
+public interface AzureSinkOptions extends CosmosSinkOptions, ServiceBusSinkOptions {
+
+  /**
+   * Applies the configured sinks to the results' aggregates and alerts; returns each applied
+   * sink's dead letters (records it could not write after retries), empty when none is configured.
+   */
+  static List<PCollection<DeadLetter>> applyTo(TelemetryResults results,
+      AzureSinkOptions options) {
+    List<PCollection<DeadLetter>> failures = new ArrayList<>();
+    String endpoint = options.getCosmosEndpoint();
+    if (endpoint != null && !endpoint.isBlank()) {
+      CosmosConnection connection = connection(options);
+      RetryPolicy policy = new RetryPolicy(options.getCosmosMaxAttempts(),
+          RetryPolicy.defaults().baseBackoff(), RetryPolicy.defaults().maxBackoff());
+      failures.add(results.aggregates().apply("CosmosAggregates",
+          CosmosUpsert.aggregates(connection).withRetryPolicy(policy)
+              .withOrderGuard(options.getCosmosPaneOrderGuard())));
+      failures.add(results.alerts().apply("CosmosAlerts",
+          CosmosUpsert.alerts(connection).withRetryPolicy(policy)
+              .withOrderGuard(options.getCosmosPaneOrderGuard())));
+    }
+    if (ServiceBusConnection.isConfigured(options.getServiceBusNamespace())) {
+      failures.add(results.alerts().apply("ServiceBusAlerts",
+          new ServiceBusAlertSink(ServiceBusConnection.fromOptions(options))));
+    }
+    return failures;
+  }
+
+  /** The Cosmos DB connection these options describe. */
+  static CosmosConnection connection(CosmosSinkOptions options) {
+    return CosmosConnection.of(options.getCosmosEndpoint())
+        .withDatabase(options.getCosmosDatabase())
+        .withGatewayMode(options.getCosmosGatewayMode())
+        .withEndpointDiscovery(options.getCosmosEndpointDiscovery())
+        .withThrottling(9, Duration.ofSeconds(30));
+  }
+}

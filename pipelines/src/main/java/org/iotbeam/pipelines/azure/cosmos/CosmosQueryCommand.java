@@ -1,0 +1,199 @@
+package org.iotbeam.pipelines.azure.cosmos;
+
+import com.azure.cosmos.CosmosAsyncClient;
+import com.azure.cosmos.CosmosAsyncContainer;
+import com.azure.cosmos.CosmosException;
+import com.azure.cosmos.models.PartitionKey;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.iotbeam.domain.Metric;
+
+/**
+ * Prints what the hot store knows of one device: the latest statistics per metric and the
+ * active alerts, optionally the last N windows per metric.
+ *
+ * <p>It uses only point reads (the "latest" item of each metric) and reads of the device's
+ * logical partition ({@code readAllItems(new PartitionKey(deviceId))}): no SQL query, so no
+ * query plan, which both keeps the cost per call small and fixed and works against the local
+ * stand-in (which has no query-plan endpoint).
+ *
+ * <pre>
+ * java ... org.iotbeam.pipelines.azure.cosmos.CosmosQueryCommand \
+ *     --endpoint https://ACCOUNT.documents.azure.com:443/ --device sensor-0001 [--history 3]
+ *     [--database telemetry] [--gateway] [--no-endpoint-discovery]
+ * </pre>
+ * Auth as the sink: env COSMOS_KEY, else DefaultAzureCredential. Exit status 0 on success, 2 on
+ * bad arguments, 1 when Cosmos DB fails.
+ */
+public final class CosmosQueryCommand {
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  /** What to show. */
+  public record Request(String deviceId, int history) {}
+
+  private CosmosQueryCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    String endpoint = null;
+    String device = null;
+    String database = CosmosConnection.DEFAULT_DATABASE;
+    boolean gateway = false;
+    boolean discovery = true;
+    int history = 0;
+    try {
+      for (int i = 0; i < args.length; i++) {
+        switch (args[i]) {
+          case "--endpoint" -> endpoint = args[++i];
+          case "--device" -> device = args[++i];
+          case "--database" -> database = args[++i];
+          case "--history" -> history = Integer.parseInt(args[++i]);
+          case "--gateway" -> gateway = true;
+          case "--no-endpoint-discovery" -> discovery = false;
+          case "-h", "--help" -> {
+            out.println(usage());
+            return 0;
+          }
+          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+        }
+      }
+      if (endpoint == null || device == null) {
+        throw new IllegalArgumentException("--endpoint and --device are required");
+      }
+    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
+      err.println("error: " + e.getMessage());
+      err.println(usage());
+      return 2;
+    }
+    CosmosConnection connection = CosmosConnection.of(endpoint).withDatabase(database)
+        .withGatewayMode(gateway).withEndpointDiscovery(discovery);
+    return run(connection, new Request(device, history), out, err);
+  }
+
+  public static int run(CosmosConnection connection, Request request, PrintStream out,
+      PrintStream err) {
+    try (CosmosAsyncClient client = connection.createAsyncClient()) {
+      print(client, connection.database(), request, out);
+      return 0;
+    } catch (CosmosException e) {
+      err.println("error: Cosmos DB answered " + e.getStatusCode() + ": " + e.getShortMessage());
+      return 1;
+    }
+  }
+
+  static void print(CosmosAsyncClient client, String database, Request request,
+      PrintStream out) {
+    String device = request.deviceId();
+    CosmosAsyncContainer aggregates =
+        client.getDatabase(database).getContainer(CosmosDocuments.AGGREGATES_CONTAINER);
+    CosmosAsyncContainer alerts =
+        client.getDatabase(database).getContainer(CosmosDocuments.ALERTS_CONTAINER);
+
+    out.println("device " + device);
+    out.println("latest aggregates:");
+    int found = 0;
+    for (Metric m : Metric.values()) {
+      String metric = m.id();
+      ObjectNode latest = pointRead(aggregates,
+          CosmosIds.itemId(CosmosDocuments.latestId(device, metric)), device);
+      if (latest != null) {
+        found++;
+        out.println("  " + describeAggregate(latest));
+      }
+    }
+    if (found == 0) {
+      out.println("  (none)");
+    }
+
+    if (request.history() > 0) {
+      Map<String, List<ObjectNode>> byMetric = new TreeMap<>();
+      for (ObjectNode item : readPartition(aggregates, device)) {
+        if (CosmosDocuments.TYPE_WINDOW.equals(text(item, CosmosDocuments.TYPE))) {
+          byMetric.computeIfAbsent(text(item, "metric"), k -> new ArrayList<>()).add(item);
+        }
+      }
+      out.println("last " + request.history() + " windows per metric:");
+      for (Map.Entry<String, List<ObjectNode>> e : byMetric.entrySet()) {
+        e.getValue().stream()
+            .sorted(Comparator.comparingLong((ObjectNode n) -> n.path("windowStartMs").asLong())
+                .reversed())
+            .limit(request.history())
+            .forEach(n -> out.println("  " + describeAggregate(n)));
+      }
+    }
+
+    List<ObjectNode> active = new ArrayList<>();
+    for (ObjectNode item : readPartition(alerts, device)) {
+      if (CosmosDocuments.TYPE_ALERT.equals(text(item, CosmosDocuments.TYPE))
+          && "RAISED".equals(text(item, "state"))) {
+        active.add(item);
+      }
+    }
+    active.sort(Comparator.comparingInt((ObjectNode n) -> n.path("priority").asInt())
+        .thenComparing(n -> -n.path("raisedAtMs").asLong()));
+    out.println("active alerts: " + active.size());
+    for (ObjectNode a : active) {
+      out.println("  " + describeAlert(a));
+    }
+  }
+
+  static String describeAggregate(JsonNode n) {
+    return String.format(Locale.ROOT,
+        "%-15s %s..%s count=%d min=%.3f max=%.3f mean=%.3f stddev=%.3f pane=%d %s%s",
+        text(n, "metric"), Instant.ofEpochMilli(n.path("windowStartMs").asLong()),
+        Instant.ofEpochMilli(n.path("windowEndMs").asLong()), n.path("count").asLong(),
+        n.path("min").asDouble(), n.path("max").asDouble(), n.path("mean").asDouble(),
+        n.path("stddev").asDouble(), n.path("paneIndex").asLong(), text(n, "paneTiming"),
+        n.path("finalPane").asBoolean() ? " final" : "");
+  }
+
+  static String describeAlert(JsonNode n) {
+    return String.format(Locale.ROOT,
+        "[%s p%d] %s %s/%s raised %s value=%.3f threshold=%.3f id=%s %s",
+        text(n, "severity"), n.path("priority").asInt(), text(n, "kind"), text(n, "ruleId"),
+        text(n, "metric"), Instant.ofEpochMilli(n.path("raisedAtMs").asLong()),
+        n.path("value").asDouble(), n.path("threshold").asDouble(),
+        text(n, CosmosDocuments.RECORD_ID), text(n, "message")).trim();
+  }
+
+  private static ObjectNode pointRead(CosmosAsyncContainer container, String id, String device) {
+    try {
+      return container.readItem(id, new PartitionKey(device), ObjectNode.class)
+          .block(TIMEOUT).getItem();
+    } catch (CosmosException e) {
+      if (e.getStatusCode() == 404) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static List<ObjectNode> readPartition(CosmosAsyncContainer container, String device) {
+    List<ObjectNode> items = container.readAllItems(new PartitionKey(device), ObjectNode.class)
+        .collectList().block(TIMEOUT);
+    return items == null ? List.of() : items;
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? "" : v.asText();
+  }
+
+  private static String usage() {
+    return "usage: CosmosQueryCommand --endpoint URL --device ID [--history N] "
+        + "[--database NAME] [--gateway] [--no-endpoint-discovery]\n"
+        + "  auth: env COSMOS_KEY, else DefaultAzureCredential";
+  }
+}
