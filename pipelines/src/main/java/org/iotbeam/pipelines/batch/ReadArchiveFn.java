@@ -140,16 +140,15 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
   static long timestampOf(InboundMessage m) {
     try {
       CodedInputStream c = m.getPayload().newCodedInput();
-      long ts = -1;
       int tag;
       while ((tag = c.readTag()) != 0) {
         if (tag == TIMESTAMP_TAG) {
-          ts = c.readInt64(); // last one wins, as in a full parse
+          return c.readInt64(); // the first, as the streaming source's EventTimes does
         } else if (!c.skipField(tag)) {
           break;
         }
       }
-      return ts;
+      return -1;
     } catch (IOException | RuntimeException e) {
       return -1;
     }
