@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,11 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.iotbeam.proto.InboundMessage;
@@ -25,12 +31,15 @@ import org.iotbeam.proto.SourcePosition;
  * message's simulated delivery delay, {@code source = {system: "file", topic: <file path relative
  * to dir>, offset: <record index in the file>}}, the traceparent and key = device id.
  *
- * <p>Fast: one writer thread, a few open files (messages arrive in near event-time order, so hours
- * roll over), a 256 KiB buffer and gzip at level 1 by default. A file is rolled after
- * {@code maxRecordsPerFile}; a partition reopened later gets a new file, never an append.
+ * <p>Fast: the caller's thread frames envelopes into 256 KiB chunks; one background thread
+ * compresses and writes them (gzip level 1 by default), so generation and compression overlap. A
+ * few files are open at once (messages come in near event-time order, so hours roll over); a file
+ * is rolled after {@code maxRecordsPerFile}, and a partition reopened later gets a new file, never
+ * an append. {@link #flush()} waits until everything handed over is written.
  */
 public final class FileTransport implements Transport {
   private static final int MAX_OPEN = 4;
+  private static final int CHUNK = 256 * 1024;
 
   private final Path dir;
   private final String filePrefix;
@@ -39,7 +48,16 @@ public final class FileTransport implements Transport {
   private final Map<String, Writer> open = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<String, Integer> fileCounter = new LinkedHashMap<>();
   private final List<Path> written = new ArrayList<>();
+  private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "file-transport-writer");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Semaphore chunksInFlight = new Semaphore(8);
   private volatile long delivered;
+  private volatile IOException ioError;
+  private long cachedHour = Long.MIN_VALUE;
+  private String cachedPartition;
 
   public FileTransport(Path dir, String filePrefix, int gzipLevel, long maxRecordsPerFile)
       throws IOException {
@@ -67,12 +85,13 @@ public final class FileTransport implements Transport {
 
   @Override
   public void send(List<SimulatedMessage> batch) throws IOException {
+    checkError();
     for (SimulatedMessage m : batch) {
-      String partition = RawArchiveFormat.partitionOf(m.eventTimeMs());
+      String partition = partitionOf(m.eventTimeMs());
       Writer w = open.get(partition);
       if (w == null || w.records >= maxRecordsPerFile) {
         if (w != null) {
-          w.close();
+          closeWriter(w);
           open.remove(partition);
         }
         w = openWriter(partition);
@@ -85,34 +104,111 @@ public final class FileTransport implements Transport {
           .setTraceparent(m.traceparent())
           .setKey(m.deviceId())
           .build();
-      w.coded.writeUInt32NoTag(env.getSerializedSize()); // the "delimited" framing
+      int size = env.getSerializedSize();
+      int framed = CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+      if (w.coded.spaceLeft() < framed) {
+        ship(w, Math.max(CHUNK, framed));
+      }
+      w.coded.writeUInt32NoTag(size); // the protobuf "delimited" framing
       env.writeTo(w.coded);
+      w.chunkRecords++;
       w.records++;
-      delivered++;
     }
+  }
+
+  /** {@link RawArchiveFormat#partitionOf}, formatted once per event hour, not per message. */
+  private String partitionOf(long eventTimeMs) {
+    long hour = Math.floorDiv(eventTimeMs, 3_600_000L);
+    if (hour != cachedHour) {
+      cachedPartition = RawArchiveFormat.partitionOf(hour * 3_600_000L);
+      cachedHour = hour;
+    }
+    return cachedPartition;
   }
 
   private Writer openWriter(String partition) throws IOException {
     while (open.size() >= MAX_OPEN) {
       Iterator<Map.Entry<String, Writer>> eldest = open.entrySet().iterator();
-      eldest.next().getValue().close();
+      closeWriter(eldest.next().getValue());
       eldest.remove();
     }
     int n = fileCounter.merge(partition, 1, Integer::sum);
     String rel = partition + filePrefix + "-" + String.format("%05d", n) + RawArchiveFormat.SUFFIX;
     Path file = dir.resolve(rel);
     Files.createDirectories(file.getParent());
-    Writer w = new Writer(rel, file, gzipLevel);
+    Writer w = new Writer(rel, file);
     open.put(partition, w);
     written.add(file);
     return w;
   }
 
+  /** Hands the writer's framed chunk to the I/O thread and starts a new one. */
+  private void ship(Writer w, int nextCapacity) throws IOException {
+    byte[] data = w.chunk;
+    int len = w.coded.getTotalBytesWritten();
+    int records = w.chunkRecords;
+    w.newChunk(nextCapacity);
+    if (len == 0) {
+      return;
+    }
+    acquireSlot();
+    io.execute(() -> {
+      try {
+        if (ioError == null) {
+          w.out().write(data, 0, len);
+          delivered += records;
+        }
+      } catch (IOException e) {
+        ioError = e;
+      } finally {
+        chunksInFlight.release();
+      }
+    });
+  }
+
+  private void closeWriter(Writer w) throws IOException {
+    ship(w, 0);
+    io.execute(() -> {
+      try {
+        w.closeOut();
+      } catch (IOException e) {
+        if (ioError == null) {
+          ioError = e;
+        }
+      }
+    });
+  }
+
+  private void acquireSlot() throws IOException {
+    try {
+      chunksInFlight.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for the file writer");
+    }
+  }
+
+  private void checkError() throws IOException {
+    IOException e = ioError;
+    if (e != null) {
+      throw new IOException("writing the archive failed: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public void flush() throws IOException {
     for (Writer w : open.values()) {
-      w.coded.flush();
+      ship(w, CHUNK);
     }
+    try {
+      io.submit(() -> { }).get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted flushing the archive");
+    } catch (ExecutionException e) {
+      throw new IOException(e.getCause());
+    }
+    checkError();
   }
 
   /** Every file this transport created, in creation order. */
@@ -132,40 +228,62 @@ public final class FileTransport implements Transport {
 
   @Override
   public void close() throws IOException {
-    IOException first = null;
-    for (Writer w : open.values()) {
+    try {
+      for (Writer w : open.values()) {
+        closeWriter(w);
+      }
+      open.clear();
+    } finally {
+      io.shutdown();
       try {
-        w.close();
-      } catch (IOException e) {
-        first = first == null ? e : first;
+        if (!io.awaitTermination(10, TimeUnit.MINUTES)) {
+          throw new IOException("the file writer did not finish within 10 minutes");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted closing the archive");
       }
     }
-    open.clear();
-    if (first != null) {
-      throw first;
-    }
+    checkError();
   }
 
-  private static final class Writer {
+  /** One archive file: framing state on the caller's thread, the stream on the I/O thread. */
+  private final class Writer {
     final String relativePath;
-    final OutputStream out;
-    final CodedOutputStream coded;
+    final Path file;
+    byte[] chunk;
+    CodedOutputStream coded;
+    int chunkRecords;
     long records;
+    private OutputStream out;
 
-    Writer(String relativePath, Path file, int level) throws IOException {
+    Writer(String relativePath, Path file) {
       this.relativePath = relativePath;
-      OutputStream fileOut = Files.newOutputStream(file);
-      this.out = new GZIPOutputStream(new BufferedOutputStream(fileOut, 256 * 1024), 64 * 1024) {
-        {
-          def.setLevel(level);
-        }
-      };
-      this.coded = CodedOutputStream.newInstance(out, 64 * 1024);
+      this.file = file;
+      newChunk(CHUNK);
     }
 
-    void close() throws IOException {
-      coded.flush();
-      out.close();
+    void newChunk(int capacity) {
+      chunk = new byte[capacity];
+      coded = CodedOutputStream.newInstance(chunk);
+      chunkRecords = 0;
+    }
+
+    /** The gzip stream, opened on first use (on the I/O thread). */
+    OutputStream out() throws IOException {
+      if (out == null) {
+        out = new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(file),
+            256 * 1024), 64 * 1024) {
+          {
+            def.setLevel(gzipLevel);
+          }
+        };
+      }
+      return out;
+    }
+
+    void closeOut() throws IOException {
+      out().close();
     }
   }
 }
