@@ -20,6 +20,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.iotbeam.proto.Reading;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * Drops redelivered readings: the same device, timestamp and content seen again within
@@ -64,6 +65,7 @@ public class DeduplicateReadings extends PTransform<PCollection<Reading>, PColle
     @ProcessElement
     public void process(
         @Element KV<String, Reading> e,
+        @Timestamp Instant timestamp,
         @StateId("seen") ValueState<Boolean> seen,
         @TimerId("forget") Timer forget,
         OutputReceiver<Reading> out) {
@@ -72,7 +74,9 @@ public class DeduplicateReadings extends PTransform<PCollection<Reading>, PColle
         return;
       }
       seen.write(true);
-      forget.offset(horizon).setRelative();
+      // relative to the reading, not to the watermark: in batch the watermark sits at the
+      // beginning of time until the input ends, and would forget between two bundles
+      forget.set(timestamp.plus(horizon));
       out.output(e.getValue());
     }
 
