@@ -60,6 +60,10 @@ public class ParseTelemetry extends PTransform<PCollection<InboundMessage>, PCol
     private final Counter dead = TelemetryMetrics.counter(TelemetryMetrics.DEAD_LETTERS);
     private final Distribution payloadBytes =
         TelemetryMetrics.distribution(TelemetryMetrics.PAYLOAD_BYTES);
+    private final Distribution eventToProcessing =
+        TelemetryMetrics.distribution(TelemetryMetrics.EVENT_TO_PROCESSING_MS);
+    private final Distribution ingestToProcessing =
+        TelemetryMetrics.distribution(TelemetryMetrics.INGEST_TO_PROCESSING_MS);
 
     ParseFn(ValidationLimits limits) {
       this.limits = limits;
@@ -104,6 +108,12 @@ public class ParseTelemetry extends PTransform<PCollection<InboundMessage>, PCol
             .setSchemaVersion(SchemaVersions.detect(t))
             .build();
         valid.inc();
+        // meaningful in streaming (how far behind the devices we run); in a backfill, the age
+        long now = System.currentTimeMillis();
+        eventToProcessing.update(now - t.getTimestampMs());
+        if (in.getIngestTimeMs() > 0) {
+          ingestToProcessing.update(now - in.getIngestTimeMs());
+        }
         out.get(VALID).outputWithTimestamp(r, new Instant(t.getTimestampMs()));
       } catch (RuntimeException e) {
         // a bug must not stop the stream, nor lose the message that found it
