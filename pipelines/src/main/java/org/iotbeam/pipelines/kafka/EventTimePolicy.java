@@ -45,12 +45,16 @@ public class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
 
   @Override
   public Instant getTimestampForRecord(PartitionContext ctx, KafkaRecord<byte[], byte[]> record) {
-    Instant t = new Instant(EventTimes.plausible(record.getKV().getValue(), record.getTimestamp(),
-        maxAgeMs, maxFutureMs));
-    if (t.isAfter(maxEventTime)) {
-      maxEventTime = t;
+    long recordTs = record.getTimestamp();
+    long event = EventTimes.fromPayload(record.getKV().getValue());
+    boolean eventTime = EventTimes.isPlausible(event, recordTs, maxAgeMs, maxFutureMs);
+    Instant ts = new Instant(eventTime ? event : Math.max(recordTs, 0));
+    // only a plausible device time moves the watermark: a broken record in a replayed backlog
+    // (stamped with the broker's time) must not make every later reading late
+    if (eventTime && ts.isAfter(maxEventTime)) {
+      maxEventTime = ts;
     }
-    return t;
+    return ts;
   }
 
   @Override

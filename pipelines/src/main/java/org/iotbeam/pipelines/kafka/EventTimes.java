@@ -48,12 +48,19 @@ public final class EventTimes {
   public static long plausible(byte[] payload, long recordTimestampMs, long maxAgeMs,
       long maxFutureMs) {
     long t = fromPayload(payload);
-    if (recordTimestampMs <= 0) {
-      return t > 0 ? t : 0;
+    if (isPlausible(t, recordTimestampMs, maxAgeMs, maxFutureMs)) {
+      return t;
     }
-    if (t <= 0 || t < recordTimestampMs - maxAgeMs || t > recordTimestampMs + maxFutureMs) {
-      return recordTimestampMs;
+    return recordTimestampMs > 0 ? recordTimestampMs : Math.max(t, 0);
+  }
+
+  /** A positive event time within [record - maxAge, record + maxFuture] (any, without record). */
+  public static boolean isPlausible(long eventMs, long recordTimestampMs, long maxAgeMs,
+      long maxFutureMs) {
+    if (eventMs <= 0) {
+      return false;
     }
-    return t;
+    return recordTimestampMs <= 0
+        || (eventMs >= recordTimestampMs - maxAgeMs && eventMs <= recordTimestampMs + maxFutureMs);
   }
 }

@@ -23,6 +23,7 @@ public final class KafkaClientSettings {
   private final EventHubsAuth auth;
   private final String groupId;
   private final Function<String, String> env;
+  private final Map<String, Object> extra = new HashMap<>();
 
   private KafkaClientSettings(String bootstrapServers, EventHubsAuth auth, String groupId,
       Function<String, String> env) {
@@ -41,6 +42,17 @@ public final class KafkaClientSettings {
   public static KafkaClientSettings of(String bootstrapServers, EventHubsAuth auth, String groupId,
       Function<String, String> env) {
     return new KafkaClientSettings(bootstrapServers, auth, groupId, env);
+  }
+
+  /**
+   * Extra client properties for both consumer and producers, e.g. {@code ssl.truststore.location}
+   * for a broker with a private CA (tests); never put the connection string here.
+   */
+  public KafkaClientSettings withExtra(Map<String, Object> properties) {
+    KafkaClientSettings s = new KafkaClientSettings(bootstrapServers, auth, groupId, env);
+    s.extra.putAll(extra);
+    s.extra.putAll(properties);
+    return s;
   }
 
   public String bootstrapServers() {
@@ -106,6 +118,7 @@ public final class KafkaClientSettings {
   public Map<String, Object> common() {
     Map<String, Object> m = new HashMap<>();
     m.put(CommonClientConfigs.CLIENT_DNS_LOOKUP_CONFIG, "use_all_dns_ips");
+    m.putAll(extra);
     if (auth == EventHubsAuth.NONE) {
       return m;
     }
