@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * application property {@code traceparent} ({@code traceparent=00-...-01}, URL-encoded), QoS 1.
  * Each batch is published and then its PUBACKs are awaited; a publish that finds the client
  * disconnected waits with exponential backoff (100 ms .. 5 s) while Paho reconnects
- * (automatic reconnect), and one whose PUBACK does not come is published again: at least once.
+ * (automatic reconnect, 1 s doubling to 2 min), and one whose PUBACK does not come (or whose
+ * connection dropped before it) is published again, up to 5 times: at least once.
  *
  * <h2>Against a local broker</h2>
  * {@code --transport mqtt --mqtt-url tcp://127.0.0.1:1883}: one shared connection publishes for
@@ -64,7 +65,7 @@ public final class MqttTransport implements Transport {
 
   /** A transport that shares one connection for all devices (local brokers). */
   public static MqttTransport local(String serverUri, String clientIdPrefix) throws MqttException {
-    return new MqttTransport(serverUri, null, null, clientIdPrefix, 30_000);
+    return new MqttTransport(serverUri, null, null, clientIdPrefix, 10_000);
   }
 
   /**
@@ -111,7 +112,10 @@ public final class MqttTransport implements Transport {
     MqttConnectOptions o = new MqttConnectOptions();
     o.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     o.setAutomaticReconnect(true);
-    o.setCleanSession(false);
+    // clean session: on a lost connection Paho fails the in-flight tokens, and send() publishes
+    // those messages again after the reconnect (at least once, without relying on the broker's
+    // session resume, which Moquette 0.17 gets wrong without persistence)
+    o.setCleanSession(true);
     o.setMaxInflight(65_535);
     o.setKeepAliveInterval(60);
     o.setConnectionTimeout(30);
