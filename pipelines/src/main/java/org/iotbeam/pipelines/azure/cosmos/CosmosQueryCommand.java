@@ -21,8 +21,8 @@ import org.iotbeam.domain.Metric;
  * Prints what the hot store knows of one device: the latest statistics per metric and the
  * active alerts, optionally the last N windows per metric.
  *
- * <p>It uses only point reads (the "latest" item of each metric) and reads of the device's
- * logical partition ({@code readAllItems(new PartitionKey(deviceId))}): no SQL query, so no
+ * <p>It uses only point reads (the "latest" item of each metric, sent as one bulk read) and reads
+ * of the device's logical partition ({@code readAllItems(new PartitionKey(deviceId))}): no SQL query, so no
  * query plan, which both keeps the cost per call small and fixed and works against the local
  * stand-in (which has no query-plan endpoint).
  *
@@ -90,6 +90,9 @@ public final class CosmosQueryCommand {
     } catch (CosmosException e) {
       err.println("error: Cosmos DB answered " + e.getStatusCode() + ": " + e.getShortMessage());
       return 1;
+    } catch (RuntimeException e) {
+      err.println("error: " + e.getMessage());
+      return 1;
     }
   }
 
@@ -103,14 +106,20 @@ public final class CosmosQueryCommand {
 
     out.println("device " + device);
     out.println("latest aggregates:");
-    int found = 0;
+    // the point reads of the "latest" items, one per metric, sent together as one bulk read
+    List<VersionedDocument.DocKey> keys = new ArrayList<>();
     for (Metric m : Metric.values()) {
-      String metric = m.id();
-      ObjectNode latest = pointRead(aggregates,
-          CosmosIds.itemId(CosmosDocuments.latestId(device, metric)), device);
-      if (latest != null) {
+      keys.add(new VersionedDocument.DocKey(
+          CosmosIds.itemId(CosmosDocuments.latestId(device, m.id())), device));
+    }
+    int found = 0;
+    for (BulkStore.ItemResult r : new CosmosBulkStore(aggregates, TIMEOUT).read(keys)) {
+      if (r.ok()) {
         found++;
-        out.println("  " + describeAggregate(latest));
+        out.println("  " + describeAggregate(r.item()));
+      } else if (r.statusCode() != 404) {
+        throw new IllegalStateException("reading the latest aggregates failed: status "
+            + r.statusCode() + " " + r.error());
       }
     }
     if (found == 0) {
@@ -166,18 +175,6 @@ public final class CosmosQueryCommand {
         text(n, "metric"), Instant.ofEpochMilli(n.path("raisedAtMs").asLong()),
         n.path("value").asDouble(), n.path("threshold").asDouble(),
         text(n, CosmosDocuments.RECORD_ID), text(n, "message")).trim();
-  }
-
-  private static ObjectNode pointRead(CosmosAsyncContainer container, String id, String device) {
-    try {
-      return container.readItem(id, new PartitionKey(device), ObjectNode.class)
-          .block(TIMEOUT).getItem();
-    } catch (CosmosException e) {
-      if (e.getStatusCode() == 404) {
-        return null;
-      }
-      throw e;
-    }
   }
 
   private static List<ObjectNode> readPartition(CosmosAsyncContainer container, String device) {
