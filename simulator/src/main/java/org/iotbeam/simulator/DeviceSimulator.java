@@ -326,22 +326,36 @@ public final class DeviceSimulator implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SimulatorConfig c = toConfig();
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    Simulator sim;
+    Thread hook;
     try (Transport t = openTransport(c)) {
-      Simulator sim = new Simulator(c, t, err);
-      Thread hook = new Thread(sim::stop, "simulator-stop");
+      sim = new Simulator(c, t, err);
+      // Ctrl-C / SIGTERM: stop after the current batch, flush, print the summary, then exit
+      hook = new Thread(() -> {
+        sim.stop();
+        try {
+          done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "simulator-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         lastSummary = sim.run();
-      } finally {
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException ignored) {
-          // shutting down already
-        }
+      } catch (Exception e) {
+        done.countDown();
+        throw e;
       }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException ignored) {
+      // the JVM is shutting down: the hook waits for `done`
     }
     out.print(lastSummary);
     out.flush();
+    done.countDown();
     return lastSummary.failed() == 0 ? 0 : 1;
   }
 }

@@ -260,6 +260,9 @@ public final class MqttKafkaBridge implements AutoCloseable {
   /** Disconnects from MQTT first (no new input), then flushes and closes the producer. */
   @Override
   public synchronized void close() {
+    if (client == null && producer == null) {
+      return;
+    }
     if (stats != null) {
       stats.shutdownNow();
     }
@@ -329,10 +332,19 @@ public final class MqttKafkaBridge implements AutoCloseable {
       }
       props.putAll(kafkaProperties);
       CountDownLatch stop = new CountDownLatch(1);
+      CountDownLatch closed = new CountDownLatch(1);
+      // Ctrl-C / SIGTERM: stop taking messages, let Kafka ack what is in flight, then exit
+      Thread hook = new Thread(() -> {
+        stop.countDown();
+        try {
+          closed.await(40, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "bridge-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
       try (MqttKafkaBridge bridge = new MqttKafkaBridge(mqttUrl, bootstrapServers, topic,
           clientId, props)) {
-        Thread hook = new Thread(stop::countDown, "bridge-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
         bridge.start();
         if (statsSeconds > 0) {
           bridge.logStatsEvery(Duration.ofSeconds(statsSeconds));
@@ -342,8 +354,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
         } else {
           stop.await();
         }
+        bridge.close();
         System.out.println(bridge);
         return bridge.failed() == 0 ? 0 : 1;
+      } finally {
+        closed.countDown();
       }
     }
   }

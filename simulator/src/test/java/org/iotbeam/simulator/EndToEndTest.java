@@ -174,4 +174,37 @@ public class EndToEndTest {
     assertTrue(summary, summary.contains("delivered: 500\n"));
     assertEquals(500, consumeAll("cli", 500).size());
   }
+
+  /** Both command lines: the bridge's main options and the simulator's MQTT transport. */
+  @Test(timeout = 120_000)
+  public void cliOverMqttThroughBridgeCli() throws Exception {
+    kafka.createTopic("cli-mqtt", 2);
+    try (LocalMqttBroker mqtt = LocalMqttBroker.start()) {
+      java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        java.util.concurrent.Future<Integer> bridgeRc = ex.submit(() ->
+            new picocli.CommandLine(new MqttKafkaBridge.Cli()).execute("--mqtt-url", mqtt.url(),
+                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cli-mqtt",
+                "--client-id", "cli-bridge", "--duration", "8", "--stats-interval", "2"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (mqtt.server().listConnectedClients().stream()
+            .noneMatch(c -> c.getClientID().equals("cli-bridge"))) {
+          assertTrue("bridge connected", System.nanoTime() < deadline);
+          Thread.sleep(50);
+        }
+        Thread.sleep(300); // its subscription follows the connection
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int rc = DeviceSimulator.execute(new java.io.PrintStream(out, true,
+                StandardCharsets.UTF_8), System.err, "--transport", "mqtt", "--mqtt-url",
+            mqtt.url(), "--devices", "10", "--count", "300", "--rate", "500", "--seed", "9");
+        String summary = out.toString(StandardCharsets.UTF_8);
+        assertEquals(summary, 0, rc);
+        assertTrue(summary, summary.contains("delivered: 300\n"));
+        assertEquals(300, consumeAll("cli-mqtt", 300).size());
+        assertEquals(Integer.valueOf(0), bridgeRc.get(30, TimeUnit.SECONDS));
+      } finally {
+        ex.shutdownNow();
+      }
+    }
+  }
 }
