@@ -34,14 +34,18 @@ public class LocalBrokersTest {
   @Test(timeout = 120_000)
   public void kafkaBrokerProducesAndConsumesAndCleansUp() throws Exception {
     Path dir;
-    try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
+    // an extra listener, as an Event-Hubs-like SASL_SSL one would be added
+    try (LocalKafkaBroker kafka = LocalKafkaBroker.builder().listener("EXTERNAL", "PLAINTEXT")
+        .property("message.max.bytes", "2000000").start()) {
       dir = kafka.logDir();
       assertThat(kafka.bootstrapServers(), startsWith("127.0.0.1:"));
+      assertThat(kafka.bootstrapServers("external"), startsWith("127.0.0.1:"));
+      assertTrue(kafka.port("EXTERNAL") != kafka.port(LocalKafkaBroker.PLAINTEXT_LISTENER));
       kafka.createTopic("t", 3);
       kafka.createTopic("t", 3); // existing topic: no error
 
       Properties pp = new Properties();
-      pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers("EXTERNAL"));
       pp.put(ProducerConfig.ACKS_CONFIG, "all");
       try (KafkaProducer<String, String> producer =
           new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
