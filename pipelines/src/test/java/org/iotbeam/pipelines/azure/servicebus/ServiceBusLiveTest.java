@@ -31,7 +31,7 @@ public class ServiceBusLiveTest {
     boolean configured = cs != null && !cs.isBlank();
     String skip = "SERVICEBUS_CONNECTION_STRING not set: skipping the live Service Bus test";
     if (!configured) {
-      System.out.println(skip); // surefire keeps the assumption's message only in its XML report
+      System.out.println(skip); // also in the test output file, beside the XML report
     }
     Assume.assumeTrue(skip, configured);
     String queue = System.getenv().getOrDefault("SERVICEBUS_QUEUE",
