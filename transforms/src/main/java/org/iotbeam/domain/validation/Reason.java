@@ -18,5 +18,9 @@ public enum Reason {
   VALUE_OUT_OF_RANGE,
   INVALID_LOCATION,
   /** A bug or an unexpected runtime failure while processing: kept, never dropped. */
-  PROCESSING_ERROR
+  PROCESSING_ERROR,
+  /** A sink (Cosmos DB, Service Bus) gave up on a record after its retries. */
+  SINK_WRITE_FAILED,
+  /** The alert webhook refused or did not answer after its retries. */
+  WEBHOOK_DELIVERY_FAILED
 }
