@@ -88,6 +88,19 @@ public final class BackfillPipeline {
 
     void setOutputBase(String value);
 
+    @Description("Event-time window of the output files, in minutes (as --fileWindowMinutes of "
+        + "the streaming pipeline, so the backfill rewrites the same files); must divide 60.")
+    @Default.Integer(5)
+    Integer getFileWindowMinutes();
+
+    void setFileWindowMinutes(Integer value);
+
+    @Description("Files per window (as --fileShards of the streaming pipeline).")
+    @Default.Integer(2)
+    Integer getFileShards();
+
+    void setFileShards(Integer value);
+
     @Description("Log a progress line (files and messages read, current hour) at most this "
         + "often, in seconds.")
     @Default.Integer(10)
@@ -115,6 +128,13 @@ public final class BackfillPipeline {
     ProcessingConfig config = ProcessingConfigs.fromOptions(options);
     ArchiveRange range = ArchiveRange.parse(options.getFrom(), options.getTo(),
         config.windowSize().getMillis());
+    Integer fw = options.getFileWindowMinutes();
+    if (fw == null || fw <= 0 || 60 % fw != 0) {
+      throw new IllegalArgumentException("--fileWindowMinutes must divide 60, was " + fw);
+    }
+    if (options.getFileShards() == null || options.getFileShards() < 1) {
+      throw new IllegalArgumentException("--fileShards must be 1 or more");
+    }
     preflight(options, range);
     Pipeline p = Pipeline.create(options);
     BackfillResults results = expand(p, options.getArchiveBase(), range, config,
