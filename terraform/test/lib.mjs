@@ -8,6 +8,9 @@ import { parse } from '@cdktf/hcl2json';
 export const TF_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const MODULES_DIR = join(TF_ROOT, 'modules');
 export const ENVS_DIR = join(TF_ROOT, 'environments');
+/** The composition module: resource group + every module; each environment calls it once. */
+export const PLATFORM = 'platform';
+export const PLATFORM_DIR = join(MODULES_DIR, PLATFORM);
 
 const SKIP_DIRS = new Set(['node_modules', '.terraform', '.git']);
 
@@ -38,7 +41,7 @@ export async function parseHcl(name, text) {
 
 /** Parses every .tf file of one directory (a module) and merges the top-level blocks. */
 export async function loadModule(dir) {
-  const merged = { resource: {}, data: {}, module: {}, variable: {}, output: {}, locals: [], texts: {} };
+  const merged = { resource: {}, data: {}, module: {}, variable: {}, output: {}, locals: [], moved: [], texts: {} };
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.tf')).sort()) {
     const text = readFileSync(join(dir, f), 'utf8');
     merged.texts[f] = text;
@@ -50,8 +53,46 @@ export async function loadModule(dir) {
     }
     for (const kind of ['module', 'variable', 'output']) Object.assign(merged[kind], json[kind] ?? {});
     for (const l of json.locals ?? []) merged.locals.push(l);
+    for (const m of json.moved ?? []) merged.moved.push(m);
   }
   return merged;
+}
+
+/** `${x}` -> `x` (hcl2json wraps expressions). */
+export const unwrap = (expr) => String(expr).replace(/^\$\{([\s\S]*)\}$/, '$1').trim();
+
+/**
+ * Top-level attributes of an `object({...})` type constraint as hcl2json returns it:
+ * { name: { optional } }. Nested objects (maps of objects, defaults) are skipped by
+ * tracking bracket depth; comments and string contents do not count.
+ */
+export function objectAttributes(typeExpr) {
+  const body = unwrap(typeExpr).match(/^object\(\{([\s\S]*)\}\)$/);
+  if (!body) throw new Error(`not an object type: ${String(typeExpr).slice(0, 40)}`);
+  const attrs = {};
+  let depth = 0;
+  for (const raw of body[1].split('\n')) {
+    let line = '';
+    let inString = false;
+    for (let i = 0; i < raw.length; i++) {
+      const c = raw[i];
+      if (inString) {
+        if (c === '\\') i++;
+        else if (c === '"') inString = false;
+        continue;
+      }
+      if (c === '"') inString = true;
+      else if (c === '#' || (c === '/' && raw[i + 1] === '/')) break;
+      line += c;
+    }
+    const m = depth === 0 && line.match(/^\s*([a-z0-9_]+)\s*=\s*(optional\()?/);
+    if (m) attrs[m[1]] = { optional: Boolean(m[2]) };
+    for (const c of line) {
+      if ('([{'.includes(c)) depth++;
+      else if (')]}'.includes(c)) depth--;
+    }
+  }
+  return attrs;
 }
 
 /** Text of a module with full-line comments removed (references in comments do not count). */
@@ -73,6 +114,11 @@ export const refs = (text, re) => uniq([...codeText(text).matchAll(re)].map((m) 
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
 export const AZURITE_KEY =
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw' + '==';
+
+// The Cosmos DB emulator's published key (learn.microsoft.com/azure/cosmos-db/emulator),
+// the same for every emulator install: allowed where the emulator is named next to it.
+export const COSMOS_EMULATOR_KEY =
+  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw' + '==';
 
 const B64 = '[A-Za-z0-9+/]';
 const RULES = [
@@ -107,6 +153,10 @@ export function scanText(file, text) {
         // The public Azurite key is fine where the Azurite account is named next to it.
         const window = text.slice(Math.max(0, m.index - 300), m.index + m[0].length + 300);
         if (window.includes(AZURITE_ACCOUNT)) continue;
+      }
+      if (m[0].includes(COSMOS_EMULATOR_KEY) || value === COSMOS_EMULATOR_KEY) {
+        const window = text.slice(Math.max(0, m.index - 300), m.index + m[0].length + 300);
+        if (/emulator/i.test(window)) continue;
       }
       const line = text.slice(0, m.index).split('\n').length;
       findings.push({ file, line, rule: id, excerpt: m[0].slice(0, 24) + '...' });

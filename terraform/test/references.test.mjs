@@ -1,17 +1,20 @@
 // 3. Cross-references: module.X, var.X, local.X and resource references resolve;
-//    module inputs match the module's variables; secrets-looking outputs are sensitive.
+//    module inputs match the module's variables; secrets-looking outputs are sensitive;
+//    the environments' settings match the platform module's settings type; moved blocks
+//    carry every object of the platform module over from the old root-module addresses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
-import { MODULES_DIR, ENVS_DIR, subdirs, loadModule, refs, parseHcl } from './lib.mjs';
+import { MODULES_DIR, ENVS_DIR, PLATFORM, PLATFORM_DIR, subdirs, loadModule, refs, parseHcl, objectAttributes, unwrap } from './lib.mjs';
 
 const META_ARGS = new Set(['source', 'version', 'providers', 'depends_on', 'count', 'for_each']);
 const first = (b) => (Array.isArray(b) ? b[0] : b);
 
 /** Problems of one parsed directory (module or root module). */
 export function referenceProblems(label, parsed) {
-  const text = Object.values(parsed.texts).join('\n');
+  // moved blocks name old addresses on purpose; movedProblems checks them.
+  const text = withoutMoved(Object.values(parsed.texts).join('\n'));
   const problems = [];
   const declaredVars = new Set(Object.keys(parsed.variable));
   for (const v of refs(text, /\bvar\.([a-z0-9_]+)/g)) {
@@ -36,6 +39,8 @@ export function referenceProblems(label, parsed) {
   return [...new Set(problems)];
 }
 
+export const withoutMoved = (text) => text.replace(/^moved\s*\{[\s\S]*?^\}/gm, '');
+
 function codeText(text) {
   return text
     .split('\n')
@@ -58,43 +63,114 @@ export function outputProblems(label, parsed) {
   return problems;
 }
 
+/** Module calls of a parsed directory pass only declared inputs and every required one; module.X.Y are outputs of X. */
+export async function moduleCallProblems(label, dir, parsed) {
+  const problems = [];
+  const text = withoutMoved(Object.values(parsed.texts).join('\n'));
+  for (const [name, blocks] of Object.entries(parsed.module)) {
+    const call = first(blocks);
+    const target = resolve(dir, call.source);
+    if (!existsSync(target)) {
+      problems.push(`${label}: module ${name} source ${call.source} does not exist`);
+      continue;
+    }
+    const mod = await loadModule(target);
+    for (const arg of Object.keys(call)) {
+      if (!META_ARGS.has(arg) && !mod.variable[arg]) problems.push(`${label}: module ${name} passes unknown input ${arg}`);
+    }
+    for (const [v, vb] of Object.entries(mod.variable)) {
+      if (!('default' in first(vb)) && !(v in call)) problems.push(`${label}: module ${name} misses required input ${v}`);
+    }
+    for (const m of codeText(text).matchAll(new RegExp(`\\bmodule\\.${name}\\.([a-z0-9_]+)`, 'g'))) {
+      if (!mod.output[m[1]]) problems.push(`${label}: module.${name}.${m[1]} is not an output of ${call.source}`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+/** var.settings.X in the platform module must be attributes of its settings type. */
+export function settingsReferenceProblems(label, parsed, attrs) {
+  const text = Object.values(parsed.texts).join('\n');
+  return refs(text, /\bvar\.settings\.([a-z0-9_]+)/g)
+    .filter((a) => !attrs[a])
+    .map((a) => `${label}: var.settings.${a} is not an attribute of the settings type`);
+}
+
+/** Keys of an environment's `settings` (terraform.tfvars) against the platform's settings type. */
+export function settingsValueProblems(label, settings, attrs) {
+  const problems = [];
+  for (const k of Object.keys(settings ?? {})) {
+    if (!attrs[k]) problems.push(`${label}: settings.${k} is not an attribute of the platform's settings type (Terraform would drop it silently)`);
+  }
+  for (const [k, a] of Object.entries(attrs)) {
+    if (!a.optional && !(k in (settings ?? {}))) problems.push(`${label}: settings.${k} is required`);
+  }
+  return problems;
+}
+
+/**
+ * moved blocks of a root module: `from` is no longer declared there, `to` is a resource or
+ * module call of the platform module, and every resource and module call of the platform
+ * module is carried over (otherwise the first plan after the restructuring would destroy
+ * and re-create it).
+ */
+export function movedProblems(label, root, platform) {
+  const problems = [];
+  const targets = new Set();
+  for (const mv of root.moved) {
+    const from = unwrap(mv.from);
+    const to = unwrap(mv.to);
+    const fromParts = from.split('.');
+    if (fromParts[0] === 'module' ? root.module[fromParts[1]] : root.resource[fromParts[0]]?.[fromParts[1]]) {
+      problems.push(`${label}: moved from ${from}, which is still declared here`);
+    }
+    const m = to.match(/^module\.platform\.(?:module\.([a-z0-9_]+)|([a-z0-9_]+)\.([a-z0-9_]+))$/);
+    if (!m) {
+      problems.push(`${label}: moved to ${to}, not an object of module.platform`);
+      continue;
+    }
+    const ok = m[1] ? platform.module[m[1]] : platform.resource[m[2]]?.[m[3]];
+    if (!ok) problems.push(`${label}: moved to ${to}, which the platform module does not declare`);
+    if (to !== `module.platform.${from}`) problems.push(`${label}: moved ${from} to ${to}, a different name`);
+    targets.add(to);
+  }
+  const expected = [
+    ...Object.keys(platform.module).map((n) => `module.platform.module.${n}`),
+    ...Object.entries(platform.resource).flatMap(([t, byName]) => Object.keys(byName).map((n) => `module.platform.${t}.${n}`)),
+  ];
+  for (const e of expected) if (!targets.has(e)) problems.push(`${label}: no moved block for ${e}`);
+  return problems;
+}
+
 for (const m of subdirs(MODULES_DIR)) {
   test(`module ${m}: references resolve, outputs are safe`, async () => {
-    const parsed = await loadModule(join(MODULES_DIR, m));
-    assert.deepEqual([...referenceProblems(`modules/${m}`, parsed), ...outputProblems(`modules/${m}`, parsed)], []);
+    const dir = join(MODULES_DIR, m);
+    const parsed = await loadModule(dir);
+    const problems = [...referenceProblems(`modules/${m}`, parsed), ...outputProblems(`modules/${m}`, parsed)];
+    problems.push(...(await moduleCallProblems(`modules/${m}`, dir, parsed)));
+    if (m === PLATFORM) {
+      problems.push(...settingsReferenceProblems(`modules/${m}`, parsed, objectAttributes(first(parsed.variable.settings).type)));
+    }
+    assert.deepEqual(problems, []);
   });
 }
 
 for (const e of subdirs(ENVS_DIR)) {
-  test(`environment ${e}: references, module inputs and tfvars match declarations`, async () => {
+  test(`environment ${e}: references, module inputs, tfvars and settings match declarations`, async () => {
     const dir = join(ENVS_DIR, e);
+    const label = `environments/${e}`;
     const parsed = await loadModule(dir);
-    const problems = [...referenceProblems(`environments/${e}`, parsed), ...outputProblems(`environments/${e}`, parsed)];
+    const platform = await loadModule(PLATFORM_DIR);
+    const problems = [...referenceProblems(label, parsed), ...outputProblems(label, parsed)];
+    problems.push(...(await moduleCallProblems(label, dir, parsed)));
 
-    for (const [name, blocks] of Object.entries(parsed.module)) {
-      const call = first(blocks);
-      const target = resolve(dir, call.source);
-      if (!existsSync(target)) {
-        problems.push(`environments/${e}: module ${name} source ${call.source} does not exist`);
-        continue;
-      }
-      const mod = await loadModule(target);
-      for (const arg of Object.keys(call)) {
-        if (!META_ARGS.has(arg) && !mod.variable[arg]) problems.push(`environments/${e}: module ${name} passes unknown input ${arg}`);
-      }
-      for (const [v, vb] of Object.entries(mod.variable)) {
-        if (!('default' in first(vb)) && !(v in call)) problems.push(`environments/${e}: module ${name} misses required input ${v}`);
-      }
-      // module.X.Y must be an output of X.
-      for (const m of Object.values(parsed.texts).join('\n').matchAll(new RegExp(`\\bmodule\\.${name}\\.([a-z0-9_]+)`, 'g'))) {
-        if (!mod.output[m[1]]) problems.push(`environments/${e}: module.${name}.${m[1]} is not an output of ${call.source}`);
-      }
-    }
-
-    const tfvars = await parseHcl(`environments/${e}/terraform.tfvars`, readFileSync(join(dir, 'terraform.tfvars'), 'utf8'));
+    const tfvars = await parseHcl(`${label}/terraform.tfvars`, readFileSync(join(dir, 'terraform.tfvars'), 'utf8'));
     for (const k of Object.keys(tfvars)) {
-      if (!parsed.variable[k]) problems.push(`environments/${e}/terraform.tfvars sets undeclared variable ${k}`);
+      if (!parsed.variable[k]) problems.push(`${label}/terraform.tfvars sets undeclared variable ${k}`);
     }
+    // The root passes settings through (type any): the platform's type is the contract.
+    problems.push(...settingsValueProblems(`${label}/terraform.tfvars`, first(tfvars.settings), objectAttributes(first(platform.variable.settings).type)));
+    problems.push(...movedProblems(label, parsed, platform));
     assert.equal(tfvars.environment, e, `terraform.tfvars of ${e} must set environment = "${e}"`);
     assert.deepEqual(problems, []);
   });
@@ -132,5 +208,40 @@ test('self-test: an output with a connection string that is not sensitive is rep
   assert.deepEqual(outputProblems('fake', { output: json.output }), [
     'fake: output sb_connection_string must be sensitive',
     'fake: output sb_connection_string exposes a key',
+  ]);
+});
+
+test('self-test: an unknown or missing settings attribute is reported', async () => {
+  const json = await parseHcl(
+    'v.tf',
+    'variable "settings" {\n  description = "x"\n  type = object({\n    # a comment = 1\n    name_suffix = string\n    sku = optional(string, "Standard")\n    hubs = optional(map(object({\n      partitions = number\n    })), { t = { partitions = 1 } })\n  })\n}\n',
+  );
+  const attrs = objectAttributes(first(json.variable.settings).type);
+  assert.deepEqual(attrs, { name_suffix: { optional: false }, sku: { optional: true }, hubs: { optional: true } });
+  assert.deepEqual(settingsValueProblems('fake', { skuu: 'Premium' }, attrs), [
+    "fake: settings.skuu is not an attribute of the platform's settings type (Terraform would drop it silently)",
+    'fake: settings.name_suffix is required',
+  ]);
+  assert.deepEqual(settingsReferenceProblems('fake', { texts: { 'm.tf': 'x = var.settings.partitions\ny = var.settings.sku' } }, attrs), [
+    'fake: var.settings.partitions is not an attribute of the settings type',
+  ]);
+});
+
+test('self-test: a missing or wrong moved block is reported', async () => {
+  const platform = await parseHcl('p.tf', 'resource "azurerm_resource_group" "main" {\n name = "a"\n}\nmodule "network" {\n source = "../network"\n}\nmodule "storage" {\n source = "../storage"\n}\n');
+  const root = await parseHcl(
+    'r.tf',
+    'moved {\n  from = azurerm_resource_group.main\n  to   = module.platform.azurerm_resource_group.main\n}\nmoved {\n  from = module.network\n  to   = module.platform.module.netw\n}\n',
+  );
+  const problems = movedProblems(
+    'fake',
+    { moved: root.moved, module: {}, resource: {} },
+    { module: platform.module, resource: platform.resource },
+  );
+  assert.deepEqual(problems, [
+    'fake: moved to module.platform.module.netw, which the platform module does not declare',
+    'fake: moved module.network to module.platform.module.netw, a different name',
+    'fake: no moved block for module.platform.module.network',
+    'fake: no moved block for module.platform.module.storage',
   ]);
 });

@@ -1,10 +1,11 @@
-// 2. The required resources are declared in the modules, and every environment root
-//    module instantiates every module.
+// 2. The required resources are declared in the modules, the platform module creates the
+//    resource group and instantiates every module, and every environment root module
+//    instantiates the platform module (once) and configures and pins the providers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { MODULES_DIR, ENVS_DIR, subdirs, loadModule, parseHcl } from './lib.mjs';
+import { MODULES_DIR, ENVS_DIR, PLATFORM, PLATFORM_DIR, subdirs, loadModule, parseHcl } from './lib.mjs';
 
 export const REQUIRED = {
   network: [
@@ -52,8 +53,8 @@ const ENVIRONMENTS = ['dev', 'prod'];
 const first = (blocks) => (Array.isArray(blocks) ? blocks[0] : blocks);
 
 test('the module layout is complete (main.tf, variables.tf, outputs.tf)', () => {
-  assert.deepEqual(subdirs(MODULES_DIR), Object.keys(REQUIRED).sort());
-  for (const m of Object.keys(REQUIRED)) {
+  assert.deepEqual(subdirs(MODULES_DIR), [...Object.keys(REQUIRED), PLATFORM].sort());
+  for (const m of [...Object.keys(REQUIRED), PLATFORM]) {
     for (const f of ['main.tf', 'variables.tf', 'outputs.tf']) {
       assert.ok(existsSync(join(MODULES_DIR, m, f)), `modules/${m}/${f} is missing`);
     }
@@ -155,28 +156,66 @@ test('AKS runs workload identity + OIDC, and the FlinkDeployment is configured a
 });
 
 test('diagnostic settings cover Event Hubs, Storage, Cosmos, Service Bus, IoT Hub and AKS', async () => {
-  for (const e of ENVIRONMENTS) {
-    const env = await loadModule(join(ENVS_DIR, e));
-    const targets = first(env.module.monitoring).diagnostic_targets;
-    for (const k of ['eventhubs', 'storage', 'cosmos', 'servicebus', 'iothub', 'aks']) {
-      assert.ok(targets[k], `environments/${e}: no diagnostic setting for ${k}`);
-    }
+  const platform = await loadModule(PLATFORM_DIR);
+  const targets = first(platform.module.monitoring).diagnostic_targets;
+  for (const k of ['eventhubs', 'storage', 'cosmos', 'servicebus', 'iothub', 'aks']) {
+    assert.ok(targets[k], `modules/platform: no diagnostic setting for ${k}`);
   }
 });
 
+/** Problems of the platform module: resource group, one call of every module. */
+export function platformProblems(platform) {
+  const problems = [];
+  if (!platform.resource.azurerm_resource_group) problems.push('modules/platform has no azurerm_resource_group');
+  const sources = Object.values(platform.module).map((m) => first(m).source);
+  for (const m of Object.keys(REQUIRED)) {
+    if (!sources.includes(`../${m}`)) problems.push(`modules/platform does not call ../${m}`);
+  }
+  // Provider configurations belong to the root modules (a module with provider blocks
+  // cannot be called with count/for_each and is legacy); the platform only requires them.
+  for (const [f, text] of Object.entries(platform.texts)) {
+    if (/^provider\s+"/m.test(text)) problems.push(`modules/platform/${f} configures a provider`);
+    if (/^\s*backend\s+"/m.test(text)) problems.push(`modules/platform/${f} declares a backend`);
+  }
+  for (const p of ['azurerm', 'helm', 'kubernetes']) {
+    if (!new RegExp(`hashicorp/${p}"`).test(platform.texts['versions.tf'] ?? '')) problems.push(`modules/platform does not require hashicorp/${p}`);
+  }
+  return problems;
+}
+
+/** Problems of an environment root module: one platform call, providers, pins, backend. */
+export function environmentProblems(label, env) {
+  const problems = [];
+  const calls = Object.entries(env.module);
+  const platformCalls = calls.filter(([, b]) => first(b).source === `../../modules/${PLATFORM}`);
+  if (platformCalls.length !== 1) problems.push(`${label} must call ../../modules/${PLATFORM} exactly once`);
+  for (const [name, b] of calls) {
+    const src = first(b).source;
+    if (src !== `../../modules/${PLATFORM}`) problems.push(`${label} calls ${src} (module ${name}) directly; compose it in modules/${PLATFORM}`);
+  }
+  if (Object.keys(env.resource).length) problems.push(`${label} declares resources (${Object.keys(env.resource).join(', ')}); they belong in modules/${PLATFORM}`);
+  const text = Object.values(env.texts).join('\n');
+  for (const p of ['azurerm', 'kubernetes', 'helm']) {
+    if (!new RegExp(`^provider\\s+"${p}"`, 'm').test(text)) problems.push(`${label} does not configure provider ${p}`);
+  }
+  if (!/module\.platform\.kube_host/.test(text)) problems.push(`${label}: kubernetes/helm providers are not wired to the platform's AKS cluster`);
+  const versions = env.texts['versions.tf'] ?? '';
+  if (!/hashicorp\/azurerm"\s*\n\s*version\s*=\s*"~> 4\./.test(versions)) problems.push(`${label}: azurerm must be pinned to ~> 4.x`);
+  if (!/hashicorp\/helm"/.test(versions)) problems.push(`${label}: helm is not pinned`);
+  if (!/hashicorp\/kubernetes"/.test(versions)) problems.push(`${label}: kubernetes is not pinned`);
+  if (!/backend "azurerm"/.test(versions)) problems.push(`${label}: no azurerm backend`);
+  return problems;
+}
+
+test('the platform module creates the resource group and instantiates every module', async () => {
+  assert.deepEqual(platformProblems(await loadModule(PLATFORM_DIR)), []);
+});
+
 for (const e of ENVIRONMENTS) {
-  test(`environment ${e} creates the resource group and instantiates every module`, async () => {
+  test(`environment ${e} instantiates the platform module and configures and pins the providers`, async () => {
     const env = await loadModule(join(ENVS_DIR, e));
-    assert.ok(env.resource.azurerm_resource_group, `environments/${e} has no azurerm_resource_group`);
-    const sources = Object.values(env.module).map((m) => first(m).source);
-    for (const m of Object.keys(REQUIRED)) {
-      assert.ok(sources.includes(`../../modules/${m}`), `environments/${e} does not call ../../modules/${m}`);
-    }
-    const versions = env.texts['versions.tf'];
-    assert.match(versions, /hashicorp\/azurerm"\s*\n\s*version\s*=\s*"~> 4\./, 'azurerm must be pinned to ~> 4.x');
-    assert.match(versions, /hashicorp\/helm"/);
-    assert.match(versions, /hashicorp\/kubernetes"/);
-    assert.match(versions, /backend "azurerm"/);
+    assert.deepEqual(environmentProblems(`environments/${e}`, env), []);
+    assert.match(env.texts['versions.tf'], new RegExp(`key = "iotbeam/${e}\\.tfstate"`), 'state key of the environment');
   });
 }
 
@@ -185,5 +224,31 @@ test('self-test: a module without a required resource is reported', async () => 
   assert.deepEqual(missingTypes({ resource: json.resource }, REQUIRED.servicebus), [
     'azurerm_servicebus_queue',
     'azurerm_private_endpoint',
+  ]);
+});
+
+test('self-test: a platform without a module call and an environment that calls modules directly are reported', async () => {
+  const p = await parseHcl('p.tf', 'provider "azurerm" {\n features {}\n}\nmodule "network" {\n source = "../network"\n}\n');
+  const problems = platformProblems({ resource: {}, module: p.module, texts: { 'main.tf': 'provider "azurerm" {\n}\n' } });
+  assert.ok(problems.includes('modules/platform has no azurerm_resource_group'));
+  assert.ok(problems.includes('modules/platform does not call ../storage'));
+  assert.ok(!problems.includes('modules/platform does not call ../network'));
+  assert.ok(problems.includes('modules/platform/main.tf configures a provider'));
+  assert.ok(problems.includes('modules/platform does not require hashicorp/helm'));
+
+  const text = 'module "network" {\n source = "../../modules/network"\n}\nresource "azurerm_resource_group" "main" {\n name = "x"\n}\n';
+  const env = await parseHcl('e.tf', text);
+  assert.deepEqual(environmentProblems('fake', { module: env.module, resource: env.resource, texts: { 'main.tf': text } }), [
+    'fake must call ../../modules/platform exactly once',
+    'fake calls ../../modules/network (module network) directly; compose it in modules/platform',
+    'fake declares resources (azurerm_resource_group); they belong in modules/platform',
+    'fake does not configure provider azurerm',
+    'fake does not configure provider kubernetes',
+    'fake does not configure provider helm',
+    'fake: kubernetes/helm providers are not wired to the platform\'s AKS cluster',
+    'fake: azurerm must be pinned to ~> 4.x',
+    'fake: helm is not pinned',
+    'fake: kubernetes is not pinned',
+    'fake: no azurerm backend',
   ]);
 });

@@ -1,7 +1,7 @@
 // 4. No committed secrets under terraform/ nor in the repository's tracked files.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { walk, TF_ROOT, scanFiles, scanText, gitTrackedFiles, AZURITE_KEY, AZURITE_ACCOUNT } from './lib.mjs';
+import { walk, TF_ROOT, scanFiles, scanText, gitTrackedFiles, AZURITE_KEY, AZURITE_ACCOUNT, COSMOS_EMULATOR_KEY } from './lib.mjs';
 
 const fmt = (fs) => fs.map((f) => `${f.file}:${f.line} ${f.rule} ${f.excerpt}`).join('\n');
 
@@ -42,6 +42,13 @@ test('self-test: the Azurite key is allowed only next to devstoreaccount1', () =
   assert.deepEqual(scanText('azurite.properties', azurite), []);
   const alone = `key = "${AZURITE_KEY}"`;
   assert.ok(scanText('elsewhere.tf', alone).length > 0, 'the Azurite key without devstoreaccount1 must be flagged');
+});
+
+test('self-test: the Cosmos DB emulator key is allowed only where the emulator is named', () => {
+  const named = `/** The Cosmos DB emulator's published key. */\nString EMULATOR_KEY = "${COSMOS_EMULATOR_KEY}";`;
+  assert.deepEqual(scanText('LocalCosmos.java', named), []);
+  const alone = `cosmos_key = "${COSMOS_EMULATOR_KEY}"`;
+  assert.ok(scanText('elsewhere.tf', alone).length > 0, 'the emulator key without the word emulator must be flagged');
 });
 
 test('self-test: references and placeholders are not flagged', () => {

@@ -1,103 +1,102 @@
-# Connection settings of the streaming job and the simulator. None of them is a
-# secret: every client authenticates with a managed identity.
+# Forwarded from the platform module (modules/platform/outputs.tf), same names as before.
 
 output "resource_group_name" {
   description = "Resource group of the environment."
-  value       = azurerm_resource_group.main.name
+  value       = module.platform.resource_group_name
 }
 
 output "eventhubs_bootstrap_servers" {
   description = "--bootstrapServers of the pipeline and the simulator (Kafka, SASL_SSL, OAUTHBEARER)."
-  value       = module.eventhubs.kafka_bootstrap_servers
+  value       = module.platform.eventhubs_bootstrap_servers
 }
 
 output "eventhubs_topics" {
   description = "Event hubs = Kafka topics."
-  value       = module.eventhubs.event_hub_names
+  value       = module.platform.eventhubs_topics
 }
 
 output "eventhubs_consumer_group" {
   description = "Kafka group.id of the streaming job."
-  value       = module.eventhubs.pipeline_consumer_group
+  value       = module.platform.eventhubs_consumer_group
 }
 
 output "iothub_hostname" {
   description = "Host name devices connect to (MQTT 8883)."
-  value       = module.iothub.hostname
+  value       = module.platform.iothub_hostname
 }
 
 output "storage_account_name" {
   description = "Storage account of the azfs:// outputs and abfss:// checkpoints."
-  value       = module.storage.name
+  value       = module.platform.storage_account_name
 }
 
 output "storage_dfs_endpoint" {
   description = "ADLS Gen2 endpoint."
-  value       = module.storage.primary_dfs_endpoint
+  value       = module.platform.storage_dfs_endpoint
 }
 
 output "cosmos_endpoint" {
   description = "--cosmosEndpoint of the pipeline."
-  value       = module.cosmos.endpoint
+  value       = module.platform.cosmos_endpoint
 }
 
 output "cosmos_database" {
   description = "--cosmosDatabase of the pipeline."
-  value       = module.cosmos.database_name
+  value       = module.platform.cosmos_database
 }
 
 output "servicebus_namespace" {
   description = "--serviceBusNamespace of the pipeline (fully qualified)."
-  value       = module.servicebus.fully_qualified_namespace
+  value       = module.platform.servicebus_namespace
 }
 
 output "servicebus_alerts_queue" {
   description = "--serviceBusQueue of the pipeline."
-  value       = module.servicebus.alerts_queue_name
+  value       = module.platform.servicebus_alerts_queue
 }
 
 output "key_vault_uri" {
   description = "Key Vault holding the connection settings."
-  value       = module.keyvault.vault_uri
+  value       = module.platform.key_vault_uri
 }
 
 output "key_vault_secret_ids" {
   description = "Versionless IDs of the stored settings (references only)."
-  value       = module.keyvault.secret_versionless_ids
+  value       = module.platform.key_vault_secret_ids
 }
 
 output "flink_identity_client_id" {
   description = "AZURE_CLIENT_ID of the Flink job identity."
-  value       = module.identity.flink_client_id
+  value       = module.platform.flink_identity_client_id
 }
 
 output "ops_identity_client_id" {
   description = "AZURE_CLIENT_ID of the simulator/ops identity."
-  value       = module.identity.ops_client_id
+  value       = module.platform.ops_identity_client_id
 }
 
 output "aks_cluster_name" {
   description = "AKS cluster (az aks get-credentials --name ...)."
-  value       = module.aks_flink.cluster_name
+  value       = module.platform.aks_cluster_name
 }
 
 output "aks_oidc_issuer_url" {
   description = "OIDC issuer of the cluster."
-  value       = module.aks_flink.oidc_issuer_url
+  value       = module.platform.aks_oidc_issuer_url
 }
 
 output "flink_job_args" {
   description = "Pipeline options the FlinkDeployment passes to StreamingPipeline."
-  value       = module.aks_flink.flink_job_args
+  value       = module.platform.flink_job_args
 }
 
 output "log_analytics_workspace_id" {
   description = "Log Analytics workspace."
-  value       = module.monitoring.log_analytics_workspace_id
+  value       = module.platform.log_analytics_workspace_id
 }
 
 output "appinsights_connection_string" {
   description = "Application Insights connection string (also in Key Vault)."
-  value       = module.monitoring.application_insights_connection_string
+  value       = module.platform.appinsights_connection_string
   sensitive   = true
 }

@@ -1,0 +1,230 @@
+# The platform of one environment: the resource group and every module, wired together.
+# environments/dev and environments/prod call this module once; they hold only the
+# provider configuration, the backend and terraform.tfvars. No provider blocks here:
+# the root modules pass azurerm, helm and kubernetes down implicitly.
+
+locals {
+  name_prefix = "${var.settings.project}-${var.environment}"
+  # Storage and Key Vault names are global and short: no hyphens for storage.
+  compact_prefix = replace(local.name_prefix, "-", "")
+
+  tags = merge(var.settings.tags, {
+    project     = var.settings.project
+    environment = var.environment
+    managed-by  = "terraform"
+  })
+}
+
+resource "azurerm_resource_group" "main" {
+  name     = "rg-${local.name_prefix}"
+  location = var.settings.location
+  tags     = local.tags
+}
+
+module "network" {
+  source = "../network"
+
+  name_prefix                    = local.name_prefix
+  location                       = azurerm_resource_group.main.location
+  resource_group_name            = azurerm_resource_group.main.name
+  address_space                  = var.settings.vnet_address_space
+  aks_subnet_prefix              = var.settings.aks_subnet_prefix
+  private_endpoint_subnet_prefix = var.settings.private_endpoint_subnet_prefix
+  tags                           = local.tags
+}
+
+module "monitoring" {
+  source = "../monitoring"
+
+  name_prefix           = local.name_prefix
+  environment           = var.environment
+  location              = azurerm_resource_group.main.location
+  resource_group_name   = azurerm_resource_group.main.name
+  log_retention_days    = var.settings.log_retention_days
+  alert_email_addresses = var.settings.alert_email_addresses
+
+  eventhub_namespace_id   = module.eventhubs.namespace_id
+  cosmos_account_id       = module.cosmos.account_id
+  servicebus_namespace_id = module.servicebus.namespace_id
+
+  diagnostic_targets = {
+    eventhubs = { resource_id = module.eventhubs.namespace_id }
+    iothub    = { resource_id = module.iothub.id }
+    cosmos    = { resource_id = module.cosmos.account_id, dedicated_tables = true }
+    servicebus = { resource_id = module.servicebus.namespace_id }
+    keyvault  = { resource_id = module.keyvault.id }
+    # The account itself only has metrics; blob logs come from the blob service.
+    storage = { resource_id = module.storage.id, log_category_groups = [], metric_categories = ["Transaction"] }
+    storage_blob = { resource_id = "${module.storage.id}/blobServices/default", metric_categories = ["Transaction"] }
+    # kube-audit is very verbose; audit-admin keeps the mutating calls.
+    aks = {
+      resource_id    = module.aks_flink.cluster_id
+      log_categories = ["kube-apiserver", "kube-audit-admin", "kube-controller-manager", "kube-scheduler", "cluster-autoscaler", "guard"]
+    }
+  }
+
+  tags = local.tags
+}
+
+module "eventhubs" {
+  source = "../eventhubs"
+
+  name_prefix                       = local.name_prefix
+  location                          = azurerm_resource_group.main.location
+  resource_group_name               = azurerm_resource_group.main.name
+  sku                               = var.settings.eventhubs_sku
+  capacity                          = var.settings.eventhubs_capacity
+  auto_inflate_max_throughput_units = var.settings.eventhubs_auto_inflate_max_throughput_units
+  event_hubs                        = var.settings.event_hubs
+  pipeline_consumer_group           = "flink-telemetry"
+  private_endpoint_subnet_id        = module.network.private_endpoint_subnet_id
+  private_dns_zone_id               = module.network.private_dns_zone_ids["servicebus"]
+  tags                              = local.tags
+}
+
+module "iothub" {
+  source = "../iothub"
+
+  name_prefix             = local.name_prefix
+  environment             = var.environment
+  location                = azurerm_resource_group.main.location
+  resource_group_name     = azurerm_resource_group.main.name
+  sku_name                = var.settings.iothub_sku_name
+  sku_capacity            = var.settings.iothub_sku_capacity
+  eventhub_namespace_name = module.eventhubs.namespace_name
+  telemetry_event_hub_name = "telemetry"
+  telemetry_event_hub_id  = module.eventhubs.event_hub_ids["telemetry"]
+  tags                    = local.tags
+}
+
+module "storage" {
+  source = "../storage"
+
+  account_name               = substr("st${local.compact_prefix}${var.settings.name_suffix}", 0, 24)
+  location                   = azurerm_resource_group.main.location
+  resource_group_name        = azurerm_resource_group.main.name
+  replication_type           = var.settings.storage_replication_type
+  hns_enabled                = true
+  lifecycle_rules            = var.settings.storage_lifecycle_rules
+  allowed_ip_ranges          = var.settings.deployer_ip_ranges
+  private_endpoint_subnet_id = module.network.private_endpoint_subnet_id
+  private_dns_zone_ids       = module.network.private_dns_zone_ids
+  tags                       = local.tags
+}
+
+module "cosmos" {
+  source = "../cosmos"
+
+  name_prefix                = "${local.name_prefix}-${var.settings.name_suffix}"
+  location                   = azurerm_resource_group.main.location
+  resource_group_name        = azurerm_resource_group.main.name
+  failover_locations         = var.settings.cosmos_failover_locations
+  zone_redundant             = var.settings.zone_redundant
+  serverless                 = var.settings.cosmos_serverless
+  autoscale_max_throughput   = var.settings.cosmos_autoscale_max_throughput
+  containers                 = var.settings.cosmos_containers
+  private_endpoint_subnet_id = module.network.private_endpoint_subnet_id
+  private_dns_zone_id        = module.network.private_dns_zone_ids["cosmos_sql"]
+  tags                       = local.tags
+}
+
+module "servicebus" {
+  source = "../servicebus"
+
+  name_prefix                = "${local.name_prefix}-${var.settings.name_suffix}"
+  location                   = azurerm_resource_group.main.location
+  resource_group_name        = azurerm_resource_group.main.name
+  sku                        = var.settings.servicebus_sku
+  alerts_queue_name          = "alerts"
+  max_delivery_count         = var.settings.servicebus_max_delivery_count
+  private_endpoint_subnet_id = module.network.private_endpoint_subnet_id
+  private_dns_zone_id        = module.network.private_dns_zone_ids["servicebus"]
+  tags                       = local.tags
+}
+
+module "keyvault" {
+  source = "../keyvault"
+
+  name                          = substr("kv-${local.name_prefix}-${var.settings.name_suffix}", 0, 24)
+  location                      = azurerm_resource_group.main.location
+  resource_group_name           = azurerm_resource_group.main.name
+  purge_protection_enabled      = var.settings.key_vault_purge_protection
+  public_network_access_enabled = length(var.settings.deployer_ip_ranges) > 0
+  allowed_ip_ranges             = var.settings.deployer_ip_ranges
+  private_endpoint_subnet_id    = module.network.private_endpoint_subnet_id
+  private_dns_zone_id           = module.network.private_dns_zone_ids["keyvault"]
+
+  # Connection settings the workloads read by reference; no keys (local auth is off
+  # everywhere), the only sensitive value is the Application Insights connection string.
+  secret_names = [
+    "eventhubs-bootstrap-servers",
+    "cosmos-endpoint",
+    "servicebus-namespace",
+    "storage-dfs-endpoint",
+    "appinsights-connection-string",
+  ]
+  secret_values = {
+    "eventhubs-bootstrap-servers"   = module.eventhubs.kafka_bootstrap_servers
+    "cosmos-endpoint"               = module.cosmos.endpoint
+    "servicebus-namespace"          = module.servicebus.fully_qualified_namespace
+    "storage-dfs-endpoint"          = module.storage.primary_dfs_endpoint
+    "appinsights-connection-string" = module.monitoring.application_insights_connection_string
+  }
+
+  tags = local.tags
+}
+
+module "identity" {
+  source = "../identity"
+
+  name_prefix                = local.name_prefix
+  location                   = azurerm_resource_group.main.location
+  resource_group_name        = azurerm_resource_group.main.name
+  event_hub_ids              = module.eventhubs.event_hub_ids
+  storage_container_ids      = module.storage.container_ids
+  cosmos_account_id          = module.cosmos.account_id
+  cosmos_account_name        = module.cosmos.account_name
+  cosmos_database_name       = module.cosmos.database_name
+  servicebus_alerts_queue_id = module.servicebus.alerts_queue_id
+  key_vault_id               = module.keyvault.id
+  tags                       = local.tags
+}
+
+module "aks_flink" {
+  source = "../aks_flink"
+
+  name_prefix                = local.name_prefix
+  location                   = azurerm_resource_group.main.location
+  resource_group_name        = azurerm_resource_group.main.name
+  kubernetes_version         = var.settings.kubernetes_version
+  sku_tier                   = var.settings.aks_sku_tier
+  admin_group_object_ids     = var.settings.aks_admin_group_object_ids
+  aks_subnet_id              = module.network.aks_subnet_id
+  zones                      = var.settings.zone_redundant ? ["1", "2", "3"] : []
+  flink_vm_size              = var.settings.flink_vm_size
+  flink_node_min_count       = var.settings.flink_node_min_count
+  flink_node_max_count       = var.settings.flink_node_max_count
+  log_analytics_workspace_id = module.monitoring.log_analytics_workspace_id
+
+  flink_identity_id        = module.identity.flink_identity_id
+  flink_identity_client_id = module.identity.flink_client_id
+
+  flink_operator_version = var.settings.flink_operator_version
+  deploy_flink_job       = var.deploy_flink_job
+  flink_job_image        = var.flink_job_image
+  job_parallelism        = var.settings.flink_parallelism
+  checkpoint_interval_ms = var.settings.flink_checkpoint_interval_ms
+  taskmanager_memory     = var.settings.flink_taskmanager_memory
+
+  eventhub_namespace_name   = module.eventhubs.namespace_name
+  consumer_group            = module.eventhubs.pipeline_consumer_group
+  storage_account_name      = module.storage.name
+  checkpoint_container_name = module.storage.checkpoint_container_name
+  cosmos_endpoint           = module.cosmos.endpoint
+  cosmos_database_name      = module.cosmos.database_name
+  servicebus_namespace_fqdn = module.servicebus.fully_qualified_namespace
+  servicebus_queue_name     = module.servicebus.alerts_queue_name
+  key_vault_uri             = module.keyvault.vault_uri
+
+  tags = local.tags
+}
