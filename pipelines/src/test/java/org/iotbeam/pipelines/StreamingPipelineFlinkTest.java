@@ -55,6 +55,14 @@ public class StreamingPipelineFlinkTest {
 
   @Test(timeout = 420_000)
   public void endToEndOnFlinkEmbedded() throws Exception {
+    scenario("[local]", null, tmp);
+  }
+
+  /**
+   * Produces the scenario, runs the pipeline on {@code flinkMaster} ({@code [local]} or a
+   * cluster's host:port, with {@code jobJar} staged) and checks every output, then cancels it.
+   */
+  static void scenario(String flinkMaster, String jobJar, TemporaryFolder tmp) throws Exception {
     List<String> webhookBodies = new CopyOnWriteArrayList<>();
     HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     webhook.createContext("/alerts", ex -> {
@@ -79,6 +87,11 @@ public class StreamingPipelineFlinkTest {
           + "\"critical\", \"priority\": 1, \"cooldownMinutes\": 10}]}");
       StreamingPipeline.Options o = options(bs, out, rules,
           "http://127.0.0.1:" + webhook.getAddress().getPort() + "/alerts");
+      FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
+      flink.setFlinkMaster(flinkMaster);
+      if (jobJar != null) {
+        flink.setFilesToStage(List.of(jobJar));
+      }
       PipelineResult result = StreamingPipeline.run(o);
       try {
         // phase 1: the on-time panes of every window

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# A real standalone Flink 1.19 session cluster (one JobManager, one TaskManager) on 127.0.0.1,
+# made of Maven Central jars (flink-dist is not served), and the IoT Beam job submitted to it.
+#
+#   runners/scripts/flink-cluster.sh start            # web UI on http://127.0.0.1:8081
+#   runners/scripts/flink-cluster.sh status
+#   runners/scripts/flink-cluster.sh submit --bootstrapServers=127.0.0.1:9092 --outputBase=/tmp/out ...
+#   runners/scripts/flink-cluster.sh stop
+#
+# Environment: FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), IOTBEAM_FLINK_HOME (state, logs,
+# checkpoints; /tmp/iotbeam-flink), JOB_JAR (the shaded jar; built with
+# `mvn -B -q install -DskipTests -pl runners -am` when missing), JAVA_HOME.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+RUNNERS=$(dirname "$HERE")
+ROOT=$(dirname "$RUNNERS")
+STATE=${IOTBEAM_FLINK_HOME:-/tmp/iotbeam-flink}
+REST_PORT=${FLINK_REST_PORT:-8081}
+RPC_PORT=${FLINK_RPC_PORT:-6123}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+JOB_JAR=${JOB_JAR:-$RUNNERS/target/iotbeam-runners-0.1.0-SNAPSHOT-shaded.jar}
+URL="http://127.0.0.1:$REST_PORT"
+
+# Flink's own Java 17 flags (env.java.opts.all of its default config)
+OPENS="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED \
+--add-exports=jdk.compiler/com.sun.tools.javac.api=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED \
+--add-exports=jdk.compiler/com.sun.tools.javac.parser=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.tree=ALL-UNNAMED \
+--add-exports=jdk.compiler/com.sun.tools.javac.util=ALL-UNNAMED --add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED \
+--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
+--add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
+--add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED"
+
+log() { echo "[flink-cluster] $*" >&2; }
+
+classpath() {
+  mkdir -p "$STATE"
+  if [ ! -s "$STATE/classpath.txt" ] || [ "$RUNNERS/flink-cluster/pom.xml" -nt "$STATE/classpath.txt" ]; then
+    log "resolving the Flink 1.19 cluster classpath (runners/flink-cluster/pom.xml)"
+    mvn -B -q -f "$RUNNERS/flink-cluster/pom.xml" dependency:build-classpath \
+      -Dmdep.outputFile="$STATE/classpath.txt" >&2
+  fi
+  cat "$STATE/classpath.txt"
+}
+
+write_conf() {
+  rm -rf "$STATE/conf" && mkdir -p "$STATE/conf" "$STATE/log" "$STATE/checkpoints" "$STATE/savepoints"
+  cp "$RUNNERS"/src/main/flink/conf/* "$STATE/conf/"
+  sed -i "s#^rest.port:.*#rest.port: $REST_PORT#; \
+          s#^state.checkpoints.dir:.*#state.checkpoints.dir: file://$STATE/checkpoints#; \
+          s#^state.savepoints.dir:.*#state.savepoints.dir: file://$STATE/savepoints#" "$STATE/conf/flink-conf.yaml"
+  {
+    echo "jobmanager.rpc.port: $RPC_PORT"
+    echo "io.tmp.dirs: $STATE/tmp"
+    echo "web.tmpdir: $STATE/web"
+    echo "blob.storage.directory: $STATE/blob"
+  } >> "$STATE/conf/flink-conf.yaml"
+  mkdir -p "$STATE/tmp" "$STATE/web" "$STATE/blob"
+}
+
+# BashJavaUtils computes the JVM memory flags (line 1) and dynamic configs (line 2), as
+# Flink's jobmanager.sh / taskmanager.sh do
+resource_params() {
+  "$JAVA" -cp "$CP" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$STATE/conf" \
+    2>>"$STATE/log/bash-java-utils.err" | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://'
+}
+
+alive() { [ -f "$STATE/$1.pid" ] && kill -0 "$(cat "$STATE/$1.pid")" 2>/dev/null; }
+
+start() {
+  if alive jm || alive tm; then log "already running ($URL)"; exit 0; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$REST_PORT") 2>/dev/null; then
+    log "port $REST_PORT is taken; set FLINK_REST_PORT"; exit 1
+  fi
+  CP=$(classpath)
+  write_conf
+  local jm tm
+  jm=$(resource_params GET_JM_RESOURCE_PARAMS)
+  tm=$(resource_params GET_TM_RESOURCE_PARAMS)
+  [ -n "$jm" ] && [ -n "$tm" ] || { log "BashJavaUtils failed: $(tail -5 "$STATE/log/bash-java-utils.err")"; exit 1; }
+  # shellcheck disable=SC2086
+  nohup "$JAVA" $(echo "$jm" | sed -n 1p) $OPENS -Dlog.file="$STATE/log/jobmanager.log" \
+    -Dlog4j.configurationFile="file:$STATE/conf/log4j.properties" -cp "$CP" \
+    org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
+    --configDir "$STATE/conf" $(echo "$jm" | sed -n 2p) > "$STATE/log/jobmanager.out" 2>&1 &
+  echo $! > "$STATE/jm.pid"
+  # shellcheck disable=SC2086
+  nohup "$JAVA" $(echo "$tm" | sed -n 1p) $OPENS -Dlog.file="$STATE/log/taskmanager.log" \
+    -Dlog4j.configurationFile="file:$STATE/conf/log4j.properties" -cp "$CP" \
+    org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+    --configDir "$STATE/conf" $(echo "$tm" | sed -n 2p) > "$STATE/log/taskmanager.out" 2>&1 &
+  echo $! > "$STATE/tm.pid"
+  log "JobManager pid $(cat "$STATE/jm.pid"), TaskManager pid $(cat "$STATE/tm.pid"); logs in $STATE/log"
+  for _ in $(seq 1 120); do
+    if curl -sf "$URL/overview" 2>/dev/null | grep -q '"taskmanagers":[1-9]'; then
+      log "cluster up: $(curl -sf "$URL/overview")"
+      echo "Flink web UI: $URL"
+      return 0
+    fi
+    if ! alive jm || ! alive tm; then log "a Flink process died; see $STATE/log"; stop; exit 1; fi
+    sleep 1
+  done
+  log "cluster did not come up within 120 s; see $STATE/log"; stop; exit 1
+}
+
+stop() {
+  for p in tm jm; do
+    if alive "$p"; then
+      local pid; pid=$(cat "$STATE/$p.pid")
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      kill -9 "$pid" 2>/dev/null || true
+      log "stopped $p ($pid)"
+    fi
+    rm -f "$STATE/$p.pid"
+  done
+}
+
+status() {
+  if alive jm; then
+    echo "Flink web UI: $URL"
+    curl -sf "$URL/overview" && echo || echo "JobManager process is up, REST not answering yet"
+    curl -sf "$URL/jobs/overview" && echo || true
+  else
+    echo "not running"; return 1
+  fi
+}
+
+submit() {
+  if [ ! -f "$JOB_JAR" ]; then
+    log "building $JOB_JAR"
+    (cd "$ROOT" && mvn -B -q install -DskipTests -pl runners -am) >&2
+  fi
+  # --attachedMode=false: the client submits and returns; the job runs on the cluster
+  "$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.Main streaming --runner=FlinkRunner \
+    --flinkMaster="127.0.0.1:$REST_PORT" --filesToStage="$JOB_JAR" --attachedMode=false "$@"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop ;;
+  status) status ;;
+  submit) shift; submit "$@" ;;
+  *) echo "usage: $0 start|stop|status|submit [pipeline flags...]" >&2; exit 2 ;;
+esac
