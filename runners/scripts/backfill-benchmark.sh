@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Backfill benchmark: generates a raw archive of --messages (default 5,000,000) with the
+# simulator's file transport, backfills it on Flink embedded (batch, --parallelism, default 2)
+# and prints msg/s, elapsed and heap. Not a test.
+#
+#   runners/scripts/backfill-benchmark.sh [--messages=N] [--parallelism=P] [--dir=DIR] [--keep]
+#       [BackfillPipeline flags...]
+#   JFR=/tmp/backfill.jfr runners/scripts/backfill-benchmark.sh   # also profile, print top frames
+#   HEAP=4g ...                                                   # -Xmx (default: the JVM's)
+#   SKIP_BUILD=1 ...                          # do not `mvn install` the modules pipelines needs first
+#
+# Pass --dir=DIR to keep the generated archive between runs (it is reused when its size matches).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  mvn -B -q install -DskipTests -pl pipelines -am
+fi
+mvn -B -q -pl pipelines test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/benchmark.classpath
+# Flink on Java 17 (its own scripts pass these)
+OPENS="--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
+ --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+ --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+ --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.text=ALL-UNNAMED
+ --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+ --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED"
+JAVA_FLAGS=(${OPENS})
+[[ -n "${HEAP:-}" ]] && JAVA_FLAGS+=("-Xmx${HEAP}")
+[[ -n "${JFR:-}" ]] && JAVA_FLAGS+=("-XX:+FlightRecorder"
+  "-XX:StartFlightRecording=filename=${JFR},settings=profile,dumponexit=true")
+java "${JAVA_FLAGS[@]}" \
+  -cp "pipelines/target/test-classes:pipelines/target/classes:$(cat pipelines/target/benchmark.classpath)" \
+  org.iotbeam.pipelines.batch.BackfillBenchmark "$@"
+
+if [[ -n "${JFR:-}" ]]; then
+  # where the time goes: the top (self) frames, and the iotbeam/Beam/Flink frames on the stacks
+  jfr print --events jdk.ExecutionSample "${JFR}" > "${JFR}.txt"
+  echo "== top frames (self time), of $(grep -c 'jdk.ExecutionSample' "${JFR}.txt") samples"
+  awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' "${JFR}.txt" \
+    | sort | uniq -c | sort -rn | head -25
+  echo "== methods on the stack (inclusive), top 30"
+  awk '/stackTrace = \[/ {inside=1; delete seen; next} inside && /^[ \t]*\]/ {inside=0}
+       inside {f=$0; sub(/^[ \t]+/, "", f); sub(/line:.*/, "", f); if (!(f in seen)) {seen[f]=1; print f}}' \
+    "${JFR}.txt" | sort | uniq -c | sort -rn | head -30
+fi
