@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.iotbeam.pipelines.StreamingPipeline;
+import org.iotbeam.pipelines.batch.BackfillPipeline;
 
 /**
  * The runnable jar's entry point: {@code java -jar iotbeam-runners-shaded.jar <command> [--flags]}.
@@ -20,6 +21,9 @@ public final class Main {
     COMMANDS.put("streaming", new Command(StreamingPipeline::main,
         "Kafka/Event Hubs -> TelemetryProcessing -> files, Kafka topics, webhook "
             + "(org.iotbeam.pipelines.StreamingPipeline; --help for its flags)"));
+    COMMANDS.put("backfill", new Command(BackfillPipeline::main,
+        "raw archive [--from, --to) -> TelemetryProcessing -> the same files, batch "
+            + "(org.iotbeam.pipelines.batch.BackfillPipeline; --help for its flags)"));
   }
 
   private Main() {}
