@@ -17,6 +17,9 @@ import org.iotbeam.pipelines.common.TelemetryOptions;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
 import org.iotbeam.pipelines.kafka.KafkaTelemetrySource;
+import org.iotbeam.pipelines.observability.BeamMetricsExporter;
+import org.iotbeam.pipelines.observability.DeadLetterLog;
+import org.iotbeam.pipelines.observability.ObservabilityOptions;
 import org.iotbeam.pipelines.sinks.AlertWebhookSink;
 import org.iotbeam.pipelines.sinks.FileWindowing;
 import org.iotbeam.pipelines.sinks.JsonLinesFileSink;
@@ -51,7 +54,7 @@ import org.joda.time.Duration;
  */
 public class StreamingPipeline {
   /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
-  public interface Options extends TelemetryOptions, StreamingOptions {
+  public interface Options extends TelemetryOptions, StreamingOptions, ObservabilityOptions {
     @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
     @Default.String("127.0.0.1:9092")
     String getBootstrapServers();
@@ -169,8 +172,11 @@ public class StreamingPipeline {
   public static void main(String[] args) {
     PipelineOptionsFactory.register(Options.class);
     Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
+    BeamMetricsExporter.prepare(options);
     PipelineResult result = run(options);
-    result.waitUntilFinish();
+    try (BeamMetricsExporter metrics = BeamMetricsExporter.startIfEnabled(result, options)) {
+      result.waitUntilFinish();
+    }
   }
 
   public static PipelineResult run(Options options) {
@@ -257,6 +263,7 @@ public class StreamingPipeline {
           .apply("AllDeadLetters", Flatten.pCollections())
           .setCoder(Coders.DEAD_LETTER);
     }
+    deadLetters.apply("LogDeadLetters", new DeadLetterLog(20));
     deadLetters.apply("DeadLetterFiles",
         new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards));
     deadLetters.apply("DeadLettersToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
