@@ -13,6 +13,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.iotbeam.pipelines.observability.LogContext;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
@@ -124,8 +125,10 @@ public class AlertWebhookSink extends PTransform<PCollection<Alert>, PCollection
         }
       }
       failed.inc();
-      LOG.warn("alert {} not delivered to the webhook {}: {}", alert.getId(), redacted(url),
-          lastError);
+      try (LogContext ignored = LogContext.forMessage(alert.getDeviceId(), alert.getTraceparent())) {
+        LOG.warn("alert {} not delivered to the webhook {}: {}", alert.getId(), redacted(url),
+            lastError);
+      }
       out.output(DeadLetter.newBuilder()
           .setId("webhook:" + alert.getId() + ":" + alert.getState())
           .setInbound(InboundMessage.newBuilder()
