@@ -21,7 +21,11 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.io.azure.blobstore.DefaultBlobstoreClientBuilderFactory;
+import org.apache.beam.sdk.io.azure.options.BlobstoreOptions;
+import org.iotbeam.pipelines.azure.blob.AzfsLocation;
 import org.iotbeam.pipelines.azure.blob.AzureBlobChecks;
+import org.iotbeam.pipelines.azure.blob.BlobClientFactory;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
 import org.iotbeam.proto.Alert;
@@ -47,9 +51,15 @@ import org.slf4j.LoggerFactory;
  * java ... org.iotbeam.pipelines.batch.BackfillPipeline \
  *   --archiveBase=azfs://ACCOUNT/raw/telemetry --from=2026-11-25 --to=2026-11-26 \
  *   --outputBase=azfs://ACCOUNT/processed/backfill \
- *   --blobstoreClientFactoryClass=org.iotbeam.pipelines.azure.blob.BlobClientFactory \
  *   --runner=FlinkRunner --flinkMaster=[local] --parallelism=2
  * </pre>
+ *
+ * <p>Azure Blob ({@code azfs://}) through {@link BlobClientFactory}, chosen automatically for
+ * azfs paths: locally (Azurite) a connection string from {@code --azureConnectionString} or the
+ * environment variable {@code AZURE_STORAGE_CONNECTION_STRING}; in production no secret at all,
+ * {@code --blobServiceEndpoint=https://ACCOUNT.blob.core.windows.net} and DefaultAzureCredential
+ * (the job's managed/workload identity). Flink on Java 17 needs Flink's {@code --add-opens} list
+ * (see runners/scripts/backfill-benchmark.sh).
  *
  * Only the {@code dt=/hour=} partitions the range touches are listed. Before the run it fails
  * fast on a bad range, a missing container and a range without any archive file.
@@ -113,8 +123,8 @@ public final class BackfillPipeline {
 
   public static void main(String[] args) {
     PipelineOptionsFactory.register(Options.class);
-    Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
     try {
+      Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
       Summary summary = run(options);
       System.out.println(summary);
     } catch (IllegalArgumentException e) {
@@ -157,6 +167,7 @@ public final class BackfillPipeline {
    * hold at least one archive file.
    */
   static void preflight(Options options, ArchiveRange range) {
+    useConnectionStringFactoryForAzfs(options);
     FileSystems.setDefaultPipelineOptions(options);
     AzureBlobChecks.requireContainer(options.getArchiveBase(), options);
     AzureBlobChecks.requireContainer(options.getOutputBase(), options);
@@ -201,6 +212,22 @@ public final class BackfillPipeline {
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
     return new BackfillResults(results.aggregates(), alertsInRange(results.alerts(), range),
         results.deadLetters());
+  }
+
+  /**
+   * With {@code azfs://} paths and Beam's default blob client factory, switches to {@link
+   * BlobClientFactory}: it takes the connection string from the options or from {@value
+   * BlobClientFactory#CONNECTION_STRING_ENV} (Beam's default adds a bearer credential that
+   * Azurite's plain http refuses), or signs in with DefaultAzureCredential.
+   */
+  static void useConnectionStringFactoryForAzfs(Options options) {
+    boolean azfs = AzfsLocation.parse(options.getArchiveBase()).isPresent()
+        || AzfsLocation.parse(options.getOutputBase()).isPresent();
+    BlobstoreOptions blob = options.as(BlobstoreOptions.class);
+    if (azfs && DefaultBlobstoreClientBuilderFactory.class.equals(
+        blob.getBlobstoreClientFactoryClass())) {
+      blob.setBlobstoreClientFactoryClass(BlobClientFactory.class);
+    }
   }
 
   /** What a backfill writes: the composite's outputs, alerts limited to the range. */

@@ -46,7 +46,9 @@ public class AzureBackfillTest {
   }
 
   private static BackfillPipeline.Options options(String archive, String from, String to) {
-    List<String> args = new ArrayList<>(azurite.pipelineArgs());
+    // only the connection string: the backfill picks BlobClientFactory for azfs:// itself
+    List<String> args = new ArrayList<>(List.of(
+        "--azureConnectionString=" + azurite.connectionString()));
     args.addAll(List.of("--runner=DirectRunner", "--archiveBase=" + archive,
         "--outputBase=azfs://devstoreaccount1/processed/backfill", "--from=" + from, "--to=" + to));
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
