@@ -21,6 +21,9 @@ public final class Main {
     COMMANDS.put("streaming", new Command(StreamingPipeline::main,
         "Kafka/Event Hubs -> TelemetryProcessing -> files, Kafka topics, webhook "
             + "(org.iotbeam.pipelines.StreamingPipeline; --help for its flags)"));
+    COMMANDS.put("demo", new Command(org.iotbeam.runners.demo.DemoCommand::main,
+        "the whole platform in this JVM for a minute (Kafka, MQTT, bridge, Flink embedded, "
+            + "simulator), then a summary (--help for its flags)"));
     COMMANDS.put("backfill", new Command(BackfillPipeline::main,
         "raw archive [--from, --to) -> TelemetryProcessing -> the same files, batch "
             + "(org.iotbeam.pipelines.batch.BackfillPipeline; --help for its flags)"));
