@@ -12,6 +12,7 @@ import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.iotbeam.pipelines.azure.cosmos.AzureSinkOptions;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
@@ -54,7 +55,8 @@ import org.joda.time.Duration;
  */
 public class StreamingPipeline {
   /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
-  public interface Options extends TelemetryOptions, StreamingOptions, ObservabilityOptions {
+  public interface Options
+      extends TelemetryOptions, StreamingOptions, AzureSinkOptions, ObservabilityOptions {
     @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
     @Default.String("127.0.0.1:9092")
     String getBootstrapServers();
@@ -172,7 +174,6 @@ public class StreamingPipeline {
   public static void main(String[] args) {
     PipelineOptionsFactory.register(Options.class);
     Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
-    BeamMetricsExporter.prepare(options);
     PipelineResult result = run(options);
     try (BeamMetricsExporter metrics = BeamMetricsExporter.startIfEnabled(result, options)) {
       result.waitUntilFinish();
@@ -181,6 +182,8 @@ public class StreamingPipeline {
 
   public static PipelineResult run(Options options) {
     Pipeline p = create(options);
+    // before the job starts: on Flink the metrics reporter is part of the cluster configuration
+    BeamMetricsExporter.prepare(options);
     return p.run();
   }
 
@@ -261,6 +264,12 @@ public class StreamingPipeline {
           options.getWebhookInitialBackoffMs(), options.getWebhookTimeoutMs()));
       deadLetters = PCollectionList.of(deadLetters).and(undelivered)
           .apply("AllDeadLetters", Flatten.pCollections())
+          .setCoder(Coders.DEAD_LETTER);
+    }
+    List<PCollection<DeadLetter>> azureFailures = AzureSinkOptions.applyTo(results, options);
+    if (!azureFailures.isEmpty()) {
+      deadLetters = PCollectionList.of(deadLetters).and(azureFailures)
+          .apply("WithAzureSinkFailures", Flatten.pCollections())
           .setCoder(Coders.DEAD_LETTER);
     }
     deadLetters.apply("LogDeadLetters", new DeadLetterLog(20));
