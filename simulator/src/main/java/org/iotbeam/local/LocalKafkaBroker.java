@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -24,8 +25,15 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.LeaderNotAvailableException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,12 +71,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
   public static final String PLAINTEXT_LISTENER = "PLAINTEXT";
   private static final String CONTROLLER_LISTENER = "CONTROLLER";
+  private static final int NODE_ID = 1;
 
   private final Path dir;
   private final Map<String, Integer> ports;
   private final KafkaRaftServer server;
   private final String clusterId;
   private boolean closed;
+  private static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
 
   private LocalKafkaBroker(Path dir, Map<String, Integer> ports, KafkaRaftServer server,
       String clusterId) {
@@ -122,36 +132,102 @@ public final class LocalKafkaBroker implements AutoCloseable {
     return Admin.create(p);
   }
 
-  /** Creates a topic (replication 1) and waits for it; an existing topic is left as it is. */
+  /**
+   * Creates a topic (replication 1) and waits until it can be used; an existing topic is left as
+   * it is. Equivalent to {@code createTopic(name, partitions, Duration.ofSeconds(30))}.
+   */
   public void createTopic(String name, int partitions) {
+    createTopic(name, partitions, TOPIC_READY_TIMEOUT);
+  }
+
+  /**
+   * Creates a topic (replication 1; {@link TopicExistsException} tolerated) and waits, with
+   * bounded backoff, until it is usable: every partition has a leader in the broker's metadata
+   * ({@code describeTopics}) and the leader serves it ({@code listOffsets}, answered by the
+   * partition's log, not only the metadata cache). In KRaft the controller acknowledges the
+   * creation before the broker has applied it, so right after {@code createTopics} the broker
+   * may still answer "does not host this topic-partition" ({@link
+   * UnknownTopicOrPartitionException}) or {@link LeaderNotAvailableException}: those (and any
+   * other retriable error or a request timeout) mean "not yet". After {@code timeout} it fails
+   * with an {@link IllegalStateException} naming the topic, the time waited and the last answer.
+   */
+  public void createTopic(String name, int partitions, Duration timeout) {
+    long t0 = System.nanoTime();
+    long deadline = t0 + timeout.toNanos();
+    String last = "no answer yet";
+    long backoffMs = 20;
     try (Admin admin = admin()) {
-      try {
-        admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
-            .get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof TopicExistsException)) {
-          throw e;
-        }
-      }
-      // wait until every partition has a leader, so the first produce does not hit a retry
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      boolean created = false;
       while (true) {
-        var desc = admin.describeTopics(List.of(name)).allTopicNames().get(30, TimeUnit.SECONDS)
-            .get(name);
-        if (desc.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
-          return;
+        try {
+          if (!created) {
+            try {
+              admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
+                  .get(remainingMs(deadline, 10_000), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+              if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+              }
+            }
+            created = true;
+          }
+          String notReady = notReady(admin, name, deadline);
+          if (notReady == null) {
+            LOG.debug("topic {} ready after {} ms", name,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            return;
+          }
+          last = notReady;
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause() == null ? e : e.getCause();
+          if (!(cause instanceof RetriableException)) {
+            throw new IllegalStateException("could not create topic " + name + ": " + cause,
+                cause);
+          }
+          last = cause.toString(); // e.g. UnknownTopicOrPartition, LeaderNotAvailable: not yet
+        } catch (java.util.concurrent.TimeoutException e) {
+          last = "request timed out";
         }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("topic " + name + " has partitions without a leader");
+        if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadline) {
+          throw new IllegalStateException("topic " + name + " (" + partitions
+              + " partitions) not usable after " + timeout.toMillis() + " ms" + " on "
+              + bootstrapServers() + (created ? "" : " (creation not acknowledged)")
+              + "; last answer: " + last);
         }
-        Thread.sleep(50);
+        Thread.sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, 1000);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted creating topic " + name, e);
-    } catch (Exception e) {
-      throw new IllegalStateException("could not create topic " + name + ": " + e, e);
     }
+  }
+
+  /** Null when every partition of the topic has a leader that serves it, else why not. */
+  private static String notReady(Admin admin, String name, long deadline)
+      throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+    TopicDescription desc = admin.describeTopics(List.of(name)).allTopicNames()
+        .get(remainingMs(deadline, 10_000), TimeUnit.MILLISECONDS).get(name);
+    if (desc == null || desc.partitions().isEmpty()) {
+      return "topic not in the metadata";
+    }
+    List<Integer> leaderless = desc.partitions().stream()
+        .filter(p -> p.leader() == null || p.leader().isEmpty())
+        .map(TopicPartitionInfo::partition).collect(Collectors.toList());
+    if (!leaderless.isEmpty()) {
+      return "partitions without a leader: " + leaderless;
+    }
+    // the leader's log answers (the metadata cache is updated before the log is created)
+    Map<TopicPartition, OffsetSpec> specs = new LinkedHashMap<>();
+    desc.partitions().forEach(p -> specs.put(new TopicPartition(name, p.partition()),
+        OffsetSpec.latest()));
+    admin.listOffsets(specs).all().get(remainingMs(deadline, 10_000), TimeUnit.MILLISECONDS);
+    return null;
+  }
+
+  private static long remainingMs(long deadlineNanos, long capMs) {
+    long left = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    return Math.max(1, Math.min(capMs, left));
   }
 
   /** Shuts the broker down and deletes its log directory. Idempotent. */
@@ -241,6 +317,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
       throw last;
     }
 
+    private static int distinctFreePort(java.util.Set<Integer> taken) {
+      for (int i = 0; i < 20; i++) {
+        int port = FreePorts.pick();
+        if (taken.add(port)) {
+          return port;
+        }
+      }
+      throw new IllegalStateException("no distinct free port on 127.0.0.1");
+    }
+
     private LocalKafkaBroker tryStart() {
       Path dir;
       try {
@@ -250,16 +336,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      // distinct free ports (the OS may hand out a just-closed port twice)
+      java.util.Set<Integer> taken = new java.util.HashSet<>();
       Map<String, Integer> ports = new LinkedHashMap<>();
       for (String name : listeners.keySet()) {
-        ports.put(name, FreePorts.pick());
+        ports.put(name, distinctFreePort(taken));
       }
-      int controllerPort = FreePorts.pick();
+      int controllerPort = distinctFreePort(taken);
 
       Properties p = new Properties();
       p.put("process.roles", "broker,controller");
-      p.put("node.id", "1");
-      p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+      p.put("node.id", Integer.toString(NODE_ID));
+      p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
       p.put("controller.listener.names", CONTROLLER_LISTENER);
       p.put("inter.broker.listener.name", PLAINTEXT_LISTENER);
       List<String> bind = new ArrayList<>();
@@ -334,24 +422,54 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (up to 60 s) until the broker is really serving: every listener accepts TCP
+   * connections (a listener can still be binding when {@code startup()} returns on a loaded
+   * machine) and the broker is registered and unfenced (an admin client's {@code describeCluster}
+   * lists node 1). A slow answer is "not yet", not a failed start.
+   */
   private void awaitReady() throws Exception {
-    try (Admin admin = admin()) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (true) {
-        try {
-          if (!admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
-            return;
-          }
-        } catch (ExecutionException e) {
-          if (System.nanoTime() > deadline) {
-            throw e;
-          }
-        }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String last = "no answer yet";
+    for (Map.Entry<String, Integer> l : ports.entrySet()) {
+      while (!accepts(l.getValue())) {
+        last = "listener " + l.getKey() + " on 127.0.0.1:" + l.getValue()
+            + " does not accept connections";
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("Kafka broker did not become ready within 60 s");
+          throw new IllegalStateException("Kafka broker did not become ready within 60 s: " + last);
         }
         Thread.sleep(100);
       }
+    }
+    try (Admin admin = admin()) {
+      while (true) {
+        try {
+          var nodes = admin.describeCluster().nodes().get(remainingMs(deadline, 10_000),
+              TimeUnit.MILLISECONDS);
+          if (nodes.stream().anyMatch(n -> n.id() == NODE_ID)) {
+            return;
+          }
+          last = "describeCluster lists " + nodes;
+        } catch (ExecutionException e) {
+          last = String.valueOf(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+          last = "describeCluster timed out";
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("Kafka broker did not become ready within 60 s: " + last);
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port),
+          1000);
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 }

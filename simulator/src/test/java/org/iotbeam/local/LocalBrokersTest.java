@@ -74,6 +74,68 @@ public class LocalBrokersTest {
     assertFalse("log dir deleted on close", Files.exists(dir));
   }
 
+  /**
+   * Topics are usable as soon as createTopic returns: 20 topics in a row, several partitions
+   * each, one record produced to every partition right away by a producer that does not retry
+   * (a NOT_LEADER / UNKNOWN_TOPIC_OR_PARTITION answer would fail the send). Two threads create
+   * topics at the same time to load the broker.
+   */
+  @Test(timeout = 180_000)
+  public void createdTopicsAreUsableAtOnce() throws Exception {
+    try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
+      Properties pp = new Properties();
+      pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+      pp.put(ProducerConfig.ACKS_CONFIG, "all");
+      pp.put(ProducerConfig.RETRIES_CONFIG, "0");
+      pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
+      pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
+      int topics = 20;
+      int partitions = 4;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
+          .newFixedThreadPool(2);
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+          int worker = w;
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < topics / 2; i++) {
+              String topic = "burst-" + worker + "-" + i;
+              kafka.createTopic(topic, partitions);
+              for (int part = 0; part < partitions; part++) {
+                producer.send(new ProducerRecord<>(topic, part, "k", "v" + part))
+                    .get(20, TimeUnit.SECONDS);
+              }
+            }
+            return null;
+          }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+          f.get(150, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+            .filter(t -> t.startsWith("burst-")).count(), equalTo((long) topics));
+      }
+    }
+  }
+
+  @Test(timeout = 120_000)
+  public void createTopicFailsClearlyAfterItsBound() throws Exception {
+    try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
+      try {
+        kafka.createTopic("never-in-time", 1, Duration.ofMillis(1));
+        org.junit.Assert.fail("a 1 ms bound cannot be met");
+      } catch (IllegalStateException e) {
+        assertThat(e.getMessage(), org.hamcrest.Matchers.containsString(
+            "topic never-in-time (1 partitions) not usable after 1 ms"));
+      }
+    }
+  }
+
   @Test(timeout = 60_000)
   public void mqttBrokerDeliversAMessage() throws Exception {
     try (LocalMqttBroker mqtt = LocalMqttBroker.start()) {
