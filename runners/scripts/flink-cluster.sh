@@ -2,12 +2,14 @@
 # A real standalone Flink 1.19 session cluster (one JobManager, one TaskManager) on 127.0.0.1,
 # made of Maven Central jars (flink-dist is not served), and the IoT Beam job submitted to it.
 #
-#   runners/scripts/flink-cluster.sh start            # web UI on http://127.0.0.1:8081
+#   runners/scripts/flink-cluster.sh start            # web UI on http://127.0.0.1:8081,
+#                                                     # Beam metrics on http://127.0.0.1:9464/metrics
 #   runners/scripts/flink-cluster.sh status
 #   runners/scripts/flink-cluster.sh submit --bootstrapServers=127.0.0.1:9092 --outputBase=/tmp/out ...
 #   runners/scripts/flink-cluster.sh stop
 #
-# Environment: FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), IOTBEAM_FLINK_HOME (state, logs,
+# Environment: FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), FLINK_METRICS_PORT (9464: the
+# TaskManager's Beam metrics in Prometheus format, FlinkBeamMetricsReporter), IOTBEAM_FLINK_HOME (state, logs,
 # checkpoints; /tmp/iotbeam-flink), JOB_JAR (the shaded jar; built with
 # `mvn -B -q install -DskipTests -pl runners -am` when missing), JAVA_HOME.
 set -euo pipefail
@@ -18,6 +20,8 @@ ROOT=$(dirname "$RUNNERS")
 STATE=${IOTBEAM_FLINK_HOME:-/tmp/iotbeam-flink}
 REST_PORT=${FLINK_REST_PORT:-8081}
 RPC_PORT=${FLINK_RPC_PORT:-6123}
+METRICS_PORT=${FLINK_METRICS_PORT:-9464}
+METRICS_URL="http://127.0.0.1:$METRICS_PORT/metrics"
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JOB_JAR=${JOB_JAR:-$RUNNERS/target/iotbeam-runners-0.1.0-SNAPSHOT-shaded.jar}
 URL="http://127.0.0.1:$REST_PORT"
@@ -35,12 +39,25 @@ OPENS="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/s
 
 log() { echo "[flink-cluster] $*" >&2; }
 
+# every entry of a cached classpath still exists (a cleaned ~/.m2 means: resolve again)
+classpath_complete() {
+  local entry
+  IFS=: read -ra entries < "$STATE/classpath.txt"
+  for entry in "${entries[@]}"; do [ -e "$entry" ] || return 1; done
+}
+
 classpath() {
   mkdir -p "$STATE"
-  if [ ! -s "$STATE/classpath.txt" ] || [ "$RUNNERS/flink-cluster/pom.xml" -nt "$STATE/classpath.txt" ]; then
+  if [ ! -s "$STATE/classpath.txt" ] || [ "$RUNNERS/flink-cluster/pom.xml" -nt "$STATE/classpath.txt" ] \
+      || ! classpath_complete; then
     log "resolving the Flink 1.19 cluster classpath (runners/flink-cluster/pom.xml)"
-    mvn -B -q -f "$RUNNERS/flink-cluster/pom.xml" dependency:build-classpath \
-      -Dmdep.outputFile="$STATE/classpath.txt" >&2
+    if ! mvn -B -q -f "$RUNNERS/flink-cluster/pom.xml" dependency:build-classpath \
+        -Dmdep.outputFile="$STATE/classpath.txt" >&2; then
+      rm -f "$STATE/classpath.txt"
+      log "cannot resolve the cluster classpath; the metrics reporter needs the project's jars" \
+        "installed: (cd $ROOT && mvn -B -q install -DskipTests -pl runners -am)"
+      return 1
+    fi
   fi
   cat "$STATE/classpath.txt"
 }
@@ -58,12 +75,20 @@ write_conf() {
     echo "blob.storage.directory: $STATE/blob"
   } >> "$STATE/conf/flink-conf.yaml"
   mkdir -p "$STATE/tmp" "$STATE/web" "$STATE/blob"
+  # the TaskManager serves the Beam metrics (the reporter's port from FLINK_METRICS_PORT); the
+  # JobManager runs no Beam code: its copy goes without the reporter (and does not take the port)
+  sed -i "s#^metrics.reporter.iotbeam.port:.*#metrics.reporter.iotbeam.port: $METRICS_PORT#" \
+    "$STATE/conf/flink-conf.yaml"
+  grep -q '^metrics.reporter.iotbeam.factory.class:' "$STATE/conf/flink-conf.yaml" \
+    || { log "no metrics.reporter.iotbeam.* in flink-conf.yaml"; return 1; }
+  rm -rf "$STATE/conf-jm" && cp -r "$STATE/conf" "$STATE/conf-jm"
+  sed -i '/^metrics.reporter.iotbeam\./d' "$STATE/conf-jm/flink-conf.yaml"
 }
 
 # BashJavaUtils computes the JVM memory flags (line 1) and dynamic configs (line 2), as
 # Flink's jobmanager.sh / taskmanager.sh do
 resource_params() {
-  "$JAVA" -cp "$CP" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$STATE/conf" \
+  "$JAVA" -cp "$CP" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$2" \
     2>>"$STATE/log/bash-java-utils.err" | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://'
 }
 
@@ -74,17 +99,20 @@ start() {
   if (exec 3<>"/dev/tcp/127.0.0.1/$REST_PORT") 2>/dev/null; then
     log "port $REST_PORT is taken; set FLINK_REST_PORT"; exit 1
   fi
-  CP=$(classpath)
-  write_conf
+  if (exec 3<>"/dev/tcp/127.0.0.1/$METRICS_PORT") 2>/dev/null; then
+    log "port $METRICS_PORT is taken; set FLINK_METRICS_PORT"; exit 1
+  fi
+  CP=$(classpath) || exit 1
+  write_conf || exit 1
   local jm tm
-  jm=$(resource_params GET_JM_RESOURCE_PARAMS)
-  tm=$(resource_params GET_TM_RESOURCE_PARAMS)
+  jm=$(resource_params GET_JM_RESOURCE_PARAMS "$STATE/conf-jm")
+  tm=$(resource_params GET_TM_RESOURCE_PARAMS "$STATE/conf")
   [ -n "$jm" ] && [ -n "$tm" ] || { log "BashJavaUtils failed: $(tail -5 "$STATE/log/bash-java-utils.err")"; exit 1; }
   # shellcheck disable=SC2086
   nohup "$JAVA" $(echo "$jm" | sed -n 1p) $OPENS -Dlog.file="$STATE/log/jobmanager.log" \
     -Dlog4j.configurationFile="file:$STATE/conf/log4j.properties" -cp "$CP" \
     org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
-    --configDir "$STATE/conf" $(echo "$jm" | sed -n 2p) > "$STATE/log/jobmanager.out" 2>&1 &
+    --configDir "$STATE/conf-jm" $(echo "$jm" | sed -n 2p) > "$STATE/log/jobmanager.out" 2>&1 &
   echo $! > "$STATE/jm.pid"
   # shellcheck disable=SC2086
   nohup "$JAVA" $(echo "$tm" | sed -n 1p) $OPENS -Dlog.file="$STATE/log/taskmanager.log" \
@@ -96,7 +124,13 @@ start() {
   for _ in $(seq 1 120); do
     if curl -sf "$URL/overview" 2>/dev/null | grep -q '"taskmanagers":[1-9]'; then
       log "cluster up: $(curl -sf "$URL/overview")"
+      # the reporter opens its endpoint when the TaskManager starts (empty until a job runs)
+      if ! curl -sf -o /dev/null "$METRICS_URL"; then
+        log "WARNING: no Beam metrics endpoint at $METRICS_URL: $(grep -ihE 'reporter|iotbeam' \
+          "$STATE/log/taskmanager.log" 2>/dev/null | grep -iE 'warn|error|exception' | tail -3)"
+      fi
       echo "Flink web UI: $URL"
+      echo "Beam metrics (Prometheus): $METRICS_URL"
       return 0
     fi
     if ! alive jm || ! alive tm; then log "a Flink process died; see $STATE/log"; stop; exit 1; fi
@@ -121,6 +155,7 @@ stop() {
 status() {
   if alive jm; then
     echo "Flink web UI: $URL"
+    echo "Beam metrics (Prometheus): $METRICS_URL"
     curl -sf "$URL/overview" && echo || echo "JobManager process is up, REST not answering yet"
     curl -sf "$URL/jobs/overview" && echo || true
   else

@@ -63,6 +63,17 @@ public class StreamingPipelineFlinkTest {
    * cluster's host:port, with {@code jobJar} staged) and checks every output, then cancels it.
    */
   static void scenario(String flinkMaster, String jobJar, TemporaryFolder tmp) throws Exception {
+    scenario(flinkMaster, jobJar, tmp, sc -> { });
+  }
+
+  /** A check run after every output was checked, while the job still runs. */
+  interface WhileRunning {
+    void check(TelemetryScenario sc) throws Exception;
+  }
+
+  /** {@link #scenario(String, String, TemporaryFolder)}, then {@code whileRunning}, then cancel. */
+  static void scenario(String flinkMaster, String jobJar, TemporaryFolder tmp,
+      WhileRunning whileRunning) throws Exception {
     List<String> webhookBodies = new CopyOnWriteArrayList<>();
     HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     webhook.createContext("/alerts", ex -> {
@@ -158,6 +169,7 @@ public class StreamingPipelineFlinkTest {
                 .startsWith(RawArchiveFormat.partitionOf(ts)));
           }
         }
+        whileRunning.check(sc);
       } finally {
         result.cancel();
       }
