@@ -20,6 +20,7 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.io.azure.blobstore.DefaultBlobstoreClientBuilderFactory;
 import org.apache.beam.sdk.io.azure.options.BlobstoreOptions;
@@ -66,7 +67,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class BackfillPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(BackfillPipeline.class);
-  static final String ALERTS_OUTSIDE_RANGE = "backfill_alerts_outside_range";
 
   /** The backfill's flags, on top of the ones that decide what the composite computes. */
   public interface Options extends TelemetryOptions {
@@ -97,6 +97,15 @@ public final class BackfillPipeline {
     String getOutputBase();
 
     void setOutputBase(String value);
+
+    @Description("Minutes of archive before --from that are read to warm up the alert and "
+        + "de-duplication state (consecutive readings, anomaly baselines, trends, cooldowns), so "
+        + "the first alerts of the range are those streaming raised; their own outputs are "
+        + "dropped. 0: start from empty state at --from.")
+    @Default.Integer(60)
+    Integer getWarmupMinutes();
+
+    void setWarmupMinutes(Integer value);
 
     @Description("Event-time window of the output files, in minutes (as --fileWindowMinutes of "
         + "the streaming pipeline, so the backfill rewrites the same files); must divide 60.")
@@ -142,13 +151,16 @@ public final class BackfillPipeline {
     if (fw == null || fw <= 0 || 60 % fw != 0) {
       throw new IllegalArgumentException("--fileWindowMinutes must divide 60, was " + fw);
     }
+    if (options.getWarmupMinutes() == null || options.getWarmupMinutes() < 0) {
+      throw new IllegalArgumentException("--warmupMinutes must be zero or more");
+    }
     if (options.getFileShards() == null || options.getFileShards() < 1) {
       throw new IllegalArgumentException("--fileShards must be 1 or more");
     }
     preflight(options, range);
     Pipeline p = Pipeline.create(options);
-    BackfillResults results = expand(p, options.getArchiveBase(), range, config,
-        options.getProgressLogSeconds() * 1000L);
+    BackfillResults results = expand(p, options.getArchiveBase(), range,
+        options.getWarmupMinutes() * 60_000L, config, options.getProgressLogSeconds() * 1000L);
     BackfillOutputs.write(results, options);
     ReadArchiveFn.resetProgress();
     long start = System.nanoTime();
@@ -199,19 +211,31 @@ public final class BackfillPipeline {
    * was not read, so they are not known.
    */
   public static BackfillResults expand(Pipeline p, String archiveBase, ArchiveRange range,
-      ProcessingConfig config, long progressLogMs) {
-    List<String> patterns = new ArrayList<>(range.filePatterns(archiveBase));
+      long warmupMs, ProcessingConfig config, long progressLogMs) {
+    List<String> patterns = new ArrayList<>(ArchiveRange.of(
+        java.time.Instant.ofEpochMilli(range.fromMs() - warmupMs),
+        java.time.Instant.ofEpochMilli(range.toMs())).filePatterns(archiveBase));
     PCollection<InboundMessage> messages = p
         .apply("HourPatterns", Create.of(patterns).withCoder(StringUtf8Coder.of()))
         .apply("ListFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
         // one file per task: without this a runner may fuse all files into the listing's worker
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
         .apply("OpenFiles", FileIO.readMatches())
-        .apply("ReadArchive", ParDo.of(new ReadArchiveFn(range, config.limits(), progressLogMs)))
+        .apply("ReadArchive", ParDo.of(new ReadArchiveFn(range, warmupMs, config.limits(), progressLogMs)))
         .setCoder(Coders.INBOUND);
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
-    return new BackfillResults(results.aggregates(), alertsInRange(results.alerts(), range),
-        results.deadLetters());
+    long skewMs = config.limits().maxFutureSkew().toMillis();
+    long ageMs = config.limits().maxAge().toMillis();
+    return new BackfillResults(
+        results.aggregates().apply("AggregatesInRange", ParDo.of(
+            new InRange<WindowAggregate>(range, "aggregates",
+                a -> a.getWindowStartMs()))).setCoder(Coders.AGGREGATE),
+        results.alerts().apply("AlertsInRange", ParDo.of(
+            new InRange<Alert>(range, "alerts", Alert::getEventTimeMs)))
+            .setCoder(Coders.ALERT),
+        results.deadLetters().apply("DeadLettersInRange", ParDo.of(
+            new InRange<DeadLetter>(range, "dead_letters",
+                d -> warmupOrRange(d, range, skewMs, ageMs)))).setCoder(Coders.DEAD_LETTER));
   }
 
   /**
@@ -234,20 +258,47 @@ public final class BackfillPipeline {
   public record BackfillResults(PCollection<WindowAggregate> aggregates,
       PCollection<Alert> alerts, PCollection<DeadLetter> deadLetters) {}
 
-  /** Alerts of the range only. */
-  static PCollection<Alert> alertsInRange(PCollection<Alert> alerts, ArchiveRange range) {
-    return alerts.apply("AlertsInRange", ParDo.of(new DoFn<Alert, Alert>() {
-      private final Counter outside = Metrics.counter(TelemetryMetrics.NAMESPACE,
-          ALERTS_OUTSIDE_RANGE);
+  /** A dead letter of a warm-up message counts as before the range, any other as in it. */
+  private static long warmupOrRange(DeadLetter d, ArchiveRange range, long skewMs, long ageMs) {
+    long ts = ReadArchiveFn.plausibleEventTime(d.getInbound(), skewMs, ageMs);
+    return ts >= 0 && ts < range.fromMs() ? ts : range.fromMs();
+  }
 
-      @ProcessElement
-      public void process(@Element Alert a, OutputReceiver<Alert> out) {
-        if (range.contains(a.getEventTimeMs())) {
-          out.output(a);
-        } else {
-          outside.inc();
-        }
+  /**
+   * Keeps the records of the range: warm-up outputs before it, and alerts after it (a silence
+   * timer firing because the batch input ends: the data after the range was not read, so they
+   * are not known), are dropped and counted.
+   */
+  static final class InRange<T> extends DoFn<T, T> {
+    private final ArchiveRange range;
+    private final SerializableFunction<T, Long> time;
+    private final Counter written;
+    private final Counter outside;
+
+    /** Counts {@code backfill_<kind>_written} and {@code backfill_<kind>_outside_range}. */
+    InRange(ArchiveRange range, String kind, SerializableFunction<T, Long> time) {
+      this.range = range;
+      this.time = time;
+      this.written = Metrics.counter(TelemetryMetrics.NAMESPACE, written(kind));
+      this.outside = Metrics.counter(TelemetryMetrics.NAMESPACE, outside(kind));
+    }
+
+    static String written(String kind) {
+      return "backfill_" + kind + "_written";
+    }
+
+    static String outside(String kind) {
+      return "backfill_" + kind + "_outside_range";
+    }
+
+    @ProcessElement
+    public void process(@Element T e, OutputReceiver<T> out) {
+      if (range.contains(time.apply(e))) {
+        written.inc();
+        out.output(e);
+      } else {
+        outside.inc();
       }
-    })).setCoder(Coders.ALERT);
+    }
   }
 }

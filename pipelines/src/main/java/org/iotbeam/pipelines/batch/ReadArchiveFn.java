@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * that its archive partition overlaps; it keeps its ingest time as element timestamp. So every
  * archived message is read by the backfill of its range, and the composite decides, as streaming
  * did, whether it is a reading or a dead letter.
+ *
+ * <p>Warm-up: readings of the {@code warmupMs} before the range are emitted too, so the alert
+ * state (consecutive readings, anomaly baselines, trends, cooldowns) and the de-duplication
+ * memory at the start of the range are what streaming had; their own outputs are dropped
+ * downstream ({@link BackfillPipeline}).
  */
 class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
   private static final Logger LOG = LoggerFactory.getLogger(ReadArchiveFn.class);
@@ -41,6 +46,7 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
   static final String MESSAGES_READ = "archive_messages_read";
   static final String IN_RANGE = "archive_messages_in_range";
   static final String OUT_OF_RANGE = "archive_messages_outside_range";
+  static final String WARMUP = "archive_messages_warmup";
   static final String BYTES_READ = "archive_bytes_read";
   private static final long EPOCH_FLOOR_MS = 946_684_800_000L; // 2000-01-01, as the validator
   private static final int TIMESTAMP_TAG = (2 << 3) | WireFormat.WIRETYPE_VARINT;
@@ -51,6 +57,7 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
   private static final AtomicLong LAST_LOG_MS = new AtomicLong();
 
   private final ArchiveRange range;
+  private final long warmupFromMs;
   private final long maxFutureSkewMs;
   private final long maxAgeMs;
   private final long logEveryMs;
@@ -58,10 +65,12 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
   private final Counter messages = Metrics.counter(TelemetryMetrics.NAMESPACE, MESSAGES_READ);
   private final Counter inRange = Metrics.counter(TelemetryMetrics.NAMESPACE, IN_RANGE);
   private final Counter outOfRange = Metrics.counter(TelemetryMetrics.NAMESPACE, OUT_OF_RANGE);
+  private final Counter warmup = Metrics.counter(TelemetryMetrics.NAMESPACE, WARMUP);
   private final Counter bytes = Metrics.counter(TelemetryMetrics.NAMESPACE, BYTES_READ);
 
-  ReadArchiveFn(ArchiveRange range, ValidationLimits limits, long logEveryMs) {
+  ReadArchiveFn(ArchiveRange range, long warmupMs, ValidationLimits limits, long logEveryMs) {
     this.range = range;
+    this.warmupFromMs = range.fromMs() - warmupMs;
     this.maxFutureSkewMs = limits.maxFutureSkew().toMillis();
     this.maxAgeMs = limits.maxAge().toMillis();
     this.logEveryMs = logEveryMs;
@@ -83,6 +92,7 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
         && partitionStart < range.toMs() && partitionStart + 3_600_000L > range.fromMs();
     long n = 0;
     long kept = 0;
+    long warm = 0;
     try (InputStream in = new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16)) {
       Iterator<InboundMessage> it = RawArchiveFormat.read(in);
       while (it.hasNext()) {
@@ -92,6 +102,9 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
         if (ts >= 0) {
           if (range.contains(ts)) {
             kept++;
+            out.outputWithTimestamp(m, new Instant(ts));
+          } else if (ts >= warmupFromMs && ts < range.fromMs()) {
+            warm++;
             out.outputWithTimestamp(m, new Instant(ts));
           }
         } else if (partitionInRange) {
@@ -107,7 +120,8 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
     files.inc();
     messages.inc(n);
     inRange.inc(kept);
-    outOfRange.inc(n - kept);
+    warmup.inc(warm);
+    outOfRange.inc(n - kept - warm);
     bytes.inc(file.getMetadata().sizeBytes());
     long totalFiles = JVM_FILES.incrementAndGet();
     long totalMessages = JVM_MESSAGES.addAndGet(n);
@@ -125,6 +139,10 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
    * payload (no full parse: the composite parses it properly right after).
    */
   long plausibleEventTime(InboundMessage m) {
+    return plausibleEventTime(m, maxFutureSkewMs, maxAgeMs);
+  }
+
+  static long plausibleEventTime(InboundMessage m, long maxFutureSkewMs, long maxAgeMs) {
     long ts = timestampOf(m);
     if (ts < EPOCH_FLOOR_MS) {
       return -1;

@@ -13,13 +13,15 @@ public record Summary(
     long files,
     long messagesRead,
     long messagesInRange,
+    long warmupMessages,
     long valid,
     long deadLetters,
     long duplicates,
     long aggregates,
+    long alerts,
     long alertsRaised,
     long alertsCleared,
-    long alertsOutsideRange,
+    long outsideRange,
     long elapsedNanos) {
 
   static Summary of(PipelineResult result, ArchiveRange range, long elapsedNanos) {
@@ -41,12 +43,16 @@ public record Summary(
         counter(m, ReadArchiveFn.FILES_READ),
         counter(m, ReadArchiveFn.MESSAGES_READ),
         counter(m, ReadArchiveFn.IN_RANGE),
+        counter(m, ReadArchiveFn.WARMUP),
         counter(m, TelemetryMetrics.VALID),
-        counter(m, TelemetryMetrics.DEAD_LETTERS),
+        counter(m, BackfillPipeline.InRange.written("dead_letters")),
         counter(m, TelemetryMetrics.DUPLICATES),
-        counter(m, TelemetryMetrics.AGGREGATES),
+        counter(m, BackfillPipeline.InRange.written("aggregates")),
+        counter(m, BackfillPipeline.InRange.written("alerts")),
         raised, cleared,
-        counter(m, BackfillPipeline.ALERTS_OUTSIDE_RANGE),
+        counter(m, BackfillPipeline.InRange.outside("aggregates"))
+            + counter(m, BackfillPipeline.InRange.outside("alerts"))
+            + counter(m, BackfillPipeline.InRange.outside("dead_letters")),
         elapsedNanos);
   }
 
@@ -82,10 +88,12 @@ public record Summary(
   @Override
   public String toString() {
     return String.format(Locale.ROOT,
-        "backfill %s done in %.1f s: %d files, %d messages read (%d in range, %.0f msg/s), "
-            + "%d valid, %d dead letters, %d duplicates dropped, %d aggregates, "
-            + "%d alerts raised, %d cleared (%d outside the range dropped)",
-        range, seconds(), files, messagesRead, messagesInRange, messagesPerSecond(), valid,
-        deadLetters, duplicates, aggregates, alertsRaised, alertsCleared, alertsOutsideRange);
+        "backfill %s done in %.1f s: %d files, %d messages read (%d in range, %d warm-up; "
+            + "%.0f msg/s), %d valid, %d duplicates dropped; written: %d aggregates, %d alerts, "
+            + "%d dead letters (%d warm-up or after-range records dropped); "
+            + "alert events raised/cleared incl. warm-up: %d/%d",
+        range, seconds(), files, messagesRead, messagesInRange, warmupMessages,
+        messagesPerSecond(), valid, duplicates, aggregates, alerts, deadLetters, outsideRange,
+        alertsRaised, alertsCleared);
   }
 }

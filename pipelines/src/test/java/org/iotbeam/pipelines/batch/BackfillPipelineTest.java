@@ -46,7 +46,8 @@ public class BackfillPipelineTest {
     ArchiveRange range = ArchiveRange.parse(o.getFrom(), o.getTo(), 300_000L);
     Pipeline p = Pipeline.create(o);
     BackfillPipeline.BackfillResults r =
-        BackfillPipeline.expand(p, o.getArchiveBase(), range, config, 1000);
+        BackfillPipeline.expand(p, o.getArchiveBase(), range, o.getWarmupMinutes() * 60_000L,
+            config, 1000);
     String run = java.util.UUID.randomUUID().toString();
     PAssert.that(r.aggregates()).satisfies(it -> collect(run + "/aggregates", it));
     PAssert.that(r.alerts()).satisfies(it -> collect(run + "/alerts", it));
@@ -167,6 +168,42 @@ public class BackfillPipelineTest {
     assertThat(now, hasItem("dev-a/warm"));
     assertThat(now, hasItem("dev-b/warm"));
     assertThat(now, hasItem("hot-01/warm"));
+  }
+
+  @Test
+  public void warmUpGivesTheAlertsOfTheFullRunInsideASubRange() throws Exception {
+    Path base = tmp.newFolder("raw").toPath();
+    ArchiveFixture.standard(60).writeTo(base); // hot-01 above 45 C from 10:20 to 10:29
+    String out = tmp.newFolder("out").toString();
+    List<WindowAggregate> fullAggs = new ArrayList<>();
+    List<Alert> full = new ArrayList<>();
+    runExpand(options("--archiveBase=" + base, "--from=2026-11-20T10:00:00Z",
+        "--to=2026-11-20T11:00:00Z", "--outputBase=" + out), fullAggs, full, new ArrayList<>());
+    long from = ArchiveFixture.T0 + 25 * ArchiveFixture.MINUTE;
+    List<Alert> expected = full.stream().filter(a -> a.getEventTimeMs() >= from).toList();
+    assertTrue(expected.stream().anyMatch(a -> a.getState() == AlertState.CLEARED
+        && a.getRuleId().equals("temperature-critical-high")));
+
+    // [10:25, 11:00) warmed up on the hour before: the raise of 10:22 is known, its clear kept
+    List<WindowAggregate> aggs = new ArrayList<>();
+    List<Alert> warm = new ArrayList<>();
+    Summary s = runExpand(options("--archiveBase=" + base, "--from=2026-11-20T10:25:00Z",
+        "--to=2026-11-20T11:00:00Z", "--outputBase=" + out), aggs, warm, new ArrayList<>());
+    SameResults.assertSameAlerts(expected, warm);
+    SameResults.assertSameAggregates(SameResults.finalPanes(fullAggs.stream()
+        .filter(a -> a.getWindowStartMs() >= from).toList()), SameResults.finalPanes(aggs));
+    assertEquals(3 * 2 * 7, aggs.size());
+    assertEquals(25 * 3, s.warmupMessages()); // the readings of 10:00-10:24
+    // 10:25-10:59, and both unreadable payloads of hour 10 (placed by their partition)
+    assertEquals(35 * 3 + 2, s.messagesInRange());
+
+    // without warm-up the range starts blank: the still-hot device "raises" a second time
+    List<Alert> cold = new ArrayList<>();
+    runExpand(options("--archiveBase=" + base, "--from=2026-11-20T10:25:00Z",
+        "--to=2026-11-20T11:00:00Z", "--outputBase=" + out, "--warmupMinutes=0"),
+        new ArrayList<>(), cold, new ArrayList<>());
+    assertThat(ruleIds(cold, AlertState.RAISED), hasItem("hot-01/temperature-critical-high"));
+    assertThat(ruleIds(warm, AlertState.RAISED), not(hasItem("hot-01/temperature-critical-high")));
   }
 
   @Test
