@@ -1,5 +1,9 @@
 package org.iotbeam.pipelines.bench;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +12,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.PipelineResult;
@@ -20,25 +27,39 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.iotbeam.local.FreePorts;
 import org.iotbeam.local.LocalKafkaBroker;
 import org.iotbeam.pipelines.StreamingPipeline;
+import org.iotbeam.pipelines.observability.ObservabilityOptions;
 import org.iotbeam.proto.Telemetry;
 
 /**
  * Throughput and latency of the streaming pipeline on Flink embedded against an in-process KRaft
- * broker. Not a test: prints figures.
+ * broker, read as production reads: an unbounded KafkaIO source (no {@code --maxReadRecords},
+ * which would wrap the read in an Impulse/Reshuffle with sleeps). Not a test: prints figures.
  *
  * <ol>
  *   <li>throughput: pre-fill {@code -Dn} messages (default 1,000,000) from {@code -Ddevices}
- *       devices, run the pipeline bounded ({@code --maxReadRecords=n}) and time it;
- *   <li>latency: produce at {@code -Drate} msg/s (default 10,000) for {@code -Dseconds} (30); a
- *       few probe devices alternate hot/cold readings so each probe raises or clears an alert;
- *       latency = time the alert is read from the alerts topic - the reading's event time
- *       (= its produce time).
+ *       devices, start the pipeline asynchronously (parallelism {@code -Dparallelism}, 2) and
+ *       scrape its Beam-metrics reporter's {@code iotbeam_messages_received_total} over HTTP
+ *       every 500 ms until it reaches n, then cancel; msg/s over the steady part, from 10% to 90%
+ *       of n (start-up excluded), interpolated between scrapes;
+ *   <li>latency: produce at {@code -Drate} msg/s (default 10,000) for {@code -Dseconds} (30), each
+ *       record's timestamp and event time = its produce time; 10 probe devices alternate hot/cold
+ *       readings so each probe raises or clears an alert; latency = time the alert is read from
+ *       the alerts topic - the reading's event time.
  * </ol>
+ *
+ * Prints the machine's load average (/proc/loadavg) with each figure: on a shared machine the
+ * figures mean little without it. Bounded: the throughput phase gives up after
+ * {@code -DmaxWaitSeconds} (300) and prints what it has.
  */
 public final class StreamingBenchmark {
   private static final AtomicLong maxHeap = new AtomicLong();
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).build();
+  private static final Pattern RECEIVED =
+      Pattern.compile("(?m)^iotbeam_messages_received_total\\s+(\\S+)");
 
   public static void main(String[] args) throws Exception {
     long n = Long.getLong("n", 1_000_000L);
@@ -46,10 +67,10 @@ public final class StreamingBenchmark {
     int rate = Integer.getInteger("rate", 10_000);
     int seconds = Integer.getInteger("seconds", 30);
     int parallelism = Integer.getInteger("parallelism", 2);
+    int maxWaitSeconds = Integer.getInteger("maxWaitSeconds", 300);
     Thread heap = new Thread(() -> {
       while (true) {
-        Runtime r = Runtime.getRuntime();
-        maxHeap.accumulateAndGet(r.totalMemory() - r.freeMemory(), Math::max);
+        maxHeap.accumulateAndGet(heapUsed(), Math::max);
         try {
           Thread.sleep(200);
         } catch (InterruptedException e) {
@@ -64,80 +85,190 @@ public final class StreamingBenchmark {
     Files.writeString(rules, "{\"thresholds\": [{\"id\": \"probe-hot\", \"metric\": "
         + "\"temperature\", \"operator\": \">\", \"value\": 45.0, \"forReadings\": 1, "
         + "\"severity\": \"critical\", \"priority\": 1, \"cooldownMinutes\": 0}]}");
+    System.out.printf("machine: %d cores, max heap %,d MB, load average %s%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        loadavg());
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
       for (String t : List.of("bench-in", "lat-in")) {
-        createTopic(kafka, t, parallelism);
+        kafka.createTopic(t, parallelism);
       }
       for (String t : List.of("aggregates", "alerts", "dead-letters", "lat-aggregates",
           "lat-alerts", "lat-dead-letters")) {
-        createTopic(kafka, t, 1);
+        kafka.createTopic(t, 1);
       }
-      // 1. throughput
-      long t0 = System.nanoTime();
-      prefill(bs, "bench-in", n, devices);
-      System.out.printf("prefill: %,d messages in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
-      StreamingPipeline.Options o = options(bs, work.resolve("out-throughput"), rules,
-          parallelism, "");
-      o.setInputTopic("bench-in");
-      o.setMaxReadRecords(n);
-      FlinkPipelineOptions f = o.as(FlinkPipelineOptions.class);
-      f.setAttachedMode(true);
-      maxHeap.set(0);
-      long s0 = System.nanoTime();
-      PipelineResult r = StreamingPipeline.run(o);
-      r.waitUntilFinish();
-      double secs = (System.nanoTime() - s0) / 1e9;
-      System.out.printf("THROUGHPUT: %,d messages in %.1f s (incl. job start and final "
-          + "windows) = %,.0f msg/s; max heap used %,d MB%n", n, secs, n / secs,
-          maxHeap.get() >> 20);
-
-      // 2. latency at a fixed rate
-      StreamingPipeline.Options l = options(bs, work.resolve("out-latency"), rules, parallelism,
-          "lat-");
-      l.setInputTopic("lat-in");
-      l.setMaxOutOfOrderSeconds(0);
-      l.as(FlinkPipelineOptions.class).setAttachedMode(false);
-      maxHeap.set(0);
-      PipelineResult lr = StreamingPipeline.run(l);
-      List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-      AtomicBoolean stop = new AtomicBoolean();
-      Thread consumer = new Thread(() -> consumeAlerts(bs, "lat-alerts", latencies, stop));
-      consumer.start();
-      Thread.sleep(10_000); // job start
-      long sent = produceAtRate(bs, "lat-in", rate, seconds, devices);
-      Thread.sleep(5_000);
-      stop.set(true);
-      consumer.join();
-      lr.cancel();
-      List<Long> sorted = new ArrayList<>(latencies);
-      Collections.sort(sorted);
-      System.out.printf("LATENCY at %,d msg/s for %d s (%,d sent): %d alert events, "
-          + "p50 %d ms, p95 %d ms, p99 %d ms, max %d ms; max heap used %,d MB%n", rate, seconds,
-          sent, sorted.size(), pct(sorted, 50), pct(sorted, 95), pct(sorted, 99),
-          sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), maxHeap.get() >> 20);
+      throughput(bs, work, rules, n, devices, parallelism, maxWaitSeconds);
+      latency(bs, work, rules, rate, seconds, devices, parallelism);
     }
     System.exit(0);
   }
 
-  /** On a loaded machine the broker may not host a new topic yet when it is described: retry. */
-  static void createTopic(LocalKafkaBroker kafka, String topic, int partitions)
-      throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        kafka.createTopic(topic, partitions);
-        return;
-      } catch (IllegalStateException e) {
-        if (attempt == 5) {
-          throw e;
+  /** Phase 1: unbounded read of n pre-filled messages, observed through the reporter. */
+  static void throughput(String bs, Path work, Path rules, long n, int devices, int parallelism,
+      int maxWaitSeconds) throws Exception {
+    long t0 = System.nanoTime();
+    prefill(bs, "bench-in", n, devices);
+    System.out.printf("prefill: %,d messages in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+    StreamingPipeline.Options o = options(bs, work.resolve("out-throughput"), rules,
+        parallelism, "");
+    o.setInputTopic("bench-in");
+    String url = reporter(o);
+    String loadBefore = loadavg();
+    maxHeap.set(0);
+    long s0 = System.nanoTime();
+    PipelineResult r = StreamingPipeline.run(o); // attachedMode=false: returns once submitted
+    List<long[]> samples = new ArrayList<>(); // {nanos since s0, received}
+    long received = 0;
+    long deadline = s0 + TimeUnit.SECONDS.toNanos(maxWaitSeconds);
+    try {
+      while (received < n && System.nanoTime() < deadline) {
+        Thread.sleep(500);
+        long got = scrapeReceived(url);
+        if (got >= 0 && got < received) {
+          System.out.printf("WARNING: received fell from %,d to %,d: the job restarted "
+              + "(see the log); the figures below are not clean%n", received, got);
         }
-        Thread.sleep(1000);
+        if (got >= 0) {
+          received = got;
+          samples.add(new long[] {System.nanoTime() - s0, received});
+        }
       }
+    } finally {
+      r.cancel();
+    }
+    String loadAfter = loadavg();
+    double first = timeAt(samples, 1);
+    double t10 = timeAt(samples, n / 10);
+    double t90 = timeAt(samples, n * 9 / 10);
+    double tAll = timeAt(samples, n);
+    if (received < n) {
+      System.out.printf("THROUGHPUT INCOMPLETE: %,d of %,d received after %d s%n", received, n,
+          maxWaitSeconds);
+    }
+    System.out.printf("THROUGHPUT (unbounded KafkaIO read, Flink embedded, parallelism %d, "
+        + "%d scrapes of %s): steady %,.0f msg/s (10%%..90%% of %,d in %.2f s); all %,d in "
+        + "%.1f s after submit (first message at %.1f s) = %,.0f msg/s incl. start-up; max heap "
+        + "used %,d MB; load average before %s, after %s%n", parallelism, samples.size(), url,
+        0.8 * n / (t90 - t10), n, t90 - t10, received, tAll, first, received / tAll,
+        maxHeap.get() >> 20, loadBefore, loadAfter);
+  }
+
+  /** Phase 2: produce at a fixed rate, latency from a probe reading to its alert. */
+  static void latency(String bs, Path work, Path rules, int rate, int seconds, int devices,
+      int parallelism) throws Exception {
+    StreamingPipeline.Options l = options(bs, work.resolve("out-latency"), rules, parallelism,
+        "lat-");
+    l.setInputTopic("lat-in");
+    l.setMaxOutOfOrderSeconds(0);
+    String url = reporter(l);
+    PipelineResult lr = StreamingPipeline.run(l);
+    List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
+    Thread consumer = new Thread(() -> consumeAlerts(bs, "lat-alerts", latencies, stop,
+        measureFrom));
+    consumer.start();
+    String loadBefore;
+    long sent;
+    long heapAtEnd;
+    try {
+      // wait until the job consumes (warm-up readings, not measured), at most 120 s
+      long w0 = System.nanoTime();
+      try (KafkaProducer<byte[], byte[]> p = producer(bs)) {
+        while (scrapeReceived(url) <= 0 && System.nanoTime() - w0 < 120e9) {
+          long now = System.currentTimeMillis();
+          p.send(new ProducerRecord<>("lat-in", null, now, "warmup".getBytes(
+              StandardCharsets.UTF_8), reading("warmup", now, 20)));
+          p.flush();
+          Thread.sleep(500);
+        }
+      }
+      System.out.printf("latency job consuming after %.1f s%n", (System.nanoTime() - w0) / 1e9);
+      maxHeap.set(0);
+      loadBefore = loadavg();
+      measureFrom.set(System.currentTimeMillis());
+      sent = produceAtRate(bs, "lat-in", rate, seconds, devices);
+      Thread.sleep(5_000);
+      heapAtEnd = heapUsed();
+    } finally {
+      stop.set(true);
+      consumer.join();
+      lr.cancel();
+    }
+    List<Long> sorted = new ArrayList<>(latencies);
+    Collections.sort(sorted);
+    long probes = (sent + 999) / 1000; // each probe reading raises or clears an alert
+    if (sorted.size() < probes) {
+      System.out.printf("WARNING: %d of %d alerts out within 5 s after the last send: the job "
+          + "did not keep up with %,d msg/s; the percentiles leave out the slowest%n",
+          sorted.size(), probes, rate);
+    }
+    System.out.printf("LATENCY produce->alert at %,d msg/s for %d s (%,d sent): %d alert events, "
+        + "p50 %d ms, p95 %d ms, p99 %d ms, max %d ms; heap used max %,d MB, at end %,d MB; "
+        + "load average before %s, after %s%n", rate, seconds, sent, sorted.size(),
+        pct(sorted, 50), pct(sorted, 95), pct(sorted, 99),
+        sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), maxHeap.get() >> 20,
+        heapAtEnd >> 20, loadBefore, loadavg());
+  }
+
+  /** Configures the Beam-metrics reporter of the embedded cluster on a free port; its URL. */
+  static String reporter(StreamingPipeline.Options o) {
+    int port = FreePorts.pick();
+    ObservabilityOptions obs = o.as(ObservabilityOptions.class);
+    obs.setPrometheusHost("127.0.0.1");
+    obs.setPrometheusPort(port);
+    return "http://127.0.0.1:" + port + "/metrics";
+  }
+
+  /** iotbeam_messages_received_total; 0 before the first message; -1 if not served (yet). */
+  static long scrapeReceived(String url) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+          .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        return -1;
+      }
+      Matcher m = RECEIVED.matcher(r.body());
+      return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    } catch (java.io.IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
     }
   }
 
+  /** Seconds after submit at which {@code count} was reached, interpolated; NaN if never. */
+  static double timeAt(List<long[]> samples, long count) {
+    long[] prev = {0, 0};
+    for (long[] s : samples) {
+      if (s[1] >= count) {
+        double frac = s[1] == prev[1] ? 1 : (double) (count - prev[1]) / (s[1] - prev[1]);
+        return (prev[0] + frac * (s[0] - prev[0])) / 1e9;
+      }
+      if (s[1] > 0 || prev[1] == 0) {
+        prev = s;
+      }
+    }
+    return Double.NaN;
+  }
+
+  static String loadavg() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "n/a";
+    }
+  }
+
+  static long heapUsed() {
+    Runtime r = Runtime.getRuntime();
+    return r.totalMemory() - r.freeMemory();
+  }
+
   static StreamingPipeline.Options options(String bs, Path out, Path rules, int parallelism,
-      String topicPrefix) {
+      String topicPrefix) throws java.io.IOException {
     StreamingPipeline.Options o = PipelineOptionsFactory.as(StreamingPipeline.Options.class);
     o.setRunner(FlinkRunner.class);
     FlinkPipelineOptions f = o.as(FlinkPipelineOptions.class);
@@ -145,6 +276,14 @@ public final class StreamingBenchmark {
     f.setParallelism(parallelism);
     f.setCheckpointingInterval(10_000L);
     f.setObjectReuse(true);
+    f.setAttachedMode(false); // started asynchronously; cancelled when measured
+    f.setShutdownSourcesAfterIdleMs(Long.MAX_VALUE);
+    // checkpoints to files, as on the cluster: the embedded default (JobManager memory, 5 MB a
+    // state) fails the checkpoints of an unbounded run, and the job restarts
+    Path conf = Files.createDirectories(out.resolveSibling(out.getFileName() + "-flink-conf"));
+    Files.writeString(conf.resolve("flink-conf.yaml"), "state.checkpoints.dir: "
+        + out.resolveSibling(out.getFileName() + "-checkpoints").toUri() + "\n");
+    f.setFlinkConfDir(conf.toString());
     o.setStreaming(true);
     o.setBootstrapServers(bs);
     o.setConsumerGroup("bench-" + System.nanoTime());
@@ -210,7 +349,7 @@ public final class StreamingBenchmark {
           dev = "bench-" + (sent % devices);
           temp = 20 + (sent % 10);
         }
-        p.send(new ProducerRecord<>(topic, dev.getBytes(StandardCharsets.UTF_8),
+        p.send(new ProducerRecord<>(topic, null, now, dev.getBytes(StandardCharsets.UTF_8),
             reading(dev, now, temp)));
         sent++;
       }
@@ -219,7 +358,8 @@ public final class StreamingBenchmark {
     return sent;
   }
 
-  static void consumeAlerts(String bs, String topic, List<Long> latencies, AtomicBoolean stop) {
+  static void consumeAlerts(String bs, String topic, List<Long> latencies, AtomicBoolean stop,
+      AtomicLong measureFrom) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bs);
     p.put("group.id", "bench-latency");
@@ -234,7 +374,9 @@ public final class StreamingBenchmark {
           int i = v.indexOf("\"eventTimeMs\":\"");
           if (i >= 0) {
             long ev = Long.parseLong(v.substring(i + 15, v.indexOf('"', i + 15)));
-            latencies.add(received - ev);
+            if (ev >= measureFrom.get()) { // not the warm-up readings
+              latencies.add(received - ev);
+            }
           }
         }
       }
