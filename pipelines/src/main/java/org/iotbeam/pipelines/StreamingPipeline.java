@@ -211,6 +211,15 @@ public class StreamingPipeline {
       if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
         flink.setCheckpointingInterval(30_000L);
       }
+      if (flink.getStateBackend() == null && isEmbedded(flink)) {
+        // Flink's embedded default keeps checkpoints in JobManager memory, 5 MB a state: an
+        // unbounded run outgrows it, every checkpoint fails and the job restarts. A cluster
+        // brings its own checkpoint storage (flink-conf.yaml).
+        flink.setStateBackend("filesystem");
+        flink.setStateBackendStoragePath(java.nio.file.Path.of(
+            System.getProperty("java.io.tmpdir"), "iotbeam-checkpoints",
+            flink.getJobName()).toUri().toString());
+      }
     }
 
     Pipeline p = Pipeline.create(options);
@@ -277,6 +286,11 @@ public class StreamingPipeline {
         new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards));
     deadLetters.apply("DeadLettersToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
         options.getDeadLetterTopic(), kafka.producer(), DeadLetter::getId));
+  }
+
+  private static boolean isEmbedded(FlinkPipelineOptions flink) {
+    String master = flink.getFlinkMaster();
+    return master == null || master.isEmpty() || master.equals("[local]") || master.equals("[auto]");
   }
 
   static List<String> checkOptions(Options o) {
