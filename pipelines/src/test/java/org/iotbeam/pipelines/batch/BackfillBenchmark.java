@@ -28,7 +28,8 @@ import org.iotbeam.simulator.SimulatorConfig;
  *
  * <pre>
  * runners/scripts/backfill-benchmark.sh [--messages=5000000] [--parallelism=2] [--dir=DIR]
- *     [--keep] [any BackfillPipeline flag, e.g. --objectReuse=true]
+ *     [--managedMemoryMb=3072 (0: Flink's local default)] [--keep]
+ *     [any BackfillPipeline flag, e.g. --objectReuse=true]
  * </pre>
  *
  * Lives in the pipelines' test sources because the simulator is a test dependency of pipelines.
@@ -44,6 +45,7 @@ public final class BackfillBenchmark {
     int devicesPerGenerator = 2500;
     Path dir = null;
     boolean keep = false;
+    int managedMemoryMb = 3072;
     List<String> passThrough = new ArrayList<>();
     for (String a : args) {
       if (a.startsWith("--messages=")) {
@@ -52,6 +54,8 @@ public final class BackfillBenchmark {
         parallelism = Integer.parseInt(a.substring(14));
       } else if (a.startsWith("--dir=")) {
         dir = Paths.get(a.substring(6));
+      } else if (a.startsWith("--managedMemoryMb=")) {
+        managedMemoryMb = Integer.parseInt(a.substring(18));
       } else if (a.equals("--keep")) {
         keep = true;
       } else {
@@ -98,6 +102,15 @@ public final class BackfillBenchmark {
         "--archiveBase=" + archive, "--outputBase=" + dir.resolve("out"),
         "--from=" + START, "--to=" + START.plus(Duration.ofHours(hours)),
         "--progressLogSeconds=10"));
+    if (managedMemoryMb > 0) {
+      // Flink's local environment gives its sorters 128 MiB of managed memory: the three sorts
+      // of millions of readings (de-duplication, alert timelines, file shards) spill GBs to disk
+      Path conf = dir.resolve("flink-conf");
+      Files.createDirectories(conf);
+      Files.writeString(conf.resolve("flink-conf.yaml"),
+          "taskmanager.memory.managed.size: " + managedMemoryMb + "m\n");
+      flags.add("--flinkConfDir=" + conf);
+    }
     flags.addAll(passThrough);
     BackfillPipeline.Options o = PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new))
         .as(BackfillPipeline.Options.class);
