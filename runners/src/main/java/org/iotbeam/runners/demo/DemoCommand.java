@@ -1,5 +1,6 @@
 package org.iotbeam.runners.demo;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,13 +17,27 @@ public final class DemoCommand {
   }
 
   /**
-   * Flink warns once per operator that its (long Beam) name was cut to 80 characters: hundreds
-   * of lines that say nothing to someone watching the demo.
+   * Progress lines are the demo's voice; the brokers and the runner log at INFO a lot (Moquette
+   * logs every PUBACK, Kafka its whole configuration, Flink warns once per operator that its Beam
+   * name was cut to 80 characters). Without {@code --verbose}: warnings and errors only, the
+   * project's own loggers at INFO.
    */
-  private static void quietLogs() {
+  private static void quietLogs(boolean verbose) {
+    if (verbose) {
+      return;
+    }
     try {
+      org.apache.logging.log4j.core.config.Configurator.setRootLevel(
+          org.apache.logging.log4j.Level.WARN);
+      org.apache.logging.log4j.core.config.Configurator.setLevel("org.iotbeam",
+          org.apache.logging.log4j.Level.INFO);
       org.apache.logging.log4j.core.config.Configurator.setLevel(
           "org.apache.flink.metrics.MetricGroup", org.apache.logging.log4j.Level.ERROR);
+      for (String chatty : new String[] {"io.moquette", "kafka", "org.apache.kafka",
+          "state.change.logger", "org.apache.flink", "org.apache.beam"}) {
+        org.apache.logging.log4j.core.config.Configurator.setLevel(chatty,
+            org.apache.logging.log4j.Level.WARN);
+      }
     } catch (LinkageError e) {
       // another logging backend: leave it as configured
     }
@@ -42,12 +57,14 @@ public final class DemoCommand {
       System.out.println(DemoOptions.USAGE);
       return 0;
     }
-    quietLogs();
+    quietLogs(options.verbose);
     Demo demo = new Demo(options, System.err);
+    CountDownLatch printed = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
+      // Ctrl-C: stop the simulator, let run() drain, shut down and print, then let the JVM go
       demo.requestStop();
       try {
-        demo.awaitFinished(60, TimeUnit.SECONDS);
+        printed.await(90, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -63,6 +80,7 @@ public final class DemoCommand {
       e.printStackTrace(System.err);
       return 3;
     } finally {
+      printed.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException alreadyShuttingDown) {

@@ -35,6 +35,7 @@ public final class DemoOptions {
       "  --prometheus-port N   Beam metrics in Prometheus format on 127.0.0.1:N while the demo",
       "                        runs (0: any free port, -1: off) (0)",
       "  --quiet               no progress lines, only the summary",
+      "  --verbose             every log line of the brokers, Flink and Beam (default: warnings)",
       "  -h, --help            this text");
 
   Duration duration = Duration.ofSeconds(60);
@@ -51,6 +52,7 @@ public final class DemoOptions {
   long seed = 42;
   int prometheusPort = 0;
   boolean quiet;
+  boolean verbose;
   boolean help;
 
   public static DemoOptions defaults() {
@@ -76,6 +78,10 @@ public final class DemoOptions {
       }
       if (name.equals("--quiet")) {
         o.quiet = true;
+        continue;
+      }
+      if (name.equals("--verbose")) {
+        o.verbose = true;
         continue;
       }
       if (!KNOWN.contains(name)) {
