@@ -130,7 +130,13 @@ public final class Demo {
     log("starting the streaming pipeline on Flink embedded (parallelism %d, checkpoints every "
         + "%d s) ...", o.parallelism, o.checkpointSeconds);
     long tSubmit = System.nanoTime();
-    PipelineResult result = StreamingPipeline.run(options);
+    PipelineResult result;
+    try {
+      result = StreamingPipeline.run(options);
+    } catch (RuntimeException e) {
+      delete(confDir);
+      throw e;
+    }
     try {
       if (prometheusUrl != null) {
         log("Beam metrics in Prometheus format on %s", prometheusUrl);
