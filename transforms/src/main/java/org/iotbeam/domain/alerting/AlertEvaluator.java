@@ -93,7 +93,11 @@ public final class AlertEvaluator implements Serializable {
       TrendWindow w = state.trends.computeIfAbsent(m, k -> new TrendWindow());
       w.add(ts, x, rule.windowMillis());
       double slope = w.slopePerMinute();
-      boolean holds = w.size() >= rule.minReadings() && Math.abs(slope) > rule.maxRatePerMinute();
+      // a slope over a few seconds is noise, not a trend: judge only a window that is at
+      // least half full in event time
+      boolean holds = w.size() >= rule.minReadings()
+          && w.spanMinutes() >= rule.windowMinutes() / 2
+          && Math.abs(slope) > rule.maxRatePerMinute();
       ConditionTracker c = state.condition(rule.id());
       Transition tr = c.step(holds, ts, 1, 0, Math.round(rule.cooldownMinutes() * 60_000));
       suppressed += emit(out, tr, c, device, rule.id(), AlertKind.TREND, m.id(),

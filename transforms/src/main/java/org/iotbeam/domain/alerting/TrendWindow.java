@@ -26,6 +26,11 @@ public final class TrendWindow implements Serializable {
     return points.size();
   }
 
+  /** Event time between the oldest and the newest reading in the window, in minutes. */
+  public double spanMinutes() {
+    return points.isEmpty() ? 0 : points.peekLast()[0] - points.peekFirst()[0];
+  }
+
   /** Change per minute, by least squares; NaN with fewer than two distinct times. */
   public double slopePerMinute() {
     int n = points.size();

@@ -153,7 +153,23 @@ public class AlertEvaluatorTest {
     assertEquals(0, slowAlerts.size());
     assertEquals(1, fastAlerts.size());
     assertEquals(AlertKind.TREND, fastAlerts.get(0).getKind());
-    assertEquals(T0 + 4 * MINUTE, fastAlerts.get(0).getRaisedAtMs()); // the 5th reading
+    // 5 readings are there at minute 4, but the 10-minute window is half full only at minute 5
+    assertEquals(T0 + 5 * MINUTE, fastAlerts.get(0).getRaisedAtMs());
+  }
+
+  @Test
+  public void noiseOverAFewSecondsIsNotATrend() {
+    AlertEvaluator ev = new AlertEvaluator(rules("{\"trends\": [{\"metric\": \"temperature\","
+        + " \"windowMinutes\": 10, \"maxRatePerMinute\": 2.0, \"minReadings\": 5}]}"));
+    DeviceAlertState st = new DeviceAlertState();
+    Random rnd = new Random(3);
+    List<Alert> alerts = new ArrayList<>();
+    // one reading a second with 0.3 C of noise: over 5 s that "slope" is many C per minute
+    for (int i = 0; i < 900; i++) {
+      double x = 20 + rnd.nextGaussian() * 0.3;
+      alerts.addAll(ev.onReading(st, temperatureReading("d-1", T0 + i * 1000L, x)).alerts());
+    }
+    assertEquals(0, alerts.size());
   }
 
   @Test
