@@ -33,13 +33,7 @@ java "${JAVA_FLAGS[@]}" \
   org.iotbeam.pipelines.batch.BackfillBenchmark "$@"
 
 if [[ -n "${JFR:-}" ]]; then
-  # where the time goes: the top (self) frames, and the iotbeam/Beam/Flink frames on the stacks
-  jfr print --events jdk.ExecutionSample "${JFR}" > "${JFR}.txt"
-  echo "== top frames (self time), of $(grep -c 'jdk.ExecutionSample' "${JFR}.txt") samples"
-  awk '/stackTrace = \[/ {getline; sub(/^[ \t]+/, ""); sub(/line:.*/, ""); print}' "${JFR}.txt" \
-    | sort | uniq -c | sort -rn | head -25
-  echo "== methods on the stack (inclusive), top 30"
-  awk '/stackTrace = \[/ {inside=1; delete seen; next} inside && /^[ \t]*\]/ {inside=0}
-       inside {f=$0; sub(/^[ \t]+/, "", f); sub(/line:.*/, "", f); if (!(f in seen)) {seen[f]=1; print f}}' \
-    "${JFR}.txt" | sort | uniq -c | sort -rn | head -30
+  # where the time goes: samples by pipeline stage / activity, and the top self frames
+  jfr print --stack-depth 64 --events jdk.ExecutionSample "${JFR}" > "${JFR}.txt"
+  python3 runners/scripts/jfr-summary.py "${JFR}.txt"
 fi
