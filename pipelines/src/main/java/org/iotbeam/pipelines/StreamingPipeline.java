@@ -13,6 +13,7 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.iotbeam.pipelines.azure.cosmos.AzureSinkOptions;
+import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
@@ -194,8 +195,8 @@ public class StreamingPipeline {
     List<String> problems = new ArrayList<>();
     try {
       config = ProcessingConfigs.fromOptions(options);
-    } catch (IllegalArgumentException e) {
-      problems.add(e.getMessage());
+    } catch (InvalidOptionsException e) {
+      problems.addAll(e.problems());
       config = null;
     }
     KafkaClientSettings kafka = KafkaClientSettings.of(options.getBootstrapServers(),
@@ -203,8 +204,7 @@ public class StreamingPipeline {
     problems.addAll(kafka.problems());
     problems.addAll(checkOptions(options));
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException("cannot start the streaming pipeline:\n  - "
-          + String.join("\n  - ", problems));
+      throw new InvalidOptionsException("cannot start the streaming pipeline", problems);
     }
     if (options.getRunner().getSimpleName().equals("FlinkRunner")) {
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);

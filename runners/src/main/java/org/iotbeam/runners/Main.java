@@ -43,6 +43,12 @@ public final class Main {
       System.exit(args.length == 0 || args[0].startsWith("-") ? 0 : 2);
       return;
     }
-    COMMANDS.get(args[0]).main().accept(Arrays.copyOfRange(args, 1, args.length));
+    try {
+      COMMANDS.get(args[0]).main().accept(Arrays.copyOfRange(args, 1, args.length));
+    } catch (IllegalArgumentException e) {
+      // a bad flag or file: the message says what to fix; a stack trace would only bury it
+      System.err.println(args[0] + ": " + e.getMessage());
+      System.exit(2);
+    }
   }
 }

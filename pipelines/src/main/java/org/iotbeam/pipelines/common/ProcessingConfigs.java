@@ -23,7 +23,7 @@ public final class ProcessingConfigs {
   private ProcessingConfigs() {}
 
   /**
-   * @throws IllegalArgumentException listing every invalid option or unreadable file
+   * @throws InvalidOptionsException listing every invalid option or unreadable file
    */
   public static ProcessingConfig fromOptions(TelemetryOptions o) {
     FileSystems.setDefaultPipelineOptions(o);
@@ -53,8 +53,7 @@ public final class ProcessingConfigs {
       problems.add(e.getMessage());
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(
-          "invalid pipeline configuration:\n  - " + String.join("\n  - ", problems));
+      throw new InvalidOptionsException("invalid pipeline configuration", problems);
     }
     ValidationLimits limits = ValidationLimits.defaults()
         .withMaxPayloadBytes(o.getMaxPayloadBytes())
@@ -71,13 +70,20 @@ public final class ProcessingConfigs {
         .withRegistry(registry);
   }
 
-  /** Reads a whole (small) file from any Beam file system. */
+  /** Reads a whole (small) file: a local path, or any Beam file system by its scheme. */
   public static byte[] read(String path, String flag) {
     try {
+      if (!path.contains("://")) {
+        // a local path is read directly: Beam's local match treats a missing file as a glob
+        // and walks its parent directory tree, which for "/x.json" is the whole disk
+        return java.nio.file.Files.readAllBytes(java.nio.file.Path.of(path));
+      }
       MatchResult.Metadata m = FileSystems.matchSingleFileSpec(path);
       try (InputStream in = Channels.newInputStream(FileSystems.open(m.resourceId()))) {
         return in.readAllBytes();
       }
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException(flag + "=" + path + ": no such file", e);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
           flag + "=" + path + " cannot be read: " + e.getMessage(), e);
