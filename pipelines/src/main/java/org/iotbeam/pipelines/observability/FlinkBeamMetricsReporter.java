@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +48,12 @@ import org.slf4j.LoggerFactory;
  * metrics.reporter.iotbeam.port: 9464
  * </pre>
  *
- * Flink's own metrics are not served here; add Flink's PrometheusReporter for those.
+ * Flink's own metrics are not served here; add Flink's PrometheusReporter for those. A negative
+ * port serves nothing: the reporter then only collects, for {@link #counters()}.
+ *
+ * <p>With the embedded runner the job runs in this JVM, so a launcher can also read the live
+ * values directly: {@link #counters()} (what the demo watches to know when the pipeline has
+ * drained) and {@link #openUrls()} (the endpoint to print).
  */
 public class FlinkBeamMetricsReporter implements MetricReporter {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkBeamMetricsReporter.class);
@@ -63,6 +70,11 @@ public class FlinkBeamMetricsReporter implements MetricReporter {
   public void open(MetricConfig config) {
     host = config.getString("host", "127.0.0.1");
     int port = config.getInteger("port", 9464);
+    if (port < 0) {
+      OPEN.add(this);
+      LOG.info("Beam metrics of this Flink process collected, not served (port {})", port);
+      return;
+    }
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register((MultiCollector) this::collect);
     httpThreads = Executors.newFixedThreadPool(2, r -> {
@@ -81,8 +93,11 @@ public class FlinkBeamMetricsReporter implements MetricReporter {
     LOG.info("Beam metrics of this Flink process in Prometheus format on {}", url());
   }
 
-  /** {@code http://host:port/metrics}, with the port really bound. */
+  /** {@code http://host:port/metrics}, with the port really bound; null when not serving. */
   public String url() {
+    if (server == null) {
+      return null;
+    }
     String h = host.contains(":") ? "[" + host + "]" : host;
     return "http://" + h + ":" + server.getPort() + "/metrics";
   }
@@ -92,7 +107,28 @@ public class FlinkBeamMetricsReporter implements MetricReporter {
    * (or print).
    */
   public static List<String> openUrls() {
-    return OPEN.stream().map(FlinkBeamMetricsReporter::url).collect(Collectors.toList());
+    return OPEN.stream().map(FlinkBeamMetricsReporter::url).filter(Objects::nonNull)
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * The Beam counters in namespace {@code iotbeam} (TelemetryMetrics) now, by name ({@code
+   * messages_received}, {@code dead_letters_malformed_protobuf}, ...), summed over operators and
+   * subtasks of every reporter open in this JVM: with the embedded runner, the running job's live
+   * counters ({@code PipelineResult.metrics()} stays empty until a streaming job ends). A counter
+   * appears once the runner registered it; empty when no reporter is open.
+   */
+  public static Map<String, Long> counters() {
+    Map<String, Long> sums = new TreeMap<>();
+    for (FlinkBeamMetricsReporter r : OPEN) {
+      r.metrics.forEach((metric, name) -> {
+        if (metric instanceof Counter c
+            && name[0].equals(org.iotbeam.transforms.TelemetryMetrics.NAMESPACE)) {
+          sums.merge(name[1], c.getCount(), Long::sum);
+        }
+      });
+    }
+    return sums;
   }
 
   @Override

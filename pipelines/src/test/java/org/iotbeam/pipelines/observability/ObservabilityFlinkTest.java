@@ -195,6 +195,11 @@ public class ObservabilityFlinkTest {
     assertEquals(Map.of("critical", count(AlertState.RAISED)), raised);
     assertEquals(Map.of("critical", count(AlertState.CLEARED)), cleared);
     assertEquals(alerts.size(), (long) s.get("iotbeam_webhook_delivered_total"));
+    // the same sums, read in this JVM (what the demo watches)
+    Map<String, Long> live = FlinkBeamMetricsReporter.counters();
+    assertEquals(sent, (long) live.get("messages_received"));
+    assertEquals(expectedValid, (long) live.get("messages_valid"));
+    assertEquals(1, (long) live.get("duplicates_dropped"));
   }
 
   @Test

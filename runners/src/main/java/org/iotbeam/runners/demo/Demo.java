@@ -20,6 +20,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.iotbeam.local.LocalKafkaBroker;
 import org.iotbeam.local.LocalMqttBroker;
 import org.iotbeam.pipelines.StreamingPipeline;
+import org.iotbeam.pipelines.observability.FlinkBeamMetricsReporter;
+import org.iotbeam.pipelines.observability.FlinkReporterConfig;
 import org.iotbeam.simulator.MqttKafkaBridge;
 import org.iotbeam.simulator.MqttTransport;
 import org.iotbeam.simulator.Simulator;
@@ -29,8 +31,8 @@ import org.iotbeam.simulator.SimulatorSummary;
 /**
  * The local demo in one JVM: a KRaft Kafka broker with the topics, a Moquette MQTT broker, the
  * MQTT -> Kafka bridge, the streaming pipeline on Flink embedded (started detached, so this thread
- * can watch its Beam counters through {@link DemoMetricsReporter}), and the device simulator
- * publishing over MQTT for the given duration.
+ * can watch its Beam counters through {@link FlinkBeamMetricsReporter#counters()}), and the device
+ * simulator publishing over MQTT for the given duration.
  * Then it waits for the pipeline to drain, stops everything in reverse order and returns a
  * {@link DemoSummary}.
  *
@@ -118,7 +120,7 @@ public final class Demo {
       MqttKafkaBridge bridge, Path out, long t0) throws Exception {
     // the embedded cluster's configuration and checkpoints; deleted at the end
     Path confDir = Files.createTempDirectory("iotbeam-demo-flink-");
-    String prometheusUrl = writeFlinkConf(confDir);
+    writeFlinkConf(confDir);
     StreamingPipeline.Options options = pipelineOptions(kafka.bootstrapServers(), out);
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     flink.setFlinkConfDir(confDir.toString());
@@ -138,12 +140,13 @@ public final class Demo {
       throw e;
     }
     try {
-      if (prometheusUrl != null) {
-        log("Beam metrics in Prometheus format on %s", prometheusUrl);
-      }
       awaitRunning(result);
       long pipelineStartMs = millisSince(tSubmit);
       log("pipeline running after %.1f s", pipelineStartMs / 1000.0);
+      String prometheusUrl = prometheusUrl();
+      if (prometheusUrl != null) {
+        log("Beam metrics in Prometheus format on %s", prometheusUrl);
+      }
 
       SimulatorSummary sent = simulate(mqtt);
       long tSimEnd = System.nanoTime();
@@ -220,44 +223,33 @@ public final class Demo {
   }
 
   /**
-   * The embedded cluster's Flink configuration: {@link DemoMetricsReporter}, which gives this
-   * thread the live Beam counters, and the observability module's Prometheus reporter when it is
-   * on the classpath (by class name: the demo works without it). Returns the endpoint's URL or
-   * null.
+   * The embedded cluster's Flink configuration: file checkpoints and the observability module's
+   * {@link FlinkBeamMetricsReporter}, which gives this thread the live Beam counters and serves
+   * them in Prometheus format on 127.0.0.1:{@code --prometheus-port} (0: a free port; -1: it
+   * only collects).
    */
-  String writeFlinkConf(Path confDir) throws IOException {
-    StringBuilder conf = new StringBuilder(DemoMetricsReporter.configLines());
-    conf.append("state.checkpoint-storage: filesystem\nstate.checkpoints.dir: ")
-        .append(confDir.resolve("checkpoints").toUri()).append('\n');
-    String url = null;
-    if (o.prometheusPort >= 0 && onClasspath(PROMETHEUS_REPORTER_FACTORY)) {
-      int port = o.prometheusPort > 0 ? o.prometheusPort : freePort();
-      conf.append("metrics.reporter.iotbeam.factory.class: ").append(PROMETHEUS_REPORTER_FACTORY)
-          .append("\nmetrics.reporter.iotbeam.host: 127.0.0.1\nmetrics.reporter.iotbeam.port: ")
-          .append(port).append('\n');
-      url = "http://127.0.0.1:" + port + "/metrics";
-    }
-    Files.writeString(confDir.resolve("flink-conf.yaml"), conf.toString());
-    return url;
+  void writeFlinkConf(Path confDir) throws IOException {
+    String conf = "state.checkpoint-storage: filesystem\nstate.checkpoints.dir: "
+        + confDir.resolve("checkpoints").toUri() + "\n"
+        + FlinkReporterConfig.lines("127.0.0.1", o.prometheusPort);
+    Files.writeString(confDir.resolve("flink-conf.yaml"), conf);
   }
 
-  static final String PROMETHEUS_REPORTER_FACTORY =
-      "org.iotbeam.pipelines.observability.FlinkBeamMetricsReporterFactory";
-
-  private static boolean onClasspath(String className) {
-    try {
-      Class.forName(className, false, Demo.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      return false;
+  /**
+   * Once the job runs: the reporter's endpoint with the port it bound, or null with {@code
+   * --prometheus-port -1}. Fails when it is not serving (the port taken, say): without the
+   * reporter the demo would see no counters.
+   */
+  private String prometheusUrl() {
+    if (o.prometheusPort < 0) {
+      return null;
     }
-  }
-
-  private static int freePort() throws IOException {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
-        java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+    List<String> urls = FlinkBeamMetricsReporter.openUrls();
+    if (urls.isEmpty()) {
+      throw new IllegalStateException("the Beam metrics reporter is not serving on 127.0.0.1:"
+          + o.prometheusPort + " (port in use? see the Flink log)");
     }
+    return urls.get(0);
   }
 
   /**

@@ -6,6 +6,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.iotbeam.pipelines.observability.FlinkBeamMetricsReporter;
 import org.iotbeam.transforms.TelemetryMetrics;
 
 /** A running pipeline's counters in namespace {@code iotbeam}, summed over steps, by name. */
@@ -13,12 +14,15 @@ final class PipelineCounters {
   private PipelineCounters() {}
 
   /**
-   * The live counters from {@link DemoMetricsReporter} when the embedded Flink cluster runs with
-   * it, else what {@link PipelineResult#metrics()} says (other runners, or a finished job).
+   * The live counters of the embedded Flink cluster's {@link FlinkBeamMetricsReporter} (the
+   * configuration {@link Demo} writes turns it on) once it has any, else what {@link
+   * PipelineResult#metrics()} says (other runners, or a finished job; a running streaming job
+   * on Flink has none there).
    */
   static Map<String, Long> read(PipelineResult result) {
-    if (DemoMetricsReporter.isOpen()) {
-      return DemoMetricsReporter.counters();
+    Map<String, Long> live = FlinkBeamMetricsReporter.counters();
+    if (!live.isEmpty()) {
+      return live;
     }
     try {
       return sum(result.metrics().queryMetrics(MetricsFilter.builder().build()));
