@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Supplier;
 import org.iotbeam.domain.Metric;
 import org.iotbeam.domain.alerting.ConditionTracker.Transition;
 import org.iotbeam.proto.Alert;
@@ -52,11 +53,11 @@ public final class AlertEvaluator implements Serializable {
       ConditionTracker c = state.condition(rule.id());
       Transition tr = c.step(rule.operator().test(x, rule.value()), ts, rule.forReadings(),
           rule.forMillis(), rule.cooldownMillis());
-      String msg = rule.description() != null && !rule.description().isBlank()
-          ? rule.description()
-          : rule.metric() + " " + rule.operator().symbol() + " " + rule.value();
       suppressed += emit(out, tr, c, device, rule.id(), AlertKind.THRESHOLD, rule.metric(),
-          rule.severityEnum(), rule.priority(), ts, x, rule.value(), msg, trace);
+          rule.severityEnum(), rule.priority(), ts, x, rule.value(),
+          () -> rule.description() != null && !rule.description().isBlank()
+              ? rule.description()
+              : rule.metric() + " " + rule.operator().symbol() + " " + rule.value(), trace);
     }
 
     AnomalySettings a = rules.anomaly();
@@ -78,7 +79,7 @@ public final class AlertEvaluator implements Serializable {
         Transition tr = c.step(holds, ts, 1, 0, Math.round(a.cooldownMinutes() * 60_000));
         suppressed += emit(out, tr, c, device, id, AlertKind.ANOMALY, m.id(),
             AlertRules.severityOf(a.severity(), "anomaly"), a.priority(), ts, x, a.zThreshold(),
-            String.format("%s=%.3f is %.1f standard deviations from its recent mean %.3f",
+            () -> String.format("%s=%.3f is %.1f standard deviations from its recent mean %.3f",
                 m.id(), x, Double.isNaN(z) ? 0 : z, expected), trace);
       }
     }
@@ -103,7 +104,7 @@ public final class AlertEvaluator implements Serializable {
       suppressed += emit(out, tr, c, device, rule.id(), AlertKind.TREND, m.id(),
           AlertRules.severityOf(rule.severity(), rule.id()), rule.priority(), ts, x,
           rule.maxRatePerMinute(),
-          String.format("%s changes %.3f per minute over %.0f minutes (limit %.3f)",
+          () -> String.format("%s changes %.3f per minute over %.0f minutes (limit %.3f)",
               m.id(), Double.isNaN(slope) ? 0 : slope, rule.windowMinutes(),
               rule.maxRatePerMinute()), trace);
     }
@@ -113,7 +114,7 @@ public final class AlertEvaluator implements Serializable {
       Transition tr = c.step(false, ts, 1, 0, 0);
       emit(out, tr, c, device, NO_DATA_RULE, AlertKind.NO_DATA, "",
           AlertRules.severityOf(rules.noData().severity(), "noData"), rules.noData().priority(),
-          ts, 0, rules.noData().silenceMinutes(), "device reports again", trace);
+          ts, 0, rules.noData().silenceMinutes(), () -> "device reports again", trace);
     }
     state.lastReadingMs = Math.max(state.lastReadingMs, ts);
     state.lastTraceparent = trace;
@@ -147,15 +148,17 @@ public final class AlertEvaluator implements Serializable {
 
   private static int emit(List<Alert> out, Transition tr, ConditionTracker c, DeviceProfile d,
       String ruleId, AlertKind kind, String metric, Severity sev, int priority, long ts,
-      double value, double threshold, String message, String trace) {
+      double value, double threshold, Supplier<String> message, String trace) {
+    // the message is built only for the rare reading that raises or clears: formatting it for
+    // every reading was most of the alert step's time
     switch (tr) {
       case RAISE:
         out.add(alert(d, ruleId, kind, metric, sev, priority, AlertState.RAISED, c.raisedAtMs(),
-            ts, value, threshold, message, trace));
+            ts, value, threshold, message.get(), trace));
         return 0;
       case CLEAR:
         out.add(alert(d, ruleId, kind, metric, sev, priority, AlertState.CLEARED, c.raisedAtMs(),
-            ts, value, threshold, message, trace));
+            ts, value, threshold, message.get(), trace));
         return 0;
       case SUPPRESSED:
         return 1;
