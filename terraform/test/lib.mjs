@@ -41,7 +41,7 @@ export async function parseHcl(name, text) {
 
 /** Parses every .tf file of one directory (a module) and merges the top-level blocks. */
 export async function loadModule(dir) {
-  const merged = { resource: {}, data: {}, module: {}, variable: {}, output: {}, locals: [], moved: [], texts: {} };
+  const merged = { resource: {}, data: {}, module: {}, variable: {}, output: {}, locals: [], texts: {} };
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.tf')).sort()) {
     const text = readFileSync(join(dir, f), 'utf8');
     merged.texts[f] = text;
@@ -53,7 +53,6 @@ export async function loadModule(dir) {
     }
     for (const kind of ['module', 'variable', 'output']) Object.assign(merged[kind], json[kind] ?? {});
     for (const l of json.locals ?? []) merged.locals.push(l);
-    for (const m of json.moved ?? []) merged.moved.push(m);
   }
   return merged;
 }

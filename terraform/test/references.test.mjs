@@ -1,7 +1,6 @@
 // 3. Cross-references: module.X, var.X, local.X and resource references resolve;
 //    module inputs match the module's variables; secrets-looking outputs are sensitive;
-//    the environments' settings match the platform module's settings type; moved blocks
-//    carry every object of the platform module over from the old root-module addresses.
+//    the environments' settings match the platform module's settings type.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join, resolve } from 'node:path';
@@ -13,8 +12,7 @@ const first = (b) => (Array.isArray(b) ? b[0] : b);
 
 /** Problems of one parsed directory (module or root module). */
 export function referenceProblems(label, parsed) {
-  // moved blocks name old addresses on purpose; movedProblems checks them.
-  const text = withoutMoved(Object.values(parsed.texts).join('\n'));
+  const text = Object.values(parsed.texts).join('\n');
   const problems = [];
   const declaredVars = new Set(Object.keys(parsed.variable));
   for (const v of refs(text, /\bvar\.([a-z0-9_]+)/g)) {
@@ -39,7 +37,6 @@ export function referenceProblems(label, parsed) {
   return [...new Set(problems)];
 }
 
-export const withoutMoved = (text) => text.replace(/^moved\s*\{[\s\S]*?^\}/gm, '');
 
 function codeText(text) {
   return text
@@ -66,7 +63,7 @@ export function outputProblems(label, parsed) {
 /** Module calls of a parsed directory pass only declared inputs and every required one; module.X.Y are outputs of X. */
 export async function moduleCallProblems(label, dir, parsed) {
   const problems = [];
-  const text = withoutMoved(Object.values(parsed.texts).join('\n'));
+  const text = Object.values(parsed.texts).join('\n');
   for (const [name, blocks] of Object.entries(parsed.module)) {
     const call = first(blocks);
     const target = resolve(dir, call.source);
@@ -108,40 +105,6 @@ export function settingsValueProblems(label, settings, attrs) {
   return problems;
 }
 
-/**
- * moved blocks of a root module: `from` is no longer declared there, `to` is a resource or
- * module call of the platform module, and every resource and module call of the platform
- * module is carried over (otherwise the first plan after the restructuring would destroy
- * and re-create it).
- */
-export function movedProblems(label, root, platform) {
-  const problems = [];
-  const targets = new Set();
-  for (const mv of root.moved) {
-    const from = unwrap(mv.from);
-    const to = unwrap(mv.to);
-    const fromParts = from.split('.');
-    if (fromParts[0] === 'module' ? root.module[fromParts[1]] : root.resource[fromParts[0]]?.[fromParts[1]]) {
-      problems.push(`${label}: moved from ${from}, which is still declared here`);
-    }
-    const m = to.match(/^module\.platform\.(?:module\.([a-z0-9_]+)|([a-z0-9_]+)\.([a-z0-9_]+))$/);
-    if (!m) {
-      problems.push(`${label}: moved to ${to}, not an object of module.platform`);
-      continue;
-    }
-    const ok = m[1] ? platform.module[m[1]] : platform.resource[m[2]]?.[m[3]];
-    if (!ok) problems.push(`${label}: moved to ${to}, which the platform module does not declare`);
-    if (to !== `module.platform.${from}`) problems.push(`${label}: moved ${from} to ${to}, a different name`);
-    targets.add(to);
-  }
-  const expected = [
-    ...Object.keys(platform.module).map((n) => `module.platform.module.${n}`),
-    ...Object.entries(platform.resource).flatMap(([t, byName]) => Object.keys(byName).map((n) => `module.platform.${t}.${n}`)),
-  ];
-  for (const e of expected) if (!targets.has(e)) problems.push(`${label}: no moved block for ${e}`);
-  return problems;
-}
-
 for (const m of subdirs(MODULES_DIR)) {
   test(`module ${m}: references resolve, outputs are safe`, async () => {
     const dir = join(MODULES_DIR, m);
@@ -170,7 +133,6 @@ for (const e of subdirs(ENVS_DIR)) {
     }
     // The root passes settings through (type any): the platform's type is the contract.
     problems.push(...settingsValueProblems(`${label}/terraform.tfvars`, first(tfvars.settings), objectAttributes(first(platform.variable.settings).type)));
-    problems.push(...movedProblems(label, parsed, platform));
     assert.equal(tfvars.environment, e, `terraform.tfvars of ${e} must set environment = "${e}"`);
     assert.deepEqual(problems, []);
   });
@@ -227,21 +189,3 @@ test('self-test: an unknown or missing settings attribute is reported', async ()
   ]);
 });
 
-test('self-test: a missing or wrong moved block is reported', async () => {
-  const platform = await parseHcl('p.tf', 'resource "azurerm_resource_group" "main" {\n name = "a"\n}\nmodule "network" {\n source = "../network"\n}\nmodule "storage" {\n source = "../storage"\n}\n');
-  const root = await parseHcl(
-    'r.tf',
-    'moved {\n  from = azurerm_resource_group.main\n  to   = module.platform.azurerm_resource_group.main\n}\nmoved {\n  from = module.network\n  to   = module.platform.module.netw\n}\n',
-  );
-  const problems = movedProblems(
-    'fake',
-    { moved: root.moved, module: {}, resource: {} },
-    { module: platform.module, resource: platform.resource },
-  );
-  assert.deepEqual(problems, [
-    'fake: moved to module.platform.module.netw, which the platform module does not declare',
-    'fake: moved module.network to module.platform.module.netw, a different name',
-    'fake: no moved block for module.platform.module.network',
-    'fake: no moved block for module.platform.module.storage',
-  ]);
-});
