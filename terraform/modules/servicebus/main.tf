@@ -26,8 +26,9 @@ resource "azurerm_servicebus_queue" "alerts" {
   name         = var.alerts_queue_name
   namespace_id = azurerm_servicebus_namespace.this.id
 
-  # The sink sets MessageId = alert id (device, rule, window); replays inside the
-  # window are dropped by the broker.
+  # The sink sets MessageId = "<alert id>:<state>" (alert id = device|rule|raised-at):
+  # a replayed RAISED or CLEARED inside the window is dropped by the broker, while the
+  # CLEARED that follows a RAISED is a different message and gets through.
   requires_duplicate_detection            = true
   duplicate_detection_history_time_window = var.duplicate_detection_window
 
