@@ -12,7 +12,7 @@ import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.iotbeam.pipelines.azure.cosmos.AzureSinkOptions;
+import org.iotbeam.pipelines.azure.AzureSinkOptions;
 import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;

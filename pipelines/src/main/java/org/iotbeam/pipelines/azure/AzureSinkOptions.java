@@ -1,9 +1,13 @@
-package org.iotbeam.pipelines.azure.cosmos;
+package org.iotbeam.pipelines.azure;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.values.PCollection;
+import org.iotbeam.pipelines.azure.cosmos.CosmosConnection;
+import org.iotbeam.pipelines.azure.cosmos.CosmosSinkOptions;
+import org.iotbeam.pipelines.azure.cosmos.CosmosUpsert;
+import org.iotbeam.pipelines.azure.cosmos.RetryPolicy;
 import org.iotbeam.pipelines.azure.servicebus.ServiceBusAlertSink;
 import org.iotbeam.pipelines.azure.servicebus.ServiceBusConnection;
 import org.iotbeam.pipelines.azure.servicebus.ServiceBusSinkOptions;

@@ -1,4 +1,4 @@
-package org.iotbeam.pipelines.azure.cosmos;
+package org.iotbeam.pipelines.azure;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
@@ -11,6 +11,7 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.iotbeam.transforms.ProcessingConfig;
+import org.iotbeam.pipelines.azure.cosmos.CosmosConnection;
 import org.iotbeam.pipelines.azure.servicebus.ServiceBusConnection;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.transforms.Coders;
