@@ -1,5 +1,6 @@
 package org.iotbeam.transforms;
 
+import org.iotbeam.domain.validation.Reason;
 import org.iotbeam.domain.validation.Violation;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
@@ -16,6 +17,29 @@ public final class DeadLetters {
         .setReason(v.reason().name())
         .setDetail(v.detail())
         .setStage(stage)
+        .build();
+  }
+
+  /**
+   * A record a sink gave up on: its bytes (protobuf, or the JSON it tried to send), where it was
+   * going, and why, so it can be replayed to that destination once the cause is fixed.
+   *
+   * @param destination e.g. {@code cosmos/telemetry/aggregates}; also the id's prefix
+   * @param recordId the record's own id: together with the destination, the dead letter's id
+   */
+  public static DeadLetter sinkFailure(String destination, String recordId,
+      com.google.protobuf.ByteString payload, String traceparent, Reason reason, String detail) {
+    return DeadLetter.newBuilder()
+        .setId(destination + "/" + recordId)
+        .setInbound(InboundMessage.newBuilder()
+            .setPayload(payload)
+            .setIngestTimeMs(System.currentTimeMillis())
+            .setKey(recordId)
+            .setTraceparent(traceparent == null ? "" : traceparent)
+            .setSource(SourcePosition.newBuilder().setSystem("sink").setTopic(destination)))
+        .setReason(reason.name())
+        .setDetail(detail)
+        .setStage("sink")
         .build();
   }
 

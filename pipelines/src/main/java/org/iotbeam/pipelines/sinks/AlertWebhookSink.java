@@ -16,8 +16,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.pipelines.observability.LogContext;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
-import org.iotbeam.proto.InboundMessage;
-import org.iotbeam.proto.SourcePosition;
+import org.iotbeam.transforms.DeadLetters;
+import org.iotbeam.domain.validation.Reason;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.TelemetryMetrics;
 import org.slf4j.Logger;
@@ -129,18 +129,10 @@ public class AlertWebhookSink extends PTransform<PCollection<Alert>, PCollection
         LOG.warn("alert {} not delivered to the webhook {}: {}", alert.getId(), redacted(url),
             lastError);
       }
-      out.output(DeadLetter.newBuilder()
-          .setId("webhook:" + alert.getId() + ":" + alert.getState())
-          .setInbound(InboundMessage.newBuilder()
-              .setPayload(ByteString.copyFromUtf8(json))
-              .setIngestTimeMs(System.currentTimeMillis())
-              .setKey(alert.getId())
-              .setTraceparent(alert.getTraceparent())
-              .setSource(SourcePosition.newBuilder().setSystem("webhook").setTopic(redacted(url))))
-          .setReason(REASON)
-          .setDetail("after " + maxAttempts + " attempt(s): " + lastError)
-          .setStage("sink")
-          .build());
+      out.output(DeadLetters.sinkFailure("webhook/" + redacted(url),
+          alert.getId() + ":" + alert.getState(), ByteString.copyFromUtf8(json),
+          alert.getTraceparent(), Reason.WEBHOOK_DELIVERY_FAILED,
+          "after " + maxAttempts + " attempt(s): " + lastError));
     }
   }
 }

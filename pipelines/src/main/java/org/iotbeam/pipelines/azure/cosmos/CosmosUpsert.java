@@ -16,8 +16,8 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
-import org.iotbeam.proto.InboundMessage;
-import org.iotbeam.proto.SourcePosition;
+import org.iotbeam.transforms.DeadLetters;
+import org.iotbeam.domain.validation.Reason;
 import org.iotbeam.proto.WindowAggregate;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.TelemetryMetrics;
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CosmosUpsert<T extends Message>
     extends PTransform<PCollection<T>, PCollection<DeadLetter>> {
-  public static final String FAILURE_REASON = "SINK_WRITE_FAILED";
+  public static final String FAILURE_REASON = "SINK_WRITE_FAILED"; // Reason.SINK_WRITE_FAILED
 
   private final CosmosConnection connection;
   private final String container;
@@ -245,18 +245,8 @@ public final class CosmosUpsert<T extends Message>
     }
 
     private DeadLetter deadLetter(String id, T record, String detail) {
-      return DeadLetter.newBuilder()
-          .setId("cosmos/" + container + "/" + id)
-          .setInbound(InboundMessage.newBuilder()
-              .setPayload(record.toByteString())
-              .setIngestTimeMs(System.currentTimeMillis())
-              .setSource(SourcePosition.newBuilder()
-                  .setSystem("sink")
-                  .setTopic("cosmos/" + connection.database() + "/" + container)))
-          .setReason(FAILURE_REASON)
-          .setDetail(detail)
-          .setStage("sink")
-          .build();
+      return DeadLetters.sinkFailure("cosmos/" + connection.database() + "/" + container, id,
+          record.toByteString(), "", Reason.SINK_WRITE_FAILED, detail);
     }
   }
 }

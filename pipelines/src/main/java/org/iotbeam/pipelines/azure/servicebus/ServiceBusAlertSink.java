@@ -15,8 +15,8 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
-import org.iotbeam.proto.InboundMessage;
-import org.iotbeam.proto.SourcePosition;
+import org.iotbeam.transforms.DeadLetters;
+import org.iotbeam.domain.validation.Reason;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.TelemetryMetrics;
 import org.joda.time.Instant;
@@ -150,19 +150,9 @@ public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PC
     }
 
     private DeadLetter deadLetter(Alert a, String reason) {
-      return DeadLetter.newBuilder()
-          .setId("servicebus/" + connection.queue() + "/" + AlertMessages.messageId(a))
-          .setInbound(InboundMessage.newBuilder()
-              .setPayload(a.toByteString())
-              .setIngestTimeMs(System.currentTimeMillis())
-              .setTraceparent(a.getTraceparent())
-              .setKey(a.getDeviceId())
-              .setSource(SourcePosition.newBuilder().setSystem("sink")
-                  .setTopic("servicebus/" + connection.queue())))
-          .setReason(FAILURE_REASON)
-          .setDetail(reason)
-          .setStage("sink")
-          .build();
+      return DeadLetters.sinkFailure("servicebus/" + connection.queue(),
+          AlertMessages.messageId(a), a.toByteString(), a.getTraceparent(),
+          Reason.SINK_WRITE_FAILED, reason);
     }
   }
 }
