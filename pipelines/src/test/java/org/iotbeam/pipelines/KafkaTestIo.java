@@ -26,13 +26,13 @@ import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.RawArchiveFormat;
 
 /** Small helpers the pipeline tests share: produce, read a topic from the start, read files. */
-final class KafkaTestIo {
+public final class KafkaTestIo {
   private KafkaTestIo() {}
 
   /** One message to produce: key, value and optional traceparent. */
-  record Out(String key, byte[] value, String traceparent) {}
+  public record Out(String key, byte[] value, String traceparent) {}
 
-  static void produce(String bootstrap, String topic, List<Out> messages,
+  public static void produce(String bootstrap, String topic, List<Out> messages,
       Map<String, Object> extra) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
@@ -54,7 +54,7 @@ final class KafkaTestIo {
   }
 
   /** Every record of a topic from the beginning up to its current end. */
-  static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic,
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic,
       Map<String, Object> extra) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
@@ -79,7 +79,7 @@ final class KafkaTestIo {
     return out;
   }
 
-  static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
+  public static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
     return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
         .collect(Collectors.toList());
   }

@@ -23,9 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.iotbeam.local.LocalKafkaBroker;
 import org.iotbeam.pipelines.sinks.JsonLinesFileSink;
 import org.iotbeam.pipelines.sinks.ProtoJson;
@@ -180,25 +178,12 @@ public class StreamingPipelineFlinkTest {
 
   static StreamingPipeline.Options options(String bootstrap, Path out, Path rules,
       String webhook) {
-    StreamingPipeline.Options o = PipelineOptionsFactory.as(StreamingPipeline.Options.class);
-    o.setRunner(FlinkRunner.class);
-    FlinkPipelineOptions f = o.as(FlinkPipelineOptions.class);
-    f.setFlinkMaster("[local]");
-    f.setParallelism(2);
-    f.setCheckpointingInterval(2000L);
-    f.setAttachedMode(false);
-    f.setShutdownSourcesAfterIdleMs(Long.MAX_VALUE);
-    o.setStreaming(true);
-    o.setBootstrapServers(bootstrap);
-    o.setConsumerGroup("it-" + System.nanoTime());
-    o.setOutputBase(out.toString());
+    StreamingPipeline.Options o = FlinkTestOptions.embedded(bootstrap, out, "it");
     o.setRulesFile(rules.toString());
     o.setWindowMinutes(5);
     o.setAllowedLatenessMinutes(15);
     o.setMaxOutOfOrderSeconds(120);
     o.setFileWindowMinutes(5);
-    o.setFileFlushSeconds(2);
-    o.setFileShards(1);
     if (webhook != null) {
       o.setAlertWebhookUrl(webhook);
       o.setWebhookInitialBackoffMs(100L);

@@ -12,7 +12,6 @@ import java.util.Properties;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -21,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.iotbeam.local.LocalKafkaBroker;
+import org.iotbeam.pipelines.FlinkTestOptions;
 import org.iotbeam.pipelines.StreamingPipeline;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.RawArchiveFormat;
@@ -162,21 +162,8 @@ public class StreamingBackfillParityTest {
   }
 
   private static StreamingPipeline.Options streamingOptions(String bootstrap, Path out) {
-    StreamingPipeline.Options o = PipelineOptionsFactory.as(StreamingPipeline.Options.class);
-    o.setRunner(FlinkRunner.class);
-    FlinkPipelineOptions f = o.as(FlinkPipelineOptions.class);
-    f.setFlinkMaster("[local]");
-    f.setParallelism(2);
-    f.setCheckpointingInterval(2000L);
-    f.setAttachedMode(false);
-    f.setShutdownSourcesAfterIdleMs(Long.MAX_VALUE);
-    o.setStreaming(true);
-    o.setBootstrapServers(bootstrap);
-    o.setConsumerGroup("parity-" + System.nanoTime());
-    o.setOutputBase(out.toString());
+    StreamingPipeline.Options o = FlinkTestOptions.embedded(bootstrap, out, "parity");
     o.setMaxOutOfOrderSeconds(60);
-    o.setFileFlushSeconds(2);
-    o.setFileShards(1);
     return o;
   }
 

@@ -14,31 +14,23 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.iotbeam.local.LocalKafkaBroker;
+import org.iotbeam.pipelines.KafkaTestIo;
+import org.iotbeam.pipelines.KafkaTestIo.Out;
+import org.iotbeam.pipelines.FlinkTestOptions;
 import org.iotbeam.pipelines.StreamingPipeline;
 import org.iotbeam.pipelines.sinks.ProtoJson;
 import org.iotbeam.proto.Alert;
@@ -99,7 +91,7 @@ public class ObservabilityFlinkTest {
     for (String t : List.of("aggregates", "alerts", "dead-letters")) {
       kafka.createTopic(t, 1);
     }
-    produce(bs, scenario(System.currentTimeMillis()));
+    KafkaTestIo.produce(bs, "telemetry", scenario(System.currentTimeMillis()), Map.of());
 
     Path out = tmp.newFolder("out").toPath();
     Path rules = tmp.newFile("rules.json").toPath();
@@ -109,24 +101,12 @@ public class ObservabilityFlinkTest {
     // the embedded runner reads its Flink configuration from --flinkConfDir
     Path conf = tmp.newFolder("flink-conf").toPath();
     Files.writeString(conf.resolve("flink-conf.yaml"), "parallelism.default: 2\n");
-    StreamingPipeline.Options o = PipelineOptionsFactory.as(StreamingPipeline.Options.class);
-    o.setRunner(FlinkRunner.class);
+    StreamingPipeline.Options o = FlinkTestOptions.embedded(bs, out, "obs");
     FlinkPipelineOptions f = o.as(FlinkPipelineOptions.class);
-    f.setFlinkMaster("[local]");
     f.setFlinkConfDir(conf.toString());
-    f.setParallelism(2);
-    f.setCheckpointingInterval(2000L);
-    f.setShutdownSourcesAfterIdleMs(Long.MAX_VALUE);
-    o.setStreaming(true);
-    o.setBootstrapServers(bs);
-    o.setConsumerGroup("obs-" + System.nanoTime());
-    o.setOutputBase(out.toString());
     o.setRulesFile(rules.toString());
     o.setMaxOutOfOrderSeconds(60);
-    o.setFileFlushSeconds(2);
-    o.setFileShards(1);
     o.setAlertWebhookUrl("http://127.0.0.1:" + webhook.getAddress().getPort() + "/alerts");
-    f.setAttachedMode(false);
     // what --prometheusPort does for the embedded runner, on a free port
     FlinkReporterConfig.enableEmbedded(f, "127.0.0.1", 0);
     String confFile = Files.readString(Path.of(f.getFlinkConfDir(), "flink-conf.yaml"));
@@ -144,8 +124,8 @@ public class ObservabilityFlinkTest {
 
     while (true) {
       Scrape s = Scrape.of(url);
-      alerts = parse(readAll(bs, "alerts"), Alert.newBuilder());
-      deadLetters = parse(readAll(bs, "dead-letters"), DeadLetter.newBuilder());
+      alerts = parse(KafkaTestIo.values(KafkaTestIo.readAll(bs, "alerts", Map.of())), Alert.newBuilder());
+      deadLetters = parse(KafkaTestIo.values(KafkaTestIo.readAll(bs, "dead-letters", Map.of())), DeadLetter.newBuilder());
       boolean metricsDone = s.get("iotbeam_messages_received_total") >= sent
           && s.get("iotbeam_webhook_delivered_total") >= 2;
       if (metricsDone && alerts.size() >= 2 && deadLetters.size() >= sumOf(expectedReasons)) {
@@ -246,11 +226,9 @@ public class ObservabilityFlinkTest {
 
   // ---- the scenario -------------------------------------------------------------------------
 
-  private record Msg(String key, byte[] value, String traceparent) {}
-
-  private static List<Msg> scenario(long now) {
+  private static List<Out> scenario(long now) {
     long base = now - 20 * 60_000; // old enough that the idle watermark passes it
-    List<Msg> m = new ArrayList<>();
+    List<Out> m = new ArrayList<>();
     double[] hot = {50, 51, 52, 20, 21, 22}; // raised at the 3rd, cleared at the 4th
     for (int i = 0; i < hot.length; i++) {
       m.add(reading(HOT, base + i * 10_000L, hot[i]));
@@ -262,11 +240,11 @@ public class ObservabilityFlinkTest {
     }
     expectedValid = m.size() + 1;
     // the same reading again (another delivery, another trace): valid, then dropped as duplicate
-    Msg first = m.get(hot.length);
+    Out first = m.get(hot.length);
     m.add(withTrace(first.key(), first.value()));
     dead(m, "MALFORMED_PROTOBUF", "nope", "not a protobuf".getBytes(StandardCharsets.UTF_8));
     dead(m, "EMPTY_PAYLOAD", "empty", new byte[0]);
-    dead(m, "MISSING_DEVICE_ID", "", Telemetry.newBuilder().setTimestampMs(base)
+    dead(m, "MISSING_DEVICE_ID", null, Telemetry.newBuilder().setTimestampMs(base)
         .setTemperature(20).setSchemaVersion(3).build().toByteArray());
     dead(m, "TIMESTAMP_IN_FUTURE", "future-1", Telemetry.newBuilder().setDeviceId("future-1")
         .setTimestampMs(now + 86_400_000L).setTemperature(20).setSchemaVersion(3).build()
@@ -275,22 +253,22 @@ public class ObservabilityFlinkTest {
     return m;
   }
 
-  private static Msg reading(String device, long ts, double temperature) {
-    Msg msg = withTrace(device, Telemetry.newBuilder().setDeviceId(device).setTimestampMs(ts)
+  private static Out reading(String device, long ts, double temperature) {
+    Out msg = withTrace(device, Telemetry.newBuilder().setDeviceId(device).setTimestampMs(ts)
         .setTemperature(temperature).setHumidity(40).setSchemaVersion(3).build().toByteArray());
     traceByReading.put(device + "|" + ts, msg.traceparent());
     return msg;
   }
 
-  private static void dead(List<Msg> m, String reason, String key, byte[] value) {
+  private static void dead(List<Out> m, String reason, String key, byte[] value) {
     m.add(withTrace(key, value));
     expectedReasons.merge(reason, 1, Integer::sum);
   }
 
-  private static Msg withTrace(String key, byte[] value) {
+  private static Out withTrace(String key, byte[] value) {
     String tp = TraceContext.newRoot().format();
     traceByPayload.put(Base64.getEncoder().encodeToString(value), tp);
-    return new Msg(key, value, tp);
+    return new Out(key, value, tp);
   }
 
   private static long count(AlertState s) {
@@ -302,45 +280,6 @@ public class ObservabilityFlinkTest {
   }
 
   // ---- Kafka ---------------------------------------------------------------------------------
-
-  private static void produce(String bs, List<Msg> messages) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bs);
-    p.put("acks", "all");
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (Msg m : messages) {
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>("telemetry",
-            m.key().isEmpty() ? null : m.key().getBytes(StandardCharsets.UTF_8), m.value());
-        r.headers().add("traceparent", m.traceparent().getBytes(StandardCharsets.US_ASCII));
-        producer.send(r);
-      }
-      producer.flush();
-    }
-  }
-
-  private static List<String> readAll(String bs, String topic) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bs);
-    p.put("enable.auto.commit", "false");
-    List<String> out = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> c =
-        new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(20)).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
-      c.assign(tps);
-      c.seekToBeginning(tps);
-      Map<TopicPartition, Long> end = c.endOffsets(tps);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
-          && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-          out.add(new String(r.value(), StandardCharsets.UTF_8));
-        }
-      }
-    }
-    return out;
-  }
 
   @SuppressWarnings("unchecked")
   private static <T extends com.google.protobuf.Message> List<T> parse(List<String> json,
