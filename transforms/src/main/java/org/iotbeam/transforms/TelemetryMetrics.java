@@ -24,7 +24,6 @@ public final class TelemetryMetrics {
   public static final String ALERTS_RAISED_PREFIX = "alerts_raised_";
   public static final String ALERTS_CLEARED_PREFIX = "alerts_cleared_";
   public static final String ALERTS_SUPPRESSED = "alerts_suppressed_by_cooldown";
-  public static final String ALERT_LATE_READINGS = "alert_readings_out_of_order";
   public static final String PAYLOAD_BYTES = "payload_bytes";
   public static final String EVENT_TO_PROCESSING_MS = "event_to_processing_latency_ms";
   public static final String INGEST_TO_PROCESSING_MS = "ingest_to_processing_latency_ms";

@@ -22,7 +22,7 @@ final class DashboardQueries {
   static final Set<String> ONLY_ON_FAILURE_OR_LATENESS = Set.of(
       "iotbeam_webhook_failed_total", "iotbeam_webhook_retries_total",
       "iotbeam_aggregates_late_panes_total", "iotbeam_aggregates_early_panes_total",
-      "iotbeam_alerts_suppressed_by_cooldown_total", "iotbeam_alert_readings_out_of_order_total",
+      "iotbeam_alerts_suppressed_by_cooldown_total",
       "iotbeam_cosmos_aggregates_failed_total", "iotbeam_cosmos_alerts_failed_total",
       "iotbeam_servicebus_alerts_failed_total", "iotbeam_servicebus_alerts_sent_total",
       "iotbeam_cosmos_aggregates_written_total", "iotbeam_cosmos_alerts_written_total");

@@ -66,7 +66,7 @@ public class DashboardTest {
         TelemetryMetrics.DEAD_LETTERS, TelemetryMetrics.DUPLICATES,
         TelemetryMetrics.UNKNOWN_DEVICES, TelemetryMetrics.AGGREGATES,
         TelemetryMetrics.LATE_PANES, TelemetryMetrics.EARLY_PANES,
-        TelemetryMetrics.ALERTS_SUPPRESSED, TelemetryMetrics.ALERT_LATE_READINGS,
+        TelemetryMetrics.ALERTS_SUPPRESSED,
         "webhook_delivered", "webhook_retries", "webhook_failed",
         TelemetryMetrics.deadLetterReason(Reason.EMPTY_PAYLOAD.name()),
         TelemetryMetrics.ALERTS_RAISED_PREFIX + "critical",
