@@ -278,12 +278,7 @@ public final class StreamingBenchmark {
     f.setObjectReuse(true);
     f.setAttachedMode(false); // started asynchronously; cancelled when measured
     f.setShutdownSourcesAfterIdleMs(Long.MAX_VALUE);
-    // checkpoints to files, as on the cluster: the embedded default (JobManager memory, 5 MB a
-    // state) fails the checkpoints of an unbounded run, and the job restarts
-    Path conf = Files.createDirectories(out.resolveSibling(out.getFileName() + "-flink-conf"));
-    Files.writeString(conf.resolve("flink-conf.yaml"), "state.checkpoints.dir: "
-        + out.resolveSibling(out.getFileName() + "-checkpoints").toUri() + "\n");
-    f.setFlinkConfDir(conf.toString());
+    // checkpoints go to files: StreamingPipeline does that for Flink embedded
     o.setStreaming(true);
     o.setBootstrapServers(bs);
     o.setConsumerGroup("bench-" + System.nanoTime());
