@@ -29,8 +29,10 @@ public class TelemetryProcessing extends PTransform<PCollection<InboundMessage>,
         messages.getPipeline(),
         readings,
         readings.apply("WindowedStatistics", new WindowedStatistics(
-            config.windowSize(), config.allowedLateness(), config.earlyFiringDelay())),
-        readings.apply("DetectAlerts", new DetectAlerts(config.rules())),
+            config.windowSize(), config.allowedLateness(), config.earlyFiringDelay(),
+            config.lateFiringDelay())),
+        readings.apply("DetectAlerts",
+            new DetectAlerts(config.rules(), config.outOfOrderPolicy())),
         parsed.get(ParseTelemetry.DEAD_LETTERS));
   }
 }

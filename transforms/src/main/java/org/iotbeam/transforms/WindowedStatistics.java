@@ -30,29 +30,52 @@ import org.joda.time.Duration;
 /**
  * Per device and metric, the statistics of each event-time tumbling window.
  *
- * <p>Panes: one at the watermark (on time); optionally early ones every {@code earlyFiringDelay}
- * of processing time while the window is open; and one per late reading within
- * {@code allowedLateness}, each carrying everything seen so far (accumulating), so a sink that
- * upserts by {@link WindowAggregate#getId()} always holds the best answer. Readings later than
- * that are dropped by the runner, and counted by the runner's own dropped-due-to-lateness metric.
+ * <p>Panes, each carrying everything seen so far (accumulating), so a sink that upserts by
+ * {@link WindowAggregate#getId()} always holds the best answer:
+ *
+ * <ul>
+ *   <li>optionally early ones, every {@code earlyFiringDelay} of processing time while the window
+ *       is open;
+ *   <li>one on time, when the watermark passes the end of the window, and only if the window has
+ *       readings (see below);
+ *   <li>late ones within {@code allowedLateness}: at most one per {@code lateFiringDelay} of
+ *       processing time after the first late reading, however many late readings arrive (a
+ *       device that uploads an hour of buffered readings corrects each window a few times, not
+ *       once per reading).
+ * </ul>
+ *
+ * <p>Readings later than the allowed lateness are dropped by the runner, and counted by the
+ * runner's own dropped-due-to-lateness metric.
+ *
+ * <p>Why {@link Window.OnTimeBehavior#FIRE_IF_NON_EMPTY}: when the watermark jumps past the end
+ * of a window plus its allowed lateness in one step (an idle partition catching up, a bounded
+ * run ending), the runner fires the end-of-window and the garbage-collection timers one after the
+ * other. The first emits the whole window and clears its state; the second finds a window with
+ * no state that still counts as at its end, and with Beam's default (FIRE_ALWAYS) emits a second
+ * "on time" pane: empty (count 0, NaN mean), final, and written after the right one. Empty
+ * windows have no aggregate; {@link ToAggregateFn} drops any empty pane as a second guard.
  */
 public class WindowedStatistics
     extends PTransform<PCollection<Reading>, PCollection<WindowAggregate>> {
   private final Duration windowSize;
   private final Duration allowedLateness;
   private final Duration earlyFiringDelay; // null: no early panes
+  private final Duration lateFiringDelay;
 
-  public WindowedStatistics(
-      Duration windowSize, Duration allowedLateness, Duration earlyFiringDelay) {
+  public WindowedStatistics(Duration windowSize, Duration allowedLateness,
+      Duration earlyFiringDelay, Duration lateFiringDelay) {
     this.windowSize = windowSize;
     this.allowedLateness = allowedLateness;
     this.earlyFiringDelay = earlyFiringDelay;
+    this.lateFiringDelay = lateFiringDelay;
   }
 
   @Override
   public PCollection<WindowAggregate> expand(PCollection<Reading> readings) {
-    AfterWatermark.AfterWatermarkEarlyAndLate trigger =
-        AfterWatermark.pastEndOfWindow().withLateFirings(AfterPane.elementCountAtLeast(1));
+    AfterWatermark.AfterWatermarkEarlyAndLate trigger = AfterWatermark.pastEndOfWindow()
+        .withLateFirings(lateFiringDelay.getMillis() == 0
+            ? AfterPane.elementCountAtLeast(1)
+            : AfterProcessingTime.pastFirstElementInPane().plusDelayOf(lateFiringDelay));
     Trigger withEarly = earlyFiringDelay == null
         ? trigger
         : trigger.withEarlyFirings(
@@ -65,6 +88,7 @@ public class WindowedStatistics
                 FixedWindows.of(windowSize))
             .triggering(withEarly)
             .withAllowedLateness(allowedLateness)
+            .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
             .accumulatingFiredPanes())
         .apply("Stats", Combine.perKey(new StatsCombineFn()))
         .apply("ToAggregate", ParDo.of(new ToAggregateFn()))
@@ -95,6 +119,7 @@ public class WindowedStatistics
     private final Counter emitted = TelemetryMetrics.counter(TelemetryMetrics.AGGREGATES);
     private final Counter late = TelemetryMetrics.counter(TelemetryMetrics.LATE_PANES);
     private final Counter early = TelemetryMetrics.counter(TelemetryMetrics.EARLY_PANES);
+    private final Counter empty = TelemetryMetrics.counter(TelemetryMetrics.EMPTY_PANES_DROPPED);
 
     @ProcessElement
     public void process(
@@ -104,6 +129,10 @@ public class WindowedStatistics
         OutputReceiver<WindowAggregate> out) {
       SeriesKey k = e.getKey();
       RunningStats s = e.getValue();
+      if (s.count() == 0) {
+        empty.inc();
+        return;
+      }
       PaneTiming timing = switch (pane.getTiming()) {
         case EARLY -> PaneTiming.EARLY;
         case LATE -> PaneTiming.LATE;

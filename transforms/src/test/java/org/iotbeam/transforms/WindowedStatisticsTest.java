@@ -32,6 +32,9 @@ public class WindowedStatisticsTest {
 
   private static final Duration FIVE_MINUTES = Duration.standardMinutes(5);
   private static final Duration TEN_MINUTES = Duration.standardMinutes(10);
+  /** The shipped default: a late pane at most every 30 s of processing time per window. */
+  private static final Duration LATE_EVERY = Duration.standardSeconds(30);
+  private static final Duration PAST_LATE_DELAY = Duration.standardSeconds(31);
   private static final IntervalWindow W0 = window(0);
   private static final IntervalWindow W1 = window(1);
 
@@ -60,12 +63,13 @@ public class WindowedStatisticsTest {
         .addElements(at("dev-1", T0 + MINUTE, 10), at("dev-1", T0 + 2 * MINUTE, 20))
         .advanceWatermarkTo(new Instant(T0 + 6 * MINUTE)) // W0 closes: on-time pane
         .addElements(at("dev-1", T0 + 3 * MINUTE, 30))    // late, within lateness: late pane
+        .advanceProcessingTime(PAST_LATE_DELAY)
         .advanceWatermarkTo(new Instant(T0 + 16 * MINUTE)) // past W0 end + 10 min lateness
         .addElements(at("dev-1", T0 + 4 * MINUTE, 1000))   // droppably late: never counted
         .advanceWatermarkToInfinity();
 
     PCollection<String> out = temperatureSummaries(p.apply(stream)
-        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null)));
+        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null, LATE_EVERY)));
 
     PAssert.that(out).inOnTimePane(W0).containsInAnyOrder("dev-1 n=2 mean=15.00 min=10.0 max=20.0");
     // accumulating: the late pane carries the whole window, so an upsert by id is complete
@@ -83,7 +87,8 @@ public class WindowedStatisticsTest {
         .advanceWatermarkToInfinity();
 
     PCollection<String> out = temperatureSummaries(p.apply(stream)
-        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, Duration.standardSeconds(30))));
+        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, Duration.standardSeconds(30),
+            LATE_EVERY)));
 
     PAssert.that(out).inEarlyPane(W0).containsInAnyOrder("dev-1 n=1 mean=10.00 min=10.0 max=10.0");
     PAssert.that(out).inOnTimePane(W0).containsInAnyOrder("dev-1 n=2 mean=20.00 min=10.0 max=30.0");
@@ -105,7 +110,7 @@ public class WindowedStatisticsTest {
         .advanceWatermarkToInfinity();
 
     PCollection<String> out = temperatureSummaries(p.apply(stream)
-        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null)));
+        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null, LATE_EVERY)));
 
     PAssert.that(out).inOnTimePane(W0).containsInAnyOrder(
         "dev-1 n=1 mean=1.00 min=1.0 max=1.0",
@@ -123,9 +128,10 @@ public class WindowedStatisticsTest {
         .addElements(at("dev-1", T0 + MINUTE, 10), at("dev-1", T0 + 2 * MINUTE, 14))
         .advanceWatermarkTo(new Instant(T0 + 6 * MINUTE))
         .addElements(at("dev-1", T0 + 3 * MINUTE, 12))
+        .advanceProcessingTime(PAST_LATE_DELAY)
         .advanceWatermarkToInfinity();
     PCollection<WindowAggregate> aggs = p.apply(stream)
-        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null))
+        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null, LATE_EVERY))
         .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")));
     PAssert.that(aggs.apply(MapElements.into(TypeDescriptors.strings()).via(a -> a.getId() + " "
             + a.getPaneTiming() + "#" + a.getPaneIndex() + " [" + (a.getWindowStartMs() - T0)
@@ -135,6 +141,54 @@ public class WindowedStatisticsTest {
         .containsInAnyOrder(
             "dev-1|temperature|" + T0 + " ON_TIME#0 [0,300000) first=60000 last=120000 sd=2.0000",
             "dev-1|temperature|" + T0 + " LATE#1 [0,300000) first=60000 last=180000 sd=1.6330");
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void lateReadingsOfOneWindowShareALatePanePerLateFiringDelay() {
+    // a device back from 10 minutes offline uploads its buffer: 4 late readings of W0 at once,
+    // then 2 more a minute later; 2 late panes, not 6
+    TestStream<Reading> stream = TestStream.create(Coders.READING)
+        .advanceWatermarkTo(new Instant(T0))
+        .addElements(at("dev-1", T0 + MINUTE, 10))
+        .advanceWatermarkTo(new Instant(T0 + 6 * MINUTE)) // W0 on time: n=1
+        .addElements(at("dev-1", T0 + 2 * MINUTE, 20), at("dev-1", T0 + 150 * SECOND, 30),
+            at("dev-1", T0 + 3 * MINUTE, 40), at("dev-1", T0 + 210 * SECOND, 50))
+        .advanceProcessingTime(Duration.standardSeconds(10))
+        .advanceProcessingTime(PAST_LATE_DELAY) // first late pane: n=5
+        .addElements(at("dev-1", T0 + 4 * MINUTE, 60))
+        .advanceProcessingTime(Duration.standardSeconds(5))
+        .addElements(at("dev-1", T0 + 270 * SECOND, 70))
+        .advanceProcessingTime(PAST_LATE_DELAY) // second late pane: n=7
+        .advanceWatermarkToInfinity();
+
+    PCollection<String> out = temperatureSummaries(p.apply(stream)
+        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null, LATE_EVERY)));
+
+    PAssert.that(out).inOnTimePane(W0).containsInAnyOrder("dev-1 n=1 mean=10.00 min=10.0 max=10.0");
+    PAssert.that(out).inLatePane(W0).containsInAnyOrder(
+        "dev-1 n=5 mean=30.00 min=10.0 max=50.0",
+        "dev-1 n=7 mean=40.00 min=10.0 max=70.0");
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void aWatermarkJumpPastTheEndPlusLatenessGivesOneCompleteFinalPaneAndNoEmptyOne() {
+    // the watermark leaps over W0's end and its garbage-collection time in one step (an idle
+    // partition catching up, a bounded run ending): both timers fire together
+    TestStream<Reading> stream = TestStream.create(Coders.READING)
+        .advanceWatermarkTo(new Instant(T0))
+        .addElements(at("dev-1", T0 + MINUTE, 10), at("dev-1", T0 + 2 * MINUTE, 20))
+        .advanceWatermarkTo(new Instant(T0 + 60 * MINUTE))
+        .advanceWatermarkToInfinity();
+
+    PCollection<WindowAggregate> aggs = p.apply(stream)
+        .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null, LATE_EVERY))
+        .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")));
+    PAssert.that(aggs.apply(MapElements.into(TypeDescriptors.strings()).via(a ->
+            a.getPaneTiming() + "#" + a.getPaneIndex() + " final=" + a.getFinalPane()
+            + " n=" + a.getCount())))
+        .containsInAnyOrder("ON_TIME#0 final=true n=2");
     p.run().waitUntilFinish();
   }
 }

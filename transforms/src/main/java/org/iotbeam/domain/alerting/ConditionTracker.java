@@ -17,6 +17,7 @@ public final class ConditionTracker implements Serializable {
 
   private int consecutive;
   private long holdingSinceMs;
+  private long holdingUntilMs;
   private boolean active;
   private long raisedAtMs;
   private long quietUntilMs = Long.MIN_VALUE;
@@ -32,12 +33,17 @@ public final class ConditionTracker implements Serializable {
       }
       return Transition.NONE;
     }
+    // the streak's span in event time, whatever order its readings arrived in
     if (consecutive++ == 0) {
       holdingSinceMs = timestampMs;
+      holdingUntilMs = timestampMs;
+    } else {
+      holdingSinceMs = Math.min(holdingSinceMs, timestampMs);
+      holdingUntilMs = Math.max(holdingUntilMs, timestampMs);
     }
     if (active
         || consecutive < forReadings
-        || timestampMs - holdingSinceMs < forMillis) {
+        || holdingUntilMs - holdingSinceMs < forMillis) {
       return Transition.NONE;
     }
     if (timestampMs < quietUntilMs) {
