@@ -159,17 +159,13 @@ public class StreamingPipeline {
 
     void setWebhookTimeoutMs(Long value);
 
-    @Description("Stop after this many records (bounded test and benchmark runs); 0: never.")
-    @Default.Long(0)
-    Long getMaxReadRecords();
+    @Description("A partition that has been caught up and silent this many seconds stops holding "
+        + "the watermark back: it follows the slowest active partition (or, with none in this "
+        + "JVM, its own clock runs on from where its data left it).")
+    @Default.Integer(60)
+    Integer getIdlePartitionSeconds();
 
-    void setMaxReadRecords(Long value);
-
-    @Description("Stop reading after this many seconds (bounded test runs); 0: never.")
-    @Default.Long(0)
-    Long getMaxReadTime();
-
-    void setMaxReadTime(Long value);
+    void setIdlePartitionSeconds(Integer value);
   }
 
   public static void main(String[] args) {
@@ -226,10 +222,9 @@ public class StreamingPipeline {
     PCollection<InboundMessage> messages = p.apply("ReadTelemetry", new KafkaTelemetrySource(
         kafka, options.getInputTopic(),
         Duration.standardSeconds(options.getMaxOutOfOrderSeconds()),
+        Duration.standardSeconds(options.getIdlePartitionSeconds()),
         options.getMaxAgeHours() * 3_600_000L,
-        options.getMaxFutureSkewSeconds() * 1000L,
-        options.getMaxReadRecords(),
-        options.getMaxReadTime() > 0 ? Duration.standardSeconds(options.getMaxReadTime()) : null));
+        options.getMaxFutureSkewSeconds() * 1000L));
 
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
     writeResults(results, options, kafka);
@@ -325,11 +320,8 @@ public class StreamingPipeline {
     if (o.getFileShards() == null || o.getFileShards() <= 0 || o.getFileShards() > 1000) {
       p.add("--fileShards must be 1..1000");
     }
-    if (o.getMaxReadRecords() == null || o.getMaxReadRecords() < 0) {
-      p.add("--maxReadRecords must be zero (unbounded) or more");
-    }
-    if (o.getMaxReadTime() == null || o.getMaxReadTime() < 0) {
-      p.add("--maxReadTime must be zero (unbounded) or a number of seconds");
+    if (o.getIdlePartitionSeconds() == null || o.getIdlePartitionSeconds() <= 0) {
+      p.add("--idlePartitionSeconds must be a positive number of seconds");
     }
     String hook = o.getAlertWebhookUrl();
     if (hook != null && !hook.isEmpty()) {

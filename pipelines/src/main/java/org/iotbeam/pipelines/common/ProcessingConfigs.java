@@ -31,6 +31,10 @@ public final class ProcessingConfigs {
     positive(problems, "--windowMinutes", o.getWindowMinutes());
     notNegative(problems, "--allowedLatenessMinutes", o.getAllowedLatenessMinutes());
     notNegative(problems, "--earlyFiringSeconds", o.getEarlyFiringSeconds());
+    notNegative(problems, "--lateFiringSeconds", o.getLateFiringSeconds());
+    if (o.getOutOfOrderAlerts() == null) {
+      problems.add("--outOfOrderAlerts must be EVALUATE or SKIP");
+    }
     positive(problems, "--dedupMinutes", o.getDedupMinutes());
     positive(problems, "--maxPayloadBytes", o.getMaxPayloadBytes());
     positive(problems, "--maxFutureSkewSeconds", o.getMaxFutureSkewSeconds());
@@ -64,6 +68,8 @@ public final class ProcessingConfigs {
         .withAllowedLateness(Duration.standardMinutes(o.getAllowedLatenessMinutes()))
         .withEarlyFiringDelay(o.getEarlyFiringSeconds() == 0
             ? null : Duration.standardSeconds(o.getEarlyFiringSeconds()))
+        .withLateFiringDelay(Duration.standardSeconds(o.getLateFiringSeconds()))
+        .withOutOfOrderPolicy(o.getOutOfOrderAlerts())
         .withDedupHorizon(Duration.standardMinutes(o.getDedupMinutes()))
         .withLimits(limits)
         .withRules(rules)

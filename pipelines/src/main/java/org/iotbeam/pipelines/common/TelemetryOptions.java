@@ -3,6 +3,7 @@ package org.iotbeam.pipelines.common;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.iotbeam.domain.alerting.OutOfOrderPolicy;
 
 /**
  * The options that decide what the shared composite computes. The streaming and the batch
@@ -28,6 +29,24 @@ public interface TelemetryOptions extends PipelineOptions {
   Integer getEarlyFiringSeconds();
 
   void setEarlyFiringSeconds(Integer value);
+
+  @Description("Late aggregate panes: at most one per window this many seconds of processing "
+      + "time after the first late reading, however many late readings arrive (a device that "
+      + "uploads its buffer corrects each window a few times, not once per reading); 0: one pane "
+      + "per late reading.")
+  @Default.Integer(30)
+  Integer getLateFiringSeconds();
+
+  void setLateFiringSeconds(Integer value);
+
+  @Description("Alerts are evaluated as readings arrive. A reading older than the newest one "
+      + "already evaluated for its device is EVALUATE'd anyway (a streak may count it) or SKIP'ped "
+      + "from alerting (it still counts in the aggregates); counted either way as "
+      + "alert_readings_out_of_order_<policy>.")
+  @Default.Enum("EVALUATE")
+  OutOfOrderPolicy getOutOfOrderAlerts();
+
+  void setOutOfOrderAlerts(OutOfOrderPolicy value);
 
   @Description("How long (event time) a reading is remembered to drop redelivered copies, "
       + "in minutes.")

@@ -24,6 +24,11 @@ import org.joda.time.Duration;
  * the protobuf payload, untouched. Each message keeps where it came from (topic, partition,
  * offset), the broker's timestamp as its ingest time and the W3C {@code traceparent} header.
  *
+ * <p>Always unbounded, as production reads: KafkaIO's bounded modes (a record count or a read
+ * time) go through Beam's bounded wrapper, which bypasses the watermark policy and splits a
+ * record count evenly over partitions of unequal size. Stop a run by cancelling it, or with a
+ * savepoint; a backfill is the bounded way to process a fixed set of messages.
+ *
  * <p>Elements are stamped with the device's event time read cheaply from the payload (see
  * {@link EventTimePolicy}); offsets are committed to the consumer group when Beam finalizes a
  * checkpoint ({@code commitOffsetsInFinalize}), never by the consumer's auto-commit.
@@ -34,20 +39,18 @@ public class KafkaTelemetrySource extends PTransform<PBegin, PCollection<Inbound
   private final KafkaClientSettings settings;
   private final String topic;
   private final Duration maxOutOfOrder;
+  private final Duration idleTimeout;
   private final long maxAgeMs;
   private final long maxFutureMs;
-  private final long maxRecords;
-  private final Duration maxReadTime;
 
   public KafkaTelemetrySource(KafkaClientSettings settings, String topic, Duration maxOutOfOrder,
-      long maxAgeMs, long maxFutureMs, long maxRecords, Duration maxReadTime) {
+      Duration idleTimeout, long maxAgeMs, long maxFutureMs) {
     this.settings = settings;
     this.topic = topic;
     this.maxOutOfOrder = maxOutOfOrder;
+    this.idleTimeout = idleTimeout;
     this.maxAgeMs = maxAgeMs;
     this.maxFutureMs = maxFutureMs;
-    this.maxRecords = maxRecords;
-    this.maxReadTime = maxReadTime;
   }
 
   @Override
@@ -60,14 +63,9 @@ public class KafkaTelemetrySource extends PTransform<PBegin, PCollection<Inbound
         .withValueDeserializerAndCoder(ByteArrayDeserializer.class,
             NullableCoder.of(ByteArrayCoder.of()))
         .withConsumerConfigUpdates(settings.consumer())
-        .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrder, maxAgeMs, maxFutureMs))
+        .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrder, idleTimeout, maxAgeMs,
+            maxFutureMs))
         .commitOffsetsInFinalize();
-    if (maxRecords > 0) {
-      read = read.withMaxNumRecords(maxRecords);
-    }
-    if (maxReadTime != null) {
-      read = read.withMaxReadTime(maxReadTime);
-    }
     return input
         .apply("ReadKafka", read)
         .apply("ToInboundMessage", ParDo.of(new ToInboundFn()))
