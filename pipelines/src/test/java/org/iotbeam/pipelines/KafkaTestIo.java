@@ -29,8 +29,12 @@ import org.iotbeam.proto.RawArchiveFormat;
 public final class KafkaTestIo {
   private KafkaTestIo() {}
 
-  /** One message to produce: key, value and optional traceparent. */
-  public record Out(String key, byte[] value, String traceparent) {}
+  /** One message to produce: key, value, optional traceparent and partition (null: by key). */
+  public record Out(String key, byte[] value, String traceparent, Integer partition) {
+    public Out(String key, byte[] value, String traceparent) {
+      this(key, value, traceparent, null);
+    }
+  }
 
   public static void produce(String bootstrap, String topic, List<Out> messages,
       Map<String, Object> extra) {
@@ -42,7 +46,7 @@ public final class KafkaTestIo {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (Out m : messages) {
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic,
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, m.partition(),
             m.key() == null ? null : m.key().getBytes(StandardCharsets.UTF_8), m.value());
         if (m.traceparent() != null) {
           r.headers().add("traceparent", m.traceparent().getBytes(StandardCharsets.UTF_8));

@@ -82,7 +82,7 @@ public class StreamingPipelineFlinkTest {
     webhook.start();
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
-      kafka.createTopic("telemetry", 2);
+      kafka.createTopic("telemetry", TelemetryScenario.PARTITIONS);
       for (String t : List.of("aggregates", "alerts", "dead-letters")) {
         kafka.createTopic(t, 1);
       }

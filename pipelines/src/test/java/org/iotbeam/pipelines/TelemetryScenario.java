@@ -21,6 +21,10 @@ import org.iotbeam.proto.Telemetry;
 final class TelemetryScenario {
   static final long WINDOW = 5 * 60_000L;
   static final String HOT = "sensor-hot";
+  /** The device whose reading of "now" closes the scenario's windows; its own window stays open. */
+  static final String TICK = "clock";
+  /** Partitions of the telemetry topic the tests create. */
+  static final int PARTITIONS = 2;
   static final List<String> DEVICES = List.of("sensor-a", "sensor-b", "sensor-c", HOT);
 
   final long base;
@@ -74,6 +78,15 @@ final class TelemetryScenario {
       if (n == 20) {
         invalid();
       }
+    }
+    // the stream goes on: a reading of now on each partition moves the watermark past the
+    // scenario's windows, as newer data does in production (the watermark follows the data; an
+    // idle partition would close them only once its own clock had run on by their age)
+    for (int partition = 0; partition < PARTITIONS; partition++) {
+      byte[] tick = Telemetry.newBuilder().setDeviceId(TICK).setTimestampMs(now + partition)
+          .setTemperature(20).setSchemaVersion(1).build().toByteArray();
+      phase1.add(new KafkaTestIo.Out(TICK, tick, null, partition));
+      archived.add(ByteString.copyFrom(tick));
     }
     for (Map.Entry<String, List<double[]>> e : samples.entrySet()) {
       onTime.put(e.getKey(), stats(e.getValue()));

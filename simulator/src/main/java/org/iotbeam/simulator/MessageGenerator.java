@@ -88,9 +88,20 @@ public final class MessageGenerator {
           kind, null);
     }
     AnomalyKind anomaly = d.sample(eventTime, random, config.anomalyRate());
+    if (d == devices[0] && inExcursion(eventTime)) {
+      d.temperature = SimulatorConfig.EXCURSION_CELSIUS;
+    }
     Telemetry t = d.toTelemetry(eventTime, d.id);
     return new SimulatedMessage(n, d.id, eventTime, ingestDelay, serialize(t, d.version),
         traceparent, d.version, null, anomaly);
+  }
+
+  private boolean inExcursion(long eventTime) {
+    if (config.excursionStart() == null) {
+      return false;
+    }
+    long from = startMs + config.excursionStart().toMillis();
+    return eventTime >= from && eventTime < from + config.excursionLength().toMillis();
   }
 
   private byte[] malformedPayload(MalformedKind kind, Device d, long eventTime) {

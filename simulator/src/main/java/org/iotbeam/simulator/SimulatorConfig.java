@@ -24,6 +24,8 @@ public final class SimulatorConfig {
   private double[] versionMix = {0.2, 0.3, 0.5};
   private double malformedRatio = 0.01;
   private double anomalyRate = 0.001;
+  private Duration excursionStart;
+  private Duration excursionLength;
   private List<Site> sites = new ArrayList<>(Site.DEFAULTS);
   private String deviceIdPrefix = "dev-";
   private Duration progressInterval = Duration.ofSeconds(5);
@@ -158,6 +160,27 @@ public final class SimulatorConfig {
   public SimulatorConfig anomalyRate(double anomalyRate) {
     this.anomalyRate = anomalyRate;
     return this;
+  }
+
+  /**
+   * A scripted excursion: device 0 reports {@value #EXCURSION_CELSIUS} C on every reading from
+   * {@code start} after the run's start for {@code length}, then its normal values again, so a
+   * threshold alert must be raised and then cleared (the demo checks it is). Null: none.
+   */
+  public SimulatorConfig excursion(Duration start, Duration length) {
+    this.excursionStart = start;
+    this.excursionLength = length;
+    return this;
+  }
+
+  public static final double EXCURSION_CELSIUS = 60.0;
+
+  public Duration excursionStart() {
+    return excursionStart;
+  }
+
+  public Duration excursionLength() {
+    return excursionLength;
   }
 
   public List<Site> sites() {

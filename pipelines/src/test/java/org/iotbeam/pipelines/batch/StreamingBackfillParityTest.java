@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The input is free of droppably-late data, so the comparison is meaningful: every device sends
  * in event-time order, all devices are produced in global event-time order, and the newest reading
- * is minutes old, so the streaming watermark (newest event time minus {@code --maxOutOfOrderSeconds},
- * then the idle advance) never passes a reading before it arrives. Late data beyond the allowed
+ * is minutes old, so the streaming watermark (newest event time minus {@code --maxOutOfOrderSeconds})
+ * never passes a reading before it arrives; a reading of "now" on each partition after it moves
+ * the watermark past the input's windows. One device's readings arrive out of order: alerts are
+ * evaluated in arrival order by both. Late data beyond the allowed
  * lateness is what streaming drops by design and a backfill would count; it has no place here. The
  * few invalid messages become dead letters in streaming and are not archived (the archive holds
  * valid readings only), so dead letters are not compared.
@@ -57,7 +59,8 @@ public class StreamingBackfillParityTest {
   private static final long MINUTE = 60_000L;
   private static final long WINDOW = 5 * MINUTE;
   private static final List<String> DEVICES =
-      List.of("par-a", "par-b", "par-c", "par-d", "par-hot", "par-trend");
+      List.of("par-a", "par-b", "par-c", "par-d", "par-hot", "par-trend", "par-ooo");
+  private static final int PARTITIONS = 2;
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
@@ -72,15 +75,16 @@ public class StreamingBackfillParityTest {
 
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
-      kafka.createTopic("telemetry", 2);
+      kafka.createTopic("telemetry", PARTITIONS);
       for (String t : List.of("aggregates", "alerts", "dead-letters")) {
         kafka.createTopic(t, 1);
       }
-      produce(bs, input);
+      produce(bs, input, now);
       PipelineResult streaming = StreamingPipeline.run(streamingOptions(bs, out));
       try {
         int expectedAggregates = DEVICES.size() * 2 * (minutes / 5);
-        await("streaming raw archive and aggregates", () -> archivedCount(archive) >= input.size()
+        await("streaming raw archive and aggregates", () -> archivedCount(archive)
+            >= input.size() + PARTITIONS
             && SameResults.finalPanes(read(out.toString(), "aggregates", true)).size()
                 >= expectedAggregates);
         // alerts are evaluated as the same watermark passes; let their files settle
@@ -95,7 +99,8 @@ public class StreamingBackfillParityTest {
         streaming.cancel();
       }
     }
-    assertEquals("the archive holds every reading once", input.size(), archivedCount(archive));
+    assertEquals("the archive holds every reading (and the ticks) once",
+        input.size() + PARTITIONS, archivedCount(archive));
 
     Path batchOut = tmp.newFolder("backfill").toPath();
     BackfillPipeline.Options o = PipelineOptionsFactory.fromArgs(
@@ -118,6 +123,8 @@ public class StreamingBackfillParityTest {
     List<Alert> streamAlerts = read(out.toString(), "alerts", false);
     List<Alert> batchAlerts = read(batchOut.toString(), "alerts", false);
     assertTrue("the input raises alerts", streamAlerts.size() >= 4);
+    assertTrue("the out-of-order device raises hot", streamAlerts.stream()
+        .anyMatch(a -> a.getDeviceId().equals("par-ooo") && a.getRuleId().contains("critical")));
     LOG.info("alerts: streaming {}, backfill {}; aggregates {}", streamAlerts.size(),
         batchAlerts.size(), batchAggs.size());
     SameResults.assertSameAlerts(streamAlerts, batchAlerts);
@@ -140,6 +147,16 @@ public class StreamingBackfillParityTest {
         if (dev.equals("par-trend") && i >= 20 && i < 30) {
           temp = 20 + (i - 20) * 3.0;
         }
+        if (dev.equals("par-ooo")) {
+          // two readings a minute that arrive in reverse order (20 s apart, within the
+          // watermark delay): alerts are evaluated in arrival order in both pipelines, so the
+          // streak that raises "hot" completes at the same reading
+          double hot = i >= 30 && i < 33 ? 50 + i * 0.1 : temp;
+          long t = base + i * MINUTE + d * 1000L;
+          out.add(reading(dev, t + 25_000L, hot, 40 + (i % 5) + d));
+          out.add(reading(dev, t + 5_000L, hot + 0.05, 41 + (i % 5) + d));
+          continue;
+        }
         out.add(Telemetry.newBuilder().setDeviceId(dev)
             .setTimestampMs(base + i * MINUTE + d * 1000L).setSchemaVersion(3)
             .setTemperature(temp).setHumidity(40 + (i % 5) + d).build());
@@ -148,7 +165,17 @@ public class StreamingBackfillParityTest {
     return out;
   }
 
-  private static void produce(String bootstrap, List<Telemetry> input) {
+  private static Telemetry reading(String dev, long ts, double temp, double humidity) {
+    return Telemetry.newBuilder().setDeviceId(dev).setTimestampMs(ts).setSchemaVersion(3)
+        .setTemperature(temp).setHumidity(humidity).build();
+  }
+
+  /**
+   * The input in order, then a reading of "now" on every partition: the stream goes on, and
+   * newer data is what moves the watermark past the input's windows (it is outside the range
+   * the backfill reprocesses).
+   */
+  private static void produce(String bootstrap, List<Telemetry> input, long now) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("acks", "all");
@@ -156,6 +183,10 @@ public class StreamingBackfillParityTest {
         new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
       for (Telemetry t : input) {
         producer.send(new ProducerRecord<>("telemetry", t.getDeviceId(), t.toByteArray()));
+      }
+      for (int partition = 0; partition < PARTITIONS; partition++) {
+        producer.send(new ProducerRecord<>("telemetry", partition, "clock",
+            reading("clock", now + partition, 20, 40).toByteArray()));
       }
       producer.flush();
     }

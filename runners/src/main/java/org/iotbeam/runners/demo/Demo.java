@@ -42,8 +42,10 @@ import org.iotbeam.simulator.SimulatorSummary;
  * <ol>
  *   <li>the bridge has forwarded what the simulator delivered;
  *   <li>the pipeline's {@code messages_received} equals what the bridge forwarded;
- *   <li>the last aggregate window has closed (the source's watermark follows the wall clock minus
- *       {@code --maxOutOfOrderSeconds} once Kafka is idle, hence 1-minute windows by default), and
+ *   <li>the last aggregate window has closed (the watermark follows the data; once the simulator
+ *       stops, each partition is idle after {@code --idlePartitionSeconds} and its clock runs on
+ *       from its last reading, so the last window closes that long plus the watermark delay and
+ *       the lag after the simulator's end; hence 1-minute windows by default), and
  *       the finished files hold exactly what the counters say (raw = valid - duplicates, aggregates
  *       = {@code aggregates_emitted}, alerts = raised + cleared, dead letters = {@code
  *       dead_letters}).
@@ -58,6 +60,10 @@ import org.iotbeam.simulator.SimulatorSummary;
 public final class Demo {
   static final String TELEMETRY_TOPIC = "telemetry";
   static final int MAX_OUT_OF_ORDER_SECONDS = 10;
+  /** The pipeline's default (StreamingPipeline.Options#getIdlePartitionSeconds). */
+  static final int IDLE_PARTITION_SECONDS = 60;
+  /** The bundled rule the scripted excursion must raise and clear. */
+  static final String EXCURSION_RULE = "temperature-critical-high";
 
   private final DemoOptions o;
   private final PrintStream progress;
@@ -172,7 +178,8 @@ public final class Demo {
       long tSettle = System.nanoTime();
       long windowMs = o.windowMinutes * 60_000L;
       long lastWindowEnd = (sent.lastEventTimeMs() / windowMs + 1) * windowMs;
-      long windowsClosedAt = lastWindowEnd + (MAX_OUT_OF_ORDER_SECONDS + 5) * 1000L;
+      long windowsClosedAt = lastWindowEnd + Math.max(0, drainMs[0])
+          + (MAX_OUT_OF_ORDER_SECONDS + IDLE_PARTITION_SECONDS + 5) * 1000L;
       // The watermark passing the window end reaches the aggregation, fires it, and the counter
       // moves when that bundle finishes: "unchanged for a moment" is not enough; unchanged for a
       // flush delay plus a checkpoint (the time files need to follow) is, counted from the
@@ -208,6 +215,8 @@ public final class Demo {
       cancel(result);
       deleteTemporaryFiles(out);
       DemoSummary.Outputs outputs = OutputCounts.count(out);
+      DemoSummary.Semantics semantics = OutputSemantics.read(out, simulatorConfig().deviceId(0),
+          EXCURSION_RULE);
       return new DemoSummary(
           new DemoSummary.Run(o.duration.toSeconds(), o.devices, o.rate, o.parallelism,
               o.windowMinutes, "Flink embedded"),
@@ -215,7 +224,7 @@ public final class Demo {
               bridge.failed()),
           counters[0], outputs,
           new DemoSummary.Timing(pipelineStartMs, drainMs[0], settleMs, millisSince(t0)),
-          prometheusUrl);
+          prometheusUrl, semantics);
     } finally {
       cancel(result);
       delete(confDir);
@@ -295,8 +304,14 @@ public final class Demo {
     return opts;
   }
 
-  private SimulatorSummary simulate(LocalMqttBroker mqtt) throws Exception {
-    SimulatorConfig cfg = new SimulatorConfig()
+  /**
+   * The simulator's configuration, with a scripted excursion a third into the run: device 0 at
+   * 60 C for a tenth of the run (10-20 s), which the bundled rules must raise and then clear.
+   */
+  SimulatorConfig simulatorConfig() {
+    Duration length = Duration.ofSeconds(Math.max(10, Math.min(20, o.duration.toSeconds() / 10)));
+    return new SimulatorConfig()
+        .excursion(o.duration.dividedBy(3), length)
         .devices(o.devices)
         .rate(o.rate)
         .duration(o.duration)
@@ -305,6 +320,10 @@ public final class Demo {
         // start time = now (the default): the validator judges event time against ingest time
         .startTime(null)
         .progressInterval(progress == null ? null : Duration.ofSeconds(10));
+  }
+
+  private SimulatorSummary simulate(LocalMqttBroker mqtt) throws Exception {
+    SimulatorConfig cfg = simulatorConfig();
     cfg.validate();
     log("simulator: %d devices, %s msg/s over MQTT for %d s ...", o.devices, o.rate,
         o.duration.toSeconds());

@@ -22,7 +22,57 @@ public record DemoSummary(
     Map<String, Long> pipelineCounters,
     Outputs outputs,
     Timing timing,
-    String prometheusUrl) {
+    String prometheusUrl,
+    Semantics semantics) {
+
+  /** The summary without a reading of the output records (the file-count checks only). */
+  public DemoSummary(Run run, Sent sent, Bridge bridge, Map<String, Long> pipelineCounters,
+      Outputs outputs, Timing timing, String prometheusUrl) {
+    this(run, sent, bridge, pipelineCounters, outputs, timing, prometheusUrl, null);
+  }
+
+  /** Late panes may be at most this share of all aggregate records. */
+  static final double MAX_LATE_SHARE = 0.01;
+  /** Aggregate records per device, metric and window, at most. */
+  static final double MAX_RECORDS_PER_WINDOW = 1.1;
+
+  /**
+   * What the output records say about event time: aggregate windows (ids), the records written
+   * for them and how many were late panes, and whether the scripted excursion's alert (device,
+   * rule) was raised and cleared.
+   */
+  public record Semantics(long aggregateIds, long aggregateRecords, long lateRecords,
+      String excursionDevice, String excursionRule, boolean excursionRaised,
+      boolean excursionCleared) {
+    double lateShare() {
+      return aggregateRecords == 0 ? 0 : (double) lateRecords / aggregateRecords;
+    }
+
+    double recordsPerWindow() {
+      return aggregateIds == 0 ? 0 : (double) aggregateRecords / aggregateIds;
+    }
+
+    List<String> problems() {
+      List<String> p = new ArrayList<>();
+      if (!excursionRaised || !excursionCleared) {
+        p.add("the scripted excursion of " + excursionDevice + " should raise and clear "
+            + excursionRule + ": raised " + excursionRaised + ", cleared " + excursionCleared);
+      }
+      if (aggregateIds == 0) {
+        p.add("no aggregate was written");
+      }
+      if (lateShare() > MAX_LATE_SHARE) {
+        p.add(String.format(Locale.ROOT, "late panes are %.1f%% of aggregate records (at most "
+            + "%.0f%%): the watermark ran ahead of the data", 100 * lateShare(),
+            100 * MAX_LATE_SHARE));
+      }
+      if (recordsPerWindow() > MAX_RECORDS_PER_WINDOW) {
+        p.add(String.format(Locale.ROOT, "%.2f aggregate records per device, metric and window "
+            + "(at most %.1f)", recordsPerWindow(), MAX_RECORDS_PER_WINDOW));
+      }
+      return p;
+    }
+  }
 
   // The metric names, as in org.iotbeam.transforms.TelemetryMetrics (kept as literals here so the
   // summary stays free of Beam; DemoSummaryTest checks they agree).
@@ -159,6 +209,9 @@ public record DemoSummary(
       p.add("dead letters " + deadLetters() + " < malformed by construction " + sent.malformed());
     }
     p.addAll(fileMismatches(pipelineCounters, outputs));
+    if (semantics != null) {
+      p.addAll(semantics.problems());
+    }
     return p;
   }
 
@@ -249,6 +302,21 @@ public record DemoSummary(
         deadLetters() >= sent.malformed());
     check(b, "files match the counters", filesLine(),
         fileMismatches(pipelineCounters, outputs).isEmpty());
+    if (semantics != null) {
+      Semantics m = semantics;
+      check(b, "scripted alert raised and cleared", m.excursionDevice() + " "
+          + m.excursionRule() + (m.excursionRaised() ? " raised" : " NOT raised")
+          + (m.excursionCleared() ? ", cleared" : ", NOT cleared"),
+          m.excursionRaised() && m.excursionCleared());
+      check(b, "late panes <= 1% of aggregates", String.format(Locale.ROOT,
+          "%d of %d (%.2f%%)", m.lateRecords(), m.aggregateRecords(), 100 * m.lateShare()),
+          m.lateShare() <= MAX_LATE_SHARE);
+      check(b, "aggregates <= 1.1 per window", String.format(Locale.ROOT,
+          "%d records for %d device/metric/windows (%.3f); amplification %.4f records per "
+          + "reading", m.aggregateRecords(), m.aggregateIds(), m.recordsPerWindow(),
+          valid() == 0 ? 0.0 : (double) m.aggregateRecords() / valid()),
+          m.aggregateIds() > 0 && m.recordsPerWindow() <= MAX_RECORDS_PER_WINDOW);
+    }
 
     b.append(String.format(Locale.ROOT, "%nOutputs under %s%n", outputs.base()));
     for (String dir : OUTPUT_DIRS) {
