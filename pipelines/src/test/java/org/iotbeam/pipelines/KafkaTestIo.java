@@ -89,7 +89,7 @@ public final class KafkaTestIo {
   }
 
   /** Finished files under dir whose name ends with suffix (Beam's temp files are skipped). */
-  static List<Path> files(Path dir, String suffix) {
+  public static List<Path> files(Path dir, String suffix) {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
@@ -103,7 +103,7 @@ public final class KafkaTestIo {
     }
   }
 
-  static List<String> gzipLines(Path file) {
+  public static List<String> gzipLines(Path file) {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       return text.lines().filter(l -> !l.isBlank()).collect(Collectors.toList());

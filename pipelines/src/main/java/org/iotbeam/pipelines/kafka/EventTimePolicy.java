@@ -20,11 +20,12 @@ import org.joda.time.Instant;
  *       far the devices' clocks trail the broker's (IoT Hub routing, a bridge, a buffering
  *       gateway, throttling), on-time data stays on time: the watermark follows the data.
  *   <li><b>Idle</b> (caught up, and nothing for {@code idleTimeout}): it stops holding the others
- *       back. It follows the slowest active partition of the same read in this JVM, and
- *       otherwise lets its own event-time clock run on at wall-clock speed from where its data
- *       left it, so the lag its data had is kept rather than reset to zero.
- *   <li><b>Never used</b> (an empty Event Hubs partition is normal): it follows the slowest active
- *       partition in this JVM; when this JVM reads no active partition at all, after {@code
+ *       back. It follows the slowest active partition of the same read in this JVM (when the
+ *       whole stream is quiet, the most advanced one), and its own event-time clock runs on at
+ *       wall-clock speed from where its data left it, so the lag its data had is kept rather
+ *       than reset to zero; it takes whichever is further.
+ *   <li><b>Never used</b> (an empty Event Hubs partition is normal): it follows the others in this
+ *       JVM likewise; when this JVM reads no other partition at all, after {@code
  *       idleTimeout} it falls back to the wall clock minus {@code maxDelay + idleTimeout}. That is
  *       the one case where lagging data can turn late: a cluster whose task reads only empty
  *       partitions while others, in other JVMs, lag by more than that. Spread partitions evenly
@@ -112,13 +113,13 @@ public class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     if (!idle) {
       w = hasData ? maxEventTime.minus(maxDelay) : BoundedWindow.TIMESTAMP_MIN_VALUE;
     } else {
-      Optional<Instant> slowestActive = peers.slowestActive(partition);
+      Optional<Instant> leader = peers.leader(partition);
       if (hasData) {
         Instant ownClock = maxEventTime.minus(maxDelay)
             .plus(Duration.millis(quietMs - idleTimeout.getMillis()));
-        w = slowestActive.filter(p -> p.isAfter(ownClock)).orElse(ownClock);
+        w = leader.filter(p -> p.isAfter(ownClock)).orElse(ownClock);
       } else {
-        w = slowestActive.orElse(new Instant(nowMs).minus(maxDelay).minus(idleTimeout));
+        w = leader.orElse(new Instant(nowMs).minus(maxDelay).minus(idleTimeout));
       }
     }
     Instant ceiling = new Instant(nowMs).minus(maxDelay);
@@ -128,7 +129,7 @@ public class EventTimePolicy extends TimestampPolicy<byte[], byte[]> {
     if (w.isAfter(lastWatermark)) {
       lastWatermark = w;
     }
-    peers.report(partition, lastWatermark, !idle && hasData);
+    peers.report(partition, lastWatermark, !idle && hasData, hasData);
     return lastWatermark;
   }
 }

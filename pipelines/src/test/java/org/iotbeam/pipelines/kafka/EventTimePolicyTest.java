@@ -75,6 +75,18 @@ public class EventTimePolicyTest {
   }
 
   @Test
+  public void whenTheWholeStreamIsQuietAPartitionWhoseLastDataWasOldFollowsTheMostAdvanced() {
+    EventTimePolicy current = partition("t-0", NOW);
+    EventTimePolicy uploaded = partition("t-1", NOW);
+    current.onRecord(payload(NOW - LAG), NOW, NOW);
+    uploaded.onRecord(payload(NOW - 20 * 60_000L), NOW, NOW); // a buffer 20 minutes old
+    long later = NOW + IDLE.getMillis() + 30_000; // both idle now
+    Instant lead = current.watermark(0, later);
+    assertEquals(NOW - LAG - DELAY.getMillis() + 30_000, lead.getMillis());
+    assertEquals(lead, uploaded.watermark(0, later));
+  }
+
+  @Test
   public void aNeverUsedPartitionFollowsActivePeersAndWithoutAnyFallsBackAfterTheIdleTimeout() {
     EventTimePolicy empty = partition("t-1", NOW);
     assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, empty.watermark(0, NOW + 1000));

@@ -135,13 +135,21 @@ public class LaggingUpstreamFlinkTest {
 
       Map<String, double[]> expected = expectedStats();
       try {
-        await("every window's final aggregate", () -> lastPerId(bs).keySet()
-            .containsAll(expected.keySet()), 300);
+        await("every window's final aggregate", () -> missing(expected, bs).isEmpty(), 300,
+            () -> "missing " + missing(expected, bs));
         await("late panes of the buffered upload", () -> statsEqual(expected, lastPerId(bs)),
-            120);
+            120, () -> "last per id differs from the data");
+        await("aggregate files", () -> fromFiles(out).stream().map(WindowAggregate::getId)
+            .collect(Collectors.toSet()).containsAll(expected.keySet()), 120,
+            () -> "files incomplete");
       } finally {
         job.cancel();
       }
+      List<WindowAggregate> files = fromFiles(out);
+      assertTrue("no empty aggregate in the files", files.stream().allMatch(a -> a.getCount() > 0));
+      assertEquals("one record per lagging window in the files too", files.stream()
+          .filter(a -> a.getDeviceId().startsWith("lag-")).map(WindowAggregate::getId).distinct()
+          .count(), files.stream().filter(a -> a.getDeviceId().startsWith("lag-")).count());
       List<WindowAggregate> all = aggregates(bs);
       Map<String, WindowAggregate> last = lastPerId(bs);
       assertTrue("no empty aggregate", all.stream().allMatch(a -> a.getCount() > 0));
@@ -204,6 +212,19 @@ public class LaggingUpstreamFlinkTest {
     return true;
   }
 
+  private static List<WindowAggregate> fromFiles(Path out) {
+    List<WindowAggregate> l = new ArrayList<>();
+    for (Path f : KafkaTestIo.files(out.resolve("aggregates"), ".jsonl.gz")) {
+      for (String line : KafkaTestIo.gzipLines(f)) {
+        WindowAggregate a = ProtoJson.parse(line, WindowAggregate.newBuilder()).build();
+        if (a.getMetric().equals("temperature")) {
+          l.add(a);
+        }
+      }
+    }
+    return l;
+  }
+
   private static List<WindowAggregate> aggregates(String bs) {
     return KafkaTestIo.values(KafkaTestIo.readAll(bs, "aggregates", Map.of())).stream()
         .map(j -> ProtoJson.parse(j, WindowAggregate.newBuilder()).build())
@@ -226,12 +247,20 @@ public class LaggingUpstreamFlinkTest {
     return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
   }
 
-  private static void await(String what, BooleanSupplier done, int seconds)
-      throws InterruptedException {
+  /** The expected ids not yet on the aggregates topic (at most 10 of them, and how many). */
+  private static String missing(Map<String, double[]> expected, String bs) {
+    Map<String, WindowAggregate> got = lastPerId(bs);
+    List<String> m = expected.keySet().stream().filter(id -> !got.containsKey(id))
+        .collect(Collectors.toList());
+    return m.isEmpty() ? "" : m.size() + ": " + m.subList(0, Math.min(10, m.size()));
+  }
+
+  private static void await(String what, BooleanSupplier done, int seconds,
+      java.util.function.Supplier<String> why) throws InterruptedException {
     long deadline = System.currentTimeMillis() + seconds * 1000L;
     while (!done.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
+        throw new AssertionError("timed out waiting for " + what + ": " + why.get());
       }
       Thread.sleep(2000);
     }

@@ -140,6 +140,38 @@ public class DemoSummaryTest {
   }
 
   @Test
+  public void failsWhenTheScriptedAlertIsMissingOrPanesAreLateOrRepeated() {
+    DemoSummary base = summary(counters(), outputs(Path.of("/o"), 59_397, 2_000, 13, 600), 60_000,
+        60_000);
+    DemoSummary.Semantics good = new DemoSummary.Semantics(2_000, 2_000, 0, "dev-0000",
+        "temperature-critical-high", true, true);
+    assertTrue(with(base, good).problems().isEmpty());
+    assertTrue(with(base, good).format().contains("[ OK ] scripted alert raised and cleared"));
+
+    DemoSummary noAlert = with(base, new DemoSummary.Semantics(2_000, 2_000, 0, "dev-0000",
+        "temperature-critical-high", true, false));
+    assertEquals(1, noAlert.problems().size());
+    assertTrue(noAlert.format().contains("[FAIL] scripted alert raised and cleared"));
+
+    // the old watermark's signature: one late pane per late reading, several records per window
+    DemoSummary late = with(base, new DemoSummary.Semantics(1_000, 2_000, 900, "dev-0000",
+        "temperature-critical-high", true, true));
+    assertEquals(late.problems().toString(), 2, late.problems().size());
+    assertTrue(late.format().contains("[FAIL] late panes <= 1% of aggregates"));
+    assertTrue(late.format().contains("[FAIL] aggregates <= 1.1 per window"));
+    // 1% exactly still passes; just over fails
+    assertTrue(with(base, new DemoSummary.Semantics(1_000, 1_000, 10, "d", "r", true, true))
+        .problems().isEmpty());
+    assertEquals(1, with(base, new DemoSummary.Semantics(1_000, 1_000, 11, "d", "r", true, true))
+        .problems().size());
+  }
+
+  private static DemoSummary with(DemoSummary s, DemoSummary.Semantics semantics) {
+    return new DemoSummary(s.run(), s.sent(), s.bridge(), s.pipelineCounters(), s.outputs(),
+        s.timing(), s.prometheusUrl(), semantics);
+  }
+
+  @Test
   public void reportsWhatDoesNotAddUp() {
     Map<String, Long> c = counters();
     c.put("messages_received", 59_990L);
