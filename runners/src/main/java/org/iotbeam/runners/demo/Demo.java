@@ -306,10 +306,11 @@ public final class Demo {
 
   /**
    * The simulator's configuration, with a scripted excursion a third into the run: device 0 at
-   * 60 C for a tenth of the run (10-20 s), which the bundled rules must raise and then clear.
+   * 60 C for a sixth of the run (2-20 s), which the bundled rules must raise and then clear.
    */
   SimulatorConfig simulatorConfig() {
-    Duration length = Duration.ofSeconds(Math.max(10, Math.min(20, o.duration.toSeconds() / 10)));
+    Duration length = Duration.ofMillis(Math.max(2_000, Math.min(20_000,
+        o.duration.toMillis() / 6)));
     return new SimulatorConfig()
         .excursion(o.duration.dividedBy(3), length)
         .devices(o.devices)

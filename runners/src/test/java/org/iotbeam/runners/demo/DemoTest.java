@@ -23,7 +23,7 @@ import org.junit.rules.TemporaryFolder;
 public class DemoTest {
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
-  @Test(timeout = 360_000)
+  @Test(timeout = 600_000)
   public void summaryAgreesWithWhatTheSimulatorSent() throws Exception {
     Path out = tmp.newFolder("demo-output").toPath();
     DemoOptions options = DemoOptions.parse("--duration", "10s", "--rate", "200", "--devices",
@@ -60,6 +60,8 @@ public class DemoTest {
     assertThat(s.aggregatesEmitted(), greaterThan(0L));
     assertEquals(s.aggregatesEmitted(), s.outputs().of("aggregates").records());
     assertThat(s.problems(), empty());
+    assertTrue("the scripted excursion raised and cleared its alert",
+        s.semantics().excursionRaised() && s.semantics().excursionCleared());
     assertTrue(s.timing().drainMs() >= 0);
     assertThat(s.prometheusUrl(), startsWith("http://127.0.0.1:"));
 
