@@ -6,51 +6,52 @@ import org.iotbeam.proto.Telemetry;
 
 /** The numeric quantities a device reports, and how to read each from a message. */
 public enum Metric {
-  TEMPERATURE {
-    @Override
-    public OptionalDouble valueOf(Telemetry t) {
-      return t.hasTemperature() ? OptionalDouble.of(t.getTemperature()) : OptionalDouble.empty();
-    }
-  },
-  HUMIDITY {
-    @Override
-    public OptionalDouble valueOf(Telemetry t) {
-      return t.hasHumidity() ? OptionalDouble.of(t.getHumidity()) : OptionalDouble.empty();
-    }
-  },
-  PRESSURE {
-    @Override
-    public OptionalDouble valueOf(Telemetry t) {
-      return t.hasPressure() ? OptionalDouble.of(t.getPressure()) : OptionalDouble.empty();
-    }
-  },
-  BATTERY_LEVEL {
-    @Override
-    public OptionalDouble valueOf(Telemetry t) {
-      return t.hasBatteryLevel() ? OptionalDouble.of(t.getBatteryLevel()) : OptionalDouble.empty();
-    }
-  },
-  SIGNAL_STRENGTH {
-    @Override
-    public OptionalDouble valueOf(Telemetry t) {
-      return t.hasSignalStrength()
-          ? OptionalDouble.of(t.getSignalStrength())
-          : OptionalDouble.empty();
-    }
-  };
+  TEMPERATURE,
+  HUMIDITY,
+  PRESSURE,
+  BATTERY_LEVEL,
+  SIGNAL_STRENGTH;
+
+  private final String id = name().toLowerCase(Locale.ROOT);
 
   /** The reading of this metric in {@code t}, empty when the message does not carry it. */
-  public abstract OptionalDouble valueOf(Telemetry t);
+  public OptionalDouble valueOf(Telemetry t) {
+    // one method with a switch, not one override per constant: a call site that loops over the
+    // metrics stays monomorphic, is inlined, and the OptionalDouble never reaches the heap
+    return isIn(t) ? OptionalDouble.of(valueIn(t)) : OptionalDouble.empty();
+  }
+
+  /** Whether {@code t} carries this metric. */
+  public boolean isIn(Telemetry t) {
+    return switch (this) {
+      case TEMPERATURE -> t.hasTemperature();
+      case HUMIDITY -> t.hasHumidity();
+      case PRESSURE -> t.hasPressure();
+      case BATTERY_LEVEL -> t.hasBatteryLevel();
+      case SIGNAL_STRENGTH -> t.hasSignalStrength();
+    };
+  }
+
+  /** This metric's value in {@code t}: the proto default when {@link #isIn} is false. */
+  public double valueIn(Telemetry t) {
+    return switch (this) {
+      case TEMPERATURE -> t.getTemperature();
+      case HUMIDITY -> t.getHumidity();
+      case PRESSURE -> t.getPressure();
+      case BATTERY_LEVEL -> t.getBatteryLevel();
+      case SIGNAL_STRENGTH -> t.getSignalStrength();
+    };
+  }
 
   /** The name used in records, configuration and metrics: {@code battery_level}. */
   public String id() {
-    return name().toLowerCase(Locale.ROOT);
+    return id;
   }
 
   /** Parses {@link #id()} (case-insensitive); fails with the list of known metrics. */
   public static Metric fromId(String id) {
     for (Metric m : values()) {
-      if (m.id().equalsIgnoreCase(id.trim())) {
+      if (m.id.equalsIgnoreCase(id.trim())) {
         return m;
       }
     }

@@ -4,9 +4,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.function.Supplier;
-import org.iotbeam.domain.Metric;
 import org.iotbeam.domain.alerting.ConditionTracker.Transition;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.AlertKind;
@@ -20,105 +17,135 @@ import org.iotbeam.proto.Telemetry;
  * Evaluates one device's readings, in event-time order, against {@link AlertRules}, and says
  * which alerts are raised or cleared. Stateless: the device's memory is the
  * {@link DeviceAlertState} passed in, so the same code runs in a Beam stateful DoFn and in a test.
+ *
+ * <p>A reading costs O(1) in the number of readings seen: the rules are compiled once
+ * ({@link CompiledRules}: enums parsed, ids and texts built, thresholds resolved per device type),
+ * conditions are array slots, and trends keep running sums ({@link TrendWindow}). Text is built
+ * only for a reading that raises or clears an alert.
  */
 public final class AlertEvaluator implements Serializable {
   public static final String NO_DATA_RULE = "no-data";
 
+  private static final Outcome NOTHING = new Outcome(List.of(), 0);
+
   private final AlertRules rules;
+  private transient CompiledRules compiled;
 
   /** How many raises the cooldown swallowed, for the caller's metrics. */
   public record Outcome(List<Alert> alerts, int suppressed) {}
 
   public AlertEvaluator(AlertRules rules) {
     this.rules = rules;
+    this.compiled = new CompiledRules(rules);
+  }
+
+  private CompiledRules compiled() {
+    if (compiled == null) { // after deserialization
+      compiled = new CompiledRules(rules);
+    }
+    return compiled;
   }
 
   public Outcome onReading(DeviceAlertState state, Reading reading) {
+    CompiledRules c = compiled();
+    ConditionTracker[] conditions = state.bind(c.conditionIds, c.slotOf);
     Telemetry t = reading.getTelemetry();
     long ts = t.getTimestampMs();
     DeviceProfile device = reading.getDevice();
     String trace = reading.getInbound().getTraceparent();
-    List<Alert> out = new ArrayList<>();
+    List<Alert> out = null;
     int suppressed = 0;
 
-    for (ThresholdRule rule : rules.thresholds()) {
-      if (!rule.appliesTo(device.getDeviceType())) {
+    for (CompiledRules.Threshold r : c.thresholdsFor(device.getDeviceType())) {
+      if (!r.metric().isIn(t)) {
         continue;
       }
-      OptionalDouble v = rule.metricEnum().valueOf(t);
-      if (v.isEmpty()) {
-        continue;
+      double x = r.metric().valueIn(t);
+      ConditionTracker cond = tracker(conditions, r.slot());
+      Transition tr = cond.step(r.operator().test(x, r.value()), ts, r.forReadings(),
+          r.forMillis(), r.cooldownMillis());
+      if (tr == Transition.SUPPRESSED) {
+        suppressed++;
+      } else if (tr != Transition.NONE) {
+        out = add(out, alert(device, r.id(), AlertKind.THRESHOLD, r.metricName(),
+            r.severity(), r.priority(), tr, cond.raisedAtMs(), ts, x, r.value(), r.message(),
+            trace));
       }
-      double x = v.getAsDouble();
-      ConditionTracker c = state.condition(rule.id());
-      Transition tr = c.step(rule.operator().test(x, rule.value()), ts, rule.forReadings(),
-          rule.forMillis(), rule.cooldownMillis());
-      suppressed += emit(out, tr, c, device, rule.id(), AlertKind.THRESHOLD, rule.metric(),
-          rule.severityEnum(), rule.priority(), ts, x, rule.value(),
-          () -> rule.description() != null && !rule.description().isBlank()
-              ? rule.description()
-              : rule.metric() + " " + rule.operator().symbol() + " " + rule.value(), trace);
     }
 
-    AnomalySettings a = rules.anomaly();
-    if (a.enabled()) {
-      for (String metricId : a.metrics()) {
-        Metric m = Metric.fromId(metricId);
-        OptionalDouble v = m.valueOf(t);
-        if (v.isEmpty()) {
+    CompiledRules.Anomaly a = c.anomaly;
+    if (a != null) {
+      for (int i = 0; i < a.metrics().length; i++) {
+        var m = a.metrics()[i];
+        if (!m.isIn(t)) {
           continue;
         }
-        double x = v.getAsDouble();
-        EwmaStats baseline = state.baselines.computeIfAbsent(m, k -> new EwmaStats());
+        double x = m.valueIn(t);
+        EwmaStats baseline = state.baselines[m.ordinal()];
+        if (baseline == null) {
+          baseline = state.baselines[m.ordinal()] = new EwmaStats();
+        }
         double z = baseline.zScore(x);
         boolean holds = baseline.count() >= a.warmUpReadings() && z > a.zThreshold();
         double expected = baseline.mean();
         baseline.update(x, a.alpha());
-        String id = "anomaly:" + m.id();
-        ConditionTracker c = state.condition(id);
-        Transition tr = c.step(holds, ts, 1, 0, Math.round(a.cooldownMinutes() * 60_000));
-        suppressed += emit(out, tr, c, device, id, AlertKind.ANOMALY, m.id(),
-            AlertRules.severityOf(a.severity(), "anomaly"), a.priority(), ts, x, a.zThreshold(),
-            () -> String.format("%s=%.3f is %.1f standard deviations from its recent mean %.3f",
-                m.id(), x, Double.isNaN(z) ? 0 : z, expected), trace);
+        ConditionTracker cond = tracker(conditions, a.slots()[i]);
+        Transition tr = cond.step(holds, ts, 1, 0, a.cooldownMillis());
+        if (tr == Transition.SUPPRESSED) {
+          suppressed++;
+        } else if (tr != Transition.NONE) {
+          out = add(out, alert(device, a.ids()[i], AlertKind.ANOMALY, m.id(), a.severity(),
+              a.priority(), tr, cond.raisedAtMs(), ts, x, a.zThreshold(),
+              String.format("%s=%.3f is %.1f standard deviations from its recent mean %.3f",
+                  m.id(), x, Double.isNaN(z) ? 0 : z, expected), trace));
+        }
       }
     }
 
-    for (TrendRule rule : rules.trends()) {
-      Metric m = Metric.fromId(rule.metric());
-      OptionalDouble v = m.valueOf(t);
-      if (v.isEmpty()) {
+    for (CompiledRules.Trend r : c.trends) {
+      var m = r.metric();
+      if (!m.isIn(t)) {
         continue;
       }
-      double x = v.getAsDouble();
-      TrendWindow w = state.trends.computeIfAbsent(m, k -> new TrendWindow());
-      w.add(ts, x, rule.windowMillis());
+      double x = m.valueIn(t);
+      TrendWindow w = state.trends[m.ordinal()];
+      if (w == null) {
+        w = state.trends[m.ordinal()] = new TrendWindow();
+      }
+      w.add(ts, x, r.windowMillis());
       double slope = w.slopePerMinute();
       // a slope over a few seconds is noise, not a trend: judge only a window that is at
       // least half full in event time
-      boolean holds = w.size() >= rule.minReadings()
-          && w.spanMinutes() >= rule.windowMinutes() / 2
-          && Math.abs(slope) > rule.maxRatePerMinute();
-      ConditionTracker c = state.condition(rule.id());
-      Transition tr = c.step(holds, ts, 1, 0, Math.round(rule.cooldownMinutes() * 60_000));
-      suppressed += emit(out, tr, c, device, rule.id(), AlertKind.TREND, m.id(),
-          AlertRules.severityOf(rule.severity(), rule.id()), rule.priority(), ts, x,
-          rule.maxRatePerMinute(),
-          () -> String.format("%s changes %.3f per minute over %.0f minutes (limit %.3f)",
-              m.id(), Double.isNaN(slope) ? 0 : slope, rule.windowMinutes(),
-              rule.maxRatePerMinute()), trace);
+      boolean holds = w.size() >= r.minReadings()
+          && w.spanMinutes() >= r.windowMinutes() / 2
+          && Math.abs(slope) > r.maxRatePerMinute();
+      ConditionTracker cond = tracker(conditions, r.slot());
+      Transition tr = cond.step(holds, ts, 1, 0, r.cooldownMillis());
+      if (tr == Transition.SUPPRESSED) {
+        suppressed++;
+      } else if (tr != Transition.NONE) {
+        out = add(out, alert(device, r.id(), AlertKind.TREND, m.id(), r.severity(),
+            r.priority(), tr, cond.raisedAtMs(), ts, x, r.maxRatePerMinute(),
+            String.format("%s changes %.3f per minute over %.0f minutes (limit %.3f)",
+                m.id(), Double.isNaN(slope) ? 0 : slope, r.windowMinutes(),
+                r.maxRatePerMinute()), trace));
+      }
     }
 
-    if (rules.noData().enabled()) {
-      ConditionTracker c = state.condition(NO_DATA_RULE);
-      Transition tr = c.step(false, ts, 1, 0, 0);
-      emit(out, tr, c, device, NO_DATA_RULE, AlertKind.NO_DATA, "",
-          AlertRules.severityOf(rules.noData().severity(), "noData"), rules.noData().priority(),
-          ts, 0, rules.noData().silenceMinutes(), () -> "device reports again", trace);
+    CompiledRules.NoData nd = c.noData;
+    if (nd != null) {
+      ConditionTracker cond = tracker(conditions, nd.slot());
+      Transition tr = cond.step(false, ts, 1, 0, 0);
+      if (tr == Transition.CLEAR) {
+        out = add(out, alert(device, NO_DATA_RULE, AlertKind.NO_DATA, "", nd.severity(),
+            nd.priority(), tr, cond.raisedAtMs(), ts, 0, nd.silenceMinutes(),
+            "device reports again", trace));
+      }
     }
     state.lastReadingMs = Math.max(state.lastReadingMs, ts);
     state.lastTraceparent = trace;
-    return new Outcome(out, suppressed);
+    return out == null && suppressed == 0 ? NOTHING
+        : new Outcome(out == null ? List.of() : out, suppressed);
   }
 
   /** When the device's next silence deadline falls, if silence detection is on. */
@@ -135,36 +162,29 @@ public final class AlertEvaluator implements Serializable {
     if (deadline.isEmpty() || nowMs < deadline.get()) {
       return Optional.empty();
     }
-    ConditionTracker c = state.condition(NO_DATA_RULE);
-    if (c.step(true, nowMs, 1, 0, 0) != Transition.RAISE) {
+    CompiledRules c = compiled();
+    CompiledRules.NoData nd = c.noData;
+    ConditionTracker cond = tracker(state.bind(c.conditionIds, c.slotOf), nd.slot());
+    if (cond.step(true, nowMs, 1, 0, 0) != Transition.RAISE) {
       return Optional.empty();
     }
-    NoDataSettings nd = rules.noData();
-    return Optional.of(alert(device, NO_DATA_RULE, AlertKind.NO_DATA, "",
-        AlertRules.severityOf(nd.severity(), "noData"), nd.priority(), AlertState.RAISED,
-        c.raisedAtMs(), nowMs, 0, nd.silenceMinutes(),
+    return Optional.of(alert(device, NO_DATA_RULE, AlertKind.NO_DATA, "", nd.severity(),
+        nd.priority(), Transition.RAISE, cond.raisedAtMs(), nowMs, 0, nd.silenceMinutes(),
         "no reading for " + nd.silenceMinutes() + " minutes", state.lastTraceparent));
   }
 
-  private static int emit(List<Alert> out, Transition tr, ConditionTracker c, DeviceProfile d,
-      String ruleId, AlertKind kind, String metric, Severity sev, int priority, long ts,
-      double value, double threshold, Supplier<String> message, String trace) {
-    // the message is built only for the rare reading that raises or clears: formatting it for
-    // every reading was most of the alert step's time
-    switch (tr) {
-      case RAISE:
-        out.add(alert(d, ruleId, kind, metric, sev, priority, AlertState.RAISED, c.raisedAtMs(),
-            ts, value, threshold, message.get(), trace));
-        return 0;
-      case CLEAR:
-        out.add(alert(d, ruleId, kind, metric, sev, priority, AlertState.CLEARED, c.raisedAtMs(),
-            ts, value, threshold, message.get(), trace));
-        return 0;
-      case SUPPRESSED:
-        return 1;
-      default:
-        return 0;
+  private static ConditionTracker tracker(ConditionTracker[] conditions, int slot) {
+    ConditionTracker c = conditions[slot];
+    if (c == null) {
+      c = conditions[slot] = new ConditionTracker();
     }
+    return c;
+  }
+
+  private static List<Alert> add(List<Alert> out, Alert a) {
+    List<Alert> list = out == null ? new ArrayList<>(2) : out;
+    list.add(a);
+    return list;
   }
 
   /** The id every event of one alert shares: a sink keyed by it keeps the latest state. */
@@ -173,8 +193,9 @@ public final class AlertEvaluator implements Serializable {
   }
 
   private static Alert alert(DeviceProfile d, String ruleId, AlertKind kind, String metric,
-      Severity sev, int priority, AlertState st, long raisedAt, long eventTime, double value,
+      Severity sev, int priority, Transition tr, long raisedAt, long eventTime, double value,
       double threshold, String message, String trace) {
+    AlertState st = tr == Transition.RAISE ? AlertState.RAISED : AlertState.CLEARED;
     return Alert.newBuilder()
         .setId(alertId(d.getDeviceId(), ruleId, raisedAt))
         .setDeviceId(d.getDeviceId())
