@@ -24,7 +24,7 @@ settings = {
   storage_replication_type = "GRS"
   storage_lifecycle_rules = {
     raw            = { cool_after_days = 30, archive_after_days = 90, delete_after_days = 2555 }
-    aggregated     = { cool_after_days = 60, archive_after_days = 365, delete_after_days = 2555 }
+    aggregates     = { cool_after_days = 60, archive_after_days = 365, delete_after_days = 2555 }
     alerts         = { cool_after_days = 60, archive_after_days = 365, delete_after_days = 2555 }
     "dead-letters" = { cool_after_days = 14, archive_after_days = null, delete_after_days = 180 }
   }

@@ -219,6 +219,8 @@ module "aks_flink" {
   eventhub_namespace_name   = module.eventhubs.namespace_name
   consumer_group            = module.eventhubs.pipeline_consumer_group
   storage_account_name      = module.storage.name
+  storage_blob_endpoint     = module.storage.primary_blob_endpoint
+  data_container_name       = module.storage.data_container_name
   checkpoint_container_name = module.storage.checkpoint_container_name
   cosmos_endpoint           = module.cosmos.endpoint
   cosmos_database_name      = module.cosmos.database_name

@@ -72,14 +72,14 @@ variable "settings" {
     # --- storage / Cosmos / Service Bus / Key Vault / monitoring ---------------------
     # Storage replication (archive tier needs LRS, GRS or RAGRS).
     storage_replication_type = optional(string, "LRS")
-    # Tiering per data container (days since modification).
+    # Tiering per sub-directory of the data container (days since modification).
     storage_lifecycle_rules = optional(map(object({
       cool_after_days    = number
       archive_after_days = optional(number)
       delete_after_days  = number
       })), {
       raw            = { cool_after_days = 30, archive_after_days = 90, delete_after_days = 730 }
-      aggregated     = { cool_after_days = 30, archive_after_days = 180, delete_after_days = 1095 }
+      aggregates     = { cool_after_days = 30, archive_after_days = 180, delete_after_days = 1095 }
       alerts         = { cool_after_days = 30, archive_after_days = 180, delete_after_days = 1095 }
       "dead-letters" = { cool_after_days = 7, archive_after_days = null, delete_after_days = 90 }
     })
