@@ -25,17 +25,23 @@ export const LOCAL_ENDPOINTS = {
   '--serviceBusNamespace': { to: null, why: 'no Service Bus emulator runs outside a container; the sink is tested in ServiceBusLiveTest when a namespace is given' },
 };
 
-/** The FlinkDeployment of an environment (null when the environment does not deploy the job). */
-export async function flinkJob(env) {
-  const root = await renderEnvironment(env);
+/**
+ * The FlinkDeployment of an environment (null when the environment does not deploy the job
+ * there), in the region `activeRegion` says: primary, or secondary (the standby cluster, after a
+ * failover: docs/failover.md).
+ */
+export async function flinkJob(env, { activeRegion = 'primary', restorePath = null } = {}) {
+  const root = await renderEnvironment(env, { active_region: activeRegion, flink_restore_path: restorePath });
   const platform = await root.module('platform');
-  const aks = await platform.module('aks_flink');
+  const aks = activeRegion === 'primary' ? await platform.module('aks_flink') : await platform.module('aks_flink_standby', 0);
   const manifest = await resolveDeep(await aks.resource('kubernetes_manifest', 'flink_streaming_job', 0, 'manifest'));
   if (manifest instanceof Unknown) return null;
   const spec = manifest.spec;
   const main = spec.podTemplate.spec.containers.find((c) => c.name === 'flink-main-container');
   return {
     environment: env,
+    region: activeRegion,
+    initialSavepointPath: spec.job.initialSavepointPath ?? null,
     image: spec.image,
     flinkVersion: spec.flinkVersion,
     jarURI: spec.job.jarURI,
@@ -78,11 +84,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i > 0 ? argv[i + 1] : undefined;
   };
   if (!env || env.startsWith('-')) {
-    console.error('usage: node terraform/flink-job.mjs <env> [--bootstrap HOST:PORT --output-base DIR]');
+    console.error('usage: node terraform/flink-job.mjs <env> [--bootstrap HOST:PORT --output-base DIR] [--active-region primary|secondary [--restore-path PATH]]');
     process.exit(2);
   }
   try {
-    const job = await flinkJob(env);
+    const job = await flinkJob(env, { activeRegion: opt('--active-region') ?? 'primary', restorePath: opt('--restore-path') ?? null });
     if (!job) throw new Error(`environment ${env} does not deploy the job (deploy_flink_job = false)`);
     const local = { bootstrap: opt('--bootstrap'), outputBase: opt('--output-base') };
     if (local.bootstrap || local.outputBase) {

@@ -119,18 +119,37 @@ export class ModuleInstance {
     });
   }
 
-  /** The child module instance of `module "name"`, its arguments evaluated here. */
-  async module(name) {
-    return this.memo(`module.${name}`, async () => {
+  /**
+   * The child module instance of `module "name"` (`key`: its count index, for a call with
+   * count), its arguments evaluated here.
+   */
+  async module(name, key = null) {
+    return this.memo(`module.${name}[${key}]`, async () => {
       const call = this.p.module[name];
       if (!call) throw new Error(`${this.label}: no module "${name}"`);
+      if ('for_each' in call) throw new Error(`${this.label}: module ${name}: for_each on modules is not supported by render.mjs`);
+      const ctx = {};
+      if ('count' in call) {
+        const n = await this.evalJson(call.count, {});
+        if (key === null) throw new Error(`${this.label}: module ${name} has count: index it`);
+        if (!(key >= 0 && key < n)) throw new Error(`${this.label}: module.${name}[${key}] does not exist (count = ${n})`);
+        ctx.count = { index: key };
+      } else if (key !== null) throw new Error(`${this.label}: module ${name} has no count`);
       const inputs = {};
       for (const [k, v] of Object.entries(call)) {
         if (['source', 'version', 'providers', 'depends_on', 'count', 'for_each'].includes(k)) continue;
-        inputs[k] = () => this.evalJson(v, {});
+        inputs[k] = () => this.evalJson(v, ctx);
       }
-      return new ModuleInstance(resolve(this.dir, call.source), inputs, `${this.label}.module.${name}`).init();
+      const label = `${this.label}.module.${name}${key === null ? '' : `[${key}]`}`;
+      return new ModuleInstance(resolve(this.dir, call.source), inputs, label).init();
     });
+  }
+
+  /** How many instances `module "name"` has (1 without count). */
+  async moduleCount(name) {
+    const call = this.p.module[name];
+    if (!call) throw new Error(`${this.label}: no module "${name}"`);
+    return 'count' in call ? this.evalJson(call.count, {}) : 1;
   }
 
   async output(name) {
@@ -200,11 +219,14 @@ export class ModuleInstance {
 // ------------------------------------------------------------------------------------------
 
 class ModuleHandle {
-  constructor(mod, name) {
-    Object.assign(this, { mod, name });
+  constructor(mod, name, key = null) {
+    Object.assign(this, { mod, name, key });
+  }
+  async index(key) {
+    return new ModuleHandle(this.mod, this.name, key);
   }
   async get(attr) {
-    return (await this.mod.module(this.name)).output(attr);
+    return (await this.mod.module(this.name, this.key)).output(attr);
   }
 }
 
@@ -309,6 +331,7 @@ async function evaluate(n, s) {
       const key = await resolveDeep(await evaluate(n.key, s));
       if (isUnknown(key)) return key;
       if (base instanceof ResourceHandle && base.key === undefined) return base.index(key);
+      if (base instanceof ModuleHandle && base.key === null) return base.index(key);
       const v = await materialize(base);
       if (isUnknown(v)) return v;
       if (Array.isArray(v)) return v[key];

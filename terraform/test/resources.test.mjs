@@ -34,6 +34,14 @@ export const REQUIRED = {
     'helm_release',
     'kubernetes_manifest',
   ],
+  secondary_region: [
+    'azurerm_eventhub_namespace',
+    'azurerm_eventhub_namespace_disaster_recovery_config',
+    'azurerm_servicebus_namespace',
+    'azurerm_servicebus_namespace_disaster_recovery_config',
+    'azurerm_private_endpoint',
+    'azurerm_role_assignment',
+  ],
 };
 
 export const REQUIRED_ROLES = [

@@ -322,14 +322,18 @@ resource "kubernetes_manifest" "flink_streaming_job" {
         }
       }
 
-      job = {
+      # initialSavepointPath: where a new deployment (the standby after a failover) restores
+      # its state from; the operator ignores it once the job has state of its own
+      job = merge({
         jarURI      = "local:///opt/flink/usrlib/iotbeam-runners.jar"
         entryClass  = "org.iotbeam.pipelines.StreamingPipeline"
         args        = local.job_args
         parallelism = var.job_parallelism
         upgradeMode = "savepoint"
         state       = "running"
-      }
+        }, var.initial_savepoint_path == null ? {} : {
+        initialSavepointPath = var.initial_savepoint_path
+      })
     }
   }
 

@@ -134,6 +134,12 @@ variable "deploy_flink_job" {
   default     = true
 }
 
+variable "initial_savepoint_path" {
+  description = "Checkpoint or savepoint the FlinkDeployment starts from when it is created (a failover: docs/failover.md); null: none."
+  type        = string
+  default     = null
+}
+
 variable "job_name" {
   description = "Name of the FlinkDeployment."
   type        = string
