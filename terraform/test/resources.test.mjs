@@ -34,6 +34,14 @@ export const REQUIRED = {
     'helm_release',
     'kubernetes_manifest',
   ],
+  secondary_region: [
+    'azurerm_eventhub_namespace',
+    'azurerm_eventhub_namespace_disaster_recovery_config',
+    'azurerm_servicebus_namespace',
+    'azurerm_servicebus_namespace_disaster_recovery_config',
+    'azurerm_private_endpoint',
+    'azurerm_role_assignment',
+  ],
 };
 
 export const REQUIRED_ROLES = [
@@ -81,7 +89,12 @@ test('event hubs, consumer group, containers, queue and Cosmos containers have t
   assert.match(eh.texts['variables.tf'], /contains\(\["Standard", "Premium", "Dedicated"\], var\.sku\)/);
 
   const st = await loadModule(join(MODULES_DIR, 'storage'));
-  for (const c of ['raw', 'aggregated', 'alerts', 'dead-letters']) assert.match(st.texts['main.tf'], new RegExp(`"${c}"`));
+  // one data container with the sub-directories the pipelines write (--outputBase), and the
+  // checkpoint container
+  assert.equal(first(st.variable.data_container_name).default, 'telemetry');
+  assert.equal(first(st.variable.checkpoint_container_name).default, 'flink');
+  assert.match(st.texts['main.tf'], /toset\(\["raw", "aggregates", "alerts", "dead-letters"\]\)/);
+  assert.deepEqual(Object.keys(first(st.variable.lifecycle_rules).default).sort(), ['aggregates', 'alerts', 'dead-letters', 'raw']);
   const policy = JSON.stringify(st.resource.azurerm_storage_management_policy);
   for (const a of ['tier_to_cool_after', 'tier_to_archive_after', 'delete_after']) assert.ok(policy.includes(a), `lifecycle lacks ${a}`);
 
@@ -144,8 +157,8 @@ test('AKS runs workload identity + OIDC, and the FlinkDeployment is configured a
     '"state.backend.incremental"',
     'abfss://',
     '"exponential-delay"',
-    'org.apache.flink.metrics.prometheus.PrometheusReporterFactory',
-    '"9249"',
+    '--outputBase=azfs://',
+    'org.iotbeam.pipelines.observability.FlinkBeamMetricsReporterFactory',
     '"prometheus.io/scrape"',
     'azure.workload.identity/client-id',
     'azure.workload.identity/use',

@@ -100,3 +100,13 @@ output "appinsights_connection_string" {
   value       = module.platform.appinsights_connection_string
   sensitive   = true
 }
+
+output "active_region" {
+  description = "Where the streaming job runs: primary or secondary."
+  value       = module.platform.active_region
+}
+
+output "standby_aks_cluster_name" {
+  description = "Standby AKS cluster in the secondary region (null without one)."
+  value       = module.platform.standby_aks_cluster_name
+}

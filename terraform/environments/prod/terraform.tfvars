@@ -1,4 +1,4 @@
-# prod: zone redundant, Premium messaging, geo-redundant storage, purge protection.
+# prod: zone redundant, Premium messaging, a second region (secondary_location), purge protection.
 # subscription_id comes from the environment: export TF_VAR_subscription_id=<guid>.
 environment      = "prod"
 deploy_flink_job = true
@@ -8,6 +8,9 @@ settings = {
   name_suffix    = "p01"
   location       = "westeurope"
   zone_redundant = true
+  # the paired region: Geo-DR aliases, RA-GRS storage, Cosmos DB failover, standby AKS + Flink
+  # operator (docs/failover.md)
+  secondary_location = "northeurope"
 
   eventhubs_sku      = "Premium"
   eventhubs_capacity = 2
@@ -24,7 +27,7 @@ settings = {
   storage_replication_type = "GRS"
   storage_lifecycle_rules = {
     raw            = { cool_after_days = 30, archive_after_days = 90, delete_after_days = 2555 }
-    aggregated     = { cool_after_days = 60, archive_after_days = 365, delete_after_days = 2555 }
+    aggregates     = { cool_after_days = 60, archive_after_days = 365, delete_after_days = 2555 }
     alerts         = { cool_after_days = 60, archive_after_days = 365, delete_after_days = 2555 }
     "dead-letters" = { cool_after_days = 14, archive_after_days = null, delete_after_days = 180 }
   }

@@ -28,6 +28,18 @@ variable "flink_job_image" {
   type        = string
 }
 
+variable "active_region" {
+  description = "Where the streaming job runs: primary, or secondary after a failover (-var active_region=secondary, docs/failover.md)."
+  type        = string
+  default     = "primary"
+}
+
+variable "flink_restore_path" {
+  description = "Retained checkpoint the job starts from when it is created in the other region (-var flink_restore_path=abfss://..., docs/failover.md); null: none."
+  type        = string
+  default     = null
+}
+
 variable "settings" {
   description = "Sizes, SKUs, retention, node counts and names of this environment: the settings object of modules/platform/variables.tf (its type and defaults apply)."
   type        = any

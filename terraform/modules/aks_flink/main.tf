@@ -9,6 +9,8 @@ locals {
 
   # Pipeline options of org.iotbeam.pipelines.StreamingPipeline. Connection settings
   # come from module outputs; nothing here is a secret (auth is workload identity).
+  # pipelines' DeployedJobArgsTest parses these (rendered by terraform/flink-job.mjs) with the
+  # pipeline's own options and checks: a flag the code does not have fails the build.
   job_args = concat([
     "--runner=FlinkRunner",
     "--streaming=true",
@@ -19,10 +21,10 @@ locals {
     "--aggregatesTopic=aggregates",
     "--alertsTopic=alerts",
     "--deadLetterTopic=dead-letters",
-    "--rawOutput=azfs://${var.storage_account_name}/raw/",
-    "--aggregatedOutput=azfs://${var.storage_account_name}/aggregated/",
-    "--alertsOutput=azfs://${var.storage_account_name}/alerts/",
-    "--deadLetterOutput=azfs://${var.storage_account_name}/dead-letters/",
+    # raw/, aggregates/, alerts/, dead-letters/ under one base (Beam's azfs:// file system,
+    # DefaultAzureCredential = the workload identity, against the account's blob endpoint)
+    "--outputBase=azfs://${var.storage_account_name}/${var.data_container_name}",
+    "--blobServiceEndpoint=${var.storage_blob_endpoint}",
     "--cosmosEndpoint=${var.cosmos_endpoint}",
     "--cosmosDatabase=${var.cosmos_database_name}",
     "--serviceBusNamespace=${var.servicebus_namespace_fqdn}",
@@ -63,15 +65,18 @@ locals {
     "restart-strategy.exponential-delay.reset-backoff-threshold" = "10min"
     "restart-strategy.exponential-delay.jitter-factor"           = "0.1"
 
-    # Prometheus reporter on every JobManager/TaskManager pod.
-    "metrics.reporter.prom.factory.class" = "org.apache.flink.metrics.prometheus.PrometheusReporterFactory"
-    "metrics.reporter.prom.port"          = "9249"
+    # The project's Beam-metrics reporter (docs/observability.md), on the image's classpath
+    # (runners/docker/Dockerfile): Prometheus text on every pod, scraped through the pod
+    # annotations below. Flink's own PrometheusReporter would export Beam's distributions as 0.
+    "metrics.reporter.iotbeam.factory.class" = "org.iotbeam.pipelines.observability.FlinkBeamMetricsReporterFactory"
+    "metrics.reporter.iotbeam.host"          = "0.0.0.0"
+    "metrics.reporter.iotbeam.port"          = tostring(var.metrics_port)
 
-    # ABFS (flink-azure-fs-hadoop plugin) authenticates with the workload identity token
-    # that the AKS webhook projects into the pod. WorkloadIdentityTokenProvider needs
-    # hadoop-azure 3.4 or newer in the image's azure-fs plugin.
-    "fs.azure.account.auth.type.${local.storage_dfs_host}"                 = "OAuth"
-    "fs.azure.account.oauth.provider.type.${local.storage_dfs_host}"       = "org.apache.hadoop.fs.azurebfs.oauth2.WorkloadIdentityTokenProvider"
+    # ABFS (the image's flink-azure-fs-hadoop plugin) authenticates with the workload identity
+    # token that the AKS webhook projects into the pod. The plugin's hadoop-azure (3.3.4) has no
+    # workload identity provider, so the image adds one to the plugin (runners/flink-azure-fs).
+    "fs.azure.account.auth.type.${local.storage_dfs_host}"                 = "Custom"
+    "fs.azure.account.oauth.provider.type.${local.storage_dfs_host}"       = "org.iotbeam.flink.azurefs.WorkloadIdentityTokenProvider"
     "fs.azure.account.oauth2.msi.tenant.${local.storage_dfs_host}"         = data.azurerm_client_config.current.tenant_id
     "fs.azure.account.oauth2.client.id.${local.storage_dfs_host}"          = var.flink_identity_client_id
     "fs.azure.account.oauth2.token.file.${local.storage_dfs_host}"         = "/var/run/secrets/azure/tokens/azure-identity-token"
@@ -269,7 +274,7 @@ resource "kubernetes_manifest" "flink_streaming_job" {
           }
           annotations = {
             "prometheus.io/scrape" = "true"
-            "prometheus.io/port"   = "9249"
+            "prometheus.io/port"   = tostring(var.metrics_port)
             "prometheus.io/path"   = "/metrics"
           }
         }
@@ -281,14 +286,10 @@ resource "kubernetes_manifest" "flink_streaming_job" {
             name = "flink-main-container"
             ports = [{
               name          = "metrics"
-              containerPort = 9249
+              containerPort = var.metrics_port
               protocol      = "TCP"
             }]
             env = [
-              {
-                name  = "ENABLE_BUILT_IN_PLUGINS"
-                value = var.azure_fs_plugin_jar
-              },
               {
                 name  = "AZURE_KEY_VAULT_URI"
                 value = var.key_vault_uri
@@ -321,14 +322,18 @@ resource "kubernetes_manifest" "flink_streaming_job" {
         }
       }
 
-      job = {
+      # initialSavepointPath: where a new deployment (the standby after a failover) restores
+      # its state from; the operator ignores it once the job has state of its own
+      job = merge({
         jarURI      = "local:///opt/flink/usrlib/iotbeam-runners.jar"
         entryClass  = "org.iotbeam.pipelines.StreamingPipeline"
         args        = local.job_args
         parallelism = var.job_parallelism
         upgradeMode = "savepoint"
         state       = "running"
-      }
+        }, var.initial_savepoint_path == null ? {} : {
+        initialSavepointPath = var.initial_savepoint_path
+      })
     }
   }
 

@@ -134,6 +134,12 @@ variable "deploy_flink_job" {
   default     = true
 }
 
+variable "initial_savepoint_path" {
+  description = "Checkpoint or savepoint the FlinkDeployment starts from when it is created (a failover: docs/failover.md); null: none."
+  type        = string
+  default     = null
+}
+
 variable "job_name" {
   description = "Name of the FlinkDeployment."
   type        = string
@@ -141,7 +147,7 @@ variable "job_name" {
 }
 
 variable "flink_job_image" {
-  description = "Image with Flink and /opt/flink/usrlib/iotbeam-runners.jar, e.g. myacr.azurecr.io/iotbeam/streaming:1.0.0."
+  description = "Image built from runners/docker/Dockerfile (Flink 1.19, /opt/flink/usrlib/iotbeam-runners.jar), e.g. myacr.azurecr.io/iotbeam/streaming:1.0.0."
   type        = string
 
   validation {
@@ -161,10 +167,10 @@ variable "flink_version" {
   }
 }
 
-variable "azure_fs_plugin_jar" {
-  description = "File name of the Azure filesystem plugin under /opt/flink/opt enabled for abfss:// checkpoints."
-  type        = string
-  default     = "flink-azure-fs-hadoop-1.19.0.jar"
+variable "metrics_port" {
+  description = "Port of the Beam-metrics reporter (Prometheus text) on every Flink pod."
+  type        = number
+  default     = 9464
 }
 
 variable "job_parallelism" {
@@ -239,6 +245,16 @@ variable "consumer_group" {
 
 variable "storage_account_name" {
   description = "Storage account for azfs:// outputs and abfss:// checkpoints."
+  type        = string
+}
+
+variable "data_container_name" {
+  description = "Container of the pipeline's files: --outputBase=azfs://<account>/<container>."
+  type        = string
+}
+
+variable "storage_blob_endpoint" {
+  description = "Blob endpoint of the storage account (--blobServiceEndpoint of Beam's azfs:// file system)."
   type        = string
 }
 

@@ -1,5 +1,7 @@
 # VNet with one subnet for the AKS nodes and one for private endpoints, plus the
-# private DNS zones every private endpoint of the platform registers in.
+# private DNS zones every private endpoint of the platform registers in. A second region's
+# network (modules/secondary_region) links its VNet to the primary's zones instead of creating
+# them again (private DNS zones are global: one per name).
 
 locals {
   # Event Hubs and Service Bus share one zone (both are *.servicebus.windows.net).
@@ -50,19 +52,21 @@ resource "azurerm_subnet_network_security_group_association" "aks" {
 }
 
 resource "azurerm_private_dns_zone" "this" {
-  for_each = local.private_dns_zones
+  for_each = var.existing_private_dns_zone_ids == null ? local.private_dns_zones : {}
 
   name                = each.value
   resource_group_name = var.resource_group_name
   tags                = var.tags
 }
 
+# .../resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/<name>: the link lives
+# in the zone's resource group
 resource "azurerm_private_dns_zone_virtual_network_link" "this" {
   for_each = local.private_dns_zones
 
   name                  = "link-${each.key}-${var.name_prefix}"
-  resource_group_name   = var.resource_group_name
-  private_dns_zone_name = azurerm_private_dns_zone.this[each.key].name
+  resource_group_name   = var.existing_private_dns_zone_ids == null ? var.resource_group_name : split("/", var.existing_private_dns_zone_ids[each.key])[4]
+  private_dns_zone_name = var.existing_private_dns_zone_ids == null ? azurerm_private_dns_zone.this[each.key].name : each.value
   virtual_network_id    = azurerm_virtual_network.this.id
   registration_enabled  = false
   tags                  = var.tags

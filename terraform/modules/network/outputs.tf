@@ -15,5 +15,5 @@ output "private_endpoint_subnet_id" {
 
 output "private_dns_zone_ids" {
   description = "Private DNS zone IDs by key: servicebus, blob, dfs, cosmos_sql, keyvault."
-  value       = { for key, zone in azurerm_private_dns_zone.this : key => zone.id }
+  value       = var.existing_private_dns_zone_ids == null ? { for key, zone in azurerm_private_dns_zone.this : key => zone.id } : var.existing_private_dns_zone_ids
 }

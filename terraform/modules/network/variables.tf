@@ -46,6 +46,12 @@ variable "private_endpoint_subnet_prefix" {
   }
 }
 
+variable "existing_private_dns_zone_ids" {
+  description = "Zones of another network to link this VNet to (keys servicebus, blob, dfs, cosmos_sql, keyvault); null: create the zones."
+  type        = map(string)
+  default     = null
+}
+
 variable "tags" {
   description = "Tags applied to every resource."
   type        = map(string)

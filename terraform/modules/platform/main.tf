@@ -13,6 +13,17 @@ locals {
     environment = var.environment
     managed-by  = "terraform"
   })
+
+  # --- second region (docs/failover.md) ----------------------------------------------------
+  secondary = var.settings.secondary_location != null
+  # read access to the geo-replica; the account fails over under its name (same abfss:// paths)
+  geo_replication = { LRS = "RAGRS", GRS = "RAGRS", RAGRS = "RAGRS", ZRS = "RAGZRS", GZRS = "RAGZRS", RAGZRS = "RAGZRS" }
+  storage_replication_type = local.secondary ? local.geo_replication[var.settings.storage_replication_type] : var.settings.storage_replication_type
+  cosmos_failover_locations = local.secondary ? distinct(concat(var.settings.cosmos_failover_locations, [var.settings.secondary_location])) : var.settings.cosmos_failover_locations
+  servicebus_geo_dr         = local.secondary && var.settings.servicebus_sku == "Premium"
+  # what clients connect to: the Geo-DR aliases when there is a second region
+  eventhubs_endpoint_name = local.secondary ? module.secondary_region[0].eventhub_alias_name : module.eventhubs.namespace_name
+  servicebus_fqdn         = local.servicebus_geo_dr ? module.secondary_region[0].servicebus_alias_fqdn : module.servicebus.fully_qualified_namespace
 }
 
 resource "azurerm_resource_group" "main" {
@@ -91,7 +102,7 @@ module "iothub" {
   resource_group_name     = azurerm_resource_group.main.name
   sku_name                = var.settings.iothub_sku_name
   sku_capacity            = var.settings.iothub_sku_capacity
-  eventhub_namespace_name = module.eventhubs.namespace_name
+  eventhub_namespace_name = local.eventhubs_endpoint_name
   telemetry_event_hub_name = "telemetry"
   telemetry_event_hub_id  = module.eventhubs.event_hub_ids["telemetry"]
   tags                    = local.tags
@@ -103,7 +114,7 @@ module "storage" {
   account_name               = substr("st${local.compact_prefix}${var.settings.name_suffix}", 0, 24)
   location                   = azurerm_resource_group.main.location
   resource_group_name        = azurerm_resource_group.main.name
-  replication_type           = var.settings.storage_replication_type
+  replication_type           = local.storage_replication_type
   hns_enabled                = true
   lifecycle_rules            = var.settings.storage_lifecycle_rules
   allowed_ip_ranges          = var.settings.deployer_ip_ranges
@@ -118,7 +129,7 @@ module "cosmos" {
   name_prefix                = "${local.name_prefix}-${var.settings.name_suffix}"
   location                   = azurerm_resource_group.main.location
   resource_group_name        = azurerm_resource_group.main.name
-  failover_locations         = var.settings.cosmos_failover_locations
+  failover_locations         = local.cosmos_failover_locations
   zone_redundant             = var.settings.zone_redundant
   serverless                 = var.settings.cosmos_serverless
   autoscale_max_throughput   = var.settings.cosmos_autoscale_max_throughput
@@ -164,9 +175,9 @@ module "keyvault" {
     "appinsights-connection-string",
   ]
   secret_values = {
-    "eventhubs-bootstrap-servers"   = module.eventhubs.kafka_bootstrap_servers
+    "eventhubs-bootstrap-servers"   = "${local.eventhubs_endpoint_name}.servicebus.windows.net:9093"
     "cosmos-endpoint"               = module.cosmos.endpoint
-    "servicebus-namespace"          = module.servicebus.fully_qualified_namespace
+    "servicebus-namespace"          = local.servicebus_fqdn
     "storage-dfs-endpoint"          = module.storage.primary_dfs_endpoint
     "appinsights-connection-string" = module.monitoring.application_insights_connection_string
   }
@@ -210,19 +221,114 @@ module "aks_flink" {
   flink_identity_client_id = module.identity.flink_client_id
 
   flink_operator_version = var.settings.flink_operator_version
-  deploy_flink_job       = var.deploy_flink_job
+  deploy_flink_job       = var.deploy_flink_job && var.active_region == "primary"
+  initial_savepoint_path = var.flink_restore_path
   flink_job_image        = var.flink_job_image
   job_parallelism        = var.settings.flink_parallelism
   checkpoint_interval_ms = var.settings.flink_checkpoint_interval_ms
   taskmanager_memory     = var.settings.flink_taskmanager_memory
 
-  eventhub_namespace_name   = module.eventhubs.namespace_name
+  eventhub_namespace_name   = local.eventhubs_endpoint_name
   consumer_group            = module.eventhubs.pipeline_consumer_group
   storage_account_name      = module.storage.name
+  storage_blob_endpoint     = module.storage.primary_blob_endpoint
+  data_container_name       = module.storage.data_container_name
   checkpoint_container_name = module.storage.checkpoint_container_name
   cosmos_endpoint           = module.cosmos.endpoint
   cosmos_database_name      = module.cosmos.database_name
-  servicebus_namespace_fqdn = module.servicebus.fully_qualified_namespace
+  servicebus_namespace_fqdn = local.servicebus_fqdn
+  servicebus_queue_name     = module.servicebus.alerts_queue_name
+  key_vault_uri             = module.keyvault.vault_uri
+
+  tags = local.tags
+}
+
+# --- the paired secondary region (docs/failover.md) --------------------------------------------
+
+resource "azurerm_resource_group" "secondary" {
+  count = local.secondary ? 1 : 0
+
+  name     = "rg-${local.name_prefix}-dr"
+  location = var.settings.secondary_location
+  tags     = local.tags
+}
+
+module "secondary_region" {
+  source = "../secondary_region"
+  count  = local.secondary ? 1 : 0
+
+  name_prefix                    = "${local.name_prefix}-dr-${var.settings.name_suffix}"
+  location                       = var.settings.secondary_location
+  resource_group_name            = azurerm_resource_group.secondary[0].name
+  primary_resource_group_name    = azurerm_resource_group.main.name
+  address_space                  = var.settings.secondary_vnet_address_space
+  aks_subnet_prefix              = var.settings.secondary_aks_subnet_prefix
+  private_endpoint_subnet_prefix = var.settings.secondary_private_endpoint_subnet_prefix
+  private_dns_zone_ids           = module.network.private_dns_zone_ids
+
+  eventhubs_sku                   = var.settings.eventhubs_sku
+  eventhubs_capacity              = var.settings.eventhubs_capacity
+  primary_eventhub_namespace_name = module.eventhubs.namespace_name
+  eventhub_alias_name             = "evhns-${local.name_prefix}-${var.settings.name_suffix}-alias"
+  servicebus_sku                  = var.settings.servicebus_sku
+  primary_servicebus_namespace_id = module.servicebus.namespace_id
+  servicebus_alias_name           = "sb-${local.name_prefix}-${var.settings.name_suffix}-alias"
+  storage_account_id              = module.storage.id
+  cosmos_account_id               = module.cosmos.account_id
+  key_vault_id                    = module.keyvault.id
+  flink_principal_id              = module.identity.flink_principal_id
+  ops_principal_id                = module.identity.ops_principal_id
+  iothub_principal_id             = module.iothub.identity_principal_id
+
+  tags = local.tags
+}
+
+# The standby Flink cluster: the same module as the primary's, in the secondary region, with the
+# same job (same aliases, storage account and Cosmos DB account, so the same arguments). Its
+# FlinkDeployment exists only while active_region = "secondary"; until then the Flink node pool
+# scales to zero and only the operator runs.
+module "aks_flink_standby" {
+  source = "../aks_flink"
+  count  = local.secondary ? 1 : 0
+  providers = {
+    azurerm    = azurerm
+    kubernetes = kubernetes.standby
+    helm       = helm.standby
+  }
+
+  name_prefix                = "${local.name_prefix}-dr"
+  location                   = var.settings.secondary_location
+  resource_group_name        = azurerm_resource_group.secondary[0].name
+  kubernetes_version         = var.settings.kubernetes_version
+  sku_tier                   = var.settings.aks_sku_tier
+  admin_group_object_ids     = var.settings.aks_admin_group_object_ids
+  aks_subnet_id              = module.secondary_region[0].aks_subnet_id
+  zones                      = var.settings.zone_redundant ? ["1", "2", "3"] : []
+  flink_vm_size              = var.settings.flink_vm_size
+  flink_node_min_count       = var.active_region == "secondary" ? var.settings.flink_node_min_count : 0
+  flink_node_max_count       = var.settings.flink_node_max_count
+  log_analytics_workspace_id = module.monitoring.log_analytics_workspace_id
+
+  flink_identity_id        = module.identity.flink_identity_id
+  flink_identity_client_id = module.identity.flink_client_id
+
+  flink_operator_version = var.settings.flink_operator_version
+  deploy_flink_job       = var.deploy_flink_job && var.active_region == "secondary"
+  initial_savepoint_path = var.flink_restore_path
+  flink_job_image        = var.flink_job_image
+  job_parallelism        = var.settings.flink_parallelism
+  checkpoint_interval_ms = var.settings.flink_checkpoint_interval_ms
+  taskmanager_memory     = var.settings.flink_taskmanager_memory
+
+  eventhub_namespace_name   = local.eventhubs_endpoint_name
+  consumer_group            = module.eventhubs.pipeline_consumer_group
+  storage_account_name      = module.storage.name
+  storage_blob_endpoint     = module.storage.primary_blob_endpoint
+  data_container_name       = module.storage.data_container_name
+  checkpoint_container_name = module.storage.checkpoint_container_name
+  cosmos_endpoint           = module.cosmos.endpoint
+  cosmos_database_name      = module.cosmos.database_name
+  servicebus_namespace_fqdn = local.servicebus_fqdn
   servicebus_queue_name     = module.servicebus.alerts_queue_name
   key_vault_uri             = module.keyvault.vault_uri
 

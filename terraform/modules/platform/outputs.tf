@@ -9,7 +9,7 @@ output "resource_group_name" {
 
 output "eventhubs_bootstrap_servers" {
   description = "--bootstrapServers of the pipeline and the simulator (Kafka, SASL_SSL, OAUTHBEARER)."
-  value       = module.eventhubs.kafka_bootstrap_servers
+  value       = "${local.eventhubs_endpoint_name}.servicebus.windows.net:9093"
 }
 
 output "eventhubs_topics" {
@@ -49,7 +49,7 @@ output "cosmos_database" {
 
 output "servicebus_namespace" {
   description = "--serviceBusNamespace of the pipeline (fully qualified)."
-  value       = module.servicebus.fully_qualified_namespace
+  value       = local.servicebus_fqdn
 }
 
 output "servicebus_alerts_queue" {
@@ -114,4 +114,28 @@ output "cluster_ca_certificate" {
   description = "Base64 CA certificate of the AKS API server (provider configuration of the root module)."
   value       = module.aks_flink.cluster_ca_certificate
   sensitive   = true
+}
+
+# --- the secondary region (null without settings.secondary_location) ---------------------
+
+output "standby_aks_cluster_name" {
+  description = "Name of the standby AKS cluster in the secondary region."
+  value       = local.secondary ? module.aks_flink_standby[0].cluster_name : null
+}
+
+output "standby_kube_host" {
+  description = "API server URL of the standby AKS cluster (the *.standby providers)."
+  value       = local.secondary ? module.aks_flink_standby[0].kube_host : null
+  sensitive   = true
+}
+
+output "standby_cluster_ca_certificate" {
+  description = "Base64 CA certificate of the standby AKS cluster's API server."
+  value       = local.secondary ? module.aks_flink_standby[0].cluster_ca_certificate : null
+  sensitive   = true
+}
+
+output "active_region" {
+  description = "Where the streaming job runs: primary or secondary."
+  value       = var.active_region
 }

@@ -19,6 +19,23 @@ variable "flink_job_image" {
   type        = string
 }
 
+variable "active_region" {
+  description = "Where the streaming job runs: primary, or secondary after a failover (docs/failover.md). Needs settings.secondary_location for secondary."
+  type        = string
+  default     = "primary"
+
+  validation {
+    condition     = contains(["primary", "secondary"], var.active_region)
+    error_message = "active_region must be primary or secondary."
+  }
+}
+
+variable "flink_restore_path" {
+  description = "Retained checkpoint (or savepoint) the job starts from when it is (re)created, e.g. after a failover: abfss://flink@<account>.dfs.core.windows.net/iotbeam-streaming/checkpoints/<job id>/chk-<n>. null: the operator's own state."
+  type        = string
+  default     = null
+}
+
 # Everything else an environment sets (sizes, SKUs, retention, node counts, names) is one
 # object: the environments pass their terraform.tfvars `settings` through unchanged, so
 # this is the only place the inputs are declared. An attribute that is left out takes the
@@ -48,6 +65,17 @@ variable "settings" {
     aks_subnet_prefix              = optional(string, "10.40.0.0/22")
     private_endpoint_subnet_prefix = optional(string, "10.40.8.0/24")
 
+    # --- second region (docs/failover.md) --------------------------------------------
+    # The paired region that takes over after a regional outage; null: one region. Set, it
+    # adds the Event Hubs (and, on Premium, Service Bus) Geo-DR aliases and secondary
+    # namespaces, makes storage read-access geo-redundant (RA-GRS / RA-GZRS), adds the region
+    # to Cosmos DB's failover locations, and builds a standby AKS cluster with the Flink
+    # operator there (the job runs where active_region says).
+    secondary_location                       = optional(string)
+    secondary_vnet_address_space             = optional(list(string), ["10.41.0.0/16"])
+    secondary_aks_subnet_prefix              = optional(string, "10.41.0.0/22")
+    secondary_private_endpoint_subnet_prefix = optional(string, "10.41.8.0/24")
+
     # --- Event Hubs / IoT Hub --------------------------------------------------------
     # Event Hubs tier (Kafka needs Standard or higher): Standard, Premium or Dedicated.
     eventhubs_sku = optional(string, "Standard")
@@ -72,14 +100,14 @@ variable "settings" {
     # --- storage / Cosmos / Service Bus / Key Vault / monitoring ---------------------
     # Storage replication (archive tier needs LRS, GRS or RAGRS).
     storage_replication_type = optional(string, "LRS")
-    # Tiering per data container (days since modification).
+    # Tiering per sub-directory of the data container (days since modification).
     storage_lifecycle_rules = optional(map(object({
       cool_after_days    = number
       archive_after_days = optional(number)
       delete_after_days  = number
       })), {
       raw            = { cool_after_days = 30, archive_after_days = 90, delete_after_days = 730 }
-      aggregated     = { cool_after_days = 30, archive_after_days = 180, delete_after_days = 1095 }
+      aggregates     = { cool_after_days = 30, archive_after_days = 180, delete_after_days = 1095 }
       alerts         = { cool_after_days = 30, archive_after_days = 180, delete_after_days = 1095 }
       "dead-letters" = { cool_after_days = 7, archive_after_days = null, delete_after_days = 90 }
     })

@@ -1,10 +1,15 @@
-# Storage account for the archive (raw), batch outputs (aggregated, alerts,
-# dead-letters) and Flink checkpoints/savepoints. Entra ID only: shared keys are off,
-# so no account key ever needs to be stored anywhere.
+# Storage account for the pipeline's files and Flink's checkpoints/savepoints. Entra ID only:
+# shared keys are off, so no account key ever needs to be stored anywhere.
+#
+# The streaming and batch pipelines write everything under one base (--outputBase): the raw
+# archive and the outputs are sub-directories of the data container, as the code writes them:
+#   azfs://<account>/<data container>/{raw,aggregates,alerts,dead-letters}/dt=.../hour=.../
+# Flink's checkpoints, savepoints and HA metadata go to the checkpoint container (abfss://).
 
 locals {
-  data_containers = toset(["raw", "aggregated", "alerts", "dead-letters"])
-  containers      = setunion(local.data_containers, [var.checkpoint_container_name])
+  # the sub-directories StreamingPipeline.writeResults and BackfillPipeline write
+  data_prefixes = toset(["raw", "aggregates", "alerts", "dead-letters"])
+  containers    = toset([var.data_container_name, var.checkpoint_container_name])
 
   private_endpoint_subresources = var.hns_enabled ? ["blob", "dfs"] : ["blob"]
 }
@@ -55,7 +60,7 @@ resource "azurerm_storage_container" "this" {
   container_access_type = "private"
 }
 
-# hot -> cool -> archive -> delete, per container.
+# hot -> cool -> archive -> delete, per sub-directory of the data container.
 resource "azurerm_storage_management_policy" "this" {
   storage_account_id = azurerm_storage_account.this.id
 
@@ -67,7 +72,7 @@ resource "azurerm_storage_management_policy" "this" {
       enabled = true
 
       filters {
-        prefix_match = ["${rule.key}/"]
+        prefix_match = ["${var.data_container_name}/${rule.key}/"]
         blob_types   = ["blockBlob"]
       }
 
@@ -89,8 +94,8 @@ resource "azurerm_storage_management_policy" "this" {
       error_message = "The archive tier is not available on ZRS, GZRS or RAGZRS accounts: set archive_after_days = null or use LRS/GRS/RAGRS."
     }
     precondition {
-      condition     = alltrue([for name in keys(var.lifecycle_rules) : contains(local.data_containers, name)])
-      error_message = "lifecycle_rules keys must be data containers (raw, aggregated, alerts, dead-letters)."
+      condition     = alltrue([for name in keys(var.lifecycle_rules) : contains(local.data_prefixes, name)])
+      error_message = "lifecycle_rules keys must be sub-directories of the data container (raw, aggregates, alerts, dead-letters)."
     }
   }
 

@@ -23,6 +23,11 @@ output "container_ids" {
   value       = { for name, c in azurerm_storage_container.this : name => c.id }
 }
 
+output "data_container_name" {
+  description = "Container of the pipeline's files (--outputBase=azfs://<account>/<container>)."
+  value       = azurerm_storage_container.this[var.data_container_name].name
+}
+
 output "checkpoint_container_name" {
   description = "Container for Flink checkpoints and savepoints."
   value       = azurerm_storage_container.this[var.checkpoint_container_name].name

@@ -35,6 +35,12 @@ variable "hns_enabled" {
   default     = true
 }
 
+variable "data_container_name" {
+  description = "Container of the pipeline's files (--outputBase): raw/, aggregates/, alerts/, dead-letters/."
+  type        = string
+  default     = "telemetry"
+}
+
 variable "checkpoint_container_name" {
   description = "Container for Flink checkpoints, savepoints and HA metadata."
   type        = string
@@ -42,7 +48,7 @@ variable "checkpoint_container_name" {
 }
 
 variable "lifecycle_rules" {
-  description = "Tiering per data container: days since last modification before cool, archive (null = never) and delete."
+  description = "Tiering per sub-directory of the data container (raw, aggregates, alerts, dead-letters): days since last modification before cool, archive (null = never) and delete."
   type = map(object({
     cool_after_days    = number
     archive_after_days = optional(number)
@@ -50,7 +56,7 @@ variable "lifecycle_rules" {
   }))
   default = {
     raw            = { cool_after_days = 30, archive_after_days = 90, delete_after_days = 730 }
-    aggregated     = { cool_after_days = 30, archive_after_days = 180, delete_after_days = 1095 }
+    aggregates     = { cool_after_days = 30, archive_after_days = 180, delete_after_days = 1095 }
     alerts         = { cool_after_days = 30, archive_after_days = 180, delete_after_days = 1095 }
     "dead-letters" = { cool_after_days = 7, archive_after_days = null, delete_after_days = 90 }
   }

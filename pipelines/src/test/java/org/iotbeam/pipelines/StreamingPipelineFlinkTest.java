@@ -69,9 +69,20 @@ public class StreamingPipelineFlinkTest {
     void check(TelemetryScenario sc) throws Exception;
   }
 
+  /** The pipeline's options for the scenario's broker, output directory, rules and webhook. */
+  interface ScenarioOptions {
+    StreamingPipeline.Options of(String bootstrap, Path out, Path rules, String webhook);
+  }
+
   /** {@link #scenario(String, String, TemporaryFolder)}, then {@code whileRunning}, then cancel. */
   static void scenario(String flinkMaster, String jobJar, TemporaryFolder tmp,
       WhileRunning whileRunning) throws Exception {
+    scenario(flinkMaster, jobJar, tmp, StreamingPipelineFlinkTest::options, whileRunning);
+  }
+
+  /** The scenario with the options {@code optionsFor} makes (the deployed ones, on a cluster). */
+  static void scenario(String flinkMaster, String jobJar, TemporaryFolder tmp,
+      ScenarioOptions optionsFor, WhileRunning whileRunning) throws Exception {
     List<String> webhookBodies = new CopyOnWriteArrayList<>();
     HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     webhook.createContext("/alerts", ex -> {
@@ -94,7 +105,7 @@ public class StreamingPipelineFlinkTest {
       Files.writeString(rules, "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
           + " \"operator\": \">\", \"value\": 45.0, \"forReadings\": 3, \"severity\": "
           + "\"critical\", \"priority\": 1, \"cooldownMinutes\": 10}]}");
-      StreamingPipeline.Options o = options(bs, out, rules,
+      StreamingPipeline.Options o = optionsFor.of(bs, out, rules,
           "http://127.0.0.1:" + webhook.getAddress().getPort() + "/alerts");
       FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
       flink.setFlinkMaster(flinkMaster);

@@ -56,6 +56,10 @@ public final class DeviceSimulator implements Callable<Integer> {
       description = "messages per batch (${DEFAULT-VALUE})")
   int batchSize;
 
+  @Option(names = "--dry-run", description = "check the flags, print the configuration and exit "
+      + "without connecting (exit 0: the flags are good, 2: they are not)")
+  boolean dryRun;
+
   @Option(names = "--count", description = "stop after this many messages")
   Long count;
 
@@ -326,6 +330,11 @@ public final class DeviceSimulator implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     SimulatorConfig c = toConfig();
+    if (dryRun) {
+      out.println("flags are good: --transport " + transport + ", " + devices + " devices, "
+          + (unthrottled ? "unthrottled" : rate + " msg/s"));
+      return 0;
+    }
     java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
     Simulator sim;
     Thread hook;

@@ -323,8 +323,15 @@ public final class MqttKafkaBridge implements AutoCloseable {
         description = "log counters every N seconds (${DEFAULT-VALUE})")
     long statsSeconds;
 
+    @Option(names = "--dry-run", description = "check the flags and exit without connecting")
+    boolean dryRun;
+
     @Override
     public Integer call() throws Exception {
+      if (dryRun) {
+        System.out.println("flags are good: " + mqttUrl + " -> " + bootstrapServers + " " + topic);
+        return 0;
+      }
       Map<String, String> props = new LinkedHashMap<>();
       if (eventHubs) {
         props.putAll(KafkaTransport.eventHubsProperties(

@@ -3,6 +3,9 @@ package org.iotbeam.pipelines.azure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.pipelines.azure.cosmos.CosmosConnection;
 import org.iotbeam.pipelines.azure.cosmos.CosmosSinkOptions;
@@ -34,18 +37,29 @@ public interface AzureSinkOptions extends CosmosSinkOptions, ServiceBusSinkOptio
       CosmosConnection connection = connection(options);
       RetryPolicy policy = new RetryPolicy(options.getCosmosMaxAttempts(),
           RetryPolicy.defaults().baseBackoff(), RetryPolicy.defaults().maxBackoff());
-      failures.add(results.aggregates().apply("CosmosAggregates",
+      failures.add(global("CosmosAggregateFailures", results.aggregates().apply("CosmosAggregates",
           CosmosUpsert.aggregates(connection).withRetryPolicy(policy)
-              .withOrderGuard(options.getCosmosPaneOrderGuard())));
-      failures.add(results.alerts().apply("CosmosAlerts",
+              .withOrderGuard(options.getCosmosPaneOrderGuard()))));
+      failures.add(global("CosmosAlertFailures", results.alerts().apply("CosmosAlerts",
           CosmosUpsert.alerts(connection).withRetryPolicy(policy)
-              .withOrderGuard(options.getCosmosPaneOrderGuard())));
+              .withOrderGuard(options.getCosmosPaneOrderGuard()))));
     }
     if (ServiceBusConnection.isConfigured(options.getServiceBusNamespace())) {
-      failures.add(results.alerts().apply("ServiceBusAlerts",
-          new ServiceBusAlertSink(ServiceBusConnection.fromOptions(options))));
+      failures.add(global("ServiceBusAlertFailures", results.alerts().apply("ServiceBusAlerts",
+          new ServiceBusAlertSink(ServiceBusConnection.fromOptions(options)))));
     }
     return failures;
+  }
+
+  /**
+   * A sink's dead letters in the global window with the default trigger, as the pipeline's other
+   * dead letters are: they inherit the aggregates' event-time windows and trigger, and Flatten
+   * refuses to merge collections windowed differently.
+   */
+  private static PCollection<DeadLetter> global(String name, PCollection<DeadLetter> failures) {
+    return failures.apply(name, Window.<DeadLetter>into(new GlobalWindows())
+        .triggering(DefaultTrigger.of()).withAllowedLateness(org.joda.time.Duration.ZERO)
+        .discardingFiredPanes());
   }
 
   /** The Cosmos DB connection these options describe. */
