@@ -10,6 +10,9 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.iotbeam.pipelines.azure.AzureSinkOptions;
@@ -258,34 +261,44 @@ public class StreamingPipeline {
     PCollection<WindowAggregate> aggregates = results.aggregates();
     aggregates.apply("AggregateFiles",
         new JsonLinesFileSink<>(base + "aggregates/", "aggregates", files, shards));
-    aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-        options.getAggregatesTopic(), kafka.producer(), WindowAggregate::getId));
+    List<PCollection<DeadLetter>> sinkFailures = new ArrayList<>();
+    sinkFailures.add(aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(
+        kafka.bootstrapServers(), options.getAggregatesTopic(), kafka.producer(),
+        WindowAggregate::getId)));
 
     PCollection<Alert> alerts = results.alerts();
     alerts.apply("AlertFiles", new JsonLinesFileSink<>(base + "alerts/", "alerts", files, shards));
-    alerts.apply("AlertsToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-        options.getAlertsTopic(), kafka.producer(), Alert::getId));
-
-    PCollection<DeadLetter> deadLetters = results.deadLetters();
+    sinkFailures.add(alerts.apply("AlertsToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
+        options.getAlertsTopic(), kafka.producer(), Alert::getId)));
     if (!options.getAlertWebhookUrl().isEmpty()) {
-      PCollection<DeadLetter> undelivered = alerts.apply("AlertWebhook", new AlertWebhookSink(
+      sinkFailures.add(alerts.apply("AlertWebhook", new AlertWebhookSink(
           options.getAlertWebhookUrl(), options.getWebhookMaxAttempts(),
-          options.getWebhookInitialBackoffMs(), options.getWebhookTimeoutMs()));
-      deadLetters = PCollectionList.of(deadLetters).and(undelivered)
-          .apply("AllDeadLetters", Flatten.pCollections())
-          .setCoder(Coders.DEAD_LETTER);
+          options.getWebhookInitialBackoffMs(), options.getWebhookTimeoutMs())));
     }
-    List<PCollection<DeadLetter>> azureFailures = AzureSinkOptions.applyTo(results, options);
-    if (!azureFailures.isEmpty()) {
-      deadLetters = PCollectionList.of(deadLetters).and(azureFailures)
-          .apply("WithAzureSinkFailures", Flatten.pCollections())
-          .setCoder(Coders.DEAD_LETTER);
+    sinkFailures.addAll(AzureSinkOptions.applyTo(results, options));
+
+    // every record a sink gave up on is a dead letter too (in the global window, as the
+    // parser's are: an aggregate's window means nothing to its dead letter); those the
+    // dead-letter topic itself refuses go to the dead-letter files only (no cycle)
+    PCollectionList<DeadLetter> all = PCollectionList.of(results.deadLetters());
+    for (PCollection<DeadLetter> failures : sinkFailures) {
+      all = all.and(failures.apply(failures.getName().replace('/', '_') + "_GlobalWindow",
+          Window.<DeadLetter>into(new GlobalWindows()).triggering(DefaultTrigger.of())
+              .withAllowedLateness(Duration.ZERO).discardingFiredPanes()));
     }
-    deadLetters.apply("LogDeadLetters", new DeadLetterLog(20));
-    deadLetters.apply("DeadLetterFiles",
+    PCollection<DeadLetter> deadLetters = all
+        .apply("WithSinkFailures", Flatten.pCollections())
+        .setCoder(Coders.DEAD_LETTER);
+    PCollection<DeadLetter> deadLetterTopicFailures = deadLetters.apply("DeadLettersToKafka",
+        new KafkaJsonSink<>(kafka.bootstrapServers(), options.getDeadLetterTopic(),
+            kafka.producer(), DeadLetter::getId));
+    PCollection<DeadLetter> allDeadLetters = PCollectionList.of(deadLetters)
+        .and(deadLetterTopicFailures)
+        .apply("WithDeadLetterTopicFailures", Flatten.pCollections())
+        .setCoder(Coders.DEAD_LETTER);
+    allDeadLetters.apply("LogDeadLetters", new DeadLetterLog(20));
+    allDeadLetters.apply("DeadLetterFiles",
         new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards));
-    deadLetters.apply("DeadLettersToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-        options.getDeadLetterTopic(), kafka.producer(), DeadLetter::getId));
   }
 
   private static boolean isEmbedded(FlinkPipelineOptions flink) {
