@@ -19,6 +19,7 @@ import org.iotbeam.pipelines.azure.AzureSinkOptions;
 import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
+import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
 import org.iotbeam.pipelines.kafka.KafkaTelemetrySource;
@@ -214,7 +215,8 @@ public class StreamingPipeline {
       if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
         flink.setCheckpointingInterval(30_000L);
       }
-      if (flink.getStateBackend() == null && isEmbedded(flink)) {
+      EmbeddedFlink.configure(flink, java.util.Map.of()); // binds it to 127.0.0.1
+      if (flink.getStateBackend() == null && EmbeddedFlink.isEmbedded(flink)) {
         // Flink's embedded default keeps checkpoints in JobManager memory, 5 MB a state: an
         // unbounded run outgrows it, every checkpoint fails and the job restarts. A cluster
         // brings its own checkpoint storage (flink-conf.yaml).
@@ -299,11 +301,6 @@ public class StreamingPipeline {
     allDeadLetters.apply("LogDeadLetters", new DeadLetterLog(20));
     allDeadLetters.apply("DeadLetterFiles",
         new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards));
-  }
-
-  private static boolean isEmbedded(FlinkPipelineOptions flink) {
-    String master = flink.getFlinkMaster();
-    return master == null || master.isEmpty() || master.equals("[local]") || master.equals("[auto]");
   }
 
   static List<String> checkOptions(Options o) {

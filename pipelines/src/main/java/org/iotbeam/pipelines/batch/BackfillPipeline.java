@@ -29,6 +29,7 @@ import org.iotbeam.pipelines.azure.blob.AzureBlobChecks;
 import org.iotbeam.pipelines.azure.blob.BlobClientFactory;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
+import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
@@ -158,6 +159,7 @@ public final class BackfillPipeline {
       throw new IllegalArgumentException("--fileShards must be 1 or more");
     }
     preflight(options, range);
+    EmbeddedFlink.configureIfEmbedded(options);
     Pipeline p = Pipeline.create(options);
     BackfillResults results = expand(p, options.getArchiveBase(), range,
         options.getWarmupMinutes() * 60_000L, config, options.getProgressLogSeconds() * 1000L);
