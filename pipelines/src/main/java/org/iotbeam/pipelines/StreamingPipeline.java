@@ -19,6 +19,7 @@ import org.iotbeam.pipelines.azure.AzureSinkOptions;
 import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
+import org.iotbeam.pipelines.flink.DetachedJob;
 import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
@@ -180,6 +181,16 @@ public class StreamingPipeline {
     PipelineOptionsFactory.register(Options.class);
     Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
     PipelineResult result = run(options);
+    if (DetachedJob.applies(options)) { // submitted to a cluster: return once it runs
+      try {
+        System.out.println(DetachedJob.awaitRunning(result, options.as(FlinkPipelineOptions.class),
+            java.time.Duration.ofMinutes(5)));
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for the job to run", e);
+      }
+    }
     try (BeamMetricsExporter metrics = BeamMetricsExporter.startIfEnabled(result, options)) {
       result.waitUntilFinish();
     }
