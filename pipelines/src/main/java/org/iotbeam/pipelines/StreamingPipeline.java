@@ -16,6 +16,7 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.iotbeam.pipelines.azure.AzureSinkOptions;
+import org.iotbeam.pipelines.azure.blob.BlobClientFactory;
 import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
@@ -23,6 +24,7 @@ import org.iotbeam.pipelines.flink.DetachedJob;
 import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
+import org.iotbeam.pipelines.kafka.KafkaCredentialWatch;
 import org.iotbeam.pipelines.kafka.KafkaTelemetrySource;
 import org.iotbeam.pipelines.observability.BeamMetricsExporter;
 import org.iotbeam.pipelines.observability.DeadLetterLog;
@@ -164,6 +166,14 @@ public class StreamingPipeline {
 
     void setWebhookTimeoutMs(Long value);
 
+    @Description("Before the job starts, check within this many seconds that Kafka (Event Hubs) "
+        + "takes the credentials and has the topics, and that the azfs output container is "
+        + "reachable; fail with what to fix otherwise. 0: no check.")
+    @Default.Integer(30)
+    Integer getStartupCheckSeconds();
+
+    void setStartupCheckSeconds(Integer value);
+
     @Description("Stop after this many records (bounded test and benchmark runs); 0: never.")
     @Default.Long(0)
     Long getMaxReadRecords();
@@ -198,6 +208,7 @@ public class StreamingPipeline {
 
   public static PipelineResult run(Options options) {
     Pipeline p = create(options);
+    StreamingPreflight.check(options); // credentials and containers, before any job starts
     // before the job starts: on Flink the metrics reporter is part of the cluster configuration
     BeamMetricsExporter.prepare(options);
     return p.run();
@@ -214,8 +225,7 @@ public class StreamingPipeline {
       problems.addAll(e.problems());
       config = null;
     }
-    KafkaClientSettings kafka = KafkaClientSettings.of(options.getBootstrapServers(),
-        options.getEventHubsAuth(), options.getConsumerGroup());
+    KafkaClientSettings kafka = kafkaSettings(options);
     problems.addAll(kafka.problems());
     problems.addAll(checkOptions(options));
     if (!problems.isEmpty()) {
@@ -247,9 +257,19 @@ public class StreamingPipeline {
         options.getMaxReadRecords(),
         options.getMaxReadTime() > 0 ? Duration.standardSeconds(options.getMaxReadTime()) : null));
 
+    if (kafka.auth() != EventHubsAuth.NONE) { // a credential refused later: a metric, an ERROR
+      p.apply("WatchKafkaCredentials", new KafkaCredentialWatch(kafka, options.getInputTopic(),
+          java.time.Duration.ofMinutes(1)));
+    }
+
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
     writeResults(results, options, kafka);
     return p;
+  }
+
+  static KafkaClientSettings kafkaSettings(Options options) {
+    return KafkaClientSettings.of(options.getBootstrapServers(), options.getEventHubsAuth(),
+        options.getConsumerGroup());
   }
 
   /** Every sink of the streaming pipeline. */
@@ -346,6 +366,10 @@ public class StreamingPipeline {
     if (o.getFileShards() == null || o.getFileShards() <= 0 || o.getFileShards() > 1000) {
       p.add("--fileShards must be 1..1000");
     }
+    if (o.getStartupCheckSeconds() == null || o.getStartupCheckSeconds() < 0) {
+      p.add("--startupCheckSeconds must be zero (no check) or a number of seconds");
+    }
+    p.addAll(BlobClientFactory.secretFlagProblems(o));
     if (o.getMaxReadRecords() == null || o.getMaxReadRecords() < 0) {
       p.add("--maxReadRecords must be zero (unbounded) or more");
     }

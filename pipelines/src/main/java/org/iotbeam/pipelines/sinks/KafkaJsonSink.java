@@ -28,6 +28,7 @@ import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.pipelines.kafka.KafkaCredentialWatch;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.DeadLetters;
@@ -60,7 +61,7 @@ public class KafkaJsonSink<T extends Message>
     extends PTransform<PCollection<T>, PCollection<DeadLetter>> {
   public static final String WRITTEN = "kafka_records_written";
   public static final String FAILED = "kafka_records_failed";
-  public static final String AUTH_FAILURES = "kafka_auth_failures";
+  public static final String AUTH_FAILURES = KafkaCredentialWatch.AUTH_FAILURES;
 
   private final String bootstrapServers;
   private final String topic;
