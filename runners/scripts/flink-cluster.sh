@@ -6,11 +6,14 @@
 #                                                     # Beam metrics on http://127.0.0.1:9464/metrics
 #   runners/scripts/flink-cluster.sh status
 #   runners/scripts/flink-cluster.sh submit --bootstrapServers=127.0.0.1:9092 --outputBase=/tmp/out ...
+#                                                     # returns once the job runs: its id, web UI URL
 #   runners/scripts/flink-cluster.sh stop
+#   runners/scripts/flink-cluster.sh kill-taskmanager | start-taskmanager      # fault injection
+#   runners/scripts/flink-cluster.sh stop-with-savepoint JOB_ID | cancel JOB_ID
 #
 # Environment: FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), FLINK_METRICS_PORT (9464: the
 # TaskManager's Beam metrics in Prometheus format, FlinkBeamMetricsReporter), IOTBEAM_FLINK_HOME (state, logs,
-# checkpoints; /tmp/iotbeam-flink), JOB_JAR (the shaded jar; built with
+# checkpoints; /tmp/iotbeam-flink), FLINK_CONF_EXTRA (lines added to flink-conf.yaml), JOB_JAR (the shaded jar; built with
 # `mvn -B -q install -DskipTests -pl runners -am` when missing), JAVA_HOME.
 set -euo pipefail
 
@@ -69,6 +72,8 @@ write_conf() {
           s#^state.checkpoints.dir:.*#state.checkpoints.dir: file://$STATE/checkpoints#; \
           s#^state.savepoints.dir:.*#state.savepoints.dir: file://$STATE/savepoints#" "$STATE/conf/flink-conf.yaml"
   {
+    # FLINK_CONF_EXTRA: more lines (e.g. the fault suite's shorter heartbeat timeout)
+    [ -n "${FLINK_CONF_EXTRA:-}" ] && printf '%b\n' "$FLINK_CONF_EXTRA"
     echo "jobmanager.rpc.port: $RPC_PORT"
     echo "io.tmp.dirs: $STATE/tmp"
     echo "web.tmpdir: $STATE/web"
@@ -114,12 +119,8 @@ start() {
     org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
     --configDir "$STATE/conf-jm" $(echo "$jm" | sed -n 2p) > "$STATE/log/jobmanager.out" 2>&1 &
   echo $! > "$STATE/jm.pid"
-  # shellcheck disable=SC2086
-  nohup "$JAVA" $(echo "$tm" | sed -n 1p) $OPENS -Dlog.file="$STATE/log/taskmanager.log" \
-    -Dlog4j.configurationFile="file:$STATE/conf/log4j.properties" -cp "$CP" \
-    org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
-    --configDir "$STATE/conf" $(echo "$tm" | sed -n 2p) > "$STATE/log/taskmanager.out" 2>&1 &
-  echo $! > "$STATE/tm.pid"
+  echo "$tm" > "$STATE/tm-params"
+  start_taskmanager
   log "JobManager pid $(cat "$STATE/jm.pid"), TaskManager pid $(cat "$STATE/tm.pid"); logs in $STATE/log"
   for _ in $(seq 1 120); do
     if curl -sf "$URL/overview" 2>/dev/null | grep -q '"taskmanagers":[1-9]'; then
@@ -137,6 +138,48 @@ start() {
     sleep 1
   done
   log "cluster did not come up within 120 s; see $STATE/log"; stop; exit 1
+}
+
+# the TaskManager alone (start, or again after kill-taskmanager), with the parameters start computed
+start_taskmanager() {
+  if alive tm; then log "TaskManager already running"; return 0; fi
+  CP=${CP:-$(classpath)} || exit 1
+  local tm; tm=$(cat "$STATE/tm-params")
+  # shellcheck disable=SC2086
+  nohup "$JAVA" $(echo "$tm" | sed -n 1p) $OPENS -Dlog.file="$STATE/log/taskmanager.log" \
+    -Dlog4j.configurationFile="file:$STATE/conf/log4j.properties" -cp "$CP" \
+    org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+    --configDir "$STATE/conf" $(echo "$tm" | sed -n 2p) >> "$STATE/log/taskmanager.out" 2>&1 &
+  echo $! > "$STATE/tm.pid"
+}
+
+# kill -9 of the TaskManager: what a crashed machine or an OOM kill does to the job
+kill_taskmanager() {
+  alive tm || { log "no TaskManager running"; return 1; }
+  local pid; pid=$(cat "$STATE/tm.pid")
+  kill -9 "$pid"; rm -f "$STATE/tm.pid"
+  log "killed the TaskManager ($pid) with SIGKILL"
+}
+
+# stop-with-savepoint: prints the savepoint's path once Flink wrote it
+stop_with_savepoint() {
+  local job=$1 trigger status location
+  trigger=$(curl -sf -X POST -H 'Content-Type: application/json' \
+    -d "{\"targetDirectory\": \"file://$STATE/savepoints\", \"drain\": false}" \
+    "$URL/jobs/$job/stop" | sed -n 's/.*"request-id":"\([^"]*\)".*/\1/p')
+  [ -n "$trigger" ] || { log "stop-with-savepoint of $job was refused"; return 1; }
+  for _ in $(seq 1 300); do
+    status=$(curl -sf "$URL/jobs/$job/savepoints/$trigger" || true)
+    location=$(echo "$status" | sed -n 's/.*"location":"\([^"]*\)".*/\1/p')
+    if [ -n "$location" ]; then echo "$location"; return 0; fi
+    if echo "$status" | grep -q '"failure-cause"'; then log "savepoint failed: $status"; return 1; fi
+    sleep 1
+  done
+  log "no savepoint after 300 s"; return 1
+}
+
+cancel_job() {
+  curl -sf -X PATCH "$URL/jobs/$1?mode=cancel" > /dev/null && log "cancelled job $1"
 }
 
 stop() {
@@ -168,7 +211,9 @@ submit() {
     log "building $JOB_JAR"
     (cd "$ROOT" && mvn -B -q install -DskipTests -pl runners -am) >&2
   fi
-  # --attachedMode=false: the client submits and returns; the job runs on the cluster
+  # --attachedMode=false: the launcher returns once the job is RUNNING, printing
+  # "job <id> RUNNING; web UI <url>" (org.iotbeam.pipelines.flink.DetachedJob); the job runs on
+  # the cluster. A job that fails to start makes it exit non-zero.
   "$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.Main streaming --runner=FlinkRunner \
     --flinkMaster="127.0.0.1:$REST_PORT" --filesToStage="$JOB_JAR" --attachedMode=false "$@"
 }
@@ -178,5 +223,9 @@ case "${1:-}" in
   stop) stop ;;
   status) status ;;
   submit) shift; submit "$@" ;;
-  *) echo "usage: $0 start|stop|status|submit [pipeline flags...]" >&2; exit 2 ;;
+  kill-taskmanager) kill_taskmanager ;;
+  start-taskmanager) start_taskmanager ;;
+  stop-with-savepoint) stop_with_savepoint "$2" ;;
+  cancel) cancel_job "$2" ;;
+  *) echo "usage: $0 start|stop|status|submit [pipeline flags...]|kill-taskmanager|start-taskmanager|stop-with-savepoint JOB_ID|cancel JOB_ID" >&2; exit 2 ;;
 esac

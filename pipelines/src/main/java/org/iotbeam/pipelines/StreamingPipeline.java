@@ -10,14 +10,21 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.iotbeam.pipelines.azure.AzureSinkOptions;
+import org.iotbeam.pipelines.azure.blob.BlobClientFactory;
 import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
+import org.iotbeam.pipelines.flink.DetachedJob;
+import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
+import org.iotbeam.pipelines.kafka.KafkaCredentialWatch;
 import org.iotbeam.pipelines.kafka.KafkaTelemetrySource;
 import org.iotbeam.pipelines.observability.BeamMetricsExporter;
 import org.iotbeam.pipelines.observability.DeadLetterLog;
@@ -159,9 +166,18 @@ public class StreamingPipeline {
 
     void setWebhookTimeoutMs(Long value);
 
+    @Description("Before the job starts, check within this many seconds that Kafka (Event Hubs) "
+        + "takes the credentials and has the topics, and that the azfs output container is "
+        + "reachable; fail with what to fix otherwise. 0: no check.")
+    @Default.Integer(30)
+    Integer getStartupCheckSeconds();
+
+    void setStartupCheckSeconds(Integer value);
+
     @Description("A partition that has been caught up and silent this many seconds stops holding "
-        + "the watermark back: it follows the slowest active partition (or, with none in this "
-        + "JVM, its own clock runs on from where its data left it).")
+        + "the watermark back: it follows the other partitions (the slowest active one; when the "
+        + "whole stream is quiet, the most advanced), and its own clock runs on from where its "
+        + "data left it.")
     @Default.Integer(60)
     Integer getIdlePartitionSeconds();
 
@@ -172,6 +188,16 @@ public class StreamingPipeline {
     PipelineOptionsFactory.register(Options.class);
     Options options = PipelineOptionsFactory.fromArgs(args).withValidation().as(Options.class);
     PipelineResult result = run(options);
+    if (DetachedJob.applies(options)) { // submitted to a cluster: return once it runs
+      try {
+        System.out.println(DetachedJob.awaitRunning(result, options.as(FlinkPipelineOptions.class),
+            java.time.Duration.ofMinutes(5)));
+        return;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted waiting for the job to run", e);
+      }
+    }
     try (BeamMetricsExporter metrics = BeamMetricsExporter.startIfEnabled(result, options)) {
       result.waitUntilFinish();
     }
@@ -179,6 +205,7 @@ public class StreamingPipeline {
 
   public static PipelineResult run(Options options) {
     Pipeline p = create(options);
+    StreamingPreflight.check(options); // credentials and containers, before any job starts
     // before the job starts: on Flink the metrics reporter is part of the cluster configuration
     BeamMetricsExporter.prepare(options);
     return p.run();
@@ -195,8 +222,7 @@ public class StreamingPipeline {
       problems.addAll(e.problems());
       config = null;
     }
-    KafkaClientSettings kafka = KafkaClientSettings.of(options.getBootstrapServers(),
-        options.getEventHubsAuth(), options.getConsumerGroup());
+    KafkaClientSettings kafka = kafkaSettings(options);
     problems.addAll(kafka.problems());
     problems.addAll(checkOptions(options));
     if (!problems.isEmpty()) {
@@ -210,7 +236,8 @@ public class StreamingPipeline {
       // every record is an immutable protobuf message and no DoFn mutates its input, so the
       // defensive copy Flink makes between chained operators buys nothing
       flink.setObjectReuse(true);
-      if (flink.getStateBackend() == null && isEmbedded(flink)) {
+      EmbeddedFlink.configure(flink, java.util.Map.of()); // binds it to 127.0.0.1
+      if (flink.getStateBackend() == null && EmbeddedFlink.isEmbedded(flink)) {
         // Flink's embedded default keeps checkpoints in JobManager memory, 5 MB a state: an
         // unbounded run outgrows it, every checkpoint fails and the job restarts. A cluster
         // brings its own checkpoint storage (flink-conf.yaml).
@@ -229,9 +256,19 @@ public class StreamingPipeline {
         options.getMaxAgeHours() * 3_600_000L,
         options.getMaxFutureSkewSeconds() * 1000L));
 
+    if (kafka.auth() != EventHubsAuth.NONE) { // a credential refused later: a metric, an ERROR
+      p.apply("WatchKafkaCredentials", new KafkaCredentialWatch(kafka, options.getInputTopic(),
+          java.time.Duration.ofMinutes(1)));
+    }
+
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
     writeResults(results, options, kafka);
     return p;
+  }
+
+  static KafkaClientSettings kafkaSettings(Options options) {
+    return KafkaClientSettings.of(options.getBootstrapServers(), options.getEventHubsAuth(),
+        options.getConsumerGroup());
   }
 
   /** Every sink of the streaming pipeline. */
@@ -256,39 +293,44 @@ public class StreamingPipeline {
     PCollection<WindowAggregate> aggregates = results.aggregates();
     aggregates.apply("AggregateFiles",
         new JsonLinesFileSink<>(base + "aggregates/", "aggregates", files, shards));
-    aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-        options.getAggregatesTopic(), kafka.producer(), WindowAggregate::getId));
+    List<PCollection<DeadLetter>> sinkFailures = new ArrayList<>();
+    sinkFailures.add(aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(
+        kafka.bootstrapServers(), options.getAggregatesTopic(), kafka.producer(),
+        WindowAggregate::getId)));
 
     PCollection<Alert> alerts = results.alerts();
     alerts.apply("AlertFiles", new JsonLinesFileSink<>(base + "alerts/", "alerts", files, shards));
-    alerts.apply("AlertsToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-        options.getAlertsTopic(), kafka.producer(), Alert::getId));
-
-    PCollection<DeadLetter> deadLetters = results.deadLetters();
+    sinkFailures.add(alerts.apply("AlertsToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
+        options.getAlertsTopic(), kafka.producer(), Alert::getId)));
     if (!options.getAlertWebhookUrl().isEmpty()) {
-      PCollection<DeadLetter> undelivered = alerts.apply("AlertWebhook", new AlertWebhookSink(
+      sinkFailures.add(alerts.apply("AlertWebhook", new AlertWebhookSink(
           options.getAlertWebhookUrl(), options.getWebhookMaxAttempts(),
-          options.getWebhookInitialBackoffMs(), options.getWebhookTimeoutMs()));
-      deadLetters = PCollectionList.of(deadLetters).and(undelivered)
-          .apply("AllDeadLetters", Flatten.pCollections())
-          .setCoder(Coders.DEAD_LETTER);
+          options.getWebhookInitialBackoffMs(), options.getWebhookTimeoutMs())));
     }
-    List<PCollection<DeadLetter>> azureFailures = AzureSinkOptions.applyTo(results, options);
-    if (!azureFailures.isEmpty()) {
-      deadLetters = PCollectionList.of(deadLetters).and(azureFailures)
-          .apply("WithAzureSinkFailures", Flatten.pCollections())
-          .setCoder(Coders.DEAD_LETTER);
-    }
-    deadLetters.apply("LogDeadLetters", new DeadLetterLog(20));
-    deadLetters.apply("DeadLetterFiles",
-        new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards));
-    deadLetters.apply("DeadLettersToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-        options.getDeadLetterTopic(), kafka.producer(), DeadLetter::getId));
-  }
+    sinkFailures.addAll(AzureSinkOptions.applyTo(results, options));
 
-  private static boolean isEmbedded(FlinkPipelineOptions flink) {
-    String master = flink.getFlinkMaster();
-    return master == null || master.isEmpty() || master.equals("[local]") || master.equals("[auto]");
+    // every record a sink gave up on is a dead letter too (in the global window, as the
+    // parser's are: an aggregate's window means nothing to its dead letter); those the
+    // dead-letter topic itself refuses go to the dead-letter files only (no cycle)
+    PCollectionList<DeadLetter> all = PCollectionList.of(results.deadLetters());
+    for (PCollection<DeadLetter> failures : sinkFailures) {
+      all = all.and(failures.apply(failures.getName().replace('/', '_') + "_GlobalWindow",
+          Window.<DeadLetter>into(new GlobalWindows()).triggering(DefaultTrigger.of())
+              .withAllowedLateness(Duration.ZERO).discardingFiredPanes()));
+    }
+    PCollection<DeadLetter> deadLetters = all
+        .apply("WithSinkFailures", Flatten.pCollections())
+        .setCoder(Coders.DEAD_LETTER);
+    PCollection<DeadLetter> deadLetterTopicFailures = deadLetters.apply("DeadLettersToKafka",
+        new KafkaJsonSink<>(kafka.bootstrapServers(), options.getDeadLetterTopic(),
+            kafka.producer(), DeadLetter::getId));
+    PCollection<DeadLetter> allDeadLetters = PCollectionList.of(deadLetters)
+        .and(deadLetterTopicFailures)
+        .apply("WithDeadLetterTopicFailures", Flatten.pCollections())
+        .setCoder(Coders.DEAD_LETTER);
+    allDeadLetters.apply("LogDeadLetters", new DeadLetterLog(20));
+    allDeadLetters.apply("DeadLetterFiles",
+        new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards));
   }
 
   static List<String> checkOptions(Options o) {
@@ -326,6 +368,10 @@ public class StreamingPipeline {
     if (o.getIdlePartitionSeconds() == null || o.getIdlePartitionSeconds() <= 0) {
       p.add("--idlePartitionSeconds must be a positive number of seconds");
     }
+    if (o.getStartupCheckSeconds() == null || o.getStartupCheckSeconds() < 0) {
+      p.add("--startupCheckSeconds must be zero (no check) or a number of seconds");
+    }
+    p.addAll(BlobClientFactory.secretFlagProblems(o));
     String hook = o.getAlertWebhookUrl();
     if (hook != null && !hook.isEmpty()) {
       if (!hook.startsWith("http://") && !hook.startsWith("https://")) {

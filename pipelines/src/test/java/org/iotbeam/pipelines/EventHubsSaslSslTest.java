@@ -4,7 +4,9 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,9 +18,15 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.io.kafka.KafkaIO;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,8 +38,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.iotbeam.local.LocalKafkaBroker;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
+import org.iotbeam.pipelines.kafka.KafkaCredentialWatch;
 import org.iotbeam.pipelines.kafka.KafkaTelemetrySource;
 import org.iotbeam.proto.InboundMessage;
+import org.iotbeam.transforms.TelemetryMetrics;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -49,8 +59,24 @@ public class EventHubsSaslSslTest {
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
-  @Test(timeout = 180_000)
-  public void connectsWithTheConnectionStringOverSaslSsl() throws Exception {
+  /** A broker with an Event-Hubs-like SASL_SSL listener, and the truststore that trusts it. */
+  private record SaslSslBroker(LocalKafkaBroker kafka, Path truststore) implements AutoCloseable {
+    String external() {
+      return kafka.bootstrapServers("EXTERNAL");
+    }
+
+    Map<String, Object> trust() {
+      return Map.of("ssl.truststore.type", "PKCS12",
+          "ssl.truststore.location", truststore.toString(), "ssl.truststore.password", STOREPASS);
+    }
+
+    @Override
+    public void close() {
+      kafka.close();
+    }
+  }
+
+  private SaslSslBroker startSaslSslBroker() throws Exception {
     Path dir = tmp.newFolder("tls").toPath();
     Path keystore = dir.resolve("broker.p12");
     Path cert = dir.resolve("broker.cer");
@@ -63,8 +89,7 @@ public class EventHubsSaslSslTest {
         STOREPASS, "-file", cert.toString());
     keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(),
         "-storetype", "PKCS12", "-keystore", truststore.toString(), "-storepass", STOREPASS);
-
-    try (LocalKafkaBroker kafka = LocalKafkaBroker.builder()
+    return new SaslSslBroker(LocalKafkaBroker.builder()
         .listener("EXTERNAL", "SASL_SSL")
         .property("sasl.enabled.mechanisms", "PLAIN")
         .property("listener.name.external.sasl.enabled.mechanisms", "PLAIN")
@@ -75,11 +100,16 @@ public class EventHubsSaslSslTest {
         .property("listener.name.external.ssl.keystore.location", keystore.toString())
         .property("listener.name.external.ssl.keystore.password", STOREPASS)
         .property("listener.name.external.ssl.key.password", STOREPASS)
-        .start()) {
+        .start(), truststore);
+  }
+
+  @Test(timeout = 180_000)
+  public void connectsWithTheConnectionStringOverSaslSsl() throws Exception {
+    try (SaslSslBroker broker = startSaslSslBroker()) {
+      LocalKafkaBroker kafka = broker.kafka();
       kafka.createTopic("eh-telemetry", 2);
-      String external = kafka.bootstrapServers("EXTERNAL");
-      Map<String, Object> trust = Map.of("ssl.truststore.type", "PKCS12",
-          "ssl.truststore.location", truststore.toString(), "ssl.truststore.password", STOREPASS);
+      String external = broker.external();
+      Map<String, Object> trust = broker.trust();
       KafkaClientSettings settings = KafkaClientSettings.of(external,
           EventHubsAuth.CONNECTION_STRING, "eh-group",
           name -> KafkaClientSettings.CONNECTION_STRING_ENV.equals(name) ? CONNECTION_STRING
@@ -138,6 +168,96 @@ public class EventHubsSaslSslTest {
             () -> c.partitionsFor("eh-telemetry", Duration.ofSeconds(20)));
       }
     }
+  }
+
+  /**
+   * A wrong connection string fails the start of the streaming job, in a process of its own as a
+   * user starts it (the connection string in its environment), within the start-up check's
+   * bound, with a message naming the variable and what to check; no job runs.
+   */
+  @Test(timeout = 240_000)
+  public void wrongConnectionStringFailsTheStartNamingTheVariable() throws Exception {
+    try (SaslSslBroker broker = startSaslSslBroker()) {
+      broker.kafka().createTopic("telemetry", 1);
+      List<String> cmd = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"),
+          // the JVM's default trust, which the Kafka client uses when given no truststore
+          "-Djavax.net.ssl.trustStore=" + broker.truststore(),
+          "-Djavax.net.ssl.trustStorePassword=" + STOREPASS,
+          "-Djavax.net.ssl.trustStoreType=PKCS12",
+          StreamingPipeline.class.getName(),
+          "--runner=FlinkRunner", "--flinkMaster=[local]",
+          "--bootstrapServers=" + broker.external(), "--eventHubsAuth=CONNECTION_STRING",
+          "--outputBase=" + tmp.newFolder("out"), "--startupCheckSeconds=20"));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().put(KafkaClientSettings.CONNECTION_STRING_ENV,
+          CONNECTION_STRING.replace("dGVzdC1vbmx5LWtleQ==", "d3Jvbmc="));
+      long t0 = System.nanoTime();
+      Process p = pb.start();
+      StringBuilder out = new StringBuilder();
+      Thread reader = new Thread(() -> {
+        try {
+          out.append(new String(p.getInputStream().readAllBytes()));
+        } catch (java.io.IOException e) {
+          out.append(e);
+        }
+      });
+      reader.start();
+      boolean ended = p.waitFor(120, TimeUnit.SECONDS);
+      if (!ended) {
+        p.destroyForcibly();
+      }
+      reader.join(10_000);
+      long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+      System.err.println("start failed after " + seconds + " s:\n" + out);
+      assertTrue("the start did not fail within 120 s", ended);
+      assertNotEquals(0, p.exitValue());
+      assertThat(out.toString(), containsString("refused the credentials in environment "
+          + "variable EVENTHUBS_CONNECTION_STRING"));
+      assertThat(out.toString(), containsString("SharedAccessKey=..."));
+      assertThat(out.toString(), not(containsString("d3Jvbmc="))); // never the secret itself
+    }
+  }
+
+  /**
+   * Once running, a refused credential raises {@code kafka_auth_failures}: the watch's check
+   * against the real SASL_SSL listener, with the right and a wrong connection string.
+   */
+  @Test(timeout = 180_000)
+  public void aRefusedCredentialWhileRunningRaisesTheMetric() throws Exception {
+    try (SaslSslBroker broker = startSaslSslBroker()) {
+      broker.kafka().createTopic("telemetry", 1);
+      KafkaClientSettings good = KafkaClientSettings.of(broker.external(),
+          EventHubsAuth.CONNECTION_STRING, "g", name -> CONNECTION_STRING)
+          .withExtra(broker.trust());
+      KafkaClientSettings bad = KafkaClientSettings.of(broker.external(),
+          EventHubsAuth.CONNECTION_STRING, "g",
+          name -> CONNECTION_STRING.replace("dGVzdC1vbmx5LWtleQ==", "d3Jvbmc="))
+          .withExtra(broker.trust());
+      Pipeline p = Pipeline.create(PipelineOptionsFactory.create());
+      p.apply(Create.of(1L, 2L))
+          .apply("Good", ParDo.of(new KafkaCredentialWatch.CheckFn(good, "telemetry",
+              Duration.ofSeconds(20))));
+      p.apply("Ticks", Create.of(1L, 2L))
+          .apply("Bad", ParDo.of(new KafkaCredentialWatch.CheckFn(bad, "telemetry",
+              Duration.ofSeconds(20))));
+      PipelineResult result = p.run();
+      result.waitUntilFinish();
+      assertEquals(0L, authFailures(result, "Good"));
+      assertEquals(2L, authFailures(result, "Bad"));
+    }
+  }
+
+  private static long authFailures(PipelineResult result, String step) {
+    long sum = 0;
+    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(TelemetryMetrics.NAMESPACE,
+            KafkaCredentialWatch.AUTH_FAILURES))
+        .addStep(step).build()).getCounters()) {
+      sum += c.getAttempted();
+    }
+    return sum;
   }
 
   @Test

@@ -25,6 +25,11 @@ public final class ContentHash {
     return HexFormat.of().formatHex(d, 0, 16);
   }
 
+  /** The full SHA-256 in hex, as {@code sha256sum} prints it: to check a payload fetched later. */
+  public static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(SHA256.get().digest(bytes));
+  }
+
   /**
    * The hash of a reading's content. The message is re-serialized deterministically so that the
    * same reading hashes the same whatever field order or schema version its writer used. The

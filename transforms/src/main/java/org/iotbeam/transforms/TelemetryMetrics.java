@@ -16,6 +16,11 @@ public final class TelemetryMetrics {
   public static final String VALID = "messages_valid";
   public static final String DEAD_LETTERS = "dead_letters";
   public static final String DEAD_LETTER_REASON_PREFIX = "dead_letters_";
+  /**
+   * Records a sink gave up on (Kafka, webhook, Cosmos DB, Service Bus), each now a dead letter:
+   * the dead-letter files hold {@code dead_letters + sink_dead_letters} records.
+   */
+  public static final String SINK_DEAD_LETTERS = "sink_dead_letters";
   public static final String DUPLICATES = "duplicates_dropped";
   public static final String UNKNOWN_DEVICES = "unknown_device_readings";
   public static final String AGGREGATES = "aggregates_emitted";

@@ -22,13 +22,11 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.io.azure.blobstore.DefaultBlobstoreClientBuilderFactory;
-import org.apache.beam.sdk.io.azure.options.BlobstoreOptions;
-import org.iotbeam.pipelines.azure.blob.AzfsLocation;
 import org.iotbeam.pipelines.azure.blob.AzureBlobChecks;
 import org.iotbeam.pipelines.azure.blob.BlobClientFactory;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
+import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
@@ -56,8 +54,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Azure Blob ({@code azfs://}) through {@link BlobClientFactory}, chosen automatically for
- * azfs paths: locally (Azurite) a connection string from {@code --azureConnectionString} or the
- * environment variable {@code AZURE_STORAGE_CONNECTION_STRING}; in production no secret at all,
+ * azfs paths: locally (Azurite) a connection string from the environment variable
+ * {@code AZURE_STORAGE_CONNECTION_STRING} (a flag only for Azurite's published development key); in production no secret at all,
  * {@code --blobServiceEndpoint=https://ACCOUNT.blob.core.windows.net} and DefaultAzureCredential
  * (the job's managed/workload identity). Flink on Java 17 needs Flink's {@code --add-opens} list
  * (see runners/scripts/backfill-benchmark.sh).
@@ -157,7 +155,12 @@ public final class BackfillPipeline {
     if (options.getFileShards() == null || options.getFileShards() < 1) {
       throw new IllegalArgumentException("--fileShards must be 1 or more");
     }
+    List<String> secrets = BlobClientFactory.secretFlagProblems(options);
+    if (!secrets.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", secrets));
+    }
     preflight(options, range);
+    EmbeddedFlink.configureIfEmbedded(options);
     Pipeline p = Pipeline.create(options);
     BackfillResults results = expand(p, options.getArchiveBase(), range,
         options.getWarmupMinutes() * 60_000L, config, options.getProgressLogSeconds() * 1000L);
@@ -179,7 +182,7 @@ public final class BackfillPipeline {
    * hold at least one archive file.
    */
   static void preflight(Options options, ArchiveRange range) {
-    useConnectionStringFactoryForAzfs(options);
+    BlobClientFactory.useForAzfs(options, options.getArchiveBase(), options.getOutputBase());
     FileSystems.setDefaultPipelineOptions(options);
     AzureBlobChecks.requireContainer(options.getArchiveBase(), options);
     AzureBlobChecks.requireContainer(options.getOutputBase(), options);
@@ -244,16 +247,6 @@ public final class BackfillPipeline {
    * BlobClientFactory#CONNECTION_STRING_ENV} (Beam's default adds a bearer credential that
    * Azurite's plain http refuses), or signs in with DefaultAzureCredential.
    */
-  static void useConnectionStringFactoryForAzfs(Options options) {
-    boolean azfs = AzfsLocation.parse(options.getArchiveBase()).isPresent()
-        || AzfsLocation.parse(options.getOutputBase()).isPresent();
-    BlobstoreOptions blob = options.as(BlobstoreOptions.class);
-    if (azfs && DefaultBlobstoreClientBuilderFactory.class.equals(
-        blob.getBlobstoreClientFactoryClass())) {
-      blob.setBlobstoreClientFactoryClass(BlobClientFactory.class);
-    }
-  }
-
   /** What a backfill writes: the composite's outputs, alerts limited to the range. */
   public record BackfillResults(PCollection<WindowAggregate> aggregates,
       PCollection<Alert> alerts, PCollection<DeadLetter> deadLetters) {}

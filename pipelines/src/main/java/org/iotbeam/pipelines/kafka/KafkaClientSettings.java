@@ -1,5 +1,6 @@
 package org.iotbeam.pipelines.kafka;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,17 +17,23 @@ import org.apache.kafka.common.config.SaslConfigs;
  * recommends for Event Hubs). The connection string is read from the environment, never from a
  * flag, and never appears in {@link #toString()} or a log line.
  */
-public final class KafkaClientSettings {
+public final class KafkaClientSettings implements Serializable {
   public static final String CONNECTION_STRING_ENV = "EVENTHUBS_CONNECTION_STRING";
+
+  /**
+   * Where the connection string comes from: the process environment, or a map in tests.
+   * Serializable, so settings shipped to a worker read the worker's environment there.
+   */
+  public interface Environment extends Function<String, String>, Serializable {}
 
   private final String bootstrapServers;
   private final EventHubsAuth auth;
   private final String groupId;
-  private final Function<String, String> env;
-  private final Map<String, Object> extra = new HashMap<>();
+  private final Environment env;
+  private final HashMap<String, Object> extra = new HashMap<>();
 
   private KafkaClientSettings(String bootstrapServers, EventHubsAuth auth, String groupId,
-      Function<String, String> env) {
+      Environment env) {
     this.bootstrapServers = bootstrapServers;
     this.auth = auth;
     this.groupId = groupId;
@@ -40,7 +47,7 @@ public final class KafkaClientSettings {
 
   /** With an explicit environment, for tests. */
   public static KafkaClientSettings of(String bootstrapServers, EventHubsAuth auth, String groupId,
-      Function<String, String> env) {
+      Environment env) {
     return new KafkaClientSettings(bootstrapServers, auth, groupId, env);
   }
 

@@ -1,19 +1,15 @@
 package org.iotbeam.pipelines.observability;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Flink configuration lines of {@link FlinkBeamMetricsReporter}, and for the embedded runner a
- * configuration directory holding them: the FlinkRunner hands the embedded MiniCluster the
- * configuration it reads from {@code --flinkConfDir} (else env {@code FLINK_CONF_DIR}).
+ * The Flink configuration lines of {@link FlinkBeamMetricsReporter}, for a cluster's
+ * flink-conf.yaml and, through {@link EmbeddedFlink}, for the embedded runner.
  */
 public final class FlinkReporterConfig {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkReporterConfig.class);
@@ -21,54 +17,35 @@ public final class FlinkReporterConfig {
 
   private FlinkReporterConfig() {}
 
+  /** The reporter's configuration keys and values. */
+  public static Map<String, String> entries(String host, int port) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(FACTORY_KEY, FlinkBeamMetricsReporterFactory.class.getName());
+    m.put("metrics.reporter.iotbeam.host", host);
+    m.put("metrics.reporter.iotbeam.port", Integer.toString(port));
+    return m;
+  }
+
   /** The lines to append to a flink-conf.yaml. */
   public static String lines(String host, int port) {
-    return "\n# Beam metrics in Prometheus format (org.iotbeam.pipelines.observability)\n"
-        + FACTORY_KEY + ": " + FlinkBeamMetricsReporterFactory.class.getName() + "\n"
-        + "metrics.reporter.iotbeam.host: " + host + "\n"
-        + "metrics.reporter.iotbeam.port: " + port + "\n";
+    StringBuilder b = new StringBuilder(
+        "\n# Beam metrics in Prometheus format (org.iotbeam.pipelines.observability)\n");
+    entries(host, port).forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
+    return b.toString();
   }
 
   /** Whether the job runs in this JVM (embedded MiniCluster). */
   public static boolean isEmbedded(FlinkPipelineOptions f) {
-    String master = f.getFlinkMaster();
-    return master == null || master.equals("[local]") || master.equals("[auto]")
-        || master.isEmpty();
+    return EmbeddedFlink.isEmbedded(f);
   }
 
   /**
-   * Points {@code --flinkConfDir} at a copy of the current configuration (from --flinkConfDir
-   * or FLINK_CONF_DIR, if any) with the reporter added. Embedded runs only: a cluster's task
-   * managers read their own conf (runners' flink-conf.yaml).
+   * Adds the reporter to the embedded MiniCluster's configuration ({@link EmbeddedFlink}), unless
+   * that configuration has one already. Embedded runs only: a cluster's task managers read their
+   * own conf (runners' flink-conf.yaml).
    */
   public static void enableEmbedded(FlinkPipelineOptions f, String host, int port) {
-    try {
-      String base = f.getFlinkConfDir() != null ? f.getFlinkConfDir()
-          : System.getenv("FLINK_CONF_DIR");
-      Path dir = Files.createTempDirectory("iotbeam-flink-conf");
-      String fileName = "flink-conf.yaml";
-      String existing = "";
-      if (base != null) {
-        for (String name : List.of("config.yaml", "flink-conf.yaml")) {
-          Path p = Path.of(base, name);
-          if (Files.isRegularFile(p)) {
-            fileName = name;
-            existing = Files.readString(p, StandardCharsets.UTF_8);
-            break;
-          }
-        }
-      }
-      if (existing.contains(FACTORY_KEY)) {
-        return; // already configured by hand
-      }
-      Files.writeString(dir.resolve(fileName), existing + lines(host, port),
-          StandardCharsets.UTF_8);
-      dir.toFile().deleteOnExit();
-      dir.resolve(fileName).toFile().deleteOnExit();
-      f.setFlinkConfDir(dir.toString());
-      LOG.info("embedded Flink: Beam metrics will be served on http://{}:{}/metrics", host, port);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the Flink configuration", e);
-    }
+    EmbeddedFlink.configure(f, entries(host, port));
+    LOG.info("embedded Flink: Beam metrics will be served on http://{}:{}/metrics", host, port);
   }
 }

@@ -77,6 +77,8 @@ public class AlertWebhookSink extends PTransform<PCollection<Alert>, PCollection
     private final Counter delivered = TelemetryMetrics.counter("webhook_delivered");
     private final Counter retries = TelemetryMetrics.counter("webhook_retries");
     private final Counter failed = TelemetryMetrics.counter("webhook_failed");
+    private final Counter sinkDeadLetters =
+        TelemetryMetrics.counter(TelemetryMetrics.SINK_DEAD_LETTERS);
     private transient HttpClient client;
 
     PostFn(String url, int maxAttempts, long initialBackoffMs, long timeoutMs) {
@@ -125,6 +127,7 @@ public class AlertWebhookSink extends PTransform<PCollection<Alert>, PCollection
         }
       }
       failed.inc();
+      sinkDeadLetters.inc();
       try (LogContext ignored = LogContext.forMessage(alert.getDeviceId(), alert.getTraceparent())) {
         LOG.warn("alert {} not delivered to the webhook {}: {}", alert.getId(), redacted(url),
             lastError);

@@ -35,7 +35,7 @@ import org.iotbeam.proto.Telemetry;
 
 /**
  * Throughput and latency of the streaming pipeline on Flink embedded against an in-process KRaft
- * broker, read as production reads: an unbounded KafkaIO source (no {@code --maxReadRecords},
+ * broker, read as production reads: an unbounded KafkaIO source (no bounded read,
  * which would wrap the read in an Impulse/Reshuffle with sleeps). Not a test: prints figures.
  *
  * <ol>

@@ -25,7 +25,8 @@ final class DashboardQueries {
       "iotbeam_alerts_suppressed_by_cooldown_total",
       "iotbeam_cosmos_aggregates_failed_total", "iotbeam_cosmos_alerts_failed_total",
       "iotbeam_servicebus_alerts_failed_total", "iotbeam_servicebus_alerts_sent_total",
-      "iotbeam_cosmos_aggregates_written_total", "iotbeam_cosmos_alerts_written_total");
+      "iotbeam_cosmos_aggregates_written_total", "iotbeam_cosmos_alerts_written_total",
+      "iotbeam_kafka_auth_failures_total", "iotbeam_sink_dead_letters_total");
 
   private static final Pattern NAME = Pattern.compile("\\b((?:iotbeam|beam|flink)_[a-zA-Z0-9_:]*)");
 

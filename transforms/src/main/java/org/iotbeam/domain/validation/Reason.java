@@ -19,8 +19,16 @@ public enum Reason {
   INVALID_LOCATION,
   /** A bug or an unexpected runtime failure while processing: kept, never dropped. */
   PROCESSING_ERROR,
-  /** A sink (Cosmos DB, Service Bus) gave up on a record after its retries. */
+  /**
+   * A sink (Kafka, Cosmos DB, Service Bus) gave up on a record after its bounded retries: the
+   * destination was down, timed out or refused the credentials. Replay once the cause is fixed.
+   */
   SINK_WRITE_FAILED,
+  /**
+   * The destination refused the record itself (too large, invalid): replaying it unchanged will
+   * fail again.
+   */
+  SINK_RECORD_REJECTED,
   /** The alert webhook refused or did not answer after its retries. */
   WEBHOOK_DELIVERY_FAILED
 }

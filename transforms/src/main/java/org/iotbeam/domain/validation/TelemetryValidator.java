@@ -17,6 +17,11 @@ import org.iotbeam.proto.Telemetry;
 public final class TelemetryValidator {
   /** Earlier than this, a timestamp is an unset clock, not a reading: 2000-01-01T00:00:00Z. */
   static final long EPOCH_FLOOR_MS = 946_684_800_000L;
+  /**
+   * Later than this, a timestamp is a broken clock whatever the ingest time (which may be
+   * unknown): 2100-01-01T00:00:00Z. Also keeps event times far inside what windows can hold.
+   */
+  static final long EPOCH_CEILING_MS = 4_102_444_800_000L;
 
   private final ValidationLimits limits;
 
@@ -52,11 +57,17 @@ public final class TelemetryValidator {
           + "' does not match " + limits.deviceIdPattern().pattern());
     }
     long ts = t.getTimestampMs();
-    if (ts <= 0) {
+    if (ts == 0) {
       return violation(Reason.MISSING_TIMESTAMP, "timestamp_ms is not set");
+    }
+    if (ts < 0) {
+      return violation(Reason.TIMESTAMP_TOO_OLD, "timestamp " + ts + " is before 1970-01-01");
     }
     if (ts < EPOCH_FLOOR_MS) {
       return violation(Reason.TIMESTAMP_TOO_OLD, "timestamp " + ts + " is before 2000-01-01");
+    }
+    if (ts >= EPOCH_CEILING_MS) {
+      return violation(Reason.TIMESTAMP_IN_FUTURE, "timestamp " + ts + " is after 2100-01-01");
     }
     if (ingestTimeMs > 0) {
       long ahead = ts - ingestTimeMs;
@@ -87,6 +98,11 @@ public final class TelemetryValidator {
       if (!(Math.abs(l.getLatitude()) <= 90) || !(Math.abs(l.getLongitude()) <= 180)) {
         return violation(Reason.INVALID_LOCATION,
             "location (" + l.getLatitude() + ", " + l.getLongitude() + ") is not on Earth");
+      }
+      ValueRange altitudes = limits.altitudeRange();
+      if (l.hasAltitude() && !altitudes.contains(l.getAltitude())) {
+        return violation(Reason.INVALID_LOCATION, "altitude=" + l.getAltitude()
+            + " m is outside [" + altitudes.min() + ", " + altitudes.max() + "]");
       }
     }
     return Optional.empty();

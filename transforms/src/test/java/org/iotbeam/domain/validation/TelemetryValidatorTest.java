@@ -52,6 +52,47 @@ public class TelemetryValidatorTest {
   }
 
   @Test
+  public void everyImpossibleTimestampHasItsOwnReason() {
+    assertEquals(Reason.MISSING_TIMESTAMP, reasonOf(good().setTimestampMs(0)));
+    assertEquals(Reason.TIMESTAMP_TOO_OLD, reasonOf(good().setTimestampMs(Long.MIN_VALUE)));
+    assertEquals(Reason.TIMESTAMP_TOO_OLD, reasonOf(good().setTimestampMs(-1)));
+    assertEquals(Reason.TIMESTAMP_TOO_OLD,
+        reasonOf(good().setTimestampMs(TelemetryValidator.EPOCH_FLOOR_MS - 1)));
+    assertEquals(Reason.TIMESTAMP_IN_FUTURE, reasonOf(good().setTimestampMs(Long.MAX_VALUE)));
+    // without an ingest time (a file, a replay), an absurd future is still caught
+    for (long ts : new long[] {Long.MAX_VALUE, TelemetryValidator.EPOCH_CEILING_MS}) {
+      assertEquals(Reason.TIMESTAMP_IN_FUTURE,
+          validator.check(good().setTimestampMs(ts).build(), 0).get().reason());
+    }
+    assertEquals(Reason.TIMESTAMP_TOO_OLD,
+        validator.check(good().setTimestampMs(Long.MIN_VALUE).build(), 0).get().reason());
+    assertEquals("timestamp " + Long.MIN_VALUE + " is before 1970-01-01", validator.check(
+        good().setTimestampMs(Long.MIN_VALUE).build(), T0).get().detail());
+    assertEquals(Optional.empty(), validator.check(good().build(), 0));
+  }
+
+  @Test
+  public void altitudeMustBeAPossibleNumber() {
+    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY, 1e6, -20_000}) {
+      Violation v = validator.check(good().setSchemaVersion(2).setLocation(GeoLocation
+          .newBuilder().setLatitude(10).setLongitude(20).setAltitude(bad)).build(), T0 + 1000)
+          .orElseThrow(() -> new AssertionError("accepted altitude " + bad));
+      assertEquals(Reason.INVALID_LOCATION, v.reason());
+      assertTrue(v.detail(), v.detail().startsWith("altitude=" + bad));
+    }
+    for (double ok : new double[] {-430, 0, 8848.86}) {
+      assertEquals(null, reasonOf(good().setSchemaVersion(2).setLocation(GeoLocation
+          .newBuilder().setLatitude(10).setLongitude(20).setAltitude(ok))));
+    }
+    TelemetryValidator lowland = new TelemetryValidator(ValidationLimits.defaults()
+        .withAltitudeRange(new ValueRange(-100, 1000)));
+    assertEquals(Reason.INVALID_LOCATION, lowland.check(good().setSchemaVersion(2).setLocation(
+        GeoLocation.newBuilder().setLatitude(10).setLongitude(20).setAltitude(8848)).build(),
+        T0).get().reason());
+  }
+
+  @Test
   public void limitsAreConfigurable() {
     TelemetryValidator strict = new TelemetryValidator(ValidationLimits.defaults()
         .withRange(Metric.TEMPERATURE, new ValueRange(0, 30))

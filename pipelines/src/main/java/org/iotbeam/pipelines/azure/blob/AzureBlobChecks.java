@@ -1,6 +1,7 @@
 package org.iotbeam.pipelines.azure.blob;
 
 import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.models.BlobStorageException;
 import org.apache.beam.sdk.io.azure.options.BlobstoreOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 
@@ -26,6 +27,18 @@ public final class AzureBlobChecks {
     boolean exists;
     try {
       exists = client.getBlobContainerClient(loc.container()).exists();
+    } catch (BlobStorageException e) {
+      if (e.getStatusCode() == 401 || e.getStatusCode() == 403) {
+        throw new IllegalArgumentException("Azure Storage account '" + loc.account() + "' ("
+            + client.getAccountUrl() + ") refused "
+            + BlobClientFactory.credentialName(options.as(BlobstoreOptions.class)) + " (HTTP "
+            + e.getStatusCode() + " " + e.getErrorCode() + "): check that it belongs to this "
+            + "account and was not rotated or expired, and that it may read and write container '"
+            + loc.container() + "' (Storage Blob Data Contributor)", e);
+      }
+      throw new IllegalArgumentException("cannot reach container '" + loc.container()
+          + "' in account '" + loc.account() + "' (" + client.getAccountUrl() + "): "
+          + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("cannot reach container '" + loc.container()
           + "' in account '" + loc.account() + "' (" + client.getAccountUrl() + "): "
