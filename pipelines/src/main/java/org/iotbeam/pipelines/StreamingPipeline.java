@@ -2,6 +2,7 @@ package org.iotbeam.pipelines;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -19,6 +20,9 @@ import org.iotbeam.pipelines.common.TelemetryOptions;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
 import org.iotbeam.pipelines.kafka.KafkaTelemetrySource;
+import org.iotbeam.pipelines.notify.Notify;
+import org.iotbeam.pipelines.notify.NotifyConfig;
+import org.iotbeam.pipelines.notify.NotifyOptions;
 import org.iotbeam.pipelines.observability.BeamMetricsExporter;
 import org.iotbeam.pipelines.observability.DeadLetterLog;
 import org.iotbeam.pipelines.observability.ObservabilityOptions;
@@ -47,7 +51,7 @@ import org.joda.time.Duration;
  * Kafka(telemetry) -> InboundMessage (event time, watermark) -> TelemetryProcessing
  *   readings     -> raw archive   outputBase/raw/dt=/hour=/*.pb.gz
  *   aggregates   -> outputBase/aggregates/...jsonl.gz, Kafka(aggregates)
- *   alerts       -> outputBase/alerts/...jsonl.gz, Kafka(alerts), webhook
+ *   alerts       -> outputBase/alerts/...jsonl.gz, Kafka(alerts), webhook, notifications
  *   dead letters -> outputBase/dead-letters/...jsonl.gz, Kafka(dead-letters)
  * </pre>
  *
@@ -56,8 +60,8 @@ import org.joda.time.Duration;
  */
 public class StreamingPipeline {
   /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
-  public interface Options
-      extends TelemetryOptions, StreamingOptions, AzureSinkOptions, ObservabilityOptions {
+  public interface Options extends TelemetryOptions, StreamingOptions, AzureSinkOptions,
+      ObservabilityOptions, NotifyOptions {
     @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
     @Default.String("127.0.0.1:9092")
     String getBootstrapServers();
@@ -275,6 +279,13 @@ public class StreamingPipeline {
           .apply("AllDeadLetters", Flatten.pCollections())
           .setCoder(Coders.DEAD_LETTER);
     }
+    // people: e-mail, SMS, webhooks as --notificationRoutesFile says (docs/notifications.md)
+    Optional<PCollection<DeadLetter>> unnotified = Notify.applyTo(alerts, options);
+    if (unnotified.isPresent()) {
+      deadLetters = PCollectionList.of(deadLetters).and(unnotified.get())
+          .apply("WithUndeliveredNotifications", Flatten.pCollections())
+          .setCoder(Coders.DEAD_LETTER);
+    }
     List<PCollection<DeadLetter>> azureFailures = AzureSinkOptions.applyTo(results, options);
     if (!azureFailures.isEmpty()) {
       deadLetters = PCollectionList.of(deadLetters).and(azureFailures)
@@ -331,6 +342,7 @@ public class StreamingPipeline {
     if (o.getMaxReadTime() == null || o.getMaxReadTime() < 0) {
       p.add("--maxReadTime must be zero (unbounded) or a number of seconds");
     }
+    p.addAll(NotifyConfig.problems(o));
     String hook = o.getAlertWebhookUrl();
     if (hook != null && !hook.isEmpty()) {
       if (!hook.startsWith("http://") && !hook.startsWith("https://")) {

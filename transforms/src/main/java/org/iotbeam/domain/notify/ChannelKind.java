@@ -40,6 +40,23 @@ public enum ChannelKind {
     return Optional.empty();
   }
 
+  /**
+   * How a recipient appears in message keys, logs and dead-letter ids: itself, but a webhook URL
+   * by a hash, since its query may hold a token.
+   */
+  public String recipientId(String recipient) {
+    if (this != WEBHOOK) {
+      return recipient;
+    }
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(recipient.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "url-" + java.util.HexFormat.of().formatHex(h, 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
   /** Why {@code recipient} cannot be one of this channel's recipients, or empty when it can. */
   public Optional<String> recipientProblem(String recipient) {
     if (recipient == null || recipient.isBlank()) {

@@ -13,10 +13,14 @@ import org.iotbeam.proto.OutgoingMessage;
 public final class OutgoingMessages {
   private OutgoingMessages() {}
 
-  /** {@code <notice key>|<channel>|<recipient>}. */
+  /** {@code <notice key>|<channel>|<recipient id>}. */
+  public static String key(String noticeKey, String channel, String recipient) {
+    return noticeKey + "|" + channel + "|" + recipientId(channel, recipient);
+  }
+
   public static OutgoingMessage single(Delivery d) {
     return OutgoingMessage.newBuilder()
-        .setKey(d.getNotice().getKey() + "|" + d.getChannel() + "|" + d.getRecipient())
+        .setKey(key(d.getNotice().getKey(), d.getChannel(), d.getRecipient()))
         .setChannel(d.getChannel())
         .setRecipient(d.getRecipient())
         .addNotices(d.getNotice())
@@ -24,11 +28,12 @@ public final class OutgoingMessages {
         .build();
   }
 
-  /** {@code digest|<channel>|<recipient>|<period start>}. */
+  /** {@code digest|<channel>|<recipient id>|<period start>}. */
   public static OutgoingMessage digest(String channel, String recipient,
       RecipientRateLimiter.Digest digest, long nowMs) {
     OutgoingMessage.Builder b = OutgoingMessage.newBuilder()
-        .setKey("digest|" + channel + "|" + recipient + "|" + digest.periodStartMs())
+        .setKey("digest|" + channel + "|" + recipientId(channel, recipient) + "|"
+            + digest.periodStartMs())
         .setChannel(channel)
         .setRecipient(recipient)
         .setDigest(true)
@@ -41,5 +46,9 @@ public final class OutgoingMessages {
       routes.add(d.getRoute());
     }
     return b.addAllRoutes(routes).build();
+  }
+
+  private static String recipientId(String channel, String recipient) {
+    return ChannelKind.fromId(channel).map(k -> k.recipientId(recipient)).orElse(recipient);
   }
 }

@@ -6,12 +6,13 @@ import java.util.List;
 import org.iotbeam.proto.Delivery;
 
 /**
- * What {@link RecipientRateLimiter} remembers of one recipient on one channel: the current
- * rate-limit period, how much was sent in it, and what is held back for the digest. Mutable;
- * kept in Beam state.
+ * What {@link RecipientRateLimiter} remembers of one recipient on one channel: whether a
+ * rate-limit period is running and since when, how much was sent in it, and what is held back
+ * for the digest. Mutable; kept in Beam state.
  */
 public final class RecipientState implements Serializable {
-  long periodStartMs = Long.MIN_VALUE;
+  boolean inPeriod;
+  long periodStartMs;
   int sentInPeriod;
   long heldFromMs;
   final List<Delivery> held = new ArrayList<>();

@@ -22,5 +22,7 @@ public enum Reason {
   /** A sink (Cosmos DB, Service Bus) gave up on a record after its retries. */
   SINK_WRITE_FAILED,
   /** The alert webhook refused or did not answer after its retries. */
-  WEBHOOK_DELIVERY_FAILED
+  WEBHOOK_DELIVERY_FAILED,
+  /** A notification (e-mail, SMS, webhook) was not delivered after its retries. */
+  NOTIFICATION_FAILED
 }

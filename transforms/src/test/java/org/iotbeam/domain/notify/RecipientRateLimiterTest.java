@@ -1,6 +1,7 @@
 package org.iotbeam.domain.notify;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.util.Optional;
@@ -13,7 +14,6 @@ import org.junit.Test;
 
 public class RecipientRateLimiterTest {
   private static final long NOW = 1_000_000_000L;
-  private static final long MIN = 60_000L;
 
   private static Delivery d(int i) {
     return Delivery.newBuilder().setChannel("email").setRecipient("a@example.com")
@@ -24,35 +24,37 @@ public class RecipientRateLimiterTest {
   public void sendsUpToTheLimitThenHoldsForOneDigestAtTheEndOfThePeriod() {
     RecipientRateLimiter l = new RecipientRateLimiter(new RateLimit(3, 10));
     RecipientState s = new RecipientState();
-    for (int i = 0; i < 3; i++) {
-      assertEquals(Verdict.SEND, l.offer(s, d(i), NOW + i * 1000).verdict());
-    }
-    Outcome firstHold = l.offer(s, d(3), NOW + 5000);
-    assertEquals(Verdict.HOLD, firstHold.verdict());
-    assertEquals(Optional.of(NOW + 10 * MIN), firstHold.flushAtMs());
-    Outcome nextHold = l.offer(s, d(4), NOW + 6000);
-    assertEquals(new Outcome(Verdict.HOLD, Optional.empty()), nextHold);
-    // the period is over, but the digest is pending: this one joins it
-    assertEquals(Verdict.HOLD, l.offer(s, d(5), NOW + 10 * MIN + 1).verdict());
+    assertEquals(new Outcome(Verdict.SEND, true), l.offer(s, d(0), NOW));
+    assertEquals(new Outcome(Verdict.SEND, false), l.offer(s, d(1), NOW + 1));
+    assertEquals(new Outcome(Verdict.SEND, false), l.offer(s, d(2), NOW + 2));
+    assertEquals(new Outcome(Verdict.HOLD, false), l.offer(s, d(3), NOW + 5000));
+    assertEquals(new Outcome(Verdict.HOLD, false), l.offer(s, d(4), NOW + 6000));
 
-    Digest digest = l.flush(s, NOW + 10 * MIN + 2).orElseThrow();
-    assertEquals(3, digest.total());
+    Digest digest = l.onPeriodEnd(s, NOW + 600_000).orElseThrow();
+    assertEquals(2, digest.total());
     assertEquals("k3", digest.held().get(0).getNotice().getKey());
     assertEquals(NOW + 5000, digest.heldFromMs());
-    assertEquals(Optional.empty(), l.flush(s, NOW + 10 * MIN + 3));
-    // the digest opened a new period and counts in it: two more go out, then holding again
-    assertEquals(Verdict.SEND, l.offer(s, d(6), NOW + 11 * MIN).verdict());
-    assertEquals(Verdict.SEND, l.offer(s, d(7), NOW + 11 * MIN).verdict());
-    assertEquals(Verdict.HOLD, l.offer(s, d(8), NOW + 11 * MIN).verdict());
+    assertEquals(NOW, digest.periodStartMs());
+    // the digest started a new period and counts in it: two more go out, then holding again
+    assertEquals(new Outcome(Verdict.SEND, false), l.offer(s, d(5), NOW + 600_001));
+    assertEquals(new Outcome(Verdict.SEND, false), l.offer(s, d(6), NOW + 600_002));
+    assertEquals(Verdict.HOLD, l.offer(s, d(7), NOW + 600_003).verdict());
+    assertEquals(1, l.onPeriodEnd(s, NOW + 1_200_000).orElseThrow().total());
+    // a period with nothing held frees the recipient: the next message starts a new one
+    assertEquals(Optional.empty(), l.onPeriodEnd(s, NOW + 1_800_000));
+    assertEquals(new Outcome(Verdict.SEND, true), l.offer(s, d(8), NOW + 1_900_000));
   }
 
   @Test
-  public void aQuietRecipientStartsAFreshPeriod() {
+  public void aQuietPeriodEndsWithoutADigest() {
     RecipientRateLimiter l = new RecipientRateLimiter(new RateLimit(1, 10));
     RecipientState s = new RecipientState();
-    assertEquals(Verdict.SEND, l.offer(s, d(0), NOW).verdict());
-    assertEquals(Verdict.SEND, l.offer(s, d(1), NOW + 10 * MIN).verdict());
-    assertEquals(Verdict.HOLD, l.offer(s, d(2), NOW + 11 * MIN).verdict());
+    assertTrue(l.offer(s, d(0), NOW).periodStarted());
+    assertEquals(Optional.empty(), l.onPeriodEnd(s, NOW + 600_000));
+    Outcome next = l.offer(s, d(1), NOW + 600_001);
+    assertEquals(Verdict.SEND, next.verdict());
+    assertTrue(next.periodStarted());
+    assertFalse(l.offer(s, d(2), NOW + 600_002).periodStarted());
   }
 
   @Test
@@ -63,9 +65,9 @@ public class RecipientRateLimiterTest {
     for (int i = 1; i <= RecipientRateLimiter.MAX_HELD + 50; i++) {
       l.offer(s, d(i), NOW + i);
     }
-    Digest digest = l.flush(s, NOW + 10 * MIN).orElseThrow();
+    Digest digest = l.onPeriodEnd(s, NOW + 600_000).orElseThrow();
     assertEquals(RecipientRateLimiter.MAX_HELD, digest.held().size());
     assertEquals(50, digest.unlisted());
-    assertTrue(s.held() == 0);
+    assertEquals(0, s.held());
   }
 }
