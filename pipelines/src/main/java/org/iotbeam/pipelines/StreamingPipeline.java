@@ -2,6 +2,7 @@ package org.iotbeam.pipelines;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -26,6 +27,9 @@ import org.iotbeam.pipelines.kafka.EventHubsAuth;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
 import org.iotbeam.pipelines.kafka.KafkaCredentialWatch;
 import org.iotbeam.pipelines.kafka.KafkaTelemetrySource;
+import org.iotbeam.pipelines.notify.Notify;
+import org.iotbeam.pipelines.notify.NotifyConfig;
+import org.iotbeam.pipelines.notify.NotifyOptions;
 import org.iotbeam.pipelines.observability.BeamMetricsExporter;
 import org.iotbeam.pipelines.observability.DeadLetterLog;
 import org.iotbeam.pipelines.observability.ObservabilityOptions;
@@ -54,7 +58,7 @@ import org.joda.time.Duration;
  * Kafka(telemetry) -> InboundMessage (event time, watermark) -> TelemetryProcessing
  *   readings     -> raw archive   outputBase/raw/dt=/hour=/*.pb.gz
  *   aggregates   -> outputBase/aggregates/...jsonl.gz, Kafka(aggregates)
- *   alerts       -> outputBase/alerts/...jsonl.gz, Kafka(alerts), webhook
+ *   alerts       -> outputBase/alerts/...jsonl.gz, Kafka(alerts), webhook, notifications
  *   dead letters -> outputBase/dead-letters/...jsonl.gz, Kafka(dead-letters)
  * </pre>
  *
@@ -63,8 +67,8 @@ import org.joda.time.Duration;
  */
 public class StreamingPipeline {
   /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
-  public interface Options
-      extends TelemetryOptions, StreamingOptions, AzureSinkOptions, ObservabilityOptions {
+  public interface Options extends TelemetryOptions, StreamingOptions, AzureSinkOptions,
+      ObservabilityOptions, NotifyOptions {
     @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
     @Default.String("127.0.0.1:9092")
     String getBootstrapServers();
@@ -308,6 +312,8 @@ public class StreamingPipeline {
           options.getWebhookInitialBackoffMs(), options.getWebhookTimeoutMs())));
     }
     sinkFailures.addAll(AzureSinkOptions.applyTo(results, options));
+    // people: e-mail, SMS, webhooks as --notificationRoutesFile says (docs/notifications.md)
+    Notify.applyTo(alerts, options).ifPresent(sinkFailures::add);
 
     // every record a sink gave up on is a dead letter too (in the global window, as the
     // parser's are: an aggregate's window means nothing to its dead letter); those the
@@ -372,6 +378,7 @@ public class StreamingPipeline {
       p.add("--startupCheckSeconds must be zero (no check) or a number of seconds");
     }
     p.addAll(BlobClientFactory.secretFlagProblems(o));
+    p.addAll(NotifyConfig.problems(o));
     String hook = o.getAlertWebhookUrl();
     if (hook != null && !hook.isEmpty()) {
       if (!hook.startsWith("http://") && !hook.startsWith("https://")) {

@@ -63,10 +63,38 @@ public class AlertWebhookSink extends PTransform<PCollection<Alert>, PCollection
   }
 
   /** Scheme, host and path only: a webhook URL's query may hold a secret token. */
-  static String redacted(String url) {
+  public static String redacted(String url) {
     URI u = URI.create(url);
     return u.getScheme() + "://" + u.getHost() + (u.getPort() > 0 ? ":" + u.getPort() : "")
         + (u.getPath() == null ? "" : u.getPath());
+  }
+
+  /** How one POST went: delivered, or why not and whether another attempt could help. */
+  public record Attempt(boolean delivered, boolean retryable, String error) {}
+
+  /**
+   * One POST of {@code json} with {@code Idempotency-Key}; 2xx is delivered, client errors other
+   * than 408/429 are not worth retrying. Also the notifications' webhook channel.
+   */
+  public static Attempt postOnce(HttpClient client, String url, String json,
+      String idempotencyKey, long timeoutMs) throws InterruptedException {
+    try {
+      HttpResponse<String> rsp = client.send(HttpRequest.newBuilder(URI.create(url))
+              .timeout(Duration.ofMillis(timeoutMs))
+              .header("Content-Type", "application/json")
+              .header("Idempotency-Key", idempotencyKey)
+              .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
+      int code = rsp.statusCode();
+      if (code >= 200 && code < 300) {
+        return new Attempt(true, false, "");
+      }
+      return new Attempt(false, code < 400 || code >= 500 || code == 408 || code == 429,
+          "HTTP " + code);
+    } catch (IOException e) {
+      return new Attempt(false, true, e.toString());
+    }
   }
 
   static class PostFn extends DoFn<Alert, DeadLetter> {
@@ -100,25 +128,14 @@ public class AlertWebhookSink extends PTransform<PCollection<Alert>, PCollection
       String lastError = "";
       long backoff = initialBackoffMs;
       for (int attempt = 1; attempt <= maxAttempts; attempt++) {
-        try {
-          HttpResponse<String> rsp = client.send(HttpRequest.newBuilder(URI.create(url))
-                  .timeout(Duration.ofMillis(timeoutMs))
-                  .header("Content-Type", "application/json")
-                  .header("Idempotency-Key", alert.getId())
-                  .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-          int code = rsp.statusCode();
-          if (code >= 200 && code < 300) {
-            delivered.inc();
-            return;
-          }
-          lastError = "HTTP " + code;
-          if (code >= 400 && code < 500 && code != 408 && code != 429) {
-            break; // the receiver refuses this alert: retrying will not help
-          }
-        } catch (IOException e) {
-          lastError = e.toString();
+        Attempt a = postOnce(client, url, json, alert.getId(), timeoutMs);
+        if (a.delivered()) {
+          delivered.inc();
+          return;
+        }
+        lastError = a.error();
+        if (!a.retryable()) {
+          break; // the receiver refuses this alert: retrying will not help
         }
         if (attempt < maxAttempts) {
           retries.inc();

@@ -30,5 +30,7 @@ public enum Reason {
    */
   SINK_RECORD_REJECTED,
   /** The alert webhook refused or did not answer after its retries. */
-  WEBHOOK_DELIVERY_FAILED
+  WEBHOOK_DELIVERY_FAILED,
+  /** A notification (e-mail, SMS, webhook) was not delivered after its retries. */
+  NOTIFICATION_FAILED
 }
