@@ -189,6 +189,7 @@ public final class StreamingBenchmark {
       sent = produceAtRate(bs, "lat-in", rate, seconds, devices);
       Thread.sleep(5_000);
       heapAtEnd = heapUsed();
+      System.out.println("LATENCY RUN " + amplification(url));
     } finally {
       stop.set(true);
       consumer.join();
@@ -217,6 +218,35 @@ public final class StreamingBenchmark {
     obs.setPrometheusHost("127.0.0.1");
     obs.setPrometheusPort(port);
     return "http://127.0.0.1:" + port + "/metrics";
+  }
+
+  /**
+   * What the aggregation wrote for what came in: aggregate records (and late panes among them)
+   * per reading received, from the job's own counters.
+   */
+  static String amplification(String url) {
+    long received = scrapeCounter(url, "iotbeam_messages_received_total");
+    long aggregates = scrapeCounter(url, "iotbeam_aggregates_emitted_total");
+    long late = scrapeCounter(url, "iotbeam_aggregates_late_panes_total");
+    return String.format(java.util.Locale.ROOT, "aggregates %,d records (%,d late panes, %.2f%%) "
+        + "for %,d readings: amplification %.4f", aggregates, late,
+        aggregates <= 0 ? 0.0 : 100.0 * late / aggregates, received,
+        received <= 0 ? 0.0 : (double) aggregates / received);
+  }
+
+  static long scrapeCounter(String url, String name) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+          .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\s+(\\S+)")
+          .matcher(r.body());
+      return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    } catch (java.io.IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   /** iotbeam_messages_received_total; 0 before the first message; -1 if not served (yet). */
