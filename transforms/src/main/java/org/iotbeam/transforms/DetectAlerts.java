@@ -3,7 +3,6 @@ package org.iotbeam.transforms;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.state.StateSpec;
@@ -64,7 +63,7 @@ public class DetectAlerts extends PTransform<PCollection<Reading>, PCollection<A
 
     @StateId("device")
     private final StateSpec<ValueState<DeviceAlertState>> deviceSpec =
-        StateSpecs.value(SerializableCoder.of(DeviceAlertState.class));
+        StateSpecs.value(DeviceAlertStateCoder.of());
 
     @StateId("profile")
     private final StateSpec<ValueState<DeviceProfile>> profileSpec =
