@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.state.StateSpec;
@@ -131,7 +130,7 @@ public class DetectAlerts extends PTransform<PCollection<Reading>, PCollection<A
   static class OnArrivalFn extends EvaluateFn<KV<String, Reading>> {
     @StateId("device")
     private final StateSpec<ValueState<DeviceAlertState>> deviceSpec =
-        StateSpecs.value(SerializableCoder.of(DeviceAlertState.class));
+        StateSpecs.value(DeviceAlertStateCoder.of());
 
     @StateId("profile")
     private final StateSpec<ValueState<DeviceProfile>> profileSpec =

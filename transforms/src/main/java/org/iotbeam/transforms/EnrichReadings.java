@@ -1,6 +1,5 @@
 package org.iotbeam.transforms;
 
-import java.util.Optional;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Create;
@@ -12,9 +11,9 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.iotbeam.domain.geo.Geohash;
 import org.iotbeam.domain.registry.DeviceRegistry;
-import org.iotbeam.proto.DeviceProfile;
 import org.iotbeam.proto.GeoLocation;
 import org.iotbeam.proto.Reading;
+import org.iotbeam.proto.Telemetry;
 
 /**
  * Adds what the platform knows to each reading: the device's profile from the registry (a side
@@ -41,6 +40,21 @@ public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection
         .setCoder(Coders.READING);
   }
 
+  /** The reading with its device's profile, geohash and content hash. */
+  public static Reading enrich(DeviceRegistry registry, Reading r) {
+    Telemetry t = r.getTelemetry();
+    DeviceRegistry.Resolved device = registry.resolve(t.getDeviceId());
+    Reading.Builder b = r.toBuilder()
+        .setDevice(device.profile())
+        .setKnownDevice(device.known())
+        .setContentHash(ContentHash.of(t));
+    if (t.hasLocation()) {
+      GeoLocation l = t.getLocation();
+      b.setGeohash(Geohash.encode(l.getLatitude(), l.getLongitude(), GEOHASH_PRECISION));
+    }
+    return b.build();
+  }
+
   static class EnrichFn extends DoFn<Reading, Reading> {
     private final PCollectionView<DeviceRegistry> registryView;
     private final Counter unknown = TelemetryMetrics.counter(TelemetryMetrics.UNKNOWN_DEVICES);
@@ -51,21 +65,11 @@ public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection
 
     @ProcessElement
     public void process(@Element Reading r, ProcessContext c) {
-      DeviceRegistry registry = c.sideInput(registryView);
-      String id = r.getTelemetry().getDeviceId();
-      Optional<DeviceProfile> known = registry.lookup(id);
-      if (known.isEmpty()) {
+      Reading enriched = enrich(c.sideInput(registryView), r);
+      if (!enriched.getKnownDevice()) {
         unknown.inc();
       }
-      Reading.Builder b = r.toBuilder()
-          .setDevice(known.orElseGet(() -> registry.defaultsFor(id)))
-          .setKnownDevice(known.isPresent())
-          .setContentHash(ContentHash.of(r.getTelemetry()));
-      if (r.getTelemetry().hasLocation()) {
-        GeoLocation l = r.getTelemetry().getLocation();
-        b.setGeohash(Geohash.encode(l.getLatitude(), l.getLongitude(), GEOHASH_PRECISION));
-      }
-      c.output(b.build());
+      c.output(enriched);
     }
   }
 }

@@ -22,6 +22,20 @@ public final class ConditionTracker implements Serializable {
   private long raisedAtMs;
   private long quietUntilMs = Long.MIN_VALUE;
 
+  public ConditionTracker() {}
+
+  /** A tracker as a coder reads it back; the arguments are what the accessors returned. */
+  public static ConditionTracker restore(int consecutive, long holdingSinceMs, boolean active,
+      long raisedAtMs, long quietUntilMs) {
+    ConditionTracker c = new ConditionTracker();
+    c.consecutive = consecutive;
+    c.holdingSinceMs = holdingSinceMs;
+    c.active = active;
+    c.raisedAtMs = raisedAtMs;
+    c.quietUntilMs = quietUntilMs;
+    return c;
+  }
+
   public Transition step(
       boolean holds, long timestampMs, int forReadings, long forMillis, long cooldownMillis) {
     if (!holds) {
@@ -61,5 +75,20 @@ public final class ConditionTracker implements Serializable {
   /** Event time of the reading that raised the active (or last) alert. */
   public long raisedAtMs() {
     return raisedAtMs;
+  }
+
+  /** Readings in a row for which the condition held. */
+  public int consecutive() {
+    return consecutive;
+  }
+
+  /** Event time of the first of the {@link #consecutive} readings. */
+  public long holdingSinceMs() {
+    return holdingSinceMs;
+  }
+
+  /** No raise before this event time (the cooldown after a clear); MIN_VALUE before any. */
+  public long quietUntilMs() {
+    return quietUntilMs;
   }
 }

@@ -11,6 +11,17 @@ public final class EwmaStats implements Serializable {
   private double mean;
   private double variance;
 
+  public EwmaStats() {}
+
+  /** Statistics as a coder reads them back. */
+  public static EwmaStats restore(long count, double mean, double variance) {
+    EwmaStats s = new EwmaStats();
+    s.count = count;
+    s.mean = mean;
+    s.variance = variance;
+    return s;
+  }
+
   /** The z-score of {@code x} before it is learned; NaN until two readings were seen. */
   public double zScore(double x) {
     if (count < 2) {

@@ -22,38 +22,43 @@ public final class Geohash {
     if (precision < 1 || precision > 12) {
       throw new IllegalArgumentException("precision must be 1..12, was " + precision);
     }
-    double latLo = -90, latHi = 90, lonLo = -180, lonHi = 180;
-    StringBuilder hash = new StringBuilder(precision);
-    boolean lonBit = true;
-    int bits = 0;
-    int ch = 0;
-    while (hash.length() < precision) {
-      if (lonBit) {
-        double mid = (lonLo + lonHi) / 2;
-        if (longitude >= mid) {
-          ch = (ch << 1) | 1;
-          lonLo = mid;
-        } else {
-          ch <<= 1;
-          lonHi = mid;
-        }
-      } else {
-        double mid = (latLo + latHi) / 2;
-        if (latitude >= mid) {
-          ch = (ch << 1) | 1;
-          latLo = mid;
-        } else {
-          ch <<= 1;
-          latHi = mid;
-        }
-      }
-      lonBit = !lonBit;
-      if (++bits == 5) {
-        hash.append(BASE32[ch]);
-        bits = 0;
-        ch = 0;
-      }
+    int bits = 5 * precision;
+    int lonBits = (bits + 1) / 2; // the first bit is longitude's
+    int latBits = bits / 2;
+    long lon = cell(longitude, -180, 360, lonBits);
+    long lat = cell(latitude, -90, 180, latBits);
+    long code = 0;
+    for (int i = 0; i < bits; i++) {
+      long bit = (i & 1) == 0
+          ? lon >>> (lonBits - 1 - i / 2)
+          : lat >>> (latBits - 1 - i / 2);
+      code = code << 1 | (bit & 1);
     }
-    return hash.toString();
+    char[] hash = new char[precision];
+    for (int c = precision - 1; c >= 0; c--) {
+      hash[c] = BASE32[(int) (code & 31)];
+      code >>>= 5;
+    }
+    return new String(hash);
+  }
+
+  /**
+   * Which of the {@code 2^n} equal cells of {@code [lo, lo + range]} holds {@code x}: the cell
+   * that {@code n} bisection steps (upper half when {@code x >= mid}) end in. Computed by scaling
+   * and then settled by comparing with the cell's bounds, which are exact in double, as
+   * bisection's midpoints are: the same cell for every input, in constant time.
+   */
+  private static long cell(double x, double lo, double range, int n) {
+    long cells = 1L << n;
+    double width = range / cells;
+    long j = (long) Math.floor((x - lo) / width);
+    j = Math.max(0, Math.min(cells - 1, j));
+    while (j > 0 && x < lo + j * width) {
+      j--;
+    }
+    while (j < cells - 1 && x >= lo + (j + 1) * width) {
+      j++;
+    }
+    return j;
   }
 }

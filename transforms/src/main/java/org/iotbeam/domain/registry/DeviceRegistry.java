@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.iotbeam.domain.JsonConfig;
 import org.iotbeam.proto.DeviceProfile;
 
@@ -27,6 +28,15 @@ public final class DeviceRegistry implements Serializable {
   private final Map<String, Entry> devices;
   private final List<Entry> prefixesLongestFirst;
   private final Entry defaults;
+  // resolved profiles by device id: a fleet has a bounded number of devices, and building a
+  // profile per reading cost more than the look-up
+  private transient Map<String, Resolved> resolved;
+
+  /** More devices than this are resolved per reading instead of remembered. */
+  static final int MAX_REMEMBERED = 200_000;
+
+  /** A device's profile, and whether the registry knows the device or gave it the defaults. */
+  public record Resolved(DeviceProfile profile, boolean known) {}
 
   /** One registry line. {@code deviceId} or {@code prefix} says which devices it describes. */
   public record Entry(
@@ -90,6 +100,23 @@ public final class DeviceRegistry implements Serializable {
       }
     }
     return e == null ? Optional.empty() : Optional.of(profile(deviceId, e));
+  }
+
+  /** {@link #lookup}, or {@link #defaultsFor} an unknown device; remembered per device id. */
+  public Resolved resolve(String deviceId) {
+    Map<String, Resolved> cache = resolved;
+    if (cache == null) {
+      cache = resolved = new ConcurrentHashMap<>();
+    }
+    Resolved r = cache.get(deviceId);
+    if (r == null) {
+      Optional<DeviceProfile> known = lookup(deviceId);
+      r = new Resolved(known.orElseGet(() -> defaultsFor(deviceId)), known.isPresent());
+      if (cache.size() < MAX_REMEMBERED) {
+        cache.put(deviceId, r);
+      }
+    }
+    return r;
   }
 
   /** The profile an unknown device gets. */

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import org.iotbeam.domain.BundledConfig;
 import org.iotbeam.proto.DeviceProfile;
@@ -29,6 +30,19 @@ public class DeviceRegistryTest {
     DeviceProfile d = r.defaultsFor("other");
     assertEquals("other", d.getDeviceId());
     assertEquals("generic", d.getDeviceType());
+  }
+
+  @Test
+  public void resolveRemembersWhatLookupAndDefaultsSay() {
+    DeviceRegistry r = DeviceRegistry.parse(DOC.getBytes(UTF_8), "test");
+    for (int round = 0; round < 2; round++) { // the second round is answered from memory
+      DeviceRegistry.Resolved known = r.resolve("dev-000002");
+      assertEquals(r.lookup("dev-000002").get(), known.profile());
+      assertTrue(known.known());
+      DeviceRegistry.Resolved stranger = r.resolve("other");
+      assertEquals(r.defaultsFor("other"), stranger.profile());
+      assertFalse(stranger.known());
+    }
   }
 
   @Test
