@@ -66,7 +66,12 @@ public final class ContentHash {
 
   /** The full SHA-256 in hex, as {@code sha256sum} prints it: to check a payload fetched later. */
   public static String sha256(byte[] bytes) {
-    return HexFormat.of().formatHex(SHA256.get().digest(bytes));
+    try {
+      return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   /**
