@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Backfill benchmark: generates a raw archive of --messages (default 5,000,000) with the
-# simulator's file transport, backfills it on Flink embedded (batch, --parallelism, default 2)
-# and prints msg/s, elapsed and heap. Not a test.
+# Backfill benchmark: generates a raw archive of --messages (default 5,000,000) from --devices
+# (default 1,000) with the simulator's file transport, backfills it on Flink embedded (batch,
+# --parallelism, default 2) and prints msg/s, elapsed and heap; then the same domain work over the
+# same archive in one plain Java thread (DomainBaseline) and the ratio baseline/pipeline. Not a
+# test.
 #
-#   runners/scripts/backfill-benchmark.sh [--messages=N] [--parallelism=P] [--dir=DIR] [--keep]
-#       [BackfillPipeline flags...]
+#   runners/scripts/backfill-benchmark.sh [--messages=N] [--devices=D] [--parallelism=P]
+#       [--dir=DIR] [--keep] [--baselineMessages=N (0: none)] [BackfillPipeline flags...]
 #   JFR=/tmp/backfill.jfr runners/scripts/backfill-benchmark.sh   # also profile, print top frames
 #   HEAP=4g ...                                                   # -Xmx (default: the JVM's)
 #   SKIP_BUILD=1 ...                          # do not `mvn install` the modules pipelines needs first

@@ -6,8 +6,10 @@
 # --maxReadRecords), parallelism PARALLELISM (2), the job started asynchronously and its
 # iotbeam_messages_received_total scraped from the Beam-metrics reporter every 500 ms until it
 # reaches N (at most MAX_WAIT seconds, 300), then cancelled; msg/s from 10% to 90% of N.
-# Latency: RATE msg/s for SECONDS, produce -> alert p50/p95/p99. Heap used and the load average
-# (/proc/loadavg) are printed with each figure.
+# Latency: RATE msg/s for SECONDS, produce -> alert p50/p95/p99. Baseline: the same domain work
+# (parse, validate, enrich, de-duplicate, statistics, alerts) over the throughput phase's messages
+# in one plain Java thread (DomainBaseline), and the ratio baseline/pipeline. Heap used and the
+# load average (/proc/loadavg) are printed with each figure; the profile is of the pipeline only.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$(dirname "$HERE")")

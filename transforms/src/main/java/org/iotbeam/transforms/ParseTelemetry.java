@@ -1,9 +1,7 @@
 package org.iotbeam.transforms;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -14,14 +12,10 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.iotbeam.domain.validation.Reason;
-import org.iotbeam.domain.validation.TelemetryValidator;
 import org.iotbeam.domain.validation.ValidationLimits;
-import org.iotbeam.domain.validation.Violation;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.Reading;
-import org.iotbeam.proto.SchemaVersions;
-import org.iotbeam.proto.Telemetry;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -53,7 +47,7 @@ public class ParseTelemetry extends PTransform<PCollection<InboundMessage>, PCol
 
   static class ParseFn extends DoFn<InboundMessage, Reading> {
     private final ValidationLimits limits;
-    private transient TelemetryValidator validator;
+    private transient TelemetryParser parser;
     private transient Map<Reason, Counter> byReason;
     private final Counter received = TelemetryMetrics.counter(TelemetryMetrics.RECEIVED);
     private final Counter valid = TelemetryMetrics.counter(TelemetryMetrics.VALID);
@@ -71,8 +65,8 @@ public class ParseTelemetry extends PTransform<PCollection<InboundMessage>, PCol
 
     @Setup
     public void setup() {
-      validator = new TelemetryValidator(limits);
-      byReason = new HashMap<>();
+      parser = new TelemetryParser(limits);
+      byReason = new EnumMap<>(Reason.class);
       for (Reason r : Reason.values()) {
         byReason.put(r, TelemetryMetrics.counter(TelemetryMetrics.deadLetterReason(r.name())));
       }
@@ -81,50 +75,23 @@ public class ParseTelemetry extends PTransform<PCollection<InboundMessage>, PCol
     @ProcessElement
     public void process(@Element InboundMessage in, MultiOutputReceiver out) {
       received.inc();
-      byte[] payload = in.getPayload().toByteArray();
-      payloadBytes.update(payload.length);
-      try {
-        Optional<Violation> bad = validator.checkPayload(payload);
-        if (bad.isPresent()) {
-          reject(in, bad.get(), "parse", out);
-          return;
-        }
-        Telemetry t;
-        try {
-          t = Telemetry.parseFrom(payload);
-        } catch (InvalidProtocolBufferException e) {
-          reject(in, new Violation(Reason.MALFORMED_PROTOBUF, String.valueOf(e.getMessage())),
-              "parse", out);
-          return;
-        }
-        bad = validator.check(t, in.getIngestTimeMs());
-        if (bad.isPresent()) {
-          reject(in, bad.get(), "validate", out);
-          return;
-        }
-        Reading r = Reading.newBuilder()
-            .setTelemetry(t)
-            .setInbound(in)
-            .setSchemaVersion(SchemaVersions.detect(t))
-            .build();
-        valid.inc();
-        // meaningful in streaming (how far behind the devices we run); in a backfill, the age
-        long now = System.currentTimeMillis();
-        eventToProcessing.update(now - t.getTimestampMs());
-        if (in.getIngestTimeMs() > 0) {
-          ingestToProcessing.update(now - in.getIngestTimeMs());
-        }
-        out.get(VALID).outputWithTimestamp(r, new Instant(t.getTimestampMs()));
-      } catch (RuntimeException e) {
-        // a bug must not stop the stream, nor lose the message that found it
-        reject(in, new Violation(Reason.PROCESSING_ERROR, e.toString()), "parse", out);
+      payloadBytes.update(in.getPayload().size());
+      TelemetryParser.Parsed p = parser.parse(in);
+      if (!p.valid()) {
+        dead.inc();
+        byReason.get(p.violation().reason()).inc();
+        out.get(DEAD_LETTERS).output(DeadLetters.of(in, p.violation(), p.stage()));
+        return;
       }
-    }
-
-    private void reject(InboundMessage in, Violation v, String stage, MultiOutputReceiver out) {
-      dead.inc();
-      byReason.get(v.reason()).inc();
-      out.get(DEAD_LETTERS).output(DeadLetters.of(in, v, stage));
+      valid.inc();
+      long ts = p.reading().getTelemetry().getTimestampMs();
+      // meaningful in streaming (how far behind the devices we run); in a backfill, the age
+      long now = System.currentTimeMillis();
+      eventToProcessing.update(now - ts);
+      if (in.getIngestTimeMs() > 0) {
+        ingestToProcessing.update(now - in.getIngestTimeMs());
+      }
+      out.get(VALID).outputWithTimestamp(p.reading(), new Instant(ts));
     }
 
     /**

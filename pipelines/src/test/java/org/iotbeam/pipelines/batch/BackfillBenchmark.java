@@ -16,6 +16,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.iotbeam.pipelines.bench.DomainBaseline;
+import org.iotbeam.pipelines.bench.StreamingBenchmark;
+import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.simulator.FileTransport;
 import org.iotbeam.simulator.MessageGenerator;
 import org.iotbeam.simulator.SimulatedMessage;
@@ -24,11 +27,14 @@ import org.iotbeam.simulator.SimulatorConfig;
 /**
  * A benchmark command, not a test: generates a raw archive of N messages with the simulator's
  * file transport (two generators in parallel, disjoint devices), then backfills it on Flink
- * embedded in batch mode, and prints messages per second, elapsed time and heap.
+ * embedded in batch mode, and prints messages per second, elapsed time and heap; then runs the
+ * same domain work over the same archive in one plain thread ({@link DomainBaseline}) and prints
+ * how many times faster that is.
  *
  * <pre>
- * runners/scripts/backfill-benchmark.sh [--messages=5000000] [--parallelism=2] [--dir=DIR]
- *     [--managedMemoryMb=3072 (0: Flink's local default)] [--keep]
+ * runners/scripts/backfill-benchmark.sh [--messages=5000000] [--devices=1000] [--parallelism=2]
+ *     [--dir=DIR] [--managedMemoryMb=3072 (0: Flink's local default)] [--keep]
+ *     [--baselineMessages=N (0: no baseline; default: the whole archive)]
  *     [any BackfillPipeline flag, e.g. --objectReuse=true]
  * </pre>
  *
@@ -42,7 +48,8 @@ public final class BackfillBenchmark {
   public static void main(String[] args) throws Exception {
     long messages = 5_000_000;
     int parallelism = 2;
-    int devicesPerGenerator = 2500;
+    int devices = 1000;
+    long baselineMessages = Long.MAX_VALUE;
     Path dir = null;
     boolean keep = false;
     int managedMemoryMb = 3072;
@@ -50,6 +57,10 @@ public final class BackfillBenchmark {
     for (String a : args) {
       if (a.startsWith("--messages=")) {
         messages = Long.parseLong(a.substring(11).replace("_", ""));
+      } else if (a.startsWith("--devices=")) {
+        devices = Integer.parseInt(a.substring(10).replace("_", ""));
+      } else if (a.startsWith("--baselineMessages=")) {
+        baselineMessages = Long.parseLong(a.substring(19).replace("_", ""));
       } else if (a.startsWith("--parallelism=")) {
         parallelism = Integer.parseInt(a.substring(14));
       } else if (a.startsWith("--dir=")) {
@@ -67,12 +78,13 @@ public final class BackfillBenchmark {
     }
     Path archive = dir.resolve("raw");
     int generators = 2;
+    int devicesPerGenerator = Math.max(1, devices / generators);
     long perGenerator = messages / generators;
     long intervalMs = 10_000;
 
     // 1. the archive: reuse one of the same size, else generate it
     long t0 = System.nanoTime();
-    Path marker = archive.resolve("_generated-" + messages);
+    Path marker = archive.resolve("_generated-" + messages + "-" + devicesPerGenerator * generators);
     if (!Files.exists(marker)) {
       ExecutorService pool = Executors.newFixedThreadPool(generators);
       List<Future<Long>> done = new ArrayList<>();
@@ -135,6 +147,21 @@ public final class BackfillBenchmark {
         (gcMillis() - gcBefore) / 1e3);
     if (!keep) {
       deleteTree(dir.resolve("out"));
+    }
+
+    // 3. the same domain work in one plain thread, over the same archive
+    if (baselineMessages > 0) {
+      long cap = baselineMessages;
+      DomainBaseline.stopRecordings();
+      DomainBaseline.Result b = DomainBaseline.measure(ProcessingConfigs.fromOptions(o),
+          () -> DomainBaseline.limit(DomainBaseline.archive(archive).get(), cap),
+          Math.min(300_000, s.messagesRead()), 1);
+      System.out.print(b.report(String.format(Locale.ROOT, "the archive's messages from %,d "
+          + "devices, the backfill's configuration", devicesPerGenerator * generators)));
+      System.out.printf(Locale.ROOT, "RATIO baseline/pipeline: %.1f (one plain thread does the "
+              + "domain work at %,.0f msg/s, the backfill at parallelism %d reached %,.0f "
+              + "msg/s); load average %s%n", b.throughput() / s.messagesPerSecond(),
+          b.throughput(), parallelism, s.messagesPerSecond(), StreamingBenchmark.loadavg());
     }
   }
 

@@ -1,5 +1,6 @@
 package org.iotbeam.pipelines.bench;
 
+import com.google.protobuf.ByteString;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,8 +33,12 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.iotbeam.local.FreePorts;
 import org.iotbeam.local.LocalKafkaBroker;
 import org.iotbeam.pipelines.StreamingPipeline;
+import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.observability.ObservabilityOptions;
+import org.iotbeam.proto.InboundMessage;
+import org.iotbeam.proto.SourcePosition;
 import org.iotbeam.proto.Telemetry;
+import org.iotbeam.transforms.ProcessingConfig;
 
 /**
  * Throughput and latency of the streaming pipeline on Flink embedded against an in-process KRaft
@@ -47,7 +54,9 @@ import org.iotbeam.proto.Telemetry;
  *   <li>latency: produce at {@code -Drate} msg/s (default 10,000) for {@code -Dseconds} (30), each
  *       record's timestamp and event time = its produce time; 10 probe devices alternate hot/cold
  *       readings so each probe raises or clears an alert; latency = time the alert is read from
- *       the alerts topic - the reading's event time.
+ *       the alerts topic - the reading's event time;
+ *   <li>baseline: the same domain work in one plain thread ({@link DomainBaseline}) over the
+ *       throughput phase's messages with the pipeline's configuration, and the ratio of the two.
  * </ol>
  *
  * Prints the machine's load average (/proc/loadavg) with each figure: on a shared machine the
@@ -97,17 +106,83 @@ public final class StreamingBenchmark {
           "lat-alerts", "lat-dead-letters")) {
         kafka.createTopic(t, 1);
       }
-      throughput(bs, work, rules, n, devices, parallelism, maxWaitSeconds);
+      Prefill prefill = new Prefill(n, devices, System.currentTimeMillis());
+      double steady = throughput(bs, work, rules, prefill, parallelism, maxWaitSeconds);
       latency(bs, work, rules, rate, seconds, devices, parallelism);
+      baseline(options(bs, work.resolve("out-baseline"), rules, parallelism, ""), prefill,
+          steady);
     }
     System.exit(0);
   }
 
+  /**
+   * The domain work of the pipeline in one plain thread ({@link DomainBaseline}), over the
+   * throughput phase's messages and with the pipeline's configuration, and how many times
+   * faster that is than the pipeline.
+   */
+  static void baseline(StreamingPipeline.Options o, Prefill prefill, double pipelineMsgPerSec) {
+    ProcessingConfig config = ProcessingConfigs.fromOptions(o);
+    DomainBaseline.stopRecordings();
+    DomainBaseline.Result b = DomainBaseline.measure(config, prefill::inbound,
+        Math.min(prefill.n, 300_000), 1);
+    System.out.print(b.report(String.format(Locale.ROOT,
+        "the throughput phase's %,d messages from %,d devices, the pipeline's configuration",
+        prefill.n, prefill.devices)));
+    System.out.printf(Locale.ROOT, "RATIO baseline/pipeline: %.1f (one plain thread does the "
+            + "domain work at %,.0f msg/s, the pipeline at parallelism %d reaches %,.0f msg/s); "
+            + "load average %s%n", b.throughput() / pipelineMsgPerSec, b.throughput(),
+        o.as(FlinkPipelineOptions.class).getParallelism(), pipelineMsgPerSec, loadavg());
+  }
+
+  /**
+   * The throughput phase's messages: n readings from {@code devices} devices, event times
+   * spread over the 20 minutes before {@code nowMs}, in order per device.
+   */
+  record Prefill(long n, int devices, long nowMs) {
+    long startMs() {
+      return nowMs - 20 * 60_000L;
+    }
+
+    String device(long i) {
+      return "bench-" + (i % devices);
+    }
+
+    byte[] payload(long i) {
+      double step = (20 * 60_000.0) / n;
+      return reading(device(i), startMs() + (long) (i * step), 20 + (i % 10));
+    }
+
+    /** As the Kafka source delivers them (its ingest time: the produce time, about now). */
+    Iterator<InboundMessage> inbound() {
+      return new Iterator<>() {
+        long i;
+
+        @Override
+        public boolean hasNext() {
+          return i < n;
+        }
+
+        @Override
+        public InboundMessage next() {
+          long k = i++;
+          return InboundMessage.newBuilder()
+              .setPayload(ByteString.copyFrom(payload(k)))
+              .setIngestTimeMs(nowMs)
+              .setSource(SourcePosition.newBuilder().setSystem("kafka").setTopic("bench-in")
+                  .setOffset(k))
+              .setKey(device(k))
+              .build();
+        }
+      };
+    }
+  }
+
   /** Phase 1: unbounded read of n pre-filled messages, observed through the reporter. */
-  static void throughput(String bs, Path work, Path rules, long n, int devices, int parallelism,
+  static double throughput(String bs, Path work, Path rules, Prefill prefill, int parallelism,
       int maxWaitSeconds) throws Exception {
+    long n = prefill.n();
     long t0 = System.nanoTime();
-    prefill(bs, "bench-in", n, devices);
+    prefill(bs, "bench-in", prefill);
     System.out.printf("prefill: %,d messages in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
     StreamingPipeline.Options o = options(bs, work.resolve("out-throughput"), rules,
         parallelism, "");
@@ -151,6 +226,7 @@ public final class StreamingBenchmark {
         + "used %,d MB; load average before %s, after %s%n", parallelism, samples.size(), url,
         0.8 * n / (t90 - t10), n, t90 - t10, received, tAll, first, received / tAll,
         maxHeap.get() >> 20, loadBefore, loadAfter);
+    return 0.8 * n / (t90 - t10);
   }
 
   /** Phase 2: produce at a fixed rate, latency from a probe reading to its alert. */
@@ -282,7 +358,8 @@ public final class StreamingBenchmark {
     return Double.NaN;
   }
 
-  static String loadavg() {
+  /** The 1-, 5- and 15-minute load averages. */
+  public static String loadavg() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return f[0] + " " + f[1] + " " + f[2];
@@ -332,16 +409,12 @@ public final class StreamingBenchmark {
     return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
   }
 
-  /** n readings, event times spread over the last 20 minutes, in order per device. */
-  static void prefill(String bs, String topic, long n, int devices) {
-    long now = System.currentTimeMillis();
-    long start = now - 20 * 60_000L;
-    double step = (20 * 60_000.0) / n;
+  /** The prefill's readings, produced to {@code topic}. */
+  static void prefill(String bs, String topic, Prefill prefill) {
     try (KafkaProducer<byte[], byte[]> p = producer(bs)) {
-      for (long i = 0; i < n; i++) {
-        String dev = "bench-" + (i % devices);
-        p.send(new ProducerRecord<>(topic, dev.getBytes(StandardCharsets.UTF_8),
-            reading(dev, start + (long) (i * step), 20 + (i % 10))));
+      for (long i = 0; i < prefill.n(); i++) {
+        p.send(new ProducerRecord<>(topic, prefill.device(i).getBytes(StandardCharsets.UTF_8),
+            prefill.payload(i)));
       }
       p.flush();
     }
