@@ -13,7 +13,9 @@
 #
 # Environment: FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), FLINK_METRICS_PORT (9464: the
 # TaskManager's Beam metrics in Prometheus format, FlinkBeamMetricsReporter), IOTBEAM_FLINK_HOME (state, logs,
-# checkpoints; /tmp/iotbeam-flink), FLINK_CONF_EXTRA (lines added to flink-conf.yaml), JOB_JAR (the shaded jar; built with
+# checkpoints; /tmp/iotbeam-flink), FLINK_CONF_EXTRA (lines added to flink-conf.yaml),
+# FLINK_CHECKPOINTS_DIR (default IOTBEAM_FLINK_HOME/checkpoints; failover-rehearsal.sh gives two
+# clusters one, as two regions share one geo-redundant account), JOB_JAR (the shaded jar; built with
 # `mvn -B -q install -DskipTests -pl runners -am` when missing), JAVA_HOME.
 set -euo pipefail
 
@@ -24,6 +26,7 @@ STATE=${IOTBEAM_FLINK_HOME:-/tmp/iotbeam-flink}
 REST_PORT=${FLINK_REST_PORT:-8081}
 RPC_PORT=${FLINK_RPC_PORT:-6123}
 METRICS_PORT=${FLINK_METRICS_PORT:-9464}
+CHECKPOINTS=${FLINK_CHECKPOINTS_DIR:-$STATE/checkpoints}
 METRICS_URL="http://127.0.0.1:$METRICS_PORT/metrics"
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 JOB_JAR=${JOB_JAR:-$RUNNERS/target/iotbeam-runners-0.1.0-SNAPSHOT-shaded.jar}
@@ -66,10 +69,10 @@ classpath() {
 }
 
 write_conf() {
-  rm -rf "$STATE/conf" && mkdir -p "$STATE/conf" "$STATE/log" "$STATE/checkpoints" "$STATE/savepoints"
+  rm -rf "$STATE/conf" && mkdir -p "$STATE/conf" "$STATE/log" "$CHECKPOINTS" "$STATE/savepoints"
   cp "$RUNNERS"/src/main/flink/conf/* "$STATE/conf/"
   sed -i "s#^rest.port:.*#rest.port: $REST_PORT#; \
-          s#^state.checkpoints.dir:.*#state.checkpoints.dir: file://$STATE/checkpoints#; \
+          s#^state.checkpoints.dir:.*#state.checkpoints.dir: file://$CHECKPOINTS#; \
           s#^state.savepoints.dir:.*#state.savepoints.dir: file://$STATE/savepoints#" "$STATE/conf/flink-conf.yaml"
   {
     # FLINK_CONF_EXTRA: more lines (e.g. the fault suite's shorter heartbeat timeout)

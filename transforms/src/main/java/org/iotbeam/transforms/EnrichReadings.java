@@ -1,14 +1,10 @@
 package org.iotbeam.transforms;
 
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.iotbeam.domain.geo.Geohash;
 import org.iotbeam.domain.registry.DeviceRegistry;
 import org.iotbeam.proto.GeoLocation;
@@ -16,9 +12,14 @@ import org.iotbeam.proto.Reading;
 import org.iotbeam.proto.Telemetry;
 
 /**
- * Adds what the platform knows to each reading: the device's profile from the registry (a side
- * input, so every worker sees the same registry), a geohash of its location and a content hash.
- * A device missing from the registry gets the defaults and is counted, never dropped.
+ * Adds what the platform knows to each reading: the device's profile from the registry, a
+ * geohash of its location and a content hash. A device missing from the registry gets the
+ * defaults and is counted, never dropped.
+ *
+ * <p>The registry travels with the DoFn (every worker gets the same copy), not as a side input
+ * from {@code Create}: on Flink a streaming job restored from a checkpoint does not run that
+ * finished source again and the side input is empty ("Empty PCollection accessed as a singleton
+ * view"), so every restart, upgrade or failover crash-looped (runners/scripts/failover-rehearsal.sh).
  */
 public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection<Reading>> {
   static final int GEOHASH_PRECISION = 7; // ~150 m: a building, not a street address
@@ -31,12 +32,8 @@ public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection
 
   @Override
   public PCollection<Reading> expand(PCollection<Reading> readings) {
-    PCollectionView<DeviceRegistry> view = readings.getPipeline()
-        .apply("DeviceRegistry",
-            Create.of(registry).withCoder(SerializableCoder.of(DeviceRegistry.class)))
-        .apply("AsSideInput", View.asSingleton());
     return readings
-        .apply("Enrich", ParDo.of(new EnrichFn(view)).withSideInputs(view))
+        .apply("Enrich", ParDo.of(new EnrichFn(registry)))
         .setCoder(Coders.READING);
   }
 
@@ -56,16 +53,16 @@ public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection
   }
 
   static class EnrichFn extends DoFn<Reading, Reading> {
-    private final PCollectionView<DeviceRegistry> registryView;
+    private final DeviceRegistry registry;
     private final Counter unknown = TelemetryMetrics.counter(TelemetryMetrics.UNKNOWN_DEVICES);
 
-    EnrichFn(PCollectionView<DeviceRegistry> registryView) {
-      this.registryView = registryView;
+    EnrichFn(DeviceRegistry registry) {
+      this.registry = registry;
     }
 
     @ProcessElement
     public void process(@Element Reading r, ProcessContext c) {
-      Reading enriched = enrich(c.sideInput(registryView), r);
+      Reading enriched = enrich(registry, r);
       if (!enriched.getKnownDevice()) {
         unknown.inc();
       }
