@@ -13,9 +13,10 @@
 #
 # Environment: FLINK_REST_PORT (8081), FLINK_RPC_PORT (6123), FLINK_METRICS_PORT (9464: the
 # TaskManager's Beam metrics in Prometheus format, FlinkBeamMetricsReporter), IOTBEAM_FLINK_HOME (state, logs,
-# checkpoints; /tmp/iotbeam-flink), FLINK_CONF_EXTRA (lines added to flink-conf.yaml),
-# FLINK_CHECKPOINTS_DIR (default IOTBEAM_FLINK_HOME/checkpoints; failover-rehearsal.sh gives two
-# clusters one, as two regions share one geo-redundant account), JOB_JAR (the shaded jar; built with
+# checkpoints; /tmp/iotbeam-flink), FLINK_CONF_EXTRA (lines added to flink-conf.yaml), MVN_FLAGS (more
+# Maven flags, e.g. -Dmaven.repo.local=...), FLINK_CHECKPOINTS_DIR (default
+# IOTBEAM_FLINK_HOME/checkpoints; failover-rehearsal.sh gives two clusters one, as two regions share
+# one geo-redundant account), JOB_JAR (the shaded jar; built with
 # `mvn -B -q install -DskipTests -pl runners -am` when missing), JAVA_HOME.
 set -euo pipefail
 
@@ -57,7 +58,8 @@ classpath() {
   if [ ! -s "$STATE/classpath.txt" ] || [ "$RUNNERS/flink-cluster/pom.xml" -nt "$STATE/classpath.txt" ] \
       || ! classpath_complete; then
     log "resolving the Flink 1.19 cluster classpath (runners/flink-cluster/pom.xml)"
-    if ! mvn -B -q -f "$RUNNERS/flink-cluster/pom.xml" dependency:build-classpath \
+    # shellcheck disable=SC2086
+    if ! mvn -B -q ${MVN_FLAGS:-} -f "$RUNNERS/flink-cluster/pom.xml" dependency:build-classpath \
         -Dmdep.outputFile="$STATE/classpath.txt" >&2; then
       rm -f "$STATE/classpath.txt"
       log "cannot resolve the cluster classpath; the metrics reporter needs the project's jars" \
@@ -212,7 +214,8 @@ status() {
 submit() {
   if [ ! -f "$JOB_JAR" ]; then
     log "building $JOB_JAR"
-    (cd "$ROOT" && mvn -B -q install -DskipTests -pl runners -am) >&2
+    # shellcheck disable=SC2086
+    (cd "$ROOT" && mvn -B -q ${MVN_FLAGS:-} install -DskipTests -pl runners -am) >&2
   fi
   # --attachedMode=false: the launcher returns once the job is RUNNING, printing
   # "job <id> RUNNING; web UI <url>" (org.iotbeam.pipelines.flink.DetachedJob); the job runs on

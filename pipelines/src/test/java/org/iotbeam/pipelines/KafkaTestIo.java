@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -22,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.iotbeam.pipelines.sinks.FinishedFiles;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.RawArchiveFormat;
 
@@ -90,17 +90,7 @@ public final class KafkaTestIo {
 
   /** Finished files under dir whose name ends with suffix (Beam's temp files are skipped). */
   public static List<Path> files(Path dir, String suffix) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile)
-          .filter(f -> f.getFileName().toString().endsWith(suffix))
-          .filter(f -> !dir.relativize(f).toString().contains(".temp"))
-          .sorted().collect(Collectors.toList());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return FinishedFiles.list(dir, suffix);
   }
 
   public static List<String> gzipLines(Path file) {

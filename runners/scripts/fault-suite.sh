@@ -1,0 +1,226 @@
+#!/usr/bin/env bash
+# The fault-injection suite: the same deterministic input through the streaming job on a real
+# standalone Flink 1.19 cluster twice, once with faults injected and once without, then the two
+# runs' outputs compared (org.iotbeam.runners.faults.CompareRuns) and a report printed.
+#
+#   runners/scripts/fault-suite.sh short   # CI: ~30,000 messages, one kill -9 of the TaskManager,
+#                                          # the broker stopped 30 s, stop-with-savepoint + restart
+#   runners/scripts/fault-suite.sh full    # ~300,000 messages, two kills -9 of the TaskManager,
+#                                          # the broker stopped 30 s, stop-with-savepoint and a
+#                                          # restart from it with a rebuilt jar
+#
+# Faults: the TaskManager killed with SIGKILL and started again; the Kafka broker (a separate
+# process, its log kept) stopped for 30 s and started again; the job stopped with a savepoint and
+# submitted again from it. The input: the device simulator with a fixed seed and start time,
+# produced while the faulty run runs; the reference run reads the same topic afterwards with a
+# consumer group of its own, so both see the same records at the same offsets.
+#
+# Equal must be: the final aggregate per id, the alert events (id, state, content), the dead
+# letters by id and reason, the raw archive by source position. Reported apart: empty aggregates
+# (count 0), dead letters of sinks, identical replayed copies (at-least-once sinks may repeat a
+# record after a restore; never a different one).
+#
+# Environment: IOTBEAM_FAULTS_HOME (/tmp/iotbeam-faults), FAULTS_KAFKA_PORT (19092),
+# FLINK_REST_PORT (18081), FLINK_RPC_PORT (16123), FLINK_METRICS_PORT (19464), JOB_JAR, REBUILD
+# (1: build the jars first), MVN_FLAGS (more Maven flags), JAVA_HOME. Exit status 0 when the runs are equal.
+set -euo pipefail
+MODE=${1:-short}
+case "$MODE" in short|full) ;; *) echo "usage: $0 short|full" >&2; exit 2 ;; esac
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$(dirname "$HERE")")
+WORK=${IOTBEAM_FAULTS_HOME:-/tmp/iotbeam-faults}
+export IOTBEAM_FLINK_HOME=$WORK/flink
+export FLINK_REST_PORT=${FLINK_REST_PORT:-18081}
+export FLINK_RPC_PORT=${FLINK_RPC_PORT:-16123}
+export FLINK_METRICS_PORT=${FLINK_METRICS_PORT:-19464}
+# a killed TaskManager noticed in seconds, not the default 50 s; checkpoints every 5 s
+export FLINK_CONF_EXTRA="heartbeat.interval: 2000\nheartbeat.timeout: 10000\nexecution.checkpointing.interval: 5s\nexecution.checkpointing.min-pause: 1s"
+KAFKA_PORT=${FAULTS_KAFKA_PORT:-19092}
+CONTROLLER_PORT=$((KAFKA_PORT + 1))
+BOOTSTRAP=127.0.0.1:$KAFKA_PORT
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+export JOB_JAR=${JOB_JAR:-$ROOT/runners/target/iotbeam-runners-0.1.0-SNAPSHOT-shaded.jar}
+CLUSTER="$HERE/flink-cluster.sh"
+REPORT=$WORK/report.txt
+
+# faults: seconds after the faulty run's job runs and its input starts
+if [ "$MODE" = short ]; then
+  DEVICES=50; RATE=200; SECONDS_OF_INPUT=150
+  FAULTS=("30 kill-taskmanager" "60 stop-broker" "105 savepoint-restart")
+else
+  DEVICES=200; RATE=1000; SECONDS_OF_INPUT=300
+  FAULTS=("40 kill-taskmanager" "90 stop-broker" "150 kill-taskmanager" "200 savepoint-restart-rebuilt")
+fi
+MESSAGES=$((RATE * SECONDS_OF_INPUT))
+WINDOW_MINUTES=1
+OUT_OF_ORDER=20
+
+log() { printf '[fault-suite %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+cleanup() {
+  "$CLUSTER" stop >/dev/null 2>&1 || true
+  stop_broker || true
+  [ -n "${PRODUCER_PID:-}" ] && kill "$PRODUCER_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# --- the Kafka broker: a process of its own, so it can be stopped and started again ----------
+broker_alive() { [ -f "$WORK/kafka.pid" ] && kill -0 "$(cat "$WORK/kafka.pid")" 2>/dev/null; }
+
+start_broker() {
+  if [ ! -f "$WORK/kafka/server.properties" ]; then
+    mkdir -p "$WORK/kafka/data"
+    cat > "$WORK/kafka/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$WORK/kafka/data
+num.partitions=2
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+num.network.threads=2
+num.io.threads=2
+EOF
+    "$JAVA" -cp "$JOB_JAR" kafka.tools.StorageTool format -t "$("$JAVA" -cp "$JOB_JAR" \
+      kafka.tools.StorageTool random-uuid)" -c "$WORK/kafka/server.properties" \
+      --ignore-formatted > "$WORK/kafka/format.log" 2>&1
+  fi
+  nohup "$JAVA" -Xmx512m -cp "$JOB_JAR" kafka.Kafka "$WORK/kafka/server.properties" \
+    >> "$WORK/kafka/broker.log" 2>&1 &
+  echo $! > "$WORK/kafka.pid"
+  for _ in $(seq 1 60); do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null; then
+      log "Kafka broker up on $BOOTSTRAP (pid $(cat "$WORK/kafka.pid"))"; return 0
+    fi
+    sleep 1
+  done
+  log "Kafka broker did not start; see $WORK/kafka/broker.log"; return 1
+}
+
+stop_broker() {
+  broker_alive || return 0
+  local pid; pid=$(cat "$WORK/kafka.pid")
+  kill "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+  kill -9 "$pid" 2>/dev/null || true
+  rm -f "$WORK/kafka.pid"
+}
+
+# --- the job --------------------------------------------------------------------------------
+# submit NAME [extra flags]: prints the job id
+submit() {
+  local name=$1; shift
+  "$CLUSTER" submit --bootstrapServers="$BOOTSTRAP" --inputTopic=telemetry \
+    --aggregatesTopic="$name-aggregates" --alertsTopic="$name-alerts" \
+    --deadLetterTopic="$name-dead-letters" --consumerGroup="iotbeam-$name" \
+    --outputBase="$WORK/out-$name" --windowMinutes=$WINDOW_MINUTES \
+    --maxOutOfOrderSeconds=$OUT_OF_ORDER --fileFlushSeconds=5 --jobName="iotbeam-$name" "$@" \
+    2>>"$WORK/submit.log" | tee -a "$WORK/submit.log" \
+    | sed -n 's/^job \([0-9a-f]\{32\}\) RUNNING.*/\1/p' | tail -1
+}
+
+lag() {
+  "$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.ConsumerLag "$BOOTSTRAP" "iotbeam-$1" \
+    telemetry 2>/dev/null | tail -1 || echo -1
+}
+
+# Done: the group has read and checkpointed everything, every window closed (event times run
+# with the wall clock: the last one plus a window, the allowed disorder and a margin), and the
+# finished files have not changed for 20 s.
+await_done() {
+  local name=$1 until_ms=$2 deadline=$(( $(date +%s) + 900 )) last="" now
+  while :; do
+    now=$( (find "$WORK/out-$name" -name '*.gz' -not -path '*.temp*' 2>/dev/null || true) \
+      | sort | xargs -r cat | cksum)
+    if [ "$(lag "$name")" = 0 ] && [ "$(date +%s%3N)" -gt "$until_ms" ] && [ "$now" = "$last" ]; then
+      log "run $name complete"; return 0
+    fi
+    [ "$(date +%s)" -gt "$deadline" ] && { log "run $name not complete after 15 min (lag $(lag "$name"))"; return 1; }
+    last=$now
+    sleep 20
+  done
+}
+
+# --- the suite ------------------------------------------------------------------------------
+rm -rf "$WORK"; mkdir -p "$WORK"
+if [ ! -f "$JOB_JAR" ] || [ "${REBUILD:-1}" = 1 ]; then
+  log "building the jars"
+  # shellcheck disable=SC2086
+  (cd "$ROOT" && mvn -B -q ${MVN_FLAGS:-} install -DskipTests) >&2
+fi
+start_broker
+"$CLUSTER" start >&2
+
+"$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.CreateTopic "$BOOTSTRAP" telemetry 2
+JOB=$(submit faults)
+[ -n "$JOB" ] || { log "the faulty run did not start; see $WORK/submit.log"; exit 1; }
+log "run 'faults': job $JOB"
+
+START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+T0=$(date -d "$START" +%s) # the input and the fault times start once the job runs
+DONE_AFTER_MS=$(( (T0 + SECONDS_OF_INPUT) * 1000 + WINDOW_MINUTES * 60000 + OUT_OF_ORDER * 1000 + 20000 ))
+log "producing $MESSAGES messages ($DEVICES devices, $RATE msg/s, event times from $START)"
+"$JAVA" -cp "$JOB_JAR" org.iotbeam.simulator.DeviceSimulator --transport kafka \
+  --bootstrap-servers "$BOOTSTRAP" --topic telemetry --devices "$DEVICES" --rate "$RATE" \
+  --count "$MESSAGES" --duration $((SECONDS_OF_INPUT * 3))s --seed 14 --start-time "$START" \
+  > "$WORK/producer.log" 2>&1 &
+PRODUCER_PID=$!
+INJECTED=()
+for f in "${FAULTS[@]}"; do
+  at=${f%% *}; what=${f#* }
+  while [ $(( $(date +%s) - T0 )) -lt "$at" ]; do sleep 1; done
+  case "$what" in
+    kill-taskmanager)
+      "$CLUSTER" kill-taskmanager; sleep 5; "$CLUSTER" start-taskmanager ;;
+    stop-broker)
+      log "stopping the Kafka broker for 30 s"; stop_broker; sleep 30; start_broker ;;
+    savepoint-restart|savepoint-restart-rebuilt)
+      SAVEPOINT=$("$CLUSTER" stop-with-savepoint "$JOB")
+      log "stopped job $JOB with savepoint $SAVEPOINT"
+      if [ "$what" = savepoint-restart-rebuilt ]; then
+        log "rebuilding the job jar"
+        # shellcheck disable=SC2086
+        (cd "$ROOT" && mvn -B -q ${MVN_FLAGS:-} package -DskipTests -pl runners) >&2
+      fi
+      JOB=$(submit faults --savepointPath="$SAVEPOINT")
+      [ -n "$JOB" ] || { log "the restart from the savepoint failed; see $WORK/submit.log"; exit 1; }
+      log "restarted from the savepoint: job $JOB" ;;
+  esac
+  INJECTED+=("$(( $(date +%s) - T0 )) s: $what")
+  log "fault injected: $what"
+done
+wait "$PRODUCER_PID" || log "the producer ended with an error; see $WORK/producer.log"
+PRODUCER_PID=
+await_done faults "$DONE_AFTER_MS"
+"$CLUSTER" cancel "$JOB"
+
+JOB=$(submit reference)
+[ -n "$JOB" ] || { log "the reference run did not start; see $WORK/submit.log"; exit 1; }
+log "run 'reference' (no faults): job $JOB"
+await_done reference "$DONE_AFTER_MS"
+"$CLUSTER" cancel "$JOB"
+
+{
+  echo "Fault suite ($MODE), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "input: $MESSAGES messages from $DEVICES simulated devices (seed 14, event times from $START)"
+  grep -E "^(messages|valid|malformed|delivered|failed): " "$WORK/producer.log" | tr "\n" " " || true
+  echo
+  echo "faults injected (seconds after the faulty run's start):"
+  printf '  %s\n' "${INJECTED[@]}"
+  echo
+  set +e
+  "$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.CompareRuns "$WORK/out-reference" \
+    "$WORK/out-faults"
+  echo "exit $?"
+} | tee "$REPORT"
+log "report: $REPORT"
+grep -q "^RESULT: equal" "$REPORT"
