@@ -1,15 +1,11 @@
 package org.iotbeam.transforms;
 
 import java.util.Optional;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.iotbeam.domain.geo.Geohash;
 import org.iotbeam.domain.registry.DeviceRegistry;
 import org.iotbeam.proto.DeviceProfile;
@@ -17,9 +13,14 @@ import org.iotbeam.proto.GeoLocation;
 import org.iotbeam.proto.Reading;
 
 /**
- * Adds what the platform knows to each reading: the device's profile from the registry (a side
- * input, so every worker sees the same registry), a geohash of its location and a content hash.
- * A device missing from the registry gets the defaults and is counted, never dropped.
+ * Adds what the platform knows to each reading: the device's profile from the registry, a
+ * geohash of its location and a content hash. A device missing from the registry gets the
+ * defaults and is counted, never dropped.
+ *
+ * <p>The registry travels with the DoFn (it is read once, when the pipeline is built, and every
+ * worker gets the same copy), not as a side input: on Flink, a side input made from a finished
+ * bounded source is empty after a restore from a checkpoint ("Empty PCollection accessed as a
+ * singleton view"), and the job failed on every restart (NotifyRestartFlinkTest found it).
  */
 public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection<Reading>> {
   static final int GEOHASH_PRECISION = 7; // ~150 m: a building, not a street address
@@ -32,26 +33,21 @@ public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection
 
   @Override
   public PCollection<Reading> expand(PCollection<Reading> readings) {
-    PCollectionView<DeviceRegistry> view = readings.getPipeline()
-        .apply("DeviceRegistry",
-            Create.of(registry).withCoder(SerializableCoder.of(DeviceRegistry.class)))
-        .apply("AsSideInput", View.asSingleton());
     return readings
-        .apply("Enrich", ParDo.of(new EnrichFn(view)).withSideInputs(view))
+        .apply("Enrich", ParDo.of(new EnrichFn(registry)))
         .setCoder(Coders.READING);
   }
 
   static class EnrichFn extends DoFn<Reading, Reading> {
-    private final PCollectionView<DeviceRegistry> registryView;
+    private final DeviceRegistry registry;
     private final Counter unknown = TelemetryMetrics.counter(TelemetryMetrics.UNKNOWN_DEVICES);
 
-    EnrichFn(PCollectionView<DeviceRegistry> registryView) {
-      this.registryView = registryView;
+    EnrichFn(DeviceRegistry registry) {
+      this.registry = registry;
     }
 
     @ProcessElement
-    public void process(@Element Reading r, ProcessContext c) {
-      DeviceRegistry registry = c.sideInput(registryView);
+    public void process(@Element Reading r, OutputReceiver<Reading> out) {
       String id = r.getTelemetry().getDeviceId();
       Optional<DeviceProfile> known = registry.lookup(id);
       if (known.isEmpty()) {
@@ -65,7 +61,7 @@ public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection
         GeoLocation l = r.getTelemetry().getLocation();
         b.setGeohash(Geohash.encode(l.getLatitude(), l.getLongitude(), GEOHASH_PRECISION));
       }
-      c.output(b.build());
+      out.output(b.build());
     }
   }
 }
