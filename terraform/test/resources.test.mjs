@@ -28,6 +28,15 @@ export const REQUIRED = {
     'azurerm_monitor_diagnostic_setting',
     'azurerm_monitor_metric_alert',
   ],
+  communication: [
+    'azurerm_communication_service',
+    'azurerm_email_communication_service',
+    'azurerm_email_communication_service_domain',
+    'azurerm_email_communication_service_domain_sender_username',
+    'azurerm_communication_service_email_domain_association',
+    'azurerm_key_vault_secret',
+    'azurerm_role_assignment',
+  ],
   aks_flink: [
     'azurerm_kubernetes_cluster',
     'azurerm_federated_identity_credential',
@@ -166,6 +175,41 @@ test('AKS runs workload identity + OIDC, and the FlinkDeployment is configured a
   ]) {
     assert.ok(text.includes(needle), `aks_flink/main.tf lacks ${needle}`);
   }
+});
+
+test('notifications: Communication Services with a connected e-mail domain, its connection string only in Key Vault, read by the Flink identity', async () => {
+  const acs = await loadModule(join(MODULES_DIR, 'communication'));
+  const assoc = first(acs.resource.azurerm_communication_service_email_domain_association.this);
+  assert.equal(assoc.communication_service_id, '${azurerm_communication_service.this.id}');
+  assert.equal(assoc.email_service_domain_id, '${azurerm_email_communication_service_domain.this.id}');
+  const domain = first(acs.resource.azurerm_email_communication_service_domain.this);
+  assert.equal(domain.email_service_id, '${azurerm_email_communication_service.this.id}');
+  assert.match(domain.domain_management, /AzureManaged/);
+  // the connection string goes to Key Vault and nowhere else: no output carries it
+  const secret = first(acs.resource.azurerm_key_vault_secret.connection_string);
+  assert.equal(secret.name, 'acs-connection-string');
+  assert.equal(secret.value, '${azurerm_communication_service.this.primary_connection_string}');
+  assert.equal(secret.key_vault_id, '${var.key_vault_id}');
+  for (const [name, o] of Object.entries(acs.output)) {
+    assert.ok(!/(primary|secondary)_(connection_string|key)/.test(JSON.stringify(first(o).value)), `output ${name} exposes the connection string`);
+  }
+  const reads = first(acs.resource.azurerm_role_assignment.flink_reads);
+  assert.equal(reads.role_definition_name, 'Key Vault Secrets User');
+  assert.equal(reads.principal_id, '${var.flink_principal_id}');
+  assert.match(JSON.stringify(reads.for_each), /connection_string\.resource_versionless_id/);
+  const smtpRole = first(acs.resource.azurerm_role_definition.smtp_sender);
+  assert.deepEqual(first(smtpRole.permissions).actions.sort(), [
+    'Microsoft.Communication/CommunicationServices/Read',
+    'Microsoft.Communication/CommunicationServices/Write',
+    'Microsoft.Communication/EmailServices/write',
+  ]);
+  assert.ok(!/Owner|Contributor/.test(acs.texts['main.tf'].replace(/^\s*#.*$/gm, '')), 'no broad roles');
+
+  const platform = await loadModule(PLATFORM_DIR);
+  const call = first(platform.module.communication);
+  assert.equal(call.key_vault_id, '${module.keyvault.id}');
+  assert.equal(call.flink_principal_id, '${module.identity.flink_principal_id}');
+  assert.deepEqual(call.depends_on, ['${module.keyvault}']);
 });
 
 test('diagnostic settings cover Event Hubs, Storage, Cosmos, Service Bus, IoT Hub and AKS', async () => {

@@ -185,6 +185,24 @@ module "keyvault" {
   tags = local.tags
 }
 
+# Notifications: Communication Services (SMS, SMTP relay) with an e-mail domain, its settings
+# in Key Vault for the Flink identity (docs/notifications.md).
+module "communication" {
+  source = "../communication"
+
+  name_prefix         = "${local.name_prefix}-${var.settings.name_suffix}"
+  resource_group_name = azurerm_resource_group.main.name
+  data_location       = var.settings.acs_data_location
+  email_domain        = var.settings.acs_email_domain
+  smtp_app            = var.settings.acs_smtp_app
+  key_vault_id        = module.keyvault.id
+  flink_principal_id  = module.identity.flink_principal_id
+  tags                = local.tags
+
+  # the deployer writes the secrets with the role the keyvault module grants it
+  depends_on = [module.keyvault]
+}
+
 module "identity" {
   source = "../identity"
 

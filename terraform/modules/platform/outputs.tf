@@ -57,6 +57,16 @@ output "servicebus_alerts_queue" {
   value       = module.servicebus.alerts_queue_name
 }
 
+output "notifications_smtp_from" {
+  description = "--smtpFrom of the pipeline (Communication Services sender address)."
+  value       = module.communication.smtp_from
+}
+
+output "notifications_domain_verification_records" {
+  description = "DNS records to publish when settings.acs_email_domain is a domain of your own."
+  value       = module.communication.domain_verification_records
+}
+
 output "key_vault_uri" {
   description = "Key Vault holding the connection settings."
   value       = module.keyvault.vault_uri

@@ -130,6 +130,15 @@ variable "settings" {
     servicebus_max_delivery_count = optional(number, 5)
     # Key Vault purge protection.
     key_vault_purge_protection = optional(bool, true)
+    # Notifications (Communication Services): where it keeps data, your own sender domain
+    # ("" = an Azure-managed one), and the Entra application that authenticates to its SMTP
+    # relay ({ client_id, object_id of its service principal }; null = none).
+    acs_data_location = optional(string, "Europe")
+    acs_email_domain  = optional(string, "")
+    acs_smtp_app = optional(object({
+      client_id = string
+      object_id = string
+    }))
     # Log Analytics retention in days.
     log_retention_days = optional(number, 30)
     # Who gets the metric alerts.

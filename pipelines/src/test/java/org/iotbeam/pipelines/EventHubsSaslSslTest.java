@@ -81,13 +81,13 @@ public class EventHubsSaslSslTest {
     Path keystore = dir.resolve("broker.p12");
     Path cert = dir.resolve("broker.cer");
     Path truststore = dir.resolve("trust.p12");
-    keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048",
+    TestTls.keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048",
         "-dname", "CN=localhost", "-ext", "SAN=IP:127.0.0.1,DNS:localhost", "-validity", "2",
         "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", STOREPASS,
         "-keypass", STOREPASS);
-    keytool("-exportcert", "-alias", "broker", "-keystore", keystore.toString(), "-storepass",
-        STOREPASS, "-file", cert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(),
+    TestTls.keytool("-exportcert", "-alias", "broker", "-keystore", keystore.toString(),
+        "-storepass", STOREPASS, "-file", cert.toString());
+    TestTls.keytool("-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(),
         "-storetype", "PKCS12", "-keystore", truststore.toString(), "-storepass", STOREPASS);
     return new SaslSslBroker(LocalKafkaBroker.builder()
         .listener("EXTERNAL", "SASL_SSL")
@@ -270,16 +270,4 @@ public class EventHubsSaslSslTest {
     assertThat(new ArrayList<>(oauth).toString(), containsString("--consumerGroup"));
     assertThat(oauth.toString(), containsString("servicebus.windows.net"));
   }
-
-  private static void keytool(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("keytool failed: " + out);
-    }
-  }
-
 }

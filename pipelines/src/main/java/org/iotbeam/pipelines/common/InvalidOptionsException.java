@@ -1,17 +1,11 @@
 package org.iotbeam.pipelines.common;
 
 import java.util.List;
+import org.iotbeam.domain.InvalidConfigException;
 
 /** Flags or files that cannot work, every problem listed, each saying what to fix. */
-public class InvalidOptionsException extends IllegalArgumentException {
-  private final List<String> problems;
-
+public class InvalidOptionsException extends InvalidConfigException {
   public InvalidOptionsException(String what, List<String> problems) {
-    super(what + ":\n  - " + String.join("\n  - ", problems));
-    this.problems = List.copyOf(problems);
-  }
-
-  public List<String> problems() {
-    return problems;
+    super(what, problems);
   }
 }

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Partition;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -42,8 +43,9 @@ import org.iotbeam.transforms.TelemetryMetrics;
  *        -> by channel              : Send&lt;channel&gt; (ledger, retries, circuit breaker)
  *                                      -> dead letters (NOTIFICATION_FAILED)
  * </pre>
- * Each channel sends in its own step, so a failing channel produces dead letters without
- * holding up the others. docs/notifications.md describes the routes file and the channels.
+ * Each channel sends in its own step (after a reshuffle, so in its own task on Flink), and a
+ * destination that keeps failing is rested ({@link CircuitBreaker}): a failing channel produces
+ * dead letters without holding up the others. docs/notifications.md describes the routes file and the channels.
  */
 public class Notify extends PTransform<PCollection<Alert>, PCollection<DeadLetter>> {
   static final ProtoCoder<Notice> NOTICE = ProtoCoder.of(Notice.class);
@@ -89,8 +91,12 @@ public class Notify extends PTransform<PCollection<Alert>, PCollection<DeadLette
             ChannelKind.fromId(m.getChannel()).orElseThrow().ordinal()));
     List<PCollection<DeadLetter>> failures = new ArrayList<>();
     for (ChannelKind kind : routes.channels()) {
+      String name = capitalized(kind.id());
       failures.add(byChannel.get(kind.ordinal())
-          .apply("Send" + capitalized(kind.id()), ParDo.of(new SendFn(kind, config)))
+          // its own task on a runner that fuses steps (Flink): a slow channel's sends do not
+          // run in the thread that feeds the other channels
+          .apply("Isolate" + name, Reshuffle.viaRandomKey())
+          .apply("Send" + name, ParDo.of(new SendFn(kind, config)))
           .setCoder(Coders.DEAD_LETTER));
     }
     return PCollectionList.of(failures).apply("Undelivered", Flatten.pCollections())

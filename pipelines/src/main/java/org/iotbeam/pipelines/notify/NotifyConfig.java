@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import org.iotbeam.domain.notify.ChannelKind;
-import org.iotbeam.domain.notify.InvalidRoutesException;
+import org.iotbeam.domain.InvalidConfigException;
 import org.iotbeam.domain.notify.NotificationRoutes;
 import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
@@ -40,7 +40,7 @@ public record NotifyConfig(NotificationRoutes routes, SmtpSettings smtp, SmsSett
     try {
       routes = NotificationRoutes.parse(
           ProcessingConfigs.read(file, "--notificationRoutesFile"), file);
-    } catch (InvalidRoutesException e) {
+    } catch (InvalidConfigException e) {
       problems.addAll(e.problems().stream().map(p -> file + ": " + p).toList());
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());

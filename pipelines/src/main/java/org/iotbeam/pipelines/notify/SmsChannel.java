@@ -29,6 +29,7 @@ public class SmsChannel implements NotificationChannel {
   private final SmsSettings sms;
   private final NotificationText text;
   private final SmsClient client;
+  private final String problem;
 
   public SmsChannel(SmsSettings sms, NotificationText text, Function<String, String> env) {
     this(sms, text, env, null);
@@ -42,9 +43,12 @@ public class SmsChannel implements NotificationChannel {
       HttpClient httpClient) {
     this.sms = sms;
     this.text = text;
-    String problem = SmsSettings.connectionStringProblem(env.apply(SmsSettings.CONNECTION_ENV));
+    // checked before the job started, but a worker may lack what the launcher had: then every
+    // SMS becomes a dead letter saying so, instead of the step failing (and restarting) forever
+    this.problem = SmsSettings.connectionStringProblem(env.apply(SmsSettings.CONNECTION_ENV));
     if (problem != null) {
-      throw new IllegalStateException("the sms channel cannot start: " + problem);
+      this.client = null;
+      return;
     }
     Duration timeout = Duration.ofMillis(sms.timeoutMs());
     SmsClientBuilder b = new SmsClientBuilder()
@@ -60,6 +64,10 @@ public class SmsChannel implements NotificationChannel {
 
   @Override
   public void send(OutgoingMessage m) throws DeliveryException {
+    if (client == null) {
+      throw new DeliveryException("the sms channel is not configured on this worker: " + problem,
+          false);
+    }
     String tag = m.getKey().length() <= MAX_TAG ? m.getKey() : m.getKey().substring(0, MAX_TAG);
     Iterable<SmsSendResult> results;
     try {

@@ -17,6 +17,7 @@ import org.iotbeam.domain.notify.LinkFormat;
 import org.iotbeam.domain.notify.NotificationText;
 import org.iotbeam.domain.notify.OutgoingMessages;
 import org.iotbeam.domain.notify.SeriesNotifier;
+import org.iotbeam.pipelines.TestTls;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.Delivery;
 import org.iotbeam.proto.Notice;

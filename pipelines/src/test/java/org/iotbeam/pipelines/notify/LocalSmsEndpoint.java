@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.iotbeam.pipelines.TestTls;
 
 /**
  * Stands in for Azure Communication Services' SMS endpoint on https://127.0.0.1:port (a

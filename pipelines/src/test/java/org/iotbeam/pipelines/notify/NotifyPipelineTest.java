@@ -29,6 +29,7 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.iotbeam.pipelines.TestTls;
 import org.iotbeam.pipelines.sinks.ProtoJson;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import org.iotbeam.domain.notify.OutgoingMessages;
 import org.iotbeam.domain.notify.SeriesNotifier;
+import org.iotbeam.pipelines.TestTls;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.Delivery;
 import org.iotbeam.proto.Notice;
@@ -109,6 +110,15 @@ public class SmsChannelTest {
     assertThat(e.getMessage(), containsString("HTTP 401"));
     // one request each: the SDK's own retries are off, the caller's retries count
     assertEquals(2, acs.requests().size());
+  }
+
+  @Test
+  public void aWorkerWithoutTheConnectionStringGivesDeadLettersNotACrash() {
+    SmsChannel unconfigured = new SmsChannel(SETTINGS, EmailChannelTest.TEXT, name -> null);
+    DeliveryException e = assertThrows(DeliveryException.class, () -> unconfigured.send(
+        sms(AlertFixtures.raised("d1", "hot", Severity.CRITICAL, 1, T, 50))));
+    assertFalse(e.retryable());
+    assertThat(e.getMessage(), containsString("ACS_CONNECTION_STRING is not set"));
   }
 
   @Test

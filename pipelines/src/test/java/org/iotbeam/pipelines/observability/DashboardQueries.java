@@ -26,7 +26,14 @@ final class DashboardQueries {
       "iotbeam_cosmos_aggregates_failed_total", "iotbeam_cosmos_alerts_failed_total",
       "iotbeam_servicebus_alerts_failed_total", "iotbeam_servicebus_alerts_sent_total",
       "iotbeam_cosmos_aggregates_written_total", "iotbeam_cosmos_alerts_written_total",
-      "iotbeam_kafka_auth_failures_total", "iotbeam_sink_dead_letters_total");
+      "iotbeam_kafka_auth_failures_total", "iotbeam_sink_dead_letters_total",
+
+      // the notification step is off without --notificationRoutesFile
+      "iotbeam_notifications_sent_total", "iotbeam_notifications_failed_total",
+      "iotbeam_notifications_held_by_rate_limit_total", "iotbeam_notification_digests_total",
+      "iotbeam_notification_flapping_started_total",
+      "iotbeam_notification_alert_replays_dropped_total",
+      "iotbeam_notifications_already_sent_total");
 
   private static final Pattern NAME = Pattern.compile("\\b((?:iotbeam|beam|flink)_[a-zA-Z0-9_:]*)");
 

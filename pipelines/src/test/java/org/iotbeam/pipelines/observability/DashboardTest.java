@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Set;
 import java.util.TreeSet;
 import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.pipelines.notify.NotifyMetrics;
 import org.iotbeam.transforms.TelemetryMetrics;
 import org.junit.Test;
 
@@ -70,7 +71,9 @@ public class DashboardTest {
         "webhook_delivered", "webhook_retries", "webhook_failed",
         TelemetryMetrics.deadLetterReason(Reason.EMPTY_PAYLOAD.name()),
         TelemetryMetrics.ALERTS_RAISED_PREFIX + "critical",
-        TelemetryMetrics.ALERTS_CLEARED_PREFIX + "warning"}) {
+        TelemetryMetrics.ALERTS_CLEARED_PREFIX + "warning",
+        NotifyMetrics.SENT, NotifyMetrics.FAILED, NotifyMetrics.HELD, NotifyMetrics.DIGESTS,
+        NotifyMetrics.FLAPPING, NotifyMetrics.REPLAYS_DROPPED, NotifyMetrics.ALREADY_SENT}) {
       out.add(PrometheusNames.counterSample(
           PrometheusNames.of(TelemetryMetrics.NAMESPACE, c).family()));
     }

@@ -128,6 +128,7 @@ public final class Demo {
     Path confDir = Files.createTempDirectory("iotbeam-demo-flink-");
     writeFlinkConf(confDir);
     StreamingPipeline.Options options = pipelineOptions(kafka.bootstrapServers(), out);
+    DemoNotifications.configure(options, o, out);
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     flink.setFlinkConfDir(confDir.toString());
     // Checkpoints to files, not the JobManager's memory: that storage refuses state over 5 MB,

@@ -9,6 +9,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.iotbeam.domain.notify.ChannelKind;
 
 /** The demo's flags, with defaults that run on a fresh machine; {@link #parse} reads them. */
 public final class DemoOptions {
@@ -34,6 +35,13 @@ public final class DemoOptions {
       "  --seed N              simulator seed (42)",
       "  --prometheus-port N   Beam metrics in Prometheus format on 127.0.0.1:N while the demo",
       "                        runs (0: any free port, -1: off) (0)",
+      "  --smtp-host H         also e-mail the notifications through this SMTP relay (the",
+      "                        log lines LogChannel show them either way); credentials from",
+      "                        env SMTP_USERNAME / SMTP_PASSWORD",
+      "  --smtp-port N         its port (587, STARTTLS)",
+      "  --smtp-from ADDR      sender address (needed with --smtp-host)",
+      "  --smtp-to ADDR[,ADDR] recipients (needed with --smtp-host)",
+      "  --smtp-insecure       no STARTTLS (a local test server; credentials are then refused)",
       "  --quiet               no progress lines, only the summary",
       "  --verbose             every log line of the brokers, Flink and Beam (default: warnings)",
       "  -h, --help            this text");
@@ -51,6 +59,11 @@ public final class DemoOptions {
   double malformedRatio = 0.01;
   long seed = 42;
   int prometheusPort = 0;
+  String smtpHost;
+  int smtpPort = 587;
+  String smtpFrom;
+  List<String> smtpTo = List.of();
+  boolean smtpInsecure;
   boolean quiet;
   boolean verbose;
   boolean help;
@@ -84,6 +97,10 @@ public final class DemoOptions {
         o.verbose = true;
         continue;
       }
+      if (name.equals("--smtp-insecure")) {
+        o.smtpInsecure = true;
+        continue;
+      }
       if (!KNOWN.contains(name)) {
         problems.add("unknown flag " + a);
         continue;
@@ -110,7 +127,8 @@ public final class DemoOptions {
 
   private static final List<String> KNOWN = List.of("--duration", "--rate", "--devices",
       "--output", "--window-minutes", "--parallelism", "--partitions", "--checkpoint-seconds",
-      "--flush-seconds", "--drain-timeout", "--malformed-ratio", "--seed", "--prometheus-port");
+      "--flush-seconds", "--drain-timeout", "--malformed-ratio", "--seed", "--prometheus-port",
+      "--smtp-host", "--smtp-port", "--smtp-from", "--smtp-to");
 
   private void set(String name, String v) {
     switch (name) {
@@ -127,6 +145,10 @@ public final class DemoOptions {
       case "--malformed-ratio" -> malformedRatio = Double.parseDouble(v);
       case "--seed" -> seed = Long.parseLong(v);
       case "--prometheus-port" -> prometheusPort = Integer.parseInt(v);
+      case "--smtp-host" -> smtpHost = v;
+      case "--smtp-port" -> smtpPort = Integer.parseInt(v);
+      case "--smtp-from" -> smtpFrom = v;
+      case "--smtp-to" -> smtpTo = List.of(v.split(","));
       default -> throw new IllegalArgumentException("unknown flag");
     }
   }
@@ -191,7 +213,22 @@ public final class DemoOptions {
     if (prometheusPort < -1 || prometheusPort > 65535) {
       p.add("--prometheus-port must be -1 (off), 0 (any free port) or a port");
     }
+    if (smtpHost != null && (smtpFrom == null || smtpTo.isEmpty())) {
+      p.add("--smtp-host needs --smtp-from and --smtp-to");
+    }
+    for (String a : smtpFrom == null ? smtpTo : concat(smtpFrom, smtpTo)) {
+      ChannelKind.EMAIL.recipientProblem(a).ifPresent(why -> p.add("--smtp-from/--smtp-to: " + why));
+    }
+    if (smtpHost == null && (smtpFrom != null || !smtpTo.isEmpty() || smtpInsecure)) {
+      p.add("--smtp-from, --smtp-to and --smtp-insecure need --smtp-host");
+    }
     return p;
+  }
+
+  private static List<String> concat(String first, List<String> rest) {
+    List<String> all = new ArrayList<>(rest);
+    all.add(0, first);
+    return all;
   }
 
   /** The output base: {@code --output}, or ./demo-output/<local yyyyMMdd-HHmmss>. */

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.iotbeam.domain.InvalidConfigException;
 import org.iotbeam.domain.JsonConfig;
 import org.iotbeam.proto.AlertState;
 import org.iotbeam.proto.Delivery;
@@ -68,7 +69,7 @@ public final class NotificationRoutes implements Serializable {
    * Parses and checks a routes file.
    *
    * @param source names the file in the messages (a path)
-   * @throws InvalidRoutesException listing every problem (a JSON syntax error or an unknown
+   * @throws InvalidConfigException listing every problem (a JSON syntax error or an unknown
    *     field stops the reading, so it is reported alone)
    */
   public static NotificationRoutes parse(byte[] json, String source) {
@@ -77,10 +78,10 @@ public final class NotificationRoutes implements Serializable {
     try {
       doc = JsonConfig.read(json, Document.class, what);
     } catch (IllegalArgumentException e) {
-      throw new InvalidRoutesException(what + " cannot be read", List.of(e.getMessage()));
+      throw new InvalidConfigException(what + " cannot be read", List.of(e.getMessage()));
     }
     if (doc == null) {
-      throw new InvalidRoutesException(what + " is not valid", List.of("the file is empty"));
+      throw new InvalidConfigException(what + " is not valid", List.of("the file is empty"));
     }
     List<String> problems = new ArrayList<>();
     if (doc.version() == null) {
@@ -94,7 +95,7 @@ public final class NotificationRoutes implements Serializable {
     RateLimit rate = rateLimit(doc.rateLimit(), problems);
     FlapSettings flap = flapping(doc.flapping(), problems);
     if (!problems.isEmpty()) {
-      throw new InvalidRoutesException(what + " is not valid", problems);
+      throw new InvalidConfigException(what + " is not valid", problems);
     }
     return new NotificationRoutes(routes, LinkFormat.of(doc.linkFormat()), rate, flap);
   }

@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.iotbeam.domain.BundledConfig;
+import org.iotbeam.domain.InvalidConfigException;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.Delivery;
 import org.iotbeam.proto.Notice;
@@ -103,7 +104,7 @@ public class NotificationRoutesTest {
 
   @Test
   public void everyProblemIsListedAtOnce() {
-    InvalidRoutesException e = assertThrows(InvalidRoutesException.class, () -> parse(
+    InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> parse(
         "{\"version\": 2, \"linkFormat\": \"https://x.example/{device}\","
         + " \"rateLimit\": {\"maxPerRecipient\": 0, \"perMinutes\": -1},"
         + " \"flapping\": {\"maxTransitions\": 0, \"withinMinutes\": 0},"
@@ -144,11 +145,11 @@ public class NotificationRoutesTest {
 
   @Test
   public void syntaxErrorsUnknownFieldsAndMissingPartsAreReported() {
-    assertThat(assertThrows(InvalidRoutesException.class, () -> parse("{\"version\": 1,"))
+    assertThat(assertThrows(InvalidConfigException.class, () -> parse("{\"version\": 1,"))
         .problems().get(0), containsString("is not valid"));
-    assertThat(assertThrows(InvalidRoutesException.class, () -> parse(
+    assertThat(assertThrows(InvalidConfigException.class, () -> parse(
         "{\"version\": 1, \"route\": []}")).problems().get(0), containsString("route"));
-    assertThat(assertThrows(InvalidRoutesException.class, () -> parse("{\"routes\": []}"))
+    assertThat(assertThrows(InvalidConfigException.class, () -> parse("{\"routes\": []}"))
         .problems(), containsInAnyOrder(
             "\"version\" is missing; this build reads \"version\": 1",
             "\"routes\" is empty: give at least one route (or no routes file at all to turn "

@@ -1,4 +1,4 @@
-package org.iotbeam.pipelines.notify;
+package org.iotbeam.pipelines;
 
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,7 +16,7 @@ import javax.net.ssl.TrustManagerFactory;
  * DNS:localhost), made with the JDK's keytool: the server side's SSL context, and the
  * certificate as PEM and as trust managers for the client side. Nothing else is trusted with it.
  */
-final class TestTls {
+public final class TestTls {
   private static final char[] STOREPASS = "test-store".toCharArray();
   private final Path keystore;
   private final Path pem;
@@ -26,7 +26,7 @@ final class TestTls {
     this.pem = pem;
   }
 
-  static TestTls create(Path dir) throws Exception {
+  public static TestTls create(Path dir) throws Exception {
     Path keystore = dir.resolve("server.p12");
     Path pem = dir.resolve("server.pem");
     String pass = new String(STOREPASS);
@@ -40,11 +40,11 @@ final class TestTls {
   }
 
   /** The certificate, PEM: what --smtpTrustedCertificates points at. */
-  Path pemFile() {
+  public Path pemFile() {
     return pem;
   }
 
-  SSLContext serverContext() throws Exception {
+  public SSLContext serverContext() throws Exception {
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(keystore)) {
       ks.load(in, STOREPASS);
@@ -56,11 +56,12 @@ final class TestTls {
     return ctx;
   }
 
-  TrustManagerFactory trust() throws Exception {
+  public TrustManagerFactory trust() throws Exception {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
-    for (java.security.cert.Certificate c : SmtpSettings.certificates(Files.readString(pem))) {
-      ks.setCertificateEntry("server", c);
+    try (InputStream in = Files.newInputStream(pem)) {
+      ks.setCertificateEntry("server",
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
     TrustManagerFactory tmf =
         TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
@@ -68,7 +69,8 @@ final class TestTls {
     return tmf;
   }
 
-  private static void keytool(String... args) throws Exception {
+  /** Runs the JDK's keytool; fails with its output. */
+  public static void keytool(String... args) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
     cmd.addAll(List.of(args));
