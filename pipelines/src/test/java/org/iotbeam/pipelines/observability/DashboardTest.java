@@ -73,7 +73,9 @@ public class DashboardTest {
         TelemetryMetrics.ALERTS_RAISED_PREFIX + "critical",
         TelemetryMetrics.ALERTS_CLEARED_PREFIX + "warning",
         NotifyMetrics.SENT, NotifyMetrics.FAILED, NotifyMetrics.HELD, NotifyMetrics.DIGESTS,
-        NotifyMetrics.FLAPPING, NotifyMetrics.REPLAYS_DROPPED, NotifyMetrics.ALREADY_SENT}) {
+        NotifyMetrics.FLAPPING, NotifyMetrics.REPLAYS_DROPPED, NotifyMetrics.ALREADY_SENT,
+        org.iotbeam.pipelines.kafka.KafkaCredentialWatch.AUTH_FAILURES,
+        TelemetryMetrics.SINK_DEAD_LETTERS}) {
       out.add(PrometheusNames.counterSample(
           PrometheusNames.of(TelemetryMetrics.NAMESPACE, c).family()));
     }

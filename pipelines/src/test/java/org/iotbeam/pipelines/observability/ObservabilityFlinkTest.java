@@ -227,7 +227,7 @@ public class ObservabilityFlinkTest {
   // ---- the scenario -------------------------------------------------------------------------
 
   private static List<Out> scenario(long now) {
-    long base = now - 20 * 60_000; // old enough that the idle watermark passes it
+    long base = now - 20 * 60_000; // old enough that the ticks below close its windows
     List<Out> m = new ArrayList<>();
     double[] hot = {50, 51, 52, 20, 21, 22}; // raised at the 3rd, cleared at the 4th
     for (int i = 0; i < hot.length; i++) {
@@ -237,6 +237,13 @@ public class ObservabilityFlinkTest {
       for (int i = 0; i < 5; i++) {
         m.add(reading("ok-" + d, base + i * 10_000L + d, 21 + i * 0.1));
       }
+    }
+    // the stream goes on: a reading of "now" on each partition moves the watermark past the
+    // scenario's windows (the watermark follows the data)
+    for (int partition = 0; partition < 2; partition++) {
+      m.add(new Out("tick", Telemetry.newBuilder().setDeviceId("tick")
+          .setTimestampMs(now + partition).setTemperature(20).setSchemaVersion(3).build()
+          .toByteArray(), null, partition));
     }
     expectedValid = m.size() + 1;
     // the same reading again (another delivery, another trace): valid, then dropped as duplicate
