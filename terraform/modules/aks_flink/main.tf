@@ -40,7 +40,7 @@ locals {
 
     # Checkpointing: exactly-once barriers, RocksDB with incremental checkpoints on ADLS.
     # an alert crosses two keyed exchanges: buffers leave after 10 ms, not Flink's 100 ms
-    "execution.buffer-timeout.interval"                    = "10 ms"
+    "execution.buffer-timeout"                             = "10 ms"
     "execution.checkpointing.interval"                     = "${var.checkpoint_interval_ms}ms"
     "execution.checkpointing.mode"                         = "EXACTLY_ONCE"
     "execution.checkpointing.min-pause"                    = "${floor(var.checkpoint_interval_ms / 2)}ms"

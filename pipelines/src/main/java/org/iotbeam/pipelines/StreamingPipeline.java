@@ -190,7 +190,7 @@ public class StreamingPipeline {
 
   /** Flink settings of the streaming job (the cluster's flink-conf.yaml carries the same). */
   static final java.util.Map<String, String> STREAMING_FLINK_CONF =
-      java.util.Map.of("execution.buffer-timeout.interval", "10 ms");
+      java.util.Map.of("execution.buffer-timeout", "10 ms");
 
   public static void main(String[] args) {
     PipelineOptionsFactory.register(Options.class);

@@ -36,6 +36,7 @@ public class DeployedFlinkConfigurationTest {
   static final List<String> OPTION_CLASSES = List.of(
       "org.apache.flink.configuration.CheckpointingOptions",
       "org.apache.flink.configuration.CoreOptions",
+      "org.apache.flink.configuration.ExecutionOptions",
       "org.apache.flink.configuration.HighAvailabilityOptions",
       "org.apache.flink.configuration.JobManagerOptions",
       "org.apache.flink.configuration.MetricOptions",

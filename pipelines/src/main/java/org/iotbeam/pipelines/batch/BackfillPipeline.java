@@ -90,8 +90,12 @@ public final class BackfillPipeline {
     void setTo(String value);
 
     @Description("Where the aggregates, alerts and dead letters go: a local path or "
-        + "azfs://ACCOUNT/CONTAINER/PATH (aggregates/, alerts/, dead-letters/ below it).")
-    @Validation.Required
+        + "azfs://ACCOUNT/CONTAINER/PATH (aggregates/, alerts/, dead-letters/ below it). "
+        + "Required.")
+    // a default (empty: checked in run) rather than @Validation.Required: Beam insists that a
+    // getter shared with StreamingPipeline.Options have the same @Default wherever it is declared,
+    // or the two cannot be registered in one JVM (the runnable jar, the tests)
+    @Default.String("")
     String getOutputBase();
 
     void setOutputBase(String value);
@@ -142,6 +146,10 @@ public final class BackfillPipeline {
 
   /** Checks, builds, runs to completion and summarises one backfill. */
   public static Summary run(Options options) {
+    if (options.getOutputBase() == null || options.getOutputBase().isBlank()) {
+      throw new IllegalArgumentException("--outputBase is required: a local path or "
+          + "azfs://ACCOUNT/CONTAINER/PATH for the aggregates, alerts and dead letters");
+    }
     ProcessingConfig config = ProcessingConfigs.fromOptions(options);
     ArchiveRange range = ArchiveRange.parse(options.getFrom(), options.getTo(),
         config.windowSize().getMillis());
