@@ -167,7 +167,9 @@ log "run 'faults': job $JOB"
 
 START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 T0=$(date -d "$START" +%s) # the input and the fault times start once the job runs
-DONE_AFTER_MS=$(( (T0 + SECONDS_OF_INPUT) * 1000 + WINDOW_MINUTES * 60000 + OUT_OF_ORDER * 1000 + 20000 ))
+# + 60 s: once the input stops, a partition is idle only after --idlePartitionSeconds (60), and
+# only then does its clock run on past the last window (the watermark follows the data)
+DONE_AFTER_MS=$(( (T0 + SECONDS_OF_INPUT) * 1000 + WINDOW_MINUTES * 60000 + OUT_OF_ORDER * 1000 + 60000 + 20000 ))
 log "producing $MESSAGES messages ($DEVICES devices, $RATE msg/s, event times from $START)"
 "$JAVA" -cp "$JOB_JAR" org.iotbeam.simulator.DeviceSimulator --transport kafka \
   --bootstrap-servers "$BOOTSTRAP" --topic telemetry --devices "$DEVICES" --rate "$RATE" \
