@@ -306,14 +306,16 @@ public final class Demo {
   }
 
   /**
-   * The simulator's configuration, with a scripted excursion a third into the run: device 0 at
-   * 60 C for a sixth of the run (2-20 s), which the bundled rules must raise and then clear.
+   * The simulator's configuration, with a scripted excursion a sixth into the run: device 0 at
+   * 60 C for a sixth of the run (1-20 s), which the bundled rules must raise and then clear.
+   * Early in the run, so that a slow machine, which sends less of the planned input within the
+   * duration, still sends the excursion and the readings after it.
    */
   SimulatorConfig simulatorConfig() {
-    Duration length = Duration.ofMillis(Math.max(2_000, Math.min(20_000,
+    Duration length = Duration.ofMillis(Math.max(1_000, Math.min(20_000,
         o.duration.toMillis() / 6)));
     return new SimulatorConfig()
-        .excursion(o.duration.dividedBy(3), length)
+        .excursion(o.duration.dividedBy(6), length)
         .devices(o.devices)
         .rate(o.rate)
         .duration(o.duration)
