@@ -30,7 +30,6 @@ import org.iotbeam.pipelines.sinks.RawArchiveSink;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
-import org.iotbeam.proto.Reading;
 import org.iotbeam.proto.WindowAggregate;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.ProcessingConfig;
@@ -45,7 +44,7 @@ import org.joda.time.Duration;
  *
  * <pre>
  * Kafka(telemetry) -> InboundMessage (event time, watermark) -> TelemetryProcessing
- *   readings     -> raw archive   outputBase/raw/dt=/hour=/*.pb.gz
+ *   every message, before parsing -> raw archive outputBase/raw/dt=/hour=/*.pb.gz (ingest hour)
  *   aggregates   -> outputBase/aggregates/...jsonl.gz, Kafka(aggregates)
  *   alerts       -> outputBase/alerts/...jsonl.gz, Kafka(alerts), webhook
  *   dead letters -> outputBase/dead-letters/...jsonl.gz, Kafka(dead-letters)
@@ -230,12 +229,13 @@ public class StreamingPipeline {
         options.getMaxFutureSkewSeconds() * 1000L));
 
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
-    writeResults(results, options, kafka);
+    writeResults(messages, results, options, kafka);
     return p;
   }
 
-  /** Every sink of the streaming pipeline. */
-  static void writeResults(TelemetryResults results, Options options, KafkaClientSettings kafka) {
+  /** Every sink of the streaming pipeline; {@code messages} are the source's, before parsing. */
+  static void writeResults(PCollection<InboundMessage> messages, TelemetryResults results,
+      Options options, KafkaClientSettings kafka) {
     String base = options.getOutputBase().endsWith("/")
         ? options.getOutputBase() : options.getOutputBase() + "/";
     // Anything the validator accepts is at most maxAge old: such a reading is never dropped from
@@ -246,12 +246,8 @@ public class StreamingPipeline {
         Duration.standardSeconds(options.getFileFlushSeconds()));
     int shards = options.getFileShards();
 
-    PCollection<InboundMessage> archived = results.readings()
-        .apply("OriginalMessage", org.apache.beam.sdk.transforms.MapElements
-            .into(org.apache.beam.sdk.values.TypeDescriptor.of(InboundMessage.class))
-            .via(Reading::getInbound))
-        .setCoder(Coders.INBOUND);
-    archived.apply("RawArchive", new RawArchiveSink(base + "raw/", files, shards));
+    // every message as it arrived, valid or not: what reprocessing re-judges with new flags
+    messages.apply("RawArchive", new RawArchiveSink(base + "raw/", files, shards));
 
     PCollection<WindowAggregate> aggregates = results.aggregates();
     aggregates.apply("AggregateFiles",
