@@ -22,6 +22,7 @@ import org.iotbeam.pipelines.kafka.KafkaTelemetrySource;
 import org.iotbeam.pipelines.observability.BeamMetricsExporter;
 import org.iotbeam.pipelines.observability.DeadLetterLog;
 import org.iotbeam.pipelines.observability.ObservabilityOptions;
+import org.iotbeam.pipelines.sinks.AlertWebhookOptions;
 import org.iotbeam.pipelines.sinks.AlertWebhookSink;
 import org.iotbeam.pipelines.sinks.FileWindowing;
 import org.iotbeam.pipelines.sinks.JsonLinesFileSink;
@@ -55,8 +56,8 @@ import org.joda.time.Duration;
  */
 public class StreamingPipeline {
   /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
-  public interface Options
-      extends TelemetryOptions, StreamingOptions, AzureSinkOptions, ObservabilityOptions {
+  public interface Options extends TelemetryOptions, StreamingOptions, AzureSinkOptions,
+      ObservabilityOptions, AlertWebhookOptions {
     @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
     @Default.String("127.0.0.1:9092")
     String getBootstrapServers();
@@ -133,30 +134,6 @@ public class StreamingPipeline {
     Integer getFileShards();
 
     void setFileShards(Integer value);
-
-    @Description("Alert webhook (http/https URL) that gets each alert event as JSON; empty: none.")
-    @Default.String("")
-    String getAlertWebhookUrl();
-
-    void setAlertWebhookUrl(String value);
-
-    @Description("Attempts per alert before it goes to the dead letters.")
-    @Default.Integer(4)
-    Integer getWebhookMaxAttempts();
-
-    void setWebhookMaxAttempts(Integer value);
-
-    @Description("First retry delay of the webhook, milliseconds; doubles per attempt.")
-    @Default.Long(500)
-    Long getWebhookInitialBackoffMs();
-
-    void setWebhookInitialBackoffMs(Long value);
-
-    @Description("Webhook connect and request timeout, milliseconds.")
-    @Default.Long(5000)
-    Long getWebhookTimeoutMs();
-
-    void setWebhookTimeoutMs(Long value);
 
     @Description("A partition that has been caught up and silent this many seconds stops holding "
         + "the watermark back: it follows the slowest active partition (or, with none in this "
