@@ -33,6 +33,7 @@ import org.iotbeam.pipelines.notify.NotifyOptions;
 import org.iotbeam.pipelines.observability.BeamMetricsExporter;
 import org.iotbeam.pipelines.observability.DeadLetterLog;
 import org.iotbeam.pipelines.observability.ObservabilityOptions;
+import org.iotbeam.pipelines.sinks.AlertWebhookOptions;
 import org.iotbeam.pipelines.sinks.AlertWebhookSink;
 import org.iotbeam.pipelines.sinks.FileWindowing;
 import org.iotbeam.pipelines.sinks.JsonLinesFileSink;
@@ -41,7 +42,6 @@ import org.iotbeam.pipelines.sinks.RawArchiveSink;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
-import org.iotbeam.proto.Reading;
 import org.iotbeam.proto.WindowAggregate;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.ProcessingConfig;
@@ -56,7 +56,7 @@ import org.joda.time.Duration;
  *
  * <pre>
  * Kafka(telemetry) -> InboundMessage (event time, watermark) -> TelemetryProcessing
- *   readings     -> raw archive   outputBase/raw/dt=/hour=/*.pb.gz
+ *   every message, before parsing -> raw archive outputBase/raw/dt=/hour=/*.pb.gz (ingest hour)
  *   aggregates   -> outputBase/aggregates/...jsonl.gz, Kafka(aggregates)
  *   alerts       -> outputBase/alerts/...jsonl.gz, Kafka(alerts), webhook, notifications
  *   dead letters -> outputBase/dead-letters/...jsonl.gz, Kafka(dead-letters)
@@ -68,7 +68,7 @@ import org.joda.time.Duration;
 public class StreamingPipeline {
   /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
   public interface Options extends TelemetryOptions, StreamingOptions, AzureSinkOptions,
-      ObservabilityOptions, NotifyOptions {
+      ObservabilityOptions, NotifyOptions, AlertWebhookOptions {
     @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
     @Default.String("127.0.0.1:9092")
     String getBootstrapServers();
@@ -145,30 +145,6 @@ public class StreamingPipeline {
     Integer getFileShards();
 
     void setFileShards(Integer value);
-
-    @Description("Alert webhook (http/https URL) that gets each alert event as JSON; empty: none.")
-    @Default.String("")
-    String getAlertWebhookUrl();
-
-    void setAlertWebhookUrl(String value);
-
-    @Description("Attempts per alert before it goes to the dead letters.")
-    @Default.Integer(4)
-    Integer getWebhookMaxAttempts();
-
-    void setWebhookMaxAttempts(Integer value);
-
-    @Description("First retry delay of the webhook, milliseconds; doubles per attempt.")
-    @Default.Long(500)
-    Long getWebhookInitialBackoffMs();
-
-    void setWebhookInitialBackoffMs(Long value);
-
-    @Description("Webhook connect and request timeout, milliseconds.")
-    @Default.Long(5000)
-    Long getWebhookTimeoutMs();
-
-    void setWebhookTimeoutMs(Long value);
 
     @Description("Before the job starts, check within this many seconds that Kafka (Event Hubs) "
         + "takes the credentials and has the topics, and that the azfs output container is "
@@ -272,7 +248,7 @@ public class StreamingPipeline {
     }
 
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
-    writeResults(results, options, kafka);
+    writeResults(messages, results, options, kafka);
     return p;
   }
 
@@ -281,8 +257,9 @@ public class StreamingPipeline {
         options.getConsumerGroup());
   }
 
-  /** Every sink of the streaming pipeline. */
-  static void writeResults(TelemetryResults results, Options options, KafkaClientSettings kafka) {
+  /** Every sink of the streaming pipeline; {@code messages} are the source's, before parsing. */
+  static void writeResults(PCollection<InboundMessage> messages, TelemetryResults results,
+      Options options, KafkaClientSettings kafka) {
     String base = options.getOutputBase().endsWith("/")
         ? options.getOutputBase() : options.getOutputBase() + "/";
     // Anything the validator accepts is at most maxAge old: such a reading is never dropped from
@@ -293,12 +270,8 @@ public class StreamingPipeline {
         Duration.standardSeconds(options.getFileFlushSeconds()));
     int shards = options.getFileShards();
 
-    PCollection<InboundMessage> archived = results.readings()
-        .apply("OriginalMessage", org.apache.beam.sdk.transforms.MapElements
-            .into(org.apache.beam.sdk.values.TypeDescriptor.of(InboundMessage.class))
-            .via(Reading::getInbound))
-        .setCoder(Coders.INBOUND);
-    archived.apply("RawArchive", new RawArchiveSink(base + "raw/", files, shards));
+    // every message as it arrived, valid or not: what reprocessing re-judges with new flags
+    messages.apply("RawArchive", new RawArchiveSink(base + "raw/", files, shards));
 
     PCollection<WindowAggregate> aggregates = results.aggregates();
     aggregates.apply("AggregateFiles",

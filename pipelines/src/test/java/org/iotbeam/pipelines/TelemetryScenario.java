@@ -30,7 +30,10 @@ final class TelemetryScenario {
   final long base;
   final List<KafkaTestIo.Out> phase1 = new ArrayList<>();
   final List<KafkaTestIo.Out> phase2 = new ArrayList<>();
-  /** Payloads of every valid, non-duplicate message: what the archive must hold, once each. */
+  /**
+   * Payloads of every message produced, valid or not, copies included: what the raw archive must
+   * hold, once each.
+   */
   final List<ByteString> archived = new ArrayList<>();
   /** Phase-1 on-time aggregates and the final ones (after the late-within readings). */
   final Map<String, double[]> onTime = new TreeMap<>();
@@ -73,6 +76,7 @@ final class TelemetryScenario {
       add(samples, t);
       if (n % 17 == 3) { // a redelivered copy right behind the original
         phase1.add(new KafkaTestIo.Out(t.getDeviceId(), bytes, null));
+        archived.add(ByteString.copyFrom(bytes));
       }
       n++;
       if (n == 20) {
@@ -131,6 +135,7 @@ final class TelemetryScenario {
 
   private void bad(String reason, String key, byte[] payload) {
     phase1.add(new KafkaTestIo.Out(key, payload, null));
+    archived.add(ByteString.copyFrom(payload));
     deadLetterReasons.merge(reason, 1, Integer::sum);
   }
 

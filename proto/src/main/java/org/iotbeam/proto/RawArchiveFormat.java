@@ -15,11 +15,14 @@ import java.util.NoSuchElementException;
  *
  * <p>A file is a gzip stream (the compression is the file system's business, by suffix) of
  * {@link InboundMessage}s, each preceded by its varint length, the protobuf "delimited" framing.
- * Keeping the whole envelope, not only the payload, keeps the ingest time and source position, so
- * reprocessing validates exactly as the first run did.
+ * The archive is raw: every message that arrived, before any parsing, valid or not, with the whole
+ * envelope (original bytes, ingest time, source position), so reprocessing can re-judge what the
+ * first run rejected, and rebuild the order in which it arrived.
  *
- * <p>Files live under {@code base/dt=YYYY-MM-DD/hour=HH/}, by the event time of their window, so a
- * backfill of a time range lists only the hours it needs.
+ * <p>Files live under {@code base/dt=YYYY-MM-DD/hour=HH/} by the <em>ingest</em> time of their
+ * messages (the broker's append time): a broken message has no trustworthy event time, and the
+ * ingest time is what bounds where a reading of a given event time can be found (see the
+ * backfill's read span).
  */
 public final class RawArchiveFormat {
   public static final String SUFFIX = ".pb.gz";
@@ -30,9 +33,13 @@ public final class RawArchiveFormat {
 
   private RawArchiveFormat() {}
 
-  /** The partition directory, relative to the archive base, for an event time. */
-  public static String partitionOf(long eventTimeMs) {
-    Instant t = Instant.ofEpochMilli(eventTimeMs);
+  /**
+   * The partition directory, relative to the archive base, of an hour: the raw archive files a
+   * message under the hour of its ingest time; the output files (aggregates, alerts) use it for
+   * the event time of their windows.
+   */
+  public static String partitionOf(long timeMs) {
+    Instant t = Instant.ofEpochMilli(timeMs);
     return "dt=" + DAY.format(t) + "/hour=" + HOUR.format(t) + "/";
   }
 

@@ -11,25 +11,45 @@ import org.iotbeam.pipelines.batch.BackfillPipeline;
  * The runnable jar's entry point: {@code java -jar iotbeam-runners-shaded.jar <command> [--flags]}.
  *
  * <p>To add a command, add one line to {@link #COMMANDS}: a name, the main method, a summary.
+ *
+ * <p>Every pipeline command runs on Flink unless told otherwise: {@code --runner=FlinkRunner} is
+ * added when no {@code --runner} is given, and without {@code --flinkMaster} that is Flink
+ * embedded in this JVM (or the cluster of {@code flink run}). The DirectRunner, for tests, must be
+ * asked for ({@code --runner=DirectRunner}): it checks every element and is many times slower.
  */
 public final class Main {
-  record Command(Consumer<String[]> main, String summary) {}
+  /** A command; {@code beamFlags}: its arguments are Beam pipeline options. */
+  record Command(Consumer<String[]> main, String summary, boolean beamFlags) {}
 
   static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
     COMMANDS.put("streaming", new Command(StreamingPipeline::main,
-        "Kafka/Event Hubs -> TelemetryProcessing -> files, Kafka topics, webhook "
-            + "(org.iotbeam.pipelines.StreamingPipeline; --help for its flags)"));
+        "Kafka/Event Hubs -> TelemetryProcessing -> files, Kafka topics, webhook, on Flink "
+            + "(org.iotbeam.pipelines.StreamingPipeline; --help for its flags)", true));
     COMMANDS.put("demo", new Command(org.iotbeam.runners.demo.DemoCommand::main,
         "the whole platform in this JVM for a minute (Kafka, MQTT, bridge, Flink embedded, "
-            + "simulator), then a summary (--help for its flags)"));
+            + "simulator), then a summary (--help for its flags)", false));
     COMMANDS.put("backfill", new Command(BackfillPipeline::main,
-        "raw archive [--from, --to) -> TelemetryProcessing -> the same files, batch "
-            + "(org.iotbeam.pipelines.batch.BackfillPipeline; --help for its flags)"));
+        "archive (raw or Event Hubs Capture) [--from, --to) -> TelemetryProcessing -> the "
+            + "streaming sinks, batch on Flink "
+            + "(org.iotbeam.pipelines.batch.BackfillPipeline; --help for its flags)", true));
   }
 
   private Main() {}
+
+  /** {@code args} with {@code --runner=FlinkRunner} added when they name no runner. */
+  static String[] onFlinkByDefault(String[] args) {
+    for (String a : args) {
+      if (a.equals("--runner") || a.startsWith("--runner=") || a.equals("--help")
+          || a.startsWith("--help=")) {
+        return args;
+      }
+    }
+    String[] out = Arrays.copyOf(args, args.length + 1);
+    out[args.length] = "--runner=FlinkRunner";
+    return out;
+  }
 
   public static void main(String[] args) {
     if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")
@@ -44,7 +64,9 @@ public final class Main {
       return;
     }
     try {
-      COMMANDS.get(args[0]).main().accept(Arrays.copyOfRange(args, 1, args.length));
+      Command command = COMMANDS.get(args[0]);
+      String[] rest = Arrays.copyOfRange(args, 1, args.length);
+      command.main().accept(command.beamFlags() ? onFlinkByDefault(rest) : rest);
     } catch (IllegalArgumentException e) {
       // a bad flag or file: the message says what to fix; a stack trace would only bury it
       System.err.println(args[0] + ": " + e.getMessage());

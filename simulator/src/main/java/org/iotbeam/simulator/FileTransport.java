@@ -26,7 +26,8 @@ import org.iotbeam.proto.SourcePosition;
 
 /**
  * Writes {@link RawArchiveFormat} files: gzip'd, length-delimited {@link InboundMessage}s under
- * {@code dir/dt=YYYY-MM-DD/hour=HH/}, partitioned by event hour, for batch backfills and
+ * {@code dir/dt=YYYY-MM-DD/hour=HH/}, partitioned by ingest hour as the streaming pipeline's raw
+ * archive is, for batch backfills and
  * benchmarks. Each envelope has the original payload, {@code ingest_time_ms} = event time + the
  * message's simulated delivery delay, {@code source = {system: "file", topic: <file path relative
  * to dir>, offset: <record index in the file>}}, the traceparent and key = device id.
@@ -87,7 +88,8 @@ public final class FileTransport implements Transport {
   public void send(List<SimulatedMessage> batch) throws IOException {
     checkError();
     for (SimulatedMessage m : batch) {
-      String partition = partitionOf(m.eventTimeMs());
+      long ingestTimeMs = m.eventTimeMs() + m.ingestDelayMs();
+      String partition = partitionOf(ingestTimeMs);
       Writer w = open.get(partition);
       if (w == null || w.records >= maxRecordsPerFile) {
         if (w != null) {
@@ -98,7 +100,7 @@ public final class FileTransport implements Transport {
       }
       InboundMessage env = InboundMessage.newBuilder()
           .setPayload(ByteString.copyFrom(m.payload()))
-          .setIngestTimeMs(m.eventTimeMs() + m.ingestDelayMs())
+          .setIngestTimeMs(ingestTimeMs)
           .setSource(SourcePosition.newBuilder().setSystem("file").setTopic(w.relativePath)
               .setPartition(0).setOffset(w.records))
           .setTraceparent(m.traceparent())
@@ -116,9 +118,9 @@ public final class FileTransport implements Transport {
     }
   }
 
-  /** {@link RawArchiveFormat#partitionOf}, formatted once per event hour, not per message. */
-  private String partitionOf(long eventTimeMs) {
-    long hour = Math.floorDiv(eventTimeMs, 3_600_000L);
+  /** {@link RawArchiveFormat#partitionOf}, formatted once per ingest hour, not per message. */
+  private String partitionOf(long ingestTimeMs) {
+    long hour = Math.floorDiv(ingestTimeMs, 3_600_000L);
     if (hour != cachedHour) {
       cachedPartition = RawArchiveFormat.partitionOf(hour * 3_600_000L);
       cachedHour = hour;

@@ -77,7 +77,7 @@ public class FileTransportTest {
       assertEquals(want.deviceId(), got.getKey());
       assertEquals(want.eventTimeMs() + want.ingestDelayMs(), got.getIngestTimeMs());
       assertThat(got.getSource().getTopic(),
-          containsString(RawArchiveFormat.partitionOf(want.eventTimeMs())));
+          containsString(RawArchiveFormat.partitionOf(want.eventTimeMs() + want.ingestDelayMs())));
     }
     assertTrue(Files.isDirectory(dir.resolve("dt=2026-03-01/hour=09")));
     assertTrue(Files.isDirectory(dir.resolve("dt=2026-03-01/hour=10")));

@@ -98,7 +98,7 @@ public final class DeadLetters {
   }
 
   /** Where the message came from when that is known, else the hash of its bytes. */
-  static String idOf(InboundMessage in) {
+  public static String idOf(InboundMessage in) {
     if (in.hasSource() && !in.getSource().getSystem().isEmpty()) {
       SourcePosition s = in.getSource();
       return s.getSystem() + ":" + s.getTopic() + ":" + s.getPartition() + ":" + s.getOffset();

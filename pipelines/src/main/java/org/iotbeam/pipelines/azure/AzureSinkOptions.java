@@ -14,7 +14,9 @@ import org.iotbeam.pipelines.azure.cosmos.RetryPolicy;
 import org.iotbeam.pipelines.azure.servicebus.ServiceBusAlertSink;
 import org.iotbeam.pipelines.azure.servicebus.ServiceBusConnection;
 import org.iotbeam.pipelines.azure.servicebus.ServiceBusSinkOptions;
+import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
+import org.iotbeam.proto.WindowAggregate;
 import org.iotbeam.transforms.TelemetryResults;
 
 /**
@@ -31,21 +33,36 @@ public interface AzureSinkOptions extends CosmosSinkOptions, ServiceBusSinkOptio
    */
   static List<PCollection<DeadLetter>> applyTo(TelemetryResults results,
       AzureSinkOptions options) {
+    return applyTo(results.aggregates(), results.alerts(), options, false, true);
+  }
+
+  /**
+   * {@link #applyTo(TelemetryResults, AzureSinkOptions)} for any pipeline's aggregates and alerts.
+   *
+   * @param reprocessing the aggregates are a backfill's, complete for their windows: they replace
+   *     what streaming stored for the same windows ({@link CosmosUpsert#reprocessedAggregates})
+   * @param notify send the alerts to Service Bus when it is configured; a backfill does not
+   *     unless asked, so yesterday's alerts are not announced again
+   */
+  static List<PCollection<DeadLetter>> applyTo(PCollection<WindowAggregate> aggregates,
+      PCollection<Alert> alerts, AzureSinkOptions options, boolean reprocessing,
+      boolean notify) {
     List<PCollection<DeadLetter>> failures = new ArrayList<>();
     String endpoint = options.getCosmosEndpoint();
     if (endpoint != null && !endpoint.isBlank()) {
       CosmosConnection connection = connection(options);
       RetryPolicy policy = new RetryPolicy(options.getCosmosMaxAttempts(),
           RetryPolicy.defaults().baseBackoff(), RetryPolicy.defaults().maxBackoff());
-      failures.add(global("CosmosAggregateFailures", results.aggregates().apply("CosmosAggregates",
-          CosmosUpsert.aggregates(connection).withRetryPolicy(policy)
-              .withOrderGuard(options.getCosmosPaneOrderGuard()))));
-      failures.add(global("CosmosAlertFailures", results.alerts().apply("CosmosAlerts",
+      CosmosUpsert<WindowAggregate> upsert = reprocessing
+          ? CosmosUpsert.reprocessedAggregates(connection) : CosmosUpsert.aggregates(connection);
+      failures.add(global("CosmosAggregateFailures", aggregates.apply("CosmosAggregates",
+          upsert.withRetryPolicy(policy).withOrderGuard(options.getCosmosPaneOrderGuard()))));
+      failures.add(global("CosmosAlertFailures", alerts.apply("CosmosAlerts",
           CosmosUpsert.alerts(connection).withRetryPolicy(policy)
               .withOrderGuard(options.getCosmosPaneOrderGuard()))));
     }
-    if (ServiceBusConnection.isConfigured(options.getServiceBusNamespace())) {
-      failures.add(global("ServiceBusAlertFailures", results.alerts().apply("ServiceBusAlerts",
+    if (notify && ServiceBusConnection.isConfigured(options.getServiceBusNamespace())) {
+      failures.add(global("ServiceBusAlertFailures", alerts.apply("ServiceBusAlerts",
           new ServiceBusAlertSink(ServiceBusConnection.fromOptions(options)))));
     }
     return failures;

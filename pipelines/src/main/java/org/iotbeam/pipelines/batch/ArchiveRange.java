@@ -10,13 +10,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.iotbeam.proto.RawArchiveFormat;
+import org.iotbeam.pipelines.common.InvalidOptionsException;
 
 /**
- * An event-time range {@code [from, to)} of the raw archive, and the {@code dt=/hour=}
- * partitions that hold it.
+ * The event-time range {@code [from, to)} a backfill recomputes; on window boundaries, so every
+ * window it writes is whole. Which archive files hold it is {@link ReadSpan}'s business (the
+ * archive is filed by ingest time).
  */
 public final class ArchiveRange implements Serializable {
+  private static final java.time.format.DateTimeFormatter STAMP =
+      java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern PARTITION =
       Pattern.compile("dt=(\\d{4}-\\d{2}-\\d{2})/hour=(\\d{2})/");
 
@@ -38,7 +41,7 @@ public final class ArchiveRange implements Serializable {
    * fall on a window boundary (else a partial first or last window would overwrite the complete
    * aggregate of the same id).
    *
-   * @throws IllegalArgumentException naming every problem and what to pass instead
+   * @throws InvalidOptionsException naming every problem and what to pass instead
    */
   public static ArchiveRange parse(String from, String to, long windowMs) {
     List<String> problems = new ArrayList<>();
@@ -60,8 +63,7 @@ public final class ArchiveRange implements Serializable {
       }
     }
     if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(
-          "invalid backfill range:\n  - " + String.join("\n  - ", problems));
+      throw new InvalidOptionsException("invalid backfill range", problems);
     }
     return of(f, t);
   }
@@ -99,24 +101,20 @@ public final class ArchiveRange implements Serializable {
     return eventTimeMs >= fromMs && eventTimeMs < toMs;
   }
 
-  /** The partitions ({@code dt=YYYY-MM-DD/hour=HH/}) of every hour the range touches. */
-  public List<String> partitions() {
-    List<String> out = new ArrayList<>();
-    Instant h = Instant.ofEpochMilli(fromMs).truncatedTo(ChronoUnit.HOURS);
-    for (; h.toEpochMilli() < toMs; h = h.plus(1, ChronoUnit.HOURS)) {
-      out.add(RawArchiveFormat.partitionOf(h.toEpochMilli()));
+  /** The start of every hour the range touches. */
+  public List<Long> hours() {
+    List<Long> out = new ArrayList<>();
+    for (long h = Math.floorDiv(fromMs, ReadSpan.HOUR_MS) * ReadSpan.HOUR_MS; h < toMs;
+        h += ReadSpan.HOUR_MS) {
+      out.add(h);
     }
     return out;
   }
 
-  /** One glob per partition: {@code base/dt=.../hour=HH/*.pb.gz}. */
-  public List<String> filePatterns(String base) {
-    String b = base.endsWith("/") ? base : base + "/";
-    List<String> out = new ArrayList<>();
-    for (String p : partitions()) {
-      out.add(b + p + "*" + RawArchiveFormat.SUFFIX);
-    }
-    return out;
+  /** {@code 20261120T1000Z-20261120T1100Z}: the range in a file name. */
+  public String stamp() {
+    return STAMP.format(Instant.ofEpochMilli(fromMs)) + "-"
+        + STAMP.format(Instant.ofEpochMilli(toMs));
   }
 
   /** The start of the partition hour a file path lies in, or -1 if the path has none. */

@@ -5,28 +5,28 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.azure.blobstore.DefaultBlobstoreClientBuilderFactory;
+import org.apache.beam.sdk.io.azure.options.BlobstoreOptions;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.Validation;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.PCollection;
+import org.iotbeam.pipelines.azure.AzureSinkOptions;
 import org.iotbeam.pipelines.azure.blob.AzureBlobChecks;
 import org.iotbeam.pipelines.azure.blob.BlobClientFactory;
+import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
 import org.iotbeam.pipelines.flink.EmbeddedFlink;
+import org.iotbeam.pipelines.kafka.EventHubsAuth;
+import org.iotbeam.pipelines.sinks.AlertWebhookOptions;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
@@ -40,40 +40,63 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Batch backfill and reprocessing: reads the raw archive for an event-time range
- * {@code [--from, --to)}, runs the same {@link TelemetryProcessing} as the streaming pipeline,
- * and writes aggregates, alerts and dead letters to the same kinds of sink with the same record
- * ids, so a backfill overwrites what streaming wrote rather than duplicating it. Run it again
- * with another {@code --rulesFile} to recompute the alerts of a range.
+ * Batch backfill and reprocessing: recomputes the event-time range {@code [--from, --to)} from an
+ * archive of raw messages, with the flags given now, through the same {@link TelemetryProcessing}
+ * as the streaming pipeline, and writes the results where streaming writes them.
  *
  * <pre>
- * java ... org.iotbeam.pipelines.batch.BackfillPipeline \
- *   --archiveBase=azfs://ACCOUNT/raw/telemetry --from=2026-11-25 --to=2026-11-26 \
- *   --outputBase=azfs://ACCOUNT/processed/backfill \
- *   --runner=FlinkRunner --flinkMaster=[local] --parallelism=2
+ * java -jar iotbeam-runners-*-shaded.jar backfill \
+ *   --archiveBase=azfs://ACCOUNT/telemetry/raw --from=2026-11-25 --to=2026-11-26 \
+ *   --outputBase=azfs://ACCOUNT/telemetry [--maxPayloadBytes=... --rulesFile=...]
  * </pre>
+ *
+ * <ul>
+ *   <li><b>What is read</b>: the archive ({@code --archiveFormat}: this platform's raw archive,
+ *       or Event Hubs Capture files) is filed by ingest time; the ingest hours that can hold the
+ *       range's readings are listed ({@link ReadSpan}: widen with {@code --extraIngestHours}),
+ *       and the messages placed by {@link MessageSelector}: readings by their event time, broken
+ *       messages by their ingest time, plus a warm-up before the range for the alert and
+ *       de-duplication state ({@code --warmupMinutes}). Every message is parsed, validated,
+ *       enriched and de-duplicated again: a limit that was too tight, a parser bug or a wrong
+ *       registry entry is repaired by rerunning the range.</li>
+ *   <li><b>What is written</b>: only the range's own outputs: whole windows inside it (the range
+ *       is window-aligned), its alerts, the dead letters of its messages; warm-up outputs and
+ *       alerts after the range (a silence timer firing because the input ends) are dropped and
+ *       counted. Sinks: {@link BackfillOutputs}. Earlier dead letters whose message is now a
+ *       reading are superseded by a "recovered" record ({@link Recovery}).</li>
+ *   <li><b>Progress and summary</b>: progress lines while reading ({@link ReadProgress}); a
+ *       {@link Summary} at the end: read, written, recovered, still dead, and where.</li>
+ * </ul>
  *
  * <p>Azure Blob ({@code azfs://}) through {@link BlobClientFactory}, chosen automatically for
  * azfs paths: locally (Azurite) a connection string from the environment variable
- * {@code AZURE_STORAGE_CONNECTION_STRING} (a flag only for Azurite's published development key); in production no secret at all,
- * {@code --blobServiceEndpoint=https://ACCOUNT.blob.core.windows.net} and DefaultAzureCredential
- * (the job's managed/workload identity). Flink on Java 17 needs Flink's {@code --add-opens} list
- * (see runners/scripts/backfill-benchmark.sh).
- *
- * Only the {@code dt=/hour=} partitions the range touches are listed. Before the run it fails
- * fast on a bad range, a missing container and a range without any archive file.
+ * {@code AZURE_STORAGE_CONNECTION_STRING} (a flag only for Azurite's published development key);
+ * in production no secret at all, {@code --blobServiceEndpoint=https://ACCOUNT.blob.core.windows.net}
+ * and DefaultAzureCredential (the job's managed/workload identity). Before the run it fails fast
+ * on bad flags (all listed), a missing container and a span without any archive file.
  */
 public final class BackfillPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(BackfillPipeline.class);
 
-  /** The backfill's flags, on top of the ones that decide what the composite computes. */
-  public interface Options extends TelemetryOptions {
-    @Description("Base of the raw archive: a local path or azfs://ACCOUNT/CONTAINER/PATH; files "
-        + "are read from BASE/dt=YYYY-MM-DD/hour=HH/*.pb.gz.")
+  /**
+   * The backfill's flags, on top of the ones that decide what the composite computes. Flags the
+   * streaming pipeline has too have the same names and defaults.
+   */
+  public interface Options extends TelemetryOptions, AzureSinkOptions, AlertWebhookOptions {
+    @Description("Base of the archive: a local path or azfs://ACCOUNT/CONTAINER/PATH. RAW: the "
+        + "streaming pipeline's outputBase/raw (files BASE/dt=YYYY-MM-DD/hour=HH/*.pb.gz); "
+        + "CAPTURE: Event Hubs Capture's folder of one event hub, .../{namespace}/{eventhub} "
+        + "(files BASE/{partition}/YYYY/MM/DD/HH/mm/ss.avro).")
     @Validation.Required
     String getArchiveBase();
 
     void setArchiveBase(String value);
+
+    @Description("RAW (this platform's raw archive) or CAPTURE (Event Hubs Capture Avro files).")
+    @Default.Enum("RAW")
+    ArchiveFormat getArchiveFormat();
+
+    void setArchiveFormat(ArchiveFormat value);
 
     @Description("Start of the event-time range, inclusive: an ISO-8601 instant "
         + "(2026-11-26T10:00:00Z) or a UTC date (2026-11-26). On a window boundary.")
@@ -90,9 +113,9 @@ public final class BackfillPipeline {
     void setTo(String value);
 
     @Description("Where the aggregates, alerts and dead letters go: a local path or "
-        + "azfs://ACCOUNT/CONTAINER/PATH (aggregates/, alerts/, dead-letters/ below it). "
-        + "Required.")
-    // a default (empty: checked in run) rather than @Validation.Required: Beam insists that a
+        + "azfs://ACCOUNT/CONTAINER/PATH (aggregates/, alerts/, dead-letters/ below it): the "
+        + "streaming pipeline's --outputBase to put the results beside streaming's. Required.")
+    // a default (empty: checked in plan) rather than @Validation.Required: Beam insists that a
     // getter shared with StreamingPipeline.Options have the same @Default wherever it is declared,
     // or the two cannot be registered in one JVM (the runnable jar, the tests)
     @Default.String("")
@@ -109,25 +132,95 @@ public final class BackfillPipeline {
 
     void setWarmupMinutes(Integer value);
 
-    @Description("Event-time window of the output files, in minutes (as --fileWindowMinutes of "
-        + "the streaming pipeline, so the backfill rewrites the same files); must divide 60.")
-    @Default.Integer(5)
-    Integer getFileWindowMinutes();
+    @Description("The streaming run's --maxOutOfOrderSeconds (its watermark delay): how long "
+        + "after the range its readings could still arrive on time. Only widens what is read.")
+    @Default.Integer(60)
+    Integer getMaxOutOfOrderSeconds();
 
-    void setFileWindowMinutes(Integer value);
+    void setMaxOutOfOrderSeconds(Integer value);
 
-    @Description("Files per window (as --fileShards of the streaming pipeline).")
+    @Description("The streaming run's --idlePartitionSeconds. Only widens what is read.")
+    @Default.Integer(60)
+    Integer getIdlePartitionSeconds();
+
+    void setIdlePartitionSeconds(Integer value);
+
+    @Description("Hours of archive read beyond the computed ingest span on both sides: the lag "
+        + "of devices whose clocks trail the broker (buffering gateways), whose on-time readings "
+        + "arrive later than the watermark delay and allowed lateness say.")
+    @Default.Integer(0)
+    Integer getExtraIngestHours();
+
+    void setExtraIngestHours(Integer value);
+
+    @Description("The earlier dead-letter files (a local path or azfs://; dt=/hour= below it) "
+        + "whose messages this backfill may recover. Empty: the dead-letters/ beside a RAW "
+        + "--archiveBase (the streaming layout); none for CAPTURE. 'none': do not look.")
+    @Default.String("")
+    String getPriorDeadLetters();
+
+    void setPriorDeadLetters(String value);
+
+    @Description("Files per hour of the range and kind; a record's file is derived from its id.")
     @Default.Integer(2)
     Integer getFileShards();
 
     void setFileShards(Integer value);
 
-    @Description("Log a progress line (files and messages read, current hour) at most this "
-        + "often, in seconds.")
+    @Description("Log a progress line (files and messages read, ingest hours done, estimated "
+        + "time left) at most this often, in seconds.")
     @Default.Integer(10)
     Integer getProgressLogSeconds();
 
     void setProgressLogSeconds(Integer value);
+
+    @Description("Also write the aggregates, alerts and dead letters to the Kafka topics "
+        + "(--bootstrapServers, --aggregatesTopic, --alertsTopic, --deadLetterTopic), keyed by "
+        + "record id, as streaming does.")
+    @Default.Boolean(false)
+    Boolean getWriteKafka();
+
+    void setWriteKafka(Boolean value);
+
+    @Description("Kafka bootstrap servers (with --writeKafka); for Event Hubs "
+        + "<namespace>.servicebus.windows.net:9093.")
+    @Default.String("127.0.0.1:9092")
+    String getBootstrapServers();
+
+    void setBootstrapServers(String value);
+
+    @Description("Kafka authentication (with --writeKafka): NONE, CONNECTION_STRING (env "
+        + "EVENTHUBS_CONNECTION_STRING) or OAUTHBEARER, as the streaming pipeline's.")
+    @Default.Enum("NONE")
+    EventHubsAuth getEventHubsAuth();
+
+    void setEventHubsAuth(EventHubsAuth value);
+
+    @Description("Topic the window aggregates go to (with --writeKafka).")
+    @Default.String("aggregates")
+    String getAggregatesTopic();
+
+    void setAggregatesTopic(String value);
+
+    @Description("Topic the alert events go to (with --writeKafka).")
+    @Default.String("alerts")
+    String getAlertsTopic();
+
+    void setAlertsTopic(String value);
+
+    @Description("Topic the dead letters (and recovered records) go to (with --writeKafka).")
+    @Default.String("dead-letters")
+    String getDeadLetterTopic();
+
+    void setDeadLetterTopic(String value);
+
+    @Description("Send the range's alerts to the notification sinks too (--alertWebhookUrl and "
+        + "its --webhook* flags, Service Bus), as streaming does. Off: reprocessing a day does "
+        + "not announce its alerts a second time.")
+    @Default.Boolean(false)
+    Boolean getNotifyAlerts();
+
+    void setNotifyAlerts(Boolean value);
   }
 
   private BackfillPipeline() {}
@@ -144,126 +237,183 @@ public final class BackfillPipeline {
     }
   }
 
+  /** What a checked set of flags amounts to: the range, what is read, the composite's config. */
+  record Plan(ProcessingConfig config, ArchiveRange range, ReadSpan span,
+      MessageSelector selector, String priorDeadLetters) {}
+
   /** Checks, builds, runs to completion and summarises one backfill. */
   public static Summary run(Options options) {
-    if (options.getOutputBase() == null || options.getOutputBase().isBlank()) {
-      throw new IllegalArgumentException("--outputBase is required: a local path or "
-          + "azfs://ACCOUNT/CONTAINER/PATH for the aggregates, alerts and dead letters");
-    }
-    ProcessingConfig config = ProcessingConfigs.fromOptions(options);
-    ArchiveRange range = ArchiveRange.parse(options.getFrom(), options.getTo(),
-        config.windowSize().getMillis());
-    Integer fw = options.getFileWindowMinutes();
-    if (fw == null || fw <= 0 || 60 % fw != 0) {
-      throw new IllegalArgumentException("--fileWindowMinutes must divide 60, was " + fw);
-    }
-    if (options.getWarmupMinutes() == null || options.getWarmupMinutes() < 0) {
-      throw new IllegalArgumentException("--warmupMinutes must be zero or more");
-    }
-    if (options.getFileShards() == null || options.getFileShards() < 1) {
-      throw new IllegalArgumentException("--fileShards must be 1 or more");
-    }
-    List<String> secrets = BlobClientFactory.secretFlagProblems(options);
-    if (!secrets.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", secrets));
-    }
-    preflight(options, range);
+    Plan plan = plan(options);
+    ReadProgress.Plan listed = preflight(options, plan);
     EmbeddedFlink.configureIfEmbedded(options);
     Pipeline p = Pipeline.create(options);
-    BackfillResults results = expand(p, options.getArchiveBase(), range,
-        options.getWarmupMinutes() * 60_000L, config, options.getProgressLogSeconds() * 1000L);
-    BackfillOutputs.write(results, options);
-    ReadArchiveFn.resetProgress();
+    ArchiveSource source = new ArchiveSource(options.getArchiveFormat(),
+        options.getArchiveBase(), plan.selector(), listed,
+        options.getProgressLogSeconds() * 1000L);
+    BackfillResults results = expand(p, source, plan.config(), plan.priorDeadLetters());
+    List<String> where = BackfillOutputs.write(results, options, plan.selector());
+    LOG.info("backfill {}: reading {} files ({} MiB) of {} under {}", plan.range(),
+        listed.files(), listed.bytes() >> 20, plan.span(), options.getArchiveBase());
     long start = System.nanoTime();
     PipelineResult result = p.run();
     PipelineResult.State state = result.waitUntilFinish();
-    Summary summary = Summary.of(result, range, System.nanoTime() - start);
+    Summary summary = Summary.of(result, plan.range(), System.nanoTime() - start, where);
     if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("backfill " + range + " ended " + state + "; " + summary);
+      throw new IllegalStateException("backfill " + plan.range() + " ended " + state + "; "
+          + summary);
+    }
+    try {
+      int stale = BackfillOutputs.deleteStaleFiles(options, plan.range());
+      if (stale > 0) {
+        LOG.info("deleted {} files of an earlier backfill of {} with another --fileShards", stale,
+            plan.range());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("backfill " + plan.range() + " done, but the files of an "
+          + "earlier run with another --fileShards could not be deleted: " + e.getMessage(), e);
     }
     LOG.info("{}", summary);
     return summary;
   }
 
   /**
-   * Fails before any job starts: the archive's container must exist (azfs), and the range must
-   * hold at least one archive file.
+   * Checks every flag, listing all problems at once.
+   *
+   * @throws InvalidOptionsException naming every problem
    */
-  static void preflight(Options options, ArchiveRange range) {
+  static Plan plan(Options options) {
+    List<String> problems = new ArrayList<>();
+    ProcessingConfig config = null;
+    try {
+      config = ProcessingConfigs.fromOptions(options);
+    } catch (InvalidOptionsException e) {
+      problems.addAll(e.problems());
+    }
+    long windowMs = config == null ? 300_000L : config.windowSize().getMillis();
+    ArchiveRange range = null;
+    try {
+      range = ArchiveRange.parse(options.getFrom(), options.getTo(), windowMs);
+    } catch (InvalidOptionsException e) {
+      problems.addAll(e.problems());
+    }
+    if (options.getOutputBase() == null || options.getOutputBase().isBlank()) {
+      problems.add("--outputBase is required: a local directory or azfs://account/container/path");
+    }
+    notNegative(problems, "--warmupMinutes", options.getWarmupMinutes());
+    notNegative(problems, "--maxOutOfOrderSeconds", options.getMaxOutOfOrderSeconds());
+    notNegative(problems, "--idlePartitionSeconds", options.getIdlePartitionSeconds());
+    notNegative(problems, "--extraIngestHours", options.getExtraIngestHours());
+    if (options.getFileShards() == null || options.getFileShards() < 1
+        || options.getFileShards() > 99) {
+      problems.add("--fileShards must be 1..99, was " + options.getFileShards());
+    }
+    if (options.getProgressLogSeconds() == null || options.getProgressLogSeconds() < 1) {
+      problems.add("--progressLogSeconds must be 1 or more");
+    }
+    if (options.getArchiveFormat() == null) {
+      problems.add("--archiveFormat must be RAW or CAPTURE");
+    }
+    if (Boolean.TRUE.equals(options.getWriteKafka())) {
+      problems.addAll(BackfillOutputs.kafka(options).problems());
+    }
+    String hook = options.getAlertWebhookUrl();
+    if (hook != null && !hook.isBlank() && !hook.startsWith("http://")
+        && !hook.startsWith("https://")) {
+      problems.add("--alertWebhookUrl must be an http:// or https:// URL");
+    }
+    problems.addAll(BlobClientFactory.secretFlagProblems(options));
+    if (!problems.isEmpty()) {
+      throw new InvalidOptionsException("cannot start the backfill", problems);
+    }
+    long warmupMs = options.getWarmupMinutes() * 60_000L;
+    ReadSpan span = ReadSpan.forRange(range, warmupMs,
+        config.limits().maxFutureSkew().toMillis(),
+        options.getMaxOutOfOrderSeconds() * 1000L, config.allowedLateness().getMillis(),
+        options.getIdlePartitionSeconds() * 1000L, options.getExtraIngestHours() * 3_600_000L);
+    return new Plan(config, range, span, new MessageSelector(range, span, warmupMs,
+        config.limits()), priorDeadLetters(options));
+  }
+
+  private static void notNegative(List<String> problems, String flag, Integer value) {
+    if (value == null || value < 0) {
+      problems.add(flag + " must be zero or more, was " + value);
+    }
+  }
+
+  /** {@code --priorDeadLetters}, or its default: {@code dead-letters/} beside a raw archive. */
+  static String priorDeadLetters(Options options) {
+    String given = options.getPriorDeadLetters();
+    if ("none".equals(given)) {
+      return null;
+    }
+    if (given != null && !given.isBlank()) {
+      return given;
+    }
+    if (options.getArchiveFormat() != ArchiveFormat.RAW) {
+      return null;
+    }
+    String base = options.getArchiveBase().replaceAll("/+$", "");
+    int slash = base.lastIndexOf('/');
+    return slash < 0 ? null : base.substring(0, slash + 1) + "dead-letters";
+  }
+
+  /**
+   * Fails before any job starts: the containers must exist (azfs), and the span must hold at least
+   * one archive file. Returns what was listed: the progress lines' totals.
+   */
+  static ReadProgress.Plan preflight(Options options, Plan plan) {
     BlobClientFactory.useForAzfs(options, options.getArchiveBase(), options.getOutputBase());
     FileSystems.setDefaultPipelineOptions(options);
     AzureBlobChecks.requireContainer(options.getArchiveBase(), options);
     AzureBlobChecks.requireContainer(options.getOutputBase(), options);
-    List<String> patterns = range.filePatterns(options.getArchiveBase());
-    for (String pattern : patterns) {
-      try {
-        MatchResult m = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
-        if (m.status() == MatchResult.Status.OK && !m.metadata().isEmpty()) {
-          return; // enough to know the range is not empty; the job lists the rest
-        }
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot list " + pattern + ": " + e.getMessage(), e);
-      }
+    ArchiveFormat format = options.getArchiveFormat();
+    ReadProgress.Plan listed = ArchiveSource.list(format, options.getArchiveBase(), plan.span());
+    if (listed.files() > 0) {
+      return listed;
     }
-    List<String> partitions = range.partitions();
-    String checked = partitions.size() <= 6
-        ? String.join(", ", partitions)
-        : String.join(", ", partitions.subList(0, 3)) + " ... "
-            + String.join(", ", partitions.subList(partitions.size() - 2, partitions.size()))
-            + " (" + partitions.size() + " hours)";
-    throw new IllegalArgumentException("no raw archive files under " + options.getArchiveBase()
-        + " for " + range + ": checked " + checked.replace("/,", ",").replaceAll("/$", ""));
+    List<String> patterns = format.patterns(options.getArchiveBase(), plan.span());
+    String checked = patterns.size() <= 6
+        ? String.join(", ", patterns)
+        : String.join(", ", patterns.subList(0, 3)) + " ... "
+            + String.join(", ", patterns.subList(patterns.size() - 2, patterns.size()))
+            + " (" + patterns.size() + " hours)";
+    throw new IllegalArgumentException("no " + format.name().toLowerCase(java.util.Locale.ROOT)
+        + " archive files under " + options.getArchiveBase() + " for " + plan.range()
+        + " (" + plan.span() + "): checked " + checked);
   }
 
   /**
-   * The reading side and the composite: lists the range's partitions, reads each file, keeps
-   * the messages of the range and processes them as streaming does. Alerts outside the range
-   * (a silence timer firing because the batch input ends) are dropped: the data after the range
-   * was not read, so they are not known.
+   * The reading side and the composite: reads the archive, processes it as streaming does, keeps
+   * the range's own outputs, and resolves the earlier dead letters ({@link Recovery}).
+   *
+   * @param priorDeadLetters earlier dead-letter files, or null for none
    */
-  public static BackfillResults expand(Pipeline p, String archiveBase, ArchiveRange range,
-      long warmupMs, ProcessingConfig config, long progressLogMs) {
-    List<String> patterns = new ArrayList<>(ArchiveRange.of(
-        java.time.Instant.ofEpochMilli(range.fromMs() - warmupMs),
-        java.time.Instant.ofEpochMilli(range.toMs())).filePatterns(archiveBase));
-    PCollection<InboundMessage> messages = p
-        .apply("HourPatterns", Create.of(patterns).withCoder(StringUtf8Coder.of()))
-        .apply("ListFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
-        // one file per task: without this a runner may fuse all files into the listing's worker
-        .apply("SpreadFiles", Reshuffle.viaRandomKey())
-        .apply("OpenFiles", FileIO.readMatches())
-        .apply("ReadArchive", ParDo.of(new ReadArchiveFn(range, warmupMs, config.limits(), progressLogMs)))
-        .setCoder(Coders.INBOUND);
+  public static BackfillResults expand(Pipeline p, ArchiveSource source, ProcessingConfig config,
+      String priorDeadLetters) {
+    MessageSelector selector = source.selector();
+    ArchiveRange range = selector.range();
+    PCollection<InboundMessage> messages = p.apply("ReadArchive", source);
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
-    long skewMs = config.limits().maxFutureSkew().toMillis();
-    long ageMs = config.limits().maxAge().toMillis();
+    PCollection<DeadLetter> deadLetters = results.deadLetters()
+        .apply("DeadLettersInRange", ParDo.of(new InRange<DeadLetter>(range, "dead_letters",
+            d -> selector.timeOf(d.getInbound())))).setCoder(Coders.DEAD_LETTER);
     return new BackfillResults(
         results.aggregates().apply("AggregatesInRange", ParDo.of(
             new InRange<WindowAggregate>(range, "aggregates",
-                a -> a.getWindowStartMs()))).setCoder(Coders.AGGREGATE),
+                WindowAggregate::getWindowStartMs))).setCoder(Coders.AGGREGATE),
         results.alerts().apply("AlertsInRange", ParDo.of(
-            new InRange<Alert>(range, "alerts", Alert::getEventTimeMs)))
-            .setCoder(Coders.ALERT),
-        results.deadLetters().apply("DeadLettersInRange", ParDo.of(
-            new InRange<DeadLetter>(range, "dead_letters",
-                d -> warmupOrRange(d, range, skewMs, ageMs)))).setCoder(Coders.DEAD_LETTER));
+            new InRange<Alert>(range, "alerts", Alert::getEventTimeMs))).setCoder(Coders.ALERT),
+        deadLetters,
+        deadLetters.apply("Recovery", new Recovery(priorDeadLetters, selector, messages)));
   }
 
   /**
-   * With {@code azfs://} paths and Beam's default blob client factory, switches to {@link
-   * BlobClientFactory}: it takes the connection string from the options or from {@value
-   * BlobClientFactory#CONNECTION_STRING_ENV} (Beam's default adds a bearer credential that
-   * Azurite's plain http refuses), or signs in with DefaultAzureCredential.
+   * What a backfill writes: the composite's outputs limited to the range, and the records that
+   * supersede the earlier dead letters of recovered messages.
    */
-  /** What a backfill writes: the composite's outputs, alerts limited to the range. */
   public record BackfillResults(PCollection<WindowAggregate> aggregates,
-      PCollection<Alert> alerts, PCollection<DeadLetter> deadLetters) {}
-
-  /** A dead letter of a warm-up message counts as before the range, any other as in it. */
-  private static long warmupOrRange(DeadLetter d, ArchiveRange range, long skewMs, long ageMs) {
-    long ts = ReadArchiveFn.plausibleEventTime(d.getInbound(), skewMs, ageMs);
-    return ts >= 0 && ts < range.fromMs() ? ts : range.fromMs();
-  }
+      PCollection<Alert> alerts, PCollection<DeadLetter> deadLetters,
+      PCollection<DeadLetter> recovered) {}
 
   /**
    * Keeps the records of the range: warm-up outputs before it, and alerts after it (a silence

@@ -14,12 +14,16 @@ public class ArchiveRangeTest {
   @Test
   public void datesAndInstantsGiveTheHoursOfTheRange() {
     ArchiveRange r = ArchiveRange.parse("2026-11-20T22:00:00Z", "2026-11-21T01:30:00Z", FIVE_MIN);
-    assertEquals(List.of("dt=2026-11-20/hour=22/", "dt=2026-11-20/hour=23/",
-        "dt=2026-11-21/hour=00/", "dt=2026-11-21/hour=01/"), r.partitions());
-    assertEquals(List.of("/a/dt=2026-11-20/hour=22/*.pb.gz"),
-        ArchiveRange.parse("2026-11-20T22:00:00Z", "2026-11-20T22:05:00Z", FIVE_MIN)
-            .filePatterns("/a"));
-    assertEquals(24, ArchiveRange.parse("2026-11-20", "2026-11-21", FIVE_MIN).partitions().size());
+    assertEquals(List.of(hour("2026-11-20T22"), hour("2026-11-20T23"), hour("2026-11-21T00"),
+        hour("2026-11-21T01")), r.hours());
+    assertEquals("20261120T2200Z-20261121T0130Z", r.stamp());
+    assertEquals(List.of(hour("2026-11-20T22")),
+        ArchiveRange.parse("2026-11-20T22:00:00Z", "2026-11-20T22:05:00Z", FIVE_MIN).hours());
+    assertEquals(24, ArchiveRange.parse("2026-11-20", "2026-11-21", FIVE_MIN).hours().size());
+  }
+
+  static long hour(String h) {
+    return java.time.Instant.parse(h + ":00:00Z").toEpochMilli();
   }
 
   @Test

@@ -119,8 +119,11 @@ public final class BackfillBenchmark {
       // of millions of readings (de-duplication, alert timelines, file shards) spill GBs to disk
       Path conf = dir.resolve("flink-conf");
       Files.createDirectories(conf);
+      // on a busy machine the embedded task manager can starve past the 50 s heartbeat
+      // timeout, which fails the job (seen at a load average of 70 on 2 cores)
       Files.writeString(conf.resolve("flink-conf.yaml"),
-          "taskmanager.memory.managed.size: " + managedMemoryMb + "m\n");
+          "taskmanager.memory.managed.size: " + managedMemoryMb + "m\n"
+              + "heartbeat.timeout: 300000\n");
       flags.add("--flinkConfDir=" + conf);
     }
     flags.addAll(passThrough);

@@ -13,18 +13,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
-import org.iotbeam.pipelines.common.ProcessingConfigs;
+import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.domain.validation.Violation;
+import org.iotbeam.pipelines.sinks.ProtoJson;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.AlertState;
 import org.iotbeam.proto.DeadLetter;
+import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.WindowAggregate;
-import org.iotbeam.transforms.ProcessingConfig;
+import org.iotbeam.transforms.DeadLetters;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -39,26 +44,33 @@ public class BackfillPipelineTest {
         .as(BackfillPipeline.Options.class);
   }
 
-  /** Runs the reading side and the composite; returns the summary, the outputs land in sinks. */
+  /** Runs the reading side and the composite; returns the summary, the outputs land in lists. */
   static Summary runExpand(BackfillPipeline.Options o, List<WindowAggregate> aggregates,
       List<Alert> alerts, List<DeadLetter> deadLetters) {
-    ProcessingConfig config = ProcessingConfigs.fromOptions(o);
-    ArchiveRange range = ArchiveRange.parse(o.getFrom(), o.getTo(), 300_000L);
+    return runExpand(o, aggregates, alerts, deadLetters, new ArrayList<>());
+  }
+
+  static Summary runExpand(BackfillPipeline.Options o, List<WindowAggregate> aggregates,
+      List<Alert> alerts, List<DeadLetter> deadLetters, List<DeadLetter> recovered) {
+    BackfillPipeline.Plan plan = BackfillPipeline.plan(o);
+    ReadProgress.Plan listed = BackfillPipeline.preflight(o, plan);
     Pipeline p = Pipeline.create(o);
-    BackfillPipeline.BackfillResults r =
-        BackfillPipeline.expand(p, o.getArchiveBase(), range, o.getWarmupMinutes() * 60_000L,
-            config, 1000);
+    BackfillPipeline.BackfillResults r = BackfillPipeline.expand(p,
+        new ArchiveSource(o.getArchiveFormat(), o.getArchiveBase(), plan.selector(), listed, 1000),
+        plan.config(), plan.priorDeadLetters());
     String run = java.util.UUID.randomUUID().toString();
     PAssert.that(r.aggregates()).satisfies(it -> collect(run + "/aggregates", it));
     PAssert.that(r.alerts()).satisfies(it -> collect(run + "/alerts", it));
     PAssert.that(r.deadLetters()).satisfies(it -> collect(run + "/dead", it));
+    PAssert.that(r.recovered()).satisfies(it -> collect(run + "/recovered", it));
     long start = System.nanoTime();
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    Summary summary = Summary.of(result, range, System.nanoTime() - start);
+    Summary summary = Summary.of(result, plan.range(), System.nanoTime() - start, List.of());
     aggregates.addAll(collected(run + "/aggregates"));
     alerts.addAll(collected(run + "/alerts"));
     deadLetters.addAll(collected(run + "/dead"));
+    recovered.addAll(collected(run + "/recovered"));
     return summary;
   }
 
@@ -80,9 +92,18 @@ public class BackfillPipelineTest {
   }
 
   @Test
-  public void readsOnlyTheRangeAndProcessesItAsStreamingDoes() throws Exception {
+  public void readsTheIngestHoursOfTheRangeAndProcessesItAsStreamingDoes() throws Exception {
     Path base = tmp.newFolder("raw").toPath();
-    ArchiveFixture.standard(150).writeTo(base); // 10:00 .. 12:29
+    long min = ArchiveFixture.MINUTE;
+    long t0 = ArchiveFixture.T0;
+    ArchiveFixture.standard(150) // 10:00 .. 12:29, ingested half a second later
+        // a reading of 11:58:30 that arrives at 12:06, within the watermark delay and the
+        // allowed lateness: in the file of hour 12, and part of [10:00, 12:00)
+        .reading("dev-a", t0 + 118 * min + 30_000, t0 + 126 * min, 20.0)
+        // one of 11:59 that arrives at 13:30, later than streaming would have counted it: hour
+        // 13 is not read
+        .reading("dev-b", t0 + 119 * min, t0 + 210 * min, 20.0)
+        .writeTo(base);
     List<WindowAggregate> aggs = new ArrayList<>();
     List<Alert> alerts = new ArrayList<>();
     List<DeadLetter> dead = new ArrayList<>();
@@ -92,32 +113,46 @@ public class BackfillPipelineTest {
     // 3 devices x 2 metrics x 24 five-minute windows, one final pane each
     assertEquals(144, aggs.size());
     assertEquals(144, aggs.stream().map(WindowAggregate::getId).distinct().count());
-    assertTrue(aggs.stream().allMatch(a -> a.getFinalPane() && a.getCount() == 5));
-    assertTrue(aggs.stream().allMatch(a -> a.getWindowStartMs() >= ArchiveFixture.T0
-        && a.getWindowEndMs() <= ArchiveFixture.T0 + 120 * ArchiveFixture.MINUTE));
-    // the broken payloads of 10:07, 10:37, 11:07, 11:37 (not 12:07: outside the range)
+    String late = "|" + (t0 + 115 * min);
+    // (one pane each; its final_pane flag is the DirectRunner's timing, not checked here)
+    assertEquals(List.of(), aggs.stream().filter(a -> a.getCount()
+        != (a.getId().equals("dev-a|temperature" + late)
+            || a.getId().equals("dev-a|humidity" + late) ? 6 : 5)).toList());
+    assertTrue(aggs.stream().allMatch(a -> a.getWindowStartMs() >= t0
+        && a.getWindowEndMs() <= t0 + 120 * min));
+    // the broken payloads ingested at 10:07, 10:37, 11:07, 11:37 (not 12:07: after the range)
     assertEquals(4, dead.size());
     assertTrue(dead.stream().allMatch(d -> d.getReason().equals("MALFORMED_PROTOBUF")));
     assertThat(ruleIds(alerts, AlertState.RAISED), hasItem("hot-01/temperature-critical-high"));
-    // files of hours 10 and 11 only: 12 was not listed
-    assertEquals(2, s.files());
-    assertEquals(2 * 60 * 3 + 4, s.messagesRead());
-    assertEquals(s.messagesRead(), s.messagesInRange());
-    assertEquals(360, s.valid());
+    // ingest hours 08 .. 12 are listed (warm-up, skew, delay, lateness): files of 10, 11, 12
+    assertEquals(3, s.files());
+    assertEquals(2 * 182 + 30 * 3 + 1 + 1, s.messagesRead());
+    assertEquals(120 * 3 + 1 + 4, s.messagesInRange());
+    assertEquals(30 * 3 + 1, s.messagesOutside()); // 12:00 .. 12:29 and the broken one of 12:07
+    assertEquals(0, s.warmupMessages());
+    assertEquals(361, s.valid());
     assertEquals(4, s.deadLetters());
   }
 
   @Test
-  public void writesTheStreamingSinksFilesAndARerunOverwritesThem() throws Exception {
+  public void writesOneFilePerHourAndShardAndARerunLeavesExactlyOneCopy() throws Exception {
     Path base = tmp.newFolder("raw").toPath();
     ArchiveFixture.standard(60).writeTo(base);
     String out = tmp.newFolder("out").toString();
-    BackfillPipeline.Options o = options("--archiveBase=" + base, "--from=2026-11-20T10:00:00Z",
-        "--to=2026-11-20T11:00:00Z", "--outputBase=" + out);
-    Summary first = BackfillPipeline.run(o);
-    List<String> files = OutputFiles.names(out, "aggregates");
-    assertTrue(files.stream().allMatch(f -> f.contains("/aggregates/dt=2026-11-20/hour=10/"
-        + "aggregates-20261120T10")));
+    String[] flags = {"--archiveBase=" + base, "--from=2026-11-20T10:00:00Z",
+        "--to=2026-11-20T11:00:00Z", "--outputBase=" + out};
+    Summary first = BackfillPipeline.run(options(flags));
+    Map<String, List<String>> names = new TreeMap<>();
+    for (String kind : BackfillOutputs.KINDS) {
+      names.put(kind, OutputFiles.names(out, kind));
+      // every file of the range, empty or not: 1 hour x 2 shards
+      assertEquals(kind, List.of(
+          out + "/" + kind + "/dt=2026-11-20/hour=10/" + kind
+              + "-backfill-20261120T1000Z-20261120T1100Z-s00-of-02.jsonl.gz",
+          out + "/" + kind + "/dt=2026-11-20/hour=10/" + kind
+              + "-backfill-20261120T1000Z-20261120T1100Z-s01-of-02.jsonl.gz"),
+          names.get(kind));
+    }
     List<WindowAggregate> aggs = OutputFiles.read(out, "aggregates", WindowAggregate::newBuilder);
     assertEquals(3 * 2 * 12, aggs.size());
     assertEquals(aggs.size(), aggs.stream().map(WindowAggregate::getId).distinct().count());
@@ -128,14 +163,81 @@ public class BackfillPipelineTest {
     assertEquals(first.aggregates(), aggs.size());
     assertThat(first.toString(), containsString("1 files, 182 messages read"));
 
-    BackfillPipeline.run(options("--archiveBase=" + base, "--from=2026-11-20T10:00:00Z",
-        "--to=2026-11-20T11:00:00Z", "--outputBase=" + out));
-    // Same window, pane and shard give the same file name, but which of the --fileShards files
-    // a record lands in is the runner's choice: a rerun may leave an earlier run's other shard
-    // behind. What holds is by id: the same ids with the same values, nothing else.
+    // the same range again: the same files, each record once
+    BackfillPipeline.run(options(flags));
+    for (String kind : BackfillOutputs.KINDS) {
+      assertEquals(names.get(kind), OutputFiles.names(out, kind));
+    }
     List<WindowAggregate> again = OutputFiles.read(out, "aggregates", WindowAggregate::newBuilder);
-    assertTrue(files.size() <= OutputFiles.names(out, "aggregates").size());
+    assertEquals(aggs.size(), again.size());
     SameResults.assertSameAggregates(SameResults.finalPanes(aggs), SameResults.finalPanes(again));
+    SameResults.assertSameAlerts(alerts, OutputFiles.read(out, "alerts", Alert::newBuilder));
+
+    // and with another shard count: the earlier run's files are gone, nothing is doubled
+    List<String> three = new ArrayList<>(List.of(flags));
+    three.add("--fileShards=3");
+    BackfillPipeline.run(options(three.toArray(String[]::new)));
+    for (String kind : BackfillOutputs.KINDS) {
+      List<String> now = OutputFiles.names(out, kind);
+      assertEquals(3, now.size());
+      assertTrue(now.toString(), now.stream().allMatch(n -> n.endsWith("-of-03.jsonl.gz")));
+    }
+    List<WindowAggregate> sharded =
+        OutputFiles.read(out, "aggregates", WindowAggregate::newBuilder);
+    assertEquals(aggs.size(), sharded.size());
+    SameResults.assertSameAggregates(SameResults.finalPanes(aggs),
+        SameResults.finalPanes(sharded));
+    assertEquals(2, OutputFiles.<DeadLetter>read(out, "dead-letters", DeadLetter::newBuilder)
+        .size());
+  }
+
+  @Test
+  public void earlierDeadLettersOfReadingsAreMarkedRecovered() throws Exception {
+    Path dir = tmp.newFolder("streaming").toPath();
+    ArchiveFixture fixture = ArchiveFixture.standard(60);
+    fixture.writeTo(dir.resolve("raw"));
+    List<InboundMessage> archived = fixture.messages();
+    InboundMessage reading = archived.get(40); // a valid reading of 10:13
+    InboundMessage broken = archived.stream()
+        .filter(m -> m.getPayload().size() == 4).findFirst().orElseThrow(); // 10:07
+    InboundMessage notArchived = reading.toBuilder()
+        .setSource(reading.getSource().toBuilder().setOffset(9999)).build();
+    // what streaming wrote with a too tight limit, a sink's failure, and one of another archive
+    writeDeadLetters(dir.resolve("dead-letters/dt=2026-11-20/hour=10/dl.jsonl.gz"), List.of(
+        DeadLetters.of(reading, new Violation(Reason.PAYLOAD_TOO_LARGE, "60 > 50 bytes"),
+            "parse"),
+        DeadLetters.of(broken, new Violation(Reason.MALFORMED_PROTOBUF, "truncated"), "parse"),
+        DeadLetters.of(notArchived, new Violation(Reason.PAYLOAD_TOO_LARGE, "60 > 50"), "parse"),
+        DeadLetters.sinkFailure("cosmos/telemetry/aggregates", "x|temperature|1",
+            com.google.protobuf.ByteString.copyFromUtf8("{}"), "", Reason.SINK_WRITE_FAILED,
+            "throttled")));
+    List<DeadLetter> dead = new ArrayList<>();
+    List<DeadLetter> recovered = new ArrayList<>();
+    Summary s = runExpand(options("--archiveBase=" + dir.resolve("raw"),
+        "--from=2026-11-20T10:00:00Z", "--to=2026-11-20T11:00:00Z",
+        "--outputBase=" + tmp.newFolder("out")), new ArrayList<>(), new ArrayList<>(), dead,
+        recovered);
+
+    assertEquals(1, recovered.size());
+    DeadLetter r = recovered.get(0);
+    assertEquals(DeadLetters.idOf(reading), r.getId());
+    assertEquals("recovered", r.getStage());
+    assertEquals("RECOVERED", r.getReason());
+    assertThat(r.getDetail(), containsString("was PAYLOAD_TOO_LARGE: 60 > 50 bytes"));
+    assertEquals(reading, r.getInbound());
+    assertEquals(1, s.recovered());
+    assertEquals(1, s.stillDead()); // the broken one of 10:07; 10:37 is newly dead
+    assertEquals(2, dead.size());
+  }
+
+  private static void writeDeadLetters(Path file, List<DeadLetter> records) throws Exception {
+    Files.createDirectories(file.getParent());
+    try (var out = new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(
+        Files.newOutputStream(file)), StandardCharsets.UTF_8)) {
+      for (DeadLetter d : records) {
+        out.write(ProtoJson.toJson(d) + "\n");
+      }
+    }
   }
 
   @Test
@@ -194,8 +296,9 @@ public class BackfillPipelineTest {
         .filter(a -> a.getWindowStartMs() >= from).toList()), SameResults.finalPanes(aggs));
     assertEquals(3 * 2 * 7, aggs.size());
     assertEquals(25 * 3, s.warmupMessages()); // the readings of 10:00-10:24
-    // 10:25-10:59, and both unreadable payloads of hour 10 (placed by their partition)
-    assertEquals(35 * 3 + 2, s.messagesInRange());
+    // 10:25-10:59, and the unreadable payload ingested at 10:37 (the one of 10:07 is before)
+    assertEquals(35 * 3 + 1, s.messagesInRange());
+    assertEquals(1, s.messagesOutside());
 
     // without warm-up the range starts blank: the still-hot device "raises" a second time
     List<Alert> cold = new ArrayList<>();
@@ -215,8 +318,9 @@ public class BackfillPipelineTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BackfillPipeline.run(o));
     assertThat(e.getMessage(), containsString("no raw archive files under " + base
-        + " for [2026-11-21T10:00:00Z, 2026-11-21T12:00:00Z): checked dt=2026-11-21/hour=10, "
-        + "dt=2026-11-21/hour=11"));
+        + " for [2026-11-21T10:00:00Z, 2026-11-21T12:00:00Z) (ingest hours "
+        + "[2026-11-21T08:00:00Z, 2026-11-21T13:00:00Z)): checked " + base
+        + "/dt=2026-11-21/hour=08/*.pb.gz, " + base + "/dt=2026-11-21/hour=09/*.pb.gz"));
   }
 
   @Test

@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.io.FileSystems;
@@ -20,20 +21,39 @@ import org.iotbeam.pipelines.sinks.ProtoJson;
 final class OutputFiles {
   private OutputFiles() {}
 
+  /** Names every backfill file carries ({@link BackfillFiles}). */
+  static final Predicate<String> BACKFILL = name -> name.contains("-backfill-");
+
   static List<String> names(String base, String kind) throws IOException {
+    return names(base, kind, name -> true);
+  }
+
+  static List<String> names(String base, String kind, Predicate<String> which)
+      throws IOException {
     List<String> out = new ArrayList<>();
     for (MatchResult.Metadata m : match(base, kind)) {
-      out.add(m.resourceId().toString());
+      if (which.test(m.resourceId().toString())) {
+        out.add(m.resourceId().toString());
+      }
     }
     out.sort(null);
     return out;
   }
 
-  @SuppressWarnings("unchecked")
   static <T extends Message> List<T> read(String base, String kind,
       Supplier<? extends Message.Builder> builder) throws IOException {
+    return read(base, kind, builder, name -> true);
+  }
+
+  /** The records of the files of a kind whose name passes {@code which}. */
+  @SuppressWarnings("unchecked")
+  static <T extends Message> List<T> read(String base, String kind,
+      Supplier<? extends Message.Builder> builder, Predicate<String> which) throws IOException {
     List<T> out = new ArrayList<>();
     for (MatchResult.Metadata m : match(base, kind)) {
+      if (!which.test(m.resourceId().toString())) {
+        continue;
+      }
       try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
           Channels.newInputStream(FileSystems.open(m.resourceId()))), StandardCharsets.UTF_8))) {
         String line;

@@ -47,6 +47,12 @@ public final class CosmosDocuments {
   public static final String TYPE_WINDOW = "window";
   public static final String TYPE_LATEST = "latest";
   public static final String TYPE_ALERT = "alert";
+  /**
+   * The pane rank of a reprocessed aggregate (see {@link #reprocessedAggregateDocuments}): above
+   * any pane index streaming reaches, and exact as a JSON number (Cosmos DB keeps numbers as
+   * doubles: {@code Long.MAX_VALUE} came back from the store as a different, negative number).
+   */
+  public static final long REPROCESSED_PANE = 1L << 50;
 
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -59,7 +65,20 @@ public final class CosmosDocuments {
 
   /** The window item and the device/metric's "latest" item. */
   public static List<VersionedDocument> aggregateDocuments(WindowAggregate a) {
-    WriteOrder order = new WriteOrder(a.getWindowStartMs(), a.getPaneIndex());
+    return aggregateDocuments(a, new WriteOrder(a.getWindowStartMs(), a.getPaneIndex()));
+  }
+
+  /**
+   * The same items written by reprocessing (a backfill): its aggregate is complete for its
+   * window, so it ranks above every pane streaming writes for that window (order (window start,
+   * {@value #REPROCESSED_PANE})): it replaces them, and a rerun of the backfill replaces it; a
+   * newer window's "latest" item still wins.
+   */
+  public static List<VersionedDocument> reprocessedAggregateDocuments(WindowAggregate a) {
+    return aggregateDocuments(a, new WriteOrder(a.getWindowStartMs(), REPROCESSED_PANE));
+  }
+
+  private static List<VersionedDocument> aggregateDocuments(WindowAggregate a, WriteOrder order) {
     return List.of(
         document(a.getId(), a.getDeviceId(), TYPE_WINDOW, order, aggregateFields(a)),
         document(latestId(a.getDeviceId(), a.getMetric()), a.getDeviceId(), TYPE_LATEST, order,

@@ -34,7 +34,8 @@ public interface CosmosSinkOptions extends PipelineOptions {
   void setCosmosEndpointDiscovery(Boolean value);
 
   @Description("Never let an older pane (or alert state) replace a newer one: read, compare, "
-      + "write with if-match. Turn off for a backfill that must overwrite what is stored.")
+      + "write with if-match. A backfill's aggregates rank above every streaming pane of their "
+      + "window (never above a newer window); off: plain upserts, last writer wins.")
   @Default.Boolean(true)
   Boolean getCosmosPaneOrderGuard();
 

@@ -75,6 +75,17 @@ public final class CosmosUpsert<T extends Message>
         true, 500);
   }
 
+  /**
+   * Aggregates recomputed by a backfill: they replace every pane streaming stored for their
+   * windows, never a newer window's "latest" item ({@link
+   * CosmosDocuments#reprocessedAggregateDocuments}).
+   */
+  public static CosmosUpsert<WindowAggregate> reprocessedAggregates(CosmosConnection connection) {
+    return new CosmosUpsert<>(connection, CosmosDocuments.AGGREGATES_CONTAINER,
+        CosmosDocuments::reprocessedAggregateDocuments, WindowAggregate::getId,
+        RetryPolicy.defaults(), true, 500);
+  }
+
   public static CosmosUpsert<Alert> alerts(CosmosConnection connection) {
     return new CosmosUpsert<>(connection, CosmosDocuments.ALERTS_CONTAINER,
         CosmosDocuments::alertDocuments, Alert::getId, RetryPolicy.defaults(), true, 500);

@@ -59,7 +59,10 @@ public class AzureBackfillTest {
   public void backfillsFromAzfsToAzfs() throws Exception {
     Summary s = BackfillPipeline.run(options("azfs://devstoreaccount1/raw/telemetry",
         "2026-11-20T10:00:00Z", "2026-11-20T11:00:00Z"));
-    assertEquals(1, s.files()); // hour 10 only; hour 11 is not listed
+    // ingest hours 08 .. 11 are listed (warm-up and skew before, delay and lateness after):
+    // the files of 10 and 11; the readings of 11:xx are read and left out
+    assertEquals(2, s.files());
+    assertEquals(30 * 3 + 1, s.messagesOutside());
     assertEquals(180, s.valid());
     String out = "azfs://devstoreaccount1/processed/backfill";
     List<WindowAggregate> aggs =
@@ -74,7 +77,8 @@ public class AzureBackfillTest {
     // the files are real blobs in the container, under the streaming layout
     assertTrue(azurite.client().getBlobContainerClient("processed").listBlobs().stream()
         .anyMatch(b -> b.getName().startsWith(
-            "backfill/aggregates/dt=2026-11-20/hour=10/aggregates-20261120T100000Z-")));
+            "backfill/aggregates/dt=2026-11-20/hour=10/aggregates-backfill-20261120T1000Z-"
+                + "20261120T1100Z-s00-of-02.jsonl.gz")));
   }
 
   @Test
@@ -92,7 +96,8 @@ public class AzureBackfillTest {
         () -> BackfillPipeline.run(options("azfs://devstoreaccount1/raw/telemetry",
             "2026-11-19T10:00:00Z", "2026-11-19T12:00:00Z")));
     assertThat(e.getMessage(), containsString("no raw archive files under "
-        + "azfs://devstoreaccount1/raw/telemetry for [2026-11-19T10:00:00Z, 2026-11-19T12:00:00Z):"
-        + " checked dt=2026-11-19/hour=10, dt=2026-11-19/hour=11"));
+        + "azfs://devstoreaccount1/raw/telemetry for [2026-11-19T10:00:00Z, 2026-11-19T12:00:00Z)"
+        + " (ingest hours [2026-11-19T08:00:00Z, 2026-11-19T13:00:00Z)): checked "
+        + "azfs://devstoreaccount1/raw/telemetry/dt=2026-11-19/hour=08/*.pb.gz"));
   }
 }

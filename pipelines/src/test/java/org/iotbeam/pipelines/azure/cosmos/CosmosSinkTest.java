@@ -218,6 +218,35 @@ public class CosmosSinkTest {
   }
 
   @Test
+  public void aBackfilledWindowReplacesStreamingsPanesButNotANewerLatest() throws Exception {
+    String dev = "dev-reprocessed";
+    CosmosAsyncContainer container =
+        client.getDatabase(DB).getContainer(CosmosDocuments.AGGREGATES_CONTAINER);
+    ConditionalBulkWriter writer = new ConditionalBulkWriter(
+        new CosmosBulkStore(container, Duration.ofSeconds(60)), RetryPolicy.defaults(),
+        Sleeper.REAL, true);
+    // streaming: W0 up to its late pane 2, then W1 (the latest)
+    writer.write(CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W0, 2, 7, 30.0)));
+    writer.write(CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W1, 0, 5, 31.0)));
+
+    // a backfill recomputes W0 (its only pane is 0) with the messages streaming had rejected
+    ConditionalBulkWriter.Summary backfill = writer.write(CosmosDocuments
+        .reprocessedAggregateDocuments(aggregate(dev, "temperature", W0, 0, 9, 29.5)));
+    assertEquals(1, backfill.written()); // the window item
+    assertEquals(1, backfill.stale()); // not the latest item: W1 is newer
+    ObjectNode w0 = read("aggregates", dev + "|temperature|" + W0, dev);
+    assertEquals(9, w0.get("count").asLong());
+    assertEquals(W1, read("aggregates", CosmosDocuments.latestId(dev, "temperature"), dev)
+        .get("windowStartMs").asLong());
+    // a rerun of the backfill replaces its own result; a late streaming pane does not
+    assertEquals(1, writer.write(CosmosDocuments.reprocessedAggregateDocuments(
+        aggregate(dev, "temperature", W0, 0, 10, 29.0))).written());
+    assertEquals(0, writer.write(CosmosDocuments.aggregateDocuments(
+        aggregate(dev, "temperature", W0, 3, 8, 28.0))).written());
+    assertEquals(10, read("aggregates", dev + "|temperature|" + W0, dev).get("count").asLong());
+  }
+
+  @Test
   public void queryCommandRefusesBadArguments() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status = CosmosQueryCommand.run(new String[] {"--device", "x"},
