@@ -141,7 +141,7 @@ public class DemoSummaryTest {
 
   @Test
   public void failsWhenTheScriptedAlertIsMissingOrPanesAreLateOrRepeated() {
-    DemoSummary base = summary(counters(), outputs(Path.of("/o"), 59_397, 2_000, 13, 600), 60_000,
+    DemoSummary base = summary(counters(), outputs(Path.of("/o"), 60_000, 2_000, 13, 600), 60_000,
         60_000);
     DemoSummary.Semantics good = new DemoSummary.Semantics(2_000, 2_000, 0, "dev-0000",
         "temperature-critical-high", true, true);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The domain work alone, without Beam: parse, validate, enrich, content hash, de-duplicate,
+# 5-minute statistics and alert evaluation over simulator v3 messages in one plain Java thread
+# (org.iotbeam.pipelines.bench.DomainBaseline), msg/s after each stage and the state it keeps.
+#   N=1000000 DEVICES=1000,100000 runners/scripts/domain-baseline.sh
+# N messages (1,000,000) per device count in DEVICES (1000,100000); SKIP_BUILD=1 reuses the build.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$(dirname "$HERE")")
+cd "$ROOT"
+N=${N:-1000000}; DEVICES=${DEVICES:-1000,100000}
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+  mvn -B -q install -DskipTests -pl pipelines -am
+fi
+mvn -B -q -pl pipelines dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/cp.txt
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+exec "$JAVA" -Xmx4g -XX:+UseG1GC \
+  -cp "pipelines/target/test-classes:pipelines/target/classes:$(cat pipelines/target/cp.txt)" \
+  -Dn="$N" -Ddevices="$DEVICES" org.iotbeam.pipelines.bench.DomainBaseline
