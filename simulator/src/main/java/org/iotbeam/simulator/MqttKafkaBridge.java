@@ -371,6 +371,14 @@ public final class MqttKafkaBridge implements AutoCloseable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Cli()).execute(args));
+    System.exit(execute(System.out, System.err, args));
+  }
+
+  /** Runs the command line; returns the exit code (2 for bad flags). */
+  public static int execute(java.io.PrintStream out, java.io.PrintStream err, String... args) {
+    CommandLine cl = new CommandLine(new Cli());
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    return cl.execute(args);
   }
 }
