@@ -289,7 +289,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
   }
 
   /** The command line. */
-  @Command(name = "mqtt-kafka-bridge", mixinStandardHelpOptions = true,
+  @Command(name = "iotbeam bridge", mixinStandardHelpOptions = true,
       description = "Forwards devices/+/messages/events/# from MQTT to a Kafka topic, "
           + "key = device id, property bag -> headers; acknowledges MQTT after Kafka acked.")
   static final class Cli implements java.util.concurrent.Callable<Integer> {
