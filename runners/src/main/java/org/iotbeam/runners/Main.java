@@ -1,16 +1,26 @@
 package org.iotbeam.runners;
 
+import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.iotbeam.pipelines.StreamingPipeline;
+import org.iotbeam.pipelines.azure.cosmos.CosmosQueryCommand;
 import org.iotbeam.pipelines.batch.BackfillPipeline;
+import org.iotbeam.runners.demo.DemoCommand;
+import org.iotbeam.simulator.DeviceSimulator;
+import org.iotbeam.simulator.MqttKafkaBridge;
 
 /**
- * The runnable jar's entry point: {@code java -jar iotbeam-runners-shaded.jar <command> [--flags]}.
+ * The one entry point: {@code ./iotbeam <command> [flags]}, or
+ * {@code java -jar iotbeam-runners-shaded.jar <command> [flags]}. {@code --help} lists the
+ * commands, {@code <command> --help} a command's flags. Exit code 2: an unknown command or a bad
+ * flag.
  *
- * <p>To add a command, add one line to {@link #COMMANDS}: a name, the main method, a summary.
+ * <p>To add a command, add one entry to {@link #COMMANDS}: a name, how it runs, a summary.
  *
  * <p>Every pipeline command runs on Flink unless told otherwise: {@code --runner=FlinkRunner} is
  * added when no {@code --runner} is given, and without {@code --flinkMaster} that is Flink
@@ -18,25 +28,52 @@ import org.iotbeam.pipelines.batch.BackfillPipeline;
  * asked for ({@code --runner=DirectRunner}): it checks every element and is many times slower.
  */
 public final class Main {
-  /** A command; {@code beamFlags}: its arguments are Beam pipeline options. */
-  record Command(Consumer<String[]> main, String summary, boolean beamFlags) {}
+  /** Runs a command's arguments and says its exit code. */
+  @FunctionalInterface
+  interface Runner {
+    int run(String[] args, PrintStream out, PrintStream err);
+  }
+
+  /**
+   * A command. {@code beamOptions}: its flags are Beam pipeline options of this interface (the
+   * Flink runner by default, {@code --help} lists them); null for a command with its own parser.
+   */
+  record Command(Runner runner, String summary, Class<? extends PipelineOptions> beamOptions) {
+    boolean beamFlags() {
+      return beamOptions != null;
+    }
+  }
 
   static final Map<String, Command> COMMANDS = new LinkedHashMap<>();
 
   static {
-    COMMANDS.put("streaming", new Command(StreamingPipeline::main,
-        "Kafka/Event Hubs -> TelemetryProcessing -> files, Kafka topics, webhook, on Flink "
-            + "(org.iotbeam.pipelines.StreamingPipeline; --help for its flags)", true));
-    COMMANDS.put("demo", new Command(org.iotbeam.runners.demo.DemoCommand::main,
+    COMMANDS.put("streaming", pipeline(StreamingPipeline::main, StreamingPipeline.Options.class,
+        "Kafka/Event Hubs -> TelemetryProcessing -> raw archive, files, Kafka topics, Azure "
+            + "sinks, webhook, notifications; unbounded, on Flink"));
+    COMMANDS.put("backfill", pipeline(BackfillPipeline::main, BackfillPipeline.Options.class,
+        "raw archive or Event Hubs Capture files, event-time range [--from, --to) -> "
+            + "TelemetryProcessing -> streaming's sinks; batch, on Flink"));
+    COMMANDS.put("demo", new Command((args, out, err) -> DemoCommand.run(args),
         "the whole platform in this JVM for a minute (Kafka, MQTT, bridge, Flink embedded, "
-            + "simulator), then a summary (--help for its flags)", false));
-    COMMANDS.put("backfill", new Command(BackfillPipeline::main,
-        "archive (raw or Event Hubs Capture) [--from, --to) -> TelemetryProcessing -> the "
-            + "streaming sinks, batch on Flink "
-            + "(org.iotbeam.pipelines.batch.BackfillPipeline; --help for its flags)", true));
+            + "simulator), then a summary", null));
+    COMMANDS.put("simulate", new Command((args, out, err) -> DeviceSimulator.execute(out, err, args),
+        "the device simulator: N devices publishing protobuf telemetry to MQTT, Kafka or files",
+        null));
+    COMMANDS.put("bridge", new Command((args, out, err) -> MqttKafkaBridge.execute(out, err, args),
+        "the MQTT -> Kafka bridge standing in for IoT Hub routing to Event Hubs", null));
+    COMMANDS.put("query", new Command(CosmosQueryCommand::run,
+        "the latest statistics and active alerts of a device in Cosmos DB", null));
   }
 
   private Main() {}
+
+  private static Command pipeline(Consumer<String[]> main,
+      Class<? extends PipelineOptions> options, String summary) {
+    return new Command((args, out, err) -> {
+      main.accept(onFlinkByDefault(args));
+      return 0;
+    }, summary, options);
+  }
 
   /** {@code args} with {@code --runner=FlinkRunner} added when they name no runner. */
   static String[] onFlinkByDefault(String[] args) {
@@ -51,26 +88,55 @@ public final class Main {
     return out;
   }
 
-  public static void main(String[] args) {
-    if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")
-        || !COMMANDS.containsKey(args[0])) {
-      if (args.length > 0 && !COMMANDS.containsKey(args[0]) && !args[0].startsWith("-")) {
-        System.err.println("unknown command '" + args[0] + "'");
-      }
-      System.err.println("usage: java -jar iotbeam-runners-shaded.jar <command> [--flag=value...]");
-      System.err.println("commands:");
-      COMMANDS.forEach((name, c) -> System.err.printf("  %-10s %s%n", name, c.summary()));
-      System.exit(args.length == 0 || args[0].startsWith("-") ? 0 : 2);
-      return;
+  static void usage(PrintStream to) {
+    to.println("usage: iotbeam <command> [flags]       (java -jar iotbeam-runners-shaded.jar "
+        + "<command> [flags])");
+    to.println("       iotbeam <command> --help        the command's flags");
+    to.println("commands:");
+    COMMANDS.forEach((name, c) -> to.printf("  %-10s %s%n", name, c.summary()));
+  }
+
+  private static boolean isHelp(String arg) {
+    return arg.equals("--help") || arg.equals("-h");
+  }
+
+  /** Runs the command line; returns the exit code. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      usage(err);
+      return 2;
+    }
+    if (isHelp(args[0])) {
+      usage(out);
+      return 0;
+    }
+    Command command = COMMANDS.get(args[0]);
+    if (command == null) {
+      err.println("iotbeam: unknown command '" + args[0] + "'");
+      usage(err);
+      return 2;
+    }
+    String[] rest = Arrays.copyOfRange(args, 1, args.length);
+    if (command.beamFlags() && Arrays.stream(rest).anyMatch(Main::isHelp)) {
+      out.println("iotbeam " + args[0] + ": " + command.summary());
+      out.println("Flags are Beam pipeline options (--name=value), listed below by the "
+          + "interface that declares them. The runner is Flink (--runner=FlinkRunner is added "
+          + "when none is given); its own flags (--flinkMaster, --parallelism, "
+          + "--checkpointingInterval, ...): --help=FlinkPipelineOptions.");
+      out.println();
+      PipelineOptionsFactory.printHelp(out, command.beamOptions());
+      return 0;
     }
     try {
-      Command command = COMMANDS.get(args[0]);
-      String[] rest = Arrays.copyOfRange(args, 1, args.length);
-      command.main().accept(command.beamFlags() ? onFlinkByDefault(rest) : rest);
+      return command.runner().run(rest, out, err);
     } catch (IllegalArgumentException e) {
       // a bad flag or file: the message says what to fix; a stack trace would only bury it
-      System.err.println(args[0] + ": " + e.getMessage());
-      System.exit(2);
+      err.println(args[0] + ": " + e.getMessage());
+      return 2;
     }
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
   }
 }

@@ -146,6 +146,9 @@ public class DocumentedCommandsTest {
         return checkJar(args);
       case "./demo.sh":
         return checkDemo(args);
+      case "./iotbeam":
+        return Files.isExecutable(ROOT.resolve("iotbeam")) ? checkCommand(args)
+            : "./iotbeam: not executable";
       case "mvn":
         return checkMaven(line, args);
       case "node":
@@ -182,14 +185,23 @@ public class DocumentedCommandsTest {
     if (!args.get(1).endsWith("-shaded.jar")) {
       return "java -jar " + args.get(1) + ": not the runnable jar (runners/target/*-shaded.jar)";
     }
-    List<String> rest = args.subList(2, args.size());
+    return checkCommand(args.subList(2, args.size()));
+  }
+
+  /** {@code <command> [flags]} of Main (the jar, ./iotbeam): each command's own flag check. */
+  static String checkCommand(List<String> rest) throws Exception {
     if (rest.isEmpty() || rest.get(0).equals("--help")) {
       Process p = javaMain("org.iotbeam.runners.Main", List.of("--help"), Map.of());
-      String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-      return p.waitFor() == 0 && err.contains("commands:") ? "ok (Main --help)"
-          : "Main --help: exit " + p.exitValue() + ": " + err;
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      return p.waitFor() == 0 && out.contains("commands:") ? "ok (Main --help)"
+          : "Main --help: exit " + p.exitValue() + ": " + out;
     }
     List<String> flags = rest.subList(1, rest.size());
+    if (flags.contains("--help")) {
+      Process p = javaMain("org.iotbeam.runners.Main", rest, Map.of());
+      return p.waitFor() == 0 ? "ok (" + rest.get(0) + " --help)"
+          : rest.get(0) + " --help: exit " + p.exitValue();
+    }
     switch (rest.get(0)) {
       case "streaming":
         return checkStreaming(flags);
@@ -197,6 +209,12 @@ public class DocumentedCommandsTest {
         return checkBackfill(flags);
       case "demo":
         return checkDemo(flags);
+      case "simulate":
+        return checkMain("org.iotbeam.simulator.DeviceSimulator", flags, Map.of());
+      case "bridge":
+        return checkMain("org.iotbeam.simulator.MqttKafkaBridge", flags, Map.of());
+      case "query":
+        return "not checked: query reads a Cosmos DB account";
       default:
         return "no command '" + rest.get(0) + "' in Main.COMMANDS " + Main.COMMANDS.keySet();
     }

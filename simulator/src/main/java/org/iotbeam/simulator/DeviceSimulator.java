@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
  *     --duration 60s --seed 7
  * </pre>
  */
-@Command(name = "device-simulator", mixinStandardHelpOptions = true,
+@Command(name = "iotbeam simulate", mixinStandardHelpOptions = true,
     description = "Simulates IoT devices sending protobuf telemetry over MQTT (IoT Hub style), "
         + "Kafka (Event Hubs style) or into raw archive files.",
     sortOptions = false)

@@ -289,7 +289,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
   }
 
   /** The command line. */
-  @Command(name = "mqtt-kafka-bridge", mixinStandardHelpOptions = true,
+  @Command(name = "iotbeam bridge", mixinStandardHelpOptions = true,
       description = "Forwards devices/+/messages/events/# from MQTT to a Kafka topic, "
           + "key = device id, property bag -> headers; acknowledges MQTT after Kafka acked.")
   static final class Cli implements java.util.concurrent.Callable<Integer> {
@@ -371,6 +371,14 @@ public final class MqttKafkaBridge implements AutoCloseable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Cli()).execute(args));
+    System.exit(execute(System.out, System.err, args));
+  }
+
+  /** Runs the command line; returns the exit code (2 for bad flags). */
+  public static int execute(java.io.PrintStream out, java.io.PrintStream err, String... args) {
+    CommandLine cl = new CommandLine(new Cli());
+    cl.setOut(new java.io.PrintWriter(out, true));
+    cl.setErr(new java.io.PrintWriter(err, true));
+    return cl.execute(args);
   }
 }

@@ -7,8 +7,10 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /** The flags of the Prometheus endpoint ({@link BeamMetricsExporter}). */
 public interface ObservabilityOptions extends PipelineOptions {
   @Description("Port of the Prometheus endpoint serving the pipeline's Beam metrics "
-      + "(http://<prometheusHost>:<port>/metrics); 0: off. On Flink this runs the job detached "
-      + "so the launcher can poll the job's metrics while it runs.")
+      + "(http://<prometheusHost>:<port>/metrics); 0: off. On Flink embedded a metric reporter "
+      + "inside Flink serves them (added to the mini cluster's configuration); a Flink cluster "
+      + "serves them only when its own flink-conf.yaml configures that reporter (the launcher "
+      + "logs the lines to add). On other runners the launcher polls the job's metrics.")
   @Default.Integer(0)
   Integer getPrometheusPort();
 
@@ -20,7 +22,8 @@ public interface ObservabilityOptions extends PipelineOptions {
 
   void setPrometheusHost(String value);
 
-  @Description("How often the endpoint polls the job's metrics, seconds.")
+  @Description("How often the launcher polls the job's metrics, seconds; runners other than "
+      + "Flink only (Flink's reporter is read when scraped).")
   @Default.Integer(5)
   Integer getMetricsPollSeconds();
 

@@ -43,7 +43,7 @@ public final class DemoCommand {
     }
   }
 
-  static int run(String[] args) {
+  public static int run(String[] args) {
     DemoOptions options;
     try {
       options = DemoOptions.parse(args);

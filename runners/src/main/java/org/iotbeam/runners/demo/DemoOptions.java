@@ -14,7 +14,7 @@ import org.iotbeam.domain.notify.ChannelKind;
 /** The demo's flags, with defaults that run on a fresh machine; {@link #parse} reads them. */
 public final class DemoOptions {
   public static final String USAGE = String.join("\n",
-      "usage: java -jar iotbeam-runners-*-shaded.jar demo [flags]",
+      "usage: iotbeam demo [flags]   (./demo.sh [flags]; java -jar iotbeam-runners-*-shaded.jar demo)",
       "",
       "Runs the whole platform in this JVM: a Kafka broker, an MQTT broker, the MQTT -> Kafka",
       "bridge, the streaming pipeline on Flink embedded and the device simulator over MQTT; then",

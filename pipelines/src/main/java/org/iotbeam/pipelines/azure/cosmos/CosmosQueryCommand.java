@@ -189,8 +189,17 @@ public final class CosmosQueryCommand {
   }
 
   private static String usage() {
-    return "usage: CosmosQueryCommand --endpoint URL --device ID [--history N] "
-        + "[--database NAME] [--gateway] [--no-endpoint-discovery]\n"
-        + "  auth: env COSMOS_KEY, else DefaultAzureCredential";
+    return String.join("\n",
+        "usage: iotbeam query --endpoint URL --device ID [flags]",
+        "The latest statistics per metric and the active alerts of one device in Cosmos DB.",
+        "  --endpoint URL           the account: https://ACCOUNT.documents.azure.com:443/ (required)",
+        "  --device ID              the device (required)",
+        "  --history N              also the last N windows per metric (0)",
+        "  --database NAME          the database of the aggregates and alerts containers ("
+            + CosmosConnection.DEFAULT_DATABASE + ")",
+        "  --gateway                gateway (HTTPS) mode: local stand-ins, firewalls open on 443 only",
+        "  --no-endpoint-discovery  no regional endpoint discovery (a local stand-in)",
+        "Auth: env COSMOS_KEY, else DefaultAzureCredential. Exit code 0, 1 when Cosmos DB fails, "
+            + "2 for bad arguments.");
   }
 }
