@@ -25,6 +25,7 @@ import java.util.stream.Stream;
  * for tests only: production signs in with DefaultAzureCredential, see {@link BlobClientFactory}).
  */
 public final class LocalAzurite implements AutoCloseable {
+  private static final int START_TIMEOUT_SECONDS = 120;
   public static final String ACCOUNT = "devstoreaccount1";
   /** Azurite's published development key; not a secret. */
   private static final String DEV_KEY =
@@ -54,7 +55,8 @@ public final class LocalAzurite implements AutoCloseable {
         .redirectOutput(log.toFile())
         .start();
     LocalAzurite azurite = new LocalAzurite(p, dir, port);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    // node starts in a second or two on a quiet machine, in over 30 s on a saturated one
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
     while (true) {
       if (!p.isAlive()) {
         String out = Files.readString(log);
@@ -67,7 +69,8 @@ public final class LocalAzurite implements AutoCloseable {
       } catch (IOException notYet) {
         if (System.nanoTime() > deadline) {
           azurite.close();
-          throw new IOException("azurite-blob did not listen on 127.0.0.1:" + port + " in 30 s");
+          throw new IOException("azurite-blob did not listen on 127.0.0.1:" + port + " in "
+              + START_TIMEOUT_SECONDS + " s");
         }
         Thread.sleep(100);
       }
