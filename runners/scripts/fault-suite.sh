@@ -24,8 +24,9 @@
 # the run (devices whose data reaches the broker late, which the watermark follows), so "now"
 # lies beyond every window of the input at once. A run is complete when its consumer group has
 # committed every offset (checkpoints commit them), the clock's first window has an aggregate
-# in the finished files (every window of the input closed no later than it), and the files then
-# stay the same over two more completed checkpoints: read from the outputs, no fixed sleep.
+# in the finished files (every window of the input closed no later than it), no file written since
+# the job's last restore waits to be finalized, and the finished files then stay the same over
+# two more completed checkpoints: read from the outputs, no fixed sleep.
 #
 # Equal must be, in the files and in the Kafka output topics: the final aggregate per id, the
 # alert events (id, state, content), the dead letters by id (reason, detail, payload); in the
@@ -156,6 +157,20 @@ lag() {
 
 finished_files() { { find "$WORK/out-$1" -name '*.gz' -not -path '*.temp*' 2>/dev/null || true; } | sort; }
 
+# pending_files NAME JOB: files a sink has written since the job's last (re)start that no
+# checkpoint has finalized yet (Beam's .temp* directories). Those written before a restore are
+# orphans of the killed attempt: the restored one writes their records again, and Beam leaves
+# them behind.
+pending_files() {
+  local since
+  since=$(curl -sf "http://127.0.0.1:$FLINK_REST_PORT/jobs/$2/checkpoints" \
+    | sed -n 's/.*"restore_timestamp":\([0-9]*\).*/\1/p' || true)
+  [ -n "$since" ] || since=$(curl -sf "http://127.0.0.1:$FLINK_REST_PORT/jobs/$2" \
+    | sed -n 's/.*"start-time":\([0-9]*\).*/\1/p' || true)
+  { find "$WORK/out-$1" -path '*.temp*' -type f -newermt "@$(( ${since:-0} / 1000 ))" \
+    2>/dev/null || true; } | wc -l
+}
+
 # aggregates of the clock device in the run's finished files
 clock_aggregates() {
   finished_files "$1" | grep '/aggregates/' | xargs -r zcat \
@@ -168,22 +183,24 @@ completed_checkpoints() {
 }
 
 # Complete: every offset committed, every window closed (the clock's first window has its
-# aggregate), and the finished files unchanged over two completed checkpoints since the last look
-# (a pane written before a checkpoint is finalized once it completes).
+# aggregate), no file waiting to be finalized, and the finished files unchanged over two completed
+# checkpoints since the last look. (Unchanged files alone were not enough: a run was once judged
+# complete with a pane of alerts written to .temp-beam and not yet finalized.)
 await_done() {
-  local name=$1 job=$2 deadline=$(( $(date +%s) + 600 )) files="" checkpoints=0 f c l k seen=""
+  local name=$1 job=$2 deadline=$(( $(date +%s) + 600 )) files="" checkpoints=0 f c l k p seen=""
   while :; do
     f=$(finished_files "$name" | xargs -r cat | cksum)
     c=$(completed_checkpoints "$job"); c=${c:-0}
-    l=$(lag "$name"); k=$(clock_aggregates "$name")
-    [ "$l $k" != "$seen" ] && log "run $name: lag $l, clock aggregates $k, checkpoints $c"
-    seen="$l $k"
-    if [ "$l" = 0 ] && [ "$k" -gt 0 ] && [ "$f" = "$files" ] && [ "$c" -ge $((checkpoints + 2)) ]; then
+    l=$(lag "$name"); k=$(clock_aggregates "$name"); p=$(pending_files "$name" "$job")
+    [ "$l $k $p" != "$seen" ] && log "run $name: lag $l, clock aggregates $k, files pending $p, checkpoints $c"
+    seen="$l $k $p"
+    if [ "$l" = 0 ] && [ "$k" -gt 0 ] && [ "$p" = 0 ] && [ "$f" = "$files" ] \
+        && [ "$c" -ge $((checkpoints + 2)) ]; then
       log "run $name complete: offsets committed, windows closed, files unchanged over $((c - checkpoints)) checkpoints"
       return 0
     fi
     if [ "$(date +%s)" -gt "$deadline" ]; then
-      log "run $name not complete after 10 min: lag $l, clock aggregates $k, checkpoints $c"
+      log "run $name not complete after 10 min: lag $l, clock aggregates $k, files pending $p, checkpoints $c"
       return 1
     fi
     if [ "$f" != "$files" ]; then files=$f; checkpoints=$c; fi
@@ -194,25 +211,27 @@ await_done() {
 # After the input: a clock reading on every partition just past the input's last window, then
 # one of "now" once "now" minus the allowed disorder lies beyond that window.
 send_clock_ticks() {
-  local after_input=$1 now_ms
-  "$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.ClockTicks "$BOOTSTRAP" telemetry \
-    "$CLOCK_DEVICE" "$after_input" >/dev/null
+  local after_input=$1 sent
   local closes_at=$(( (after_input / WINDOW_MS + 1) * WINDOW_MS + OUT_OF_ORDER * 1000 + 1000 ))
-  while now_ms=$(date +%s%3N); [ "$now_ms" -lt "$closes_at" ]; do sleep 1; done
-  "$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.ClockTicks "$BOOTSTRAP" telemetry \
-    "$CLOCK_DEVICE" "$now_ms" >/dev/null
-  log "clock ticks sent: $after_input and $now_ms (ms) on every partition"
+  sent=$("$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.ClockTicks "$BOOTSTRAP" telemetry \
+    "$CLOCK_DEVICE" "$after_input" "$closes_at")
+  log "clock ticks sent on every partition at event times (ms): $sent"
 }
 
 # --- the suite ------------------------------------------------------------------------------
-rm -rf "$WORK"; mkdir -p "$WORK"
+# the cluster's resolved classpath is kept, with its time (flink-cluster.sh resolves it again
+# when its pom is newer or an entry is gone)
+mv "$IOTBEAM_FLINK_HOME/classpath.txt" "$WORK.classpath" 2>/dev/null || true
+rm -rf "$WORK"; mkdir -p "$IOTBEAM_FLINK_HOME"
+mv "$WORK.classpath" "$IOTBEAM_FLINK_HOME/classpath.txt" 2>/dev/null || true
 if [ ! -f "$JOB_JAR" ] || [ "${REBUILD:-1}" = 1 ]; then
   log "building the jars"
   # shellcheck disable=SC2086
   (cd "$ROOT" && mvn -B -q ${MVN_FLAGS:-} install -DskipTests) >&2
 fi
-start_broker
+start_broker & BROKER_STARTING=$! # side by side with the cluster
 "$CLUSTER" start >&2
+wait "$BROKER_STARTING"
 
 "$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.CreateTopic "$BOOTSTRAP" telemetry 2
 JOB=$(submit faults)
