@@ -15,10 +15,26 @@
 # produced while the faulty run runs; the reference run reads the same topic afterwards with a
 # consumer group of its own, so both see the same records at the same offsets.
 #
-# Equal must be: the final aggregate per id, the alert events (id, state, content), the dead
-# letters by id and reason, the raw archive by source position. Reported apart: empty aggregates
-# (count 0), dead letters of sinks, identical replayed copies (at-least-once sinks may repeat a
-# record after a restore; never a different one).
+# The end of a run: the watermark follows the data (a partition's clock is the newest event time
+# it saw minus --maxOutOfOrderSeconds), so after a fixed input the last windows close only when
+# newer data arrives, or once every partition has been idle for --idlePartitionSeconds (60 s, left
+# as shipped). Once the input is in, the suite sends what production's newer data would be: a
+# reading of a clock device on every partition just after the input's last window, then one of
+# "now" (org.iotbeam.runners.faults.ClockTicks). The input's event times start 3 minutes before
+# the run (devices whose data reaches the broker late, which the watermark follows), so "now"
+# lies beyond every window of the input at once. A run is complete when its consumer group has
+# committed every offset (checkpoints commit them), the clock's first window has an aggregate
+# in the finished files (every window of the input closed no later than it), no file written since
+# the job's last restore waits to be finalized, and the finished files then stay the same over
+# two more completed checkpoints: read from the outputs, no fixed sleep.
+#
+# Equal must be, in the files and in the Kafka output topics: the final aggregate per id, the
+# alert events (id, state, content), the dead letters by id (reason, detail, payload); in the
+# files the raw archive by source position; each run's topics hold what its files hold.
+# Differences as well: an empty aggregate (count 0), a position archived twice, a replay that is
+# not identical, a Kafka record not keyed by its id. Reported apart: dead letters of sinks,
+# identical replayed copies (the Kafka sinks are at-least-once: Event Hubs has no transactions),
+# the clock device's records.
 #
 # Environment: IOTBEAM_FAULTS_HOME (/tmp/iotbeam-faults), FAULTS_KAFKA_PORT (19092),
 # FLINK_REST_PORT (18081), FLINK_RPC_PORT (16123), FLINK_METRICS_PORT (19464), JOB_JAR, REBUILD
@@ -54,7 +70,11 @@ else
 fi
 MESSAGES=$((RATE * SECONDS_OF_INPUT))
 WINDOW_MINUTES=1
+WINDOW_MS=$((WINDOW_MINUTES * 60000))
 OUT_OF_ORDER=20
+INPUT_LAG_SECONDS=180 # event times trail the broker's by this much (see above)
+CLOCK_DEVICE=fault-suite-clock
+SUITE_T0=$(date +%s)
 
 log() { printf '[fault-suite %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -116,14 +136,16 @@ stop_broker() {
 }
 
 # --- the job --------------------------------------------------------------------------------
-# submit NAME [extra flags]: prints the job id
+# submit NAME [extra flags]: prints the job id. Checkpoints every 5 s: the job sets 30 s unless
+# told (it overrides the cluster's interval), and offsets are committed, files finalized on them.
 submit() {
   local name=$1; shift
   "$CLUSTER" submit --bootstrapServers="$BOOTSTRAP" --inputTopic=telemetry \
     --aggregatesTopic="$name-aggregates" --alertsTopic="$name-alerts" \
     --deadLetterTopic="$name-dead-letters" --consumerGroup="iotbeam-$name" \
     --outputBase="$WORK/out-$name" --windowMinutes=$WINDOW_MINUTES \
-    --maxOutOfOrderSeconds=$OUT_OF_ORDER --fileFlushSeconds=5 --jobName="iotbeam-$name" "$@" \
+    --maxOutOfOrderSeconds=$OUT_OF_ORDER --fileFlushSeconds=5 --checkpointingInterval=5000 \
+    --jobName="iotbeam-$name" "$@" \
     2>>"$WORK/submit.log" | tee -a "$WORK/submit.log" \
     | sed -n 's/^job \([0-9a-f]\{32\}\) RUNNING.*/\1/p' | tail -1
 }
@@ -133,43 +155,93 @@ lag() {
     telemetry 2>/dev/null | tail -1 || echo -1
 }
 
-# Done: the group has read and checkpointed everything, every window closed (event times run
-# with the wall clock: the last one plus a window, the allowed disorder and a margin), and the
-# finished files have not changed for 20 s.
+finished_files() { { find "$WORK/out-$1" -name '*.gz' -not -path '*.temp*' 2>/dev/null || true; } | sort; }
+
+# pending_files NAME JOB: files a sink has written since the job's last (re)start that no
+# checkpoint has finalized yet (Beam's .temp* directories). Those written before a restore are
+# orphans of the killed attempt: the restored one writes their records again, and Beam leaves
+# them behind.
+pending_files() {
+  local since
+  since=$(curl -sf "http://127.0.0.1:$FLINK_REST_PORT/jobs/$2/checkpoints" \
+    | sed -n 's/.*"restore_timestamp":\([0-9]*\).*/\1/p' || true)
+  [ -n "$since" ] || since=$(curl -sf "http://127.0.0.1:$FLINK_REST_PORT/jobs/$2" \
+    | sed -n 's/.*"start-time":\([0-9]*\).*/\1/p' || true)
+  { find "$WORK/out-$1" -path '*.temp*' -type f -newermt "@$(( ${since:-0} / 1000 ))" \
+    2>/dev/null || true; } | wc -l
+}
+
+# aggregates of the clock device in the run's finished files
+clock_aggregates() {
+  finished_files "$1" | grep '/aggregates/' | xargs -r zcat \
+    | grep -c "\"deviceId\":\"$CLOCK_DEVICE\"" || true
+}
+
+completed_checkpoints() {
+  curl -sf "http://127.0.0.1:$FLINK_REST_PORT/jobs/$1/checkpoints" \
+    | sed -n 's/.*"counts":{[^}]*"completed":\([0-9]*\).*/\1/p' || true
+}
+
+# Complete: every offset committed, every window closed (the clock's first window has its
+# aggregate), no file waiting to be finalized, and the finished files unchanged over two completed
+# checkpoints since the last look. (Unchanged files alone were not enough: a run was once judged
+# complete with a pane of alerts written to .temp-beam and not yet finalized.)
 await_done() {
-  local name=$1 until_ms=$2 deadline=$(( $(date +%s) + 900 )) last="" now
+  local name=$1 job=$2 deadline=$(( $(date +%s) + 600 )) files="" checkpoints=0 f c l k p seen=""
   while :; do
-    now=$( (find "$WORK/out-$name" -name '*.gz' -not -path '*.temp*' 2>/dev/null || true) \
-      | sort | xargs -r cat | cksum)
-    if [ "$(lag "$name")" = 0 ] && [ "$(date +%s%3N)" -gt "$until_ms" ] && [ "$now" = "$last" ]; then
-      log "run $name complete"; return 0
+    f=$(finished_files "$name" | xargs -r cat | cksum)
+    c=$(completed_checkpoints "$job"); c=${c:-0}
+    l=$(lag "$name"); k=$(clock_aggregates "$name"); p=$(pending_files "$name" "$job")
+    [ "$l $k $p" != "$seen" ] && log "run $name: lag $l, clock aggregates $k, files pending $p, checkpoints $c"
+    seen="$l $k $p"
+    if [ "$l" = 0 ] && [ "$k" -gt 0 ] && [ "$p" = 0 ] && [ "$f" = "$files" ] \
+        && [ "$c" -ge $((checkpoints + 2)) ]; then
+      log "run $name complete: offsets committed, windows closed, files unchanged over $((c - checkpoints)) checkpoints"
+      return 0
     fi
-    [ "$(date +%s)" -gt "$deadline" ] && { log "run $name not complete after 15 min (lag $(lag "$name"))"; return 1; }
-    last=$now
-    sleep 20
+    if [ "$(date +%s)" -gt "$deadline" ]; then
+      log "run $name not complete after 10 min: lag $l, clock aggregates $k, files pending $p, checkpoints $c"
+      return 1
+    fi
+    if [ "$f" != "$files" ]; then files=$f; checkpoints=$c; fi
+    sleep 5
   done
 }
 
+# After the input: a clock reading on every partition just past the input's last window, then
+# one of "now" once "now" minus the allowed disorder lies beyond that window.
+send_clock_ticks() {
+  local after_input=$1 sent
+  local closes_at=$(( (after_input / WINDOW_MS + 1) * WINDOW_MS + OUT_OF_ORDER * 1000 + 1000 ))
+  sent=$("$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.ClockTicks "$BOOTSTRAP" telemetry \
+    "$CLOCK_DEVICE" "$after_input" "$closes_at")
+  log "clock ticks sent on every partition at event times (ms): $sent"
+}
+
 # --- the suite ------------------------------------------------------------------------------
-rm -rf "$WORK"; mkdir -p "$WORK"
+# the cluster's resolved classpath is kept, with its time (flink-cluster.sh resolves it again
+# when its pom is newer or an entry is gone)
+mv "$IOTBEAM_FLINK_HOME/classpath.txt" "$WORK.classpath" 2>/dev/null || true
+rm -rf "$WORK"; mkdir -p "$IOTBEAM_FLINK_HOME"
+mv "$WORK.classpath" "$IOTBEAM_FLINK_HOME/classpath.txt" 2>/dev/null || true
 if [ ! -f "$JOB_JAR" ] || [ "${REBUILD:-1}" = 1 ]; then
   log "building the jars"
   # shellcheck disable=SC2086
   (cd "$ROOT" && mvn -B -q ${MVN_FLAGS:-} install -DskipTests) >&2
 fi
-start_broker
+start_broker & BROKER_STARTING=$! # side by side with the cluster
 "$CLUSTER" start >&2
+wait "$BROKER_STARTING"
 
 "$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.CreateTopic "$BOOTSTRAP" telemetry 2
 JOB=$(submit faults)
 [ -n "$JOB" ] || { log "the faulty run did not start; see $WORK/submit.log"; exit 1; }
 log "run 'faults': job $JOB"
 
-START=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-T0=$(date -d "$START" +%s) # the input and the fault times start once the job runs
-# + 60 s: once the input stops, a partition is idle only after --idlePartitionSeconds (60), and
-# only then does its clock run on past the last window (the watermark follows the data)
-DONE_AFTER_MS=$(( (T0 + SECONDS_OF_INPUT) * 1000 + WINDOW_MINUTES * 60000 + OUT_OF_ORDER * 1000 + 60000 + 20000 ))
+T0=$(date +%s) # the input and the fault times start once the job runs
+START=$(date -u -d "@$((T0 - INPUT_LAG_SECONDS))" +%Y-%m-%dT%H:%M:%SZ)
+# every reading of the input lies before this (a device's phase and jitter stay within a window)
+AFTER_INPUT_MS=$(( (T0 - INPUT_LAG_SECONDS + SECONDS_OF_INPUT) * 1000 + WINDOW_MS ))
 log "producing $MESSAGES messages ($DEVICES devices, $RATE msg/s, event times from $START)"
 "$JAVA" -cp "$JOB_JAR" org.iotbeam.simulator.DeviceSimulator --transport kafka \
   --bootstrap-servers "$BOOTSTRAP" --topic telemetry --devices "$DEVICES" --rate "$RATE" \
@@ -202,26 +274,32 @@ for f in "${FAULTS[@]}"; do
 done
 wait "$PRODUCER_PID" || log "the producer ended with an error; see $WORK/producer.log"
 PRODUCER_PID=
-await_done faults "$DONE_AFTER_MS"
+send_clock_ticks "$AFTER_INPUT_MS"
+await_done faults "$JOB"
 "$CLUSTER" cancel "$JOB"
+FAULTY_DONE=$(date +%s)
 
 JOB=$(submit reference)
 [ -n "$JOB" ] || { log "the reference run did not start; see $WORK/submit.log"; exit 1; }
 log "run 'reference' (no faults): job $JOB"
-await_done reference "$DONE_AFTER_MS"
+await_done reference "$JOB"
 "$CLUSTER" cancel "$JOB"
+REFERENCE_DONE=$(date +%s)
 
 {
   echo "Fault suite ($MODE), $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "input: $MESSAGES messages from $DEVICES simulated devices (seed 14, event times from $START)"
   grep -E "^(messages|valid|malformed|delivered|failed): " "$WORK/producer.log" | tr "\n" " " || true
   echo
-  echo "faults injected (seconds after the faulty run's start):"
+  echo "faults injected (${#INJECTED[@]}; seconds after the faulty run's start):"
   printf '  %s\n' "${INJECTED[@]}"
+  echo "durations: suite $(( $(date +%s) - SUITE_T0 )) s; faulty run $((FAULTY_DONE - T0)) s" \
+    "(input $SECONDS_OF_INPUT s), reference run $((REFERENCE_DONE - FAULTY_DONE)) s"
   echo
   set +e
   "$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.CompareRuns "$WORK/out-reference" \
-    "$WORK/out-faults"
+    "$WORK/out-faults" --bootstrap="$BOOTSTRAP" --referenceTopics=reference \
+    --faultyTopics=faults --clockDevice="$CLOCK_DEVICE"
   echo "exit $?"
 } | tee "$REPORT"
 log "report: $REPORT"
