@@ -18,6 +18,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.iotbeam.pipelines.azure.AzureSinkOptions;
 import org.iotbeam.pipelines.azure.blob.BlobClientFactory;
+import org.iotbeam.pipelines.common.HourAligned;
 import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
@@ -339,11 +340,7 @@ public class StreamingPipeline {
     if (o.getMaxOutOfOrderSeconds() == null || o.getMaxOutOfOrderSeconds() < 0) {
       p.add("--maxOutOfOrderSeconds must be zero or more");
     }
-    Integer fw = o.getFileWindowMinutes();
-    if (fw == null || fw <= 0 || 60 % fw != 0) {
-      p.add("--fileWindowMinutes must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60), was "
-          + fw);
-    }
+    HourAligned.problem("--fileWindowMinutes", o.getFileWindowMinutes()).ifPresent(p::add);
     if (o.getFileFlushSeconds() == null || o.getFileFlushSeconds() <= 0) {
       p.add("--fileFlushSeconds must be positive");
     }
