@@ -213,7 +213,7 @@ public class StreamingPipeline {
     if (!problems.isEmpty()) {
       throw new InvalidOptionsException("cannot start the streaming pipeline", problems);
     }
-    if (options.getRunner().getSimpleName().equals("FlinkRunner")) {
+    if (EmbeddedFlink.isFlink(options)) {
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
       if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
         flink.setCheckpointingInterval(30_000L);
@@ -225,13 +225,8 @@ public class StreamingPipeline {
       // alert crosses two keyed exchanges, and 200 ms of buffering would be most of its budget
       EmbeddedFlink.configure(flink, STREAMING_FLINK_CONF);
       if (flink.getStateBackend() == null && EmbeddedFlink.isEmbedded(flink)) {
-        // Flink's embedded default keeps checkpoints in JobManager memory, 5 MB a state: an
-        // unbounded run outgrows it, every checkpoint fails and the job restarts. A cluster
-        // brings its own checkpoint storage (flink-conf.yaml).
-        flink.setStateBackend("filesystem");
-        flink.setStateBackendStoragePath(java.nio.file.Path.of(
-            System.getProperty("java.io.tmpdir"), "iotbeam-checkpoints",
-            flink.getJobName()).toUri().toString());
+        EmbeddedFlink.checkpointToFiles(flink, java.nio.file.Path.of(
+            System.getProperty("java.io.tmpdir"), "iotbeam-checkpoints", flink.getJobName()));
       }
     }
 
