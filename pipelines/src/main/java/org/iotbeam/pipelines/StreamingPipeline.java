@@ -36,6 +36,7 @@ import org.iotbeam.pipelines.observability.DeadLetterLog;
 import org.iotbeam.pipelines.observability.ObservabilityOptions;
 import org.iotbeam.pipelines.sinks.AlertWebhookOptions;
 import org.iotbeam.pipelines.sinks.AlertWebhookSink;
+import org.iotbeam.pipelines.sinks.FileOutputOptions;
 import org.iotbeam.pipelines.sinks.FileWindowing;
 import org.iotbeam.pipelines.sinks.JsonLinesFileSink;
 import org.iotbeam.pipelines.sinks.KafkaJsonSink;
@@ -69,7 +70,7 @@ import org.joda.time.Duration;
 public class StreamingPipeline {
   /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
   public interface Options extends TelemetryOptions, StreamingOptions, AzureSinkOptions,
-      ObservabilityOptions, NotifyOptions, AlertWebhookOptions {
+      ObservabilityOptions, NotifyOptions, AlertWebhookOptions, FileOutputOptions {
     @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
     @Default.String("127.0.0.1:9092")
     String getBootstrapServers();
@@ -114,13 +115,6 @@ public class StreamingPipeline {
 
     void setConsumerGroup(String value);
 
-    @Description("Where the files go: a local directory or azfs://account/container/path. "
-        + "Sub-directories raw/, aggregates/, alerts/, dead-letters/.")
-    @Default.String("")
-    String getOutputBase();
-
-    void setOutputBase(String value);
-
     @Description("How far out of event-time order telemetry may arrive on one partition before "
         + "it counts as late (the watermark trails the newest event time by this), in seconds.")
     @Default.Integer(60)
@@ -140,12 +134,6 @@ public class StreamingPipeline {
     Integer getFileFlushSeconds();
 
     void setFileFlushSeconds(Integer value);
-
-    @Description("Files per window and pane (fixed, so file names are deterministic).")
-    @Default.Integer(2)
-    Integer getFileShards();
-
-    void setFileShards(Integer value);
 
     @Description("Before the job starts, check within this many seconds that Kafka (Event Hubs) "
         + "takes the credentials and has the topics, and that the azfs output container is "
@@ -256,8 +244,7 @@ public class StreamingPipeline {
   /** Every sink of the streaming pipeline; {@code messages} are the source's, before parsing. */
   static void writeResults(PCollection<InboundMessage> messages, TelemetryResults results,
       Options options, KafkaClientSettings kafka) {
-    String base = options.getOutputBase().endsWith("/")
-        ? options.getOutputBase() : options.getOutputBase() + "/";
+    String base = FileOutputOptions.base(options);
     // Anything the validator accepts is at most maxAge old: such a reading is never dropped from
     // the files as too late (the aggregates themselves keep their own allowed lateness).
     Duration fileLateness = Duration.standardHours(options.getMaxAgeHours() + 1L);
@@ -316,9 +303,7 @@ public class StreamingPipeline {
 
   static List<String> checkOptions(Options o) {
     List<String> p = new ArrayList<>();
-    if (o.getOutputBase() == null || o.getOutputBase().isBlank()) {
-      p.add("--outputBase is required: a local directory or azfs://account/container/path");
-    }
+    p.addAll(FileOutputOptions.problems(o, 1000));
     for (String[] t : new String[][] {
         {"--inputTopic", o.getInputTopic()}, {"--aggregatesTopic", o.getAggregatesTopic()},
         {"--alertsTopic", o.getAlertsTopic()}, {"--deadLetterTopic", o.getDeadLetterTopic()}}) {
@@ -338,9 +323,6 @@ public class StreamingPipeline {
     HourAligned.problem("--fileWindowMinutes", o.getFileWindowMinutes()).ifPresent(p::add);
     if (o.getFileFlushSeconds() == null || o.getFileFlushSeconds() <= 0) {
       p.add("--fileFlushSeconds must be positive");
-    }
-    if (o.getFileShards() == null || o.getFileShards() <= 0 || o.getFileShards() > 1000) {
-      p.add("--fileShards must be 1..1000");
     }
     if (o.getIdlePartitionSeconds() == null || o.getIdlePartitionSeconds() <= 0) {
       p.add("--idlePartitionSeconds must be a positive number of seconds");
