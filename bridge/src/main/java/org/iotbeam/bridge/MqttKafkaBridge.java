@@ -1,4 +1,4 @@
-package org.iotbeam.simulator;
+package org.iotbeam.bridge;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -200,7 +200,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
   }
 
   /** Device id and property bag of {@code devices/{id}/messages/events/{bag}}; null if not. */
-  static Parsed parseTopic(String mqttTopic) {
+  public static Parsed parseTopic(String mqttTopic) {
     String[] parts = mqttTopic.split("/", 5);
     if (parts.length < 4 || !parts[0].equals("devices") || !parts[2].equals("messages")
         || !parts[3].equals("events") || parts[1].isEmpty()) {
@@ -229,7 +229,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
     }
   }
 
-  record Parsed(String deviceId, Map<String, String> properties) {}
+  public record Parsed(String deviceId, Map<String, String> properties) {}
 
   public long received() {
     return received.get();
