@@ -18,6 +18,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.iotbeam.pipelines.azure.AzureSinkOptions;
 import org.iotbeam.pipelines.azure.blob.BlobClientFactory;
+import org.iotbeam.pipelines.common.HourAligned;
 import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
@@ -35,6 +36,7 @@ import org.iotbeam.pipelines.observability.DeadLetterLog;
 import org.iotbeam.pipelines.observability.ObservabilityOptions;
 import org.iotbeam.pipelines.sinks.AlertWebhookOptions;
 import org.iotbeam.pipelines.sinks.AlertWebhookSink;
+import org.iotbeam.pipelines.sinks.FileOutputOptions;
 import org.iotbeam.pipelines.sinks.FileWindowing;
 import org.iotbeam.pipelines.sinks.JsonLinesFileSink;
 import org.iotbeam.pipelines.sinks.KafkaJsonSink;
@@ -68,7 +70,7 @@ import org.joda.time.Duration;
 public class StreamingPipeline {
   /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
   public interface Options extends TelemetryOptions, StreamingOptions, AzureSinkOptions,
-      ObservabilityOptions, NotifyOptions, AlertWebhookOptions {
+      ObservabilityOptions, NotifyOptions, AlertWebhookOptions, FileOutputOptions {
     @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
     @Default.String("127.0.0.1:9092")
     String getBootstrapServers();
@@ -113,13 +115,6 @@ public class StreamingPipeline {
 
     void setConsumerGroup(String value);
 
-    @Description("Where the files go: a local directory or azfs://account/container/path. "
-        + "Sub-directories raw/, aggregates/, alerts/, dead-letters/.")
-    @Default.String("")
-    String getOutputBase();
-
-    void setOutputBase(String value);
-
     @Description("How far out of event-time order telemetry may arrive on one partition before "
         + "it counts as late (the watermark trails the newest event time by this), in seconds.")
     @Default.Integer(60)
@@ -139,12 +134,6 @@ public class StreamingPipeline {
     Integer getFileFlushSeconds();
 
     void setFileFlushSeconds(Integer value);
-
-    @Description("Files per window and pane (fixed, so file names are deterministic).")
-    @Default.Integer(2)
-    Integer getFileShards();
-
-    void setFileShards(Integer value);
 
     @Description("Before the job starts, check within this many seconds that Kafka (Event Hubs) "
         + "takes the credentials and has the topics, and that the azfs output container is "
@@ -212,7 +201,7 @@ public class StreamingPipeline {
     if (!problems.isEmpty()) {
       throw new InvalidOptionsException("cannot start the streaming pipeline", problems);
     }
-    if (options.getRunner().getSimpleName().equals("FlinkRunner")) {
+    if (EmbeddedFlink.isFlink(options)) {
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
       if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
         flink.setCheckpointingInterval(30_000L);
@@ -224,13 +213,8 @@ public class StreamingPipeline {
       // alert crosses two keyed exchanges, and 200 ms of buffering would be most of its budget
       EmbeddedFlink.configure(flink, STREAMING_FLINK_CONF);
       if (flink.getStateBackend() == null && EmbeddedFlink.isEmbedded(flink)) {
-        // Flink's embedded default keeps checkpoints in JobManager memory, 5 MB a state: an
-        // unbounded run outgrows it, every checkpoint fails and the job restarts. A cluster
-        // brings its own checkpoint storage (flink-conf.yaml).
-        flink.setStateBackend("filesystem");
-        flink.setStateBackendStoragePath(java.nio.file.Path.of(
-            System.getProperty("java.io.tmpdir"), "iotbeam-checkpoints",
-            flink.getJobName()).toUri().toString());
+        EmbeddedFlink.checkpointToFiles(flink, java.nio.file.Path.of(
+            System.getProperty("java.io.tmpdir"), "iotbeam-checkpoints", flink.getJobName()));
       }
     }
 
@@ -260,8 +244,7 @@ public class StreamingPipeline {
   /** Every sink of the streaming pipeline; {@code messages} are the source's, before parsing. */
   static void writeResults(PCollection<InboundMessage> messages, TelemetryResults results,
       Options options, KafkaClientSettings kafka) {
-    String base = options.getOutputBase().endsWith("/")
-        ? options.getOutputBase() : options.getOutputBase() + "/";
+    String base = FileOutputOptions.base(options);
     // Anything the validator accepts is at most maxAge old: such a reading is never dropped from
     // the files as too late (the aggregates themselves keep their own allowed lateness).
     Duration fileLateness = Duration.standardHours(options.getMaxAgeHours() + 1L);
@@ -320,9 +303,7 @@ public class StreamingPipeline {
 
   static List<String> checkOptions(Options o) {
     List<String> p = new ArrayList<>();
-    if (o.getOutputBase() == null || o.getOutputBase().isBlank()) {
-      p.add("--outputBase is required: a local directory or azfs://account/container/path");
-    }
+    p.addAll(FileOutputOptions.problems(o, 1000));
     for (String[] t : new String[][] {
         {"--inputTopic", o.getInputTopic()}, {"--aggregatesTopic", o.getAggregatesTopic()},
         {"--alertsTopic", o.getAlertsTopic()}, {"--deadLetterTopic", o.getDeadLetterTopic()}}) {
@@ -339,16 +320,9 @@ public class StreamingPipeline {
     if (o.getMaxOutOfOrderSeconds() == null || o.getMaxOutOfOrderSeconds() < 0) {
       p.add("--maxOutOfOrderSeconds must be zero or more");
     }
-    Integer fw = o.getFileWindowMinutes();
-    if (fw == null || fw <= 0 || 60 % fw != 0) {
-      p.add("--fileWindowMinutes must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60), was "
-          + fw);
-    }
+    HourAligned.problem("--fileWindowMinutes", o.getFileWindowMinutes()).ifPresent(p::add);
     if (o.getFileFlushSeconds() == null || o.getFileFlushSeconds() <= 0) {
       p.add("--fileFlushSeconds must be positive");
-    }
-    if (o.getFileShards() == null || o.getFileShards() <= 0 || o.getFileShards() > 1000) {
-      p.add("--fileShards must be 1..1000");
     }
     if (o.getIdlePartitionSeconds() == null || o.getIdlePartitionSeconds() <= 0) {
       p.add("--idlePartitionSeconds must be a positive number of seconds");

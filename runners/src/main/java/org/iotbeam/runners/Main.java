@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.iotbeam.bridge.MqttKafkaBridge;
 import org.iotbeam.pipelines.StreamingPipeline;
 import org.iotbeam.pipelines.azure.cosmos.CosmosQueryCommand;
 import org.iotbeam.pipelines.batch.BackfillPipeline;
 import org.iotbeam.runners.demo.DemoCommand;
 import org.iotbeam.simulator.DeviceSimulator;
-import org.iotbeam.simulator.MqttKafkaBridge;
 
 /**
  * The one entry point: {@code ./iotbeam <command> [flags]}, or

@@ -212,7 +212,7 @@ public class DocumentedCommandsTest {
       case "simulate":
         return checkMain("org.iotbeam.simulator.DeviceSimulator", flags, Map.of());
       case "bridge":
-        return checkMain("org.iotbeam.simulator.MqttKafkaBridge", flags, Map.of());
+        return checkMain("org.iotbeam.bridge.MqttKafkaBridge", flags, Map.of());
       case "query":
         return "not checked: query reads a Cosmos DB account";
       default:

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.iotbeam.eventhubs.EventHubsKafka;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -242,11 +243,12 @@ public final class DeviceSimulator implements Callable<Integer> {
       throw bad("--iothub-host needs the device key in the environment: set IOTHUB_DEVICE_KEY "
           + "(one device key) or IOTHUB_GROUP_KEY (DPS enrollment group key)");
     }
-    if (transport == TransportKind.kafka && eventHubs
-        && blank(env.get("EVENTHUBS_CONNECTION_STRING"))) {
-      throw bad("--eventhubs needs the environment variable EVENTHUBS_CONNECTION_STRING "
-          + "(Endpoint=sb://NAMESPACE.servicebus.windows.net/;SharedAccessKeyName=...;"
-          + "SharedAccessKey=...)");
+    if (transport == TransportKind.kafka && eventHubs) {
+      try {
+        EventHubsKafka.requireConnectionString(env::get, "--eventhubs");
+      } catch (IllegalArgumentException e) {
+        throw bad(e.getMessage());
+      }
     }
     return c;
   }
@@ -295,17 +297,17 @@ public final class DeviceSimulator implements Callable<Integer> {
       case file:
         return new FileTransport(outputDir, "sim-" + seed, gzipLevel, fileMaxRecords);
       case kafka: {
-        Map<String, String> props = new LinkedHashMap<>();
+        Map<String, Object> props = new LinkedHashMap<>();
         String servers = bootstrapServers;
         String t = topic;
         if (eventHubs) {
-          String cs = env.get("EVENTHUBS_CONNECTION_STRING");
-          props.putAll(KafkaTransport.eventHubsProperties(cs));
+          String cs = env.get(EventHubsKafka.CONNECTION_STRING_ENV); // checked in config()
+          props.putAll(EventHubsKafka.connectionString(cs));
           if (servers == null) {
-            servers = KafkaTransport.eventHubsBootstrap(cs);
+            servers = EventHubsKafka.bootstrapServers(cs);
           }
           if (t == null) {
-            t = KafkaTransport.eventHubsEntity(cs);
+            t = EventHubsKafka.entityPath(cs);
           }
         }
         props.putAll(kafkaProperties);

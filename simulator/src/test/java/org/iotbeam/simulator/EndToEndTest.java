@@ -23,6 +23,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.iotbeam.bridge.MqttKafkaBridge;
 import org.iotbeam.local.LocalKafkaBroker;
 import org.iotbeam.local.LocalMqttBroker;
 import org.junit.AfterClass;
@@ -183,7 +184,7 @@ public class EndToEndTest {
       java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
       try {
         java.util.concurrent.Future<Integer> bridgeRc = ex.submit(() ->
-            new picocli.CommandLine(new MqttKafkaBridge.Cli()).execute("--mqtt-url", mqtt.url(),
+            MqttKafkaBridge.execute(System.out, System.err, "--mqtt-url", mqtt.url(),
                 "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cli-mqtt",
                 "--client-id", "cli-bridge", "--duration", "8", "--stats-interval", "2"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

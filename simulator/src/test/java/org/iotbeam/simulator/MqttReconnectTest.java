@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.iotbeam.bridge.MqttKafkaBridge;
 import org.iotbeam.local.LocalMqttBroker;
 import org.junit.Test;
 

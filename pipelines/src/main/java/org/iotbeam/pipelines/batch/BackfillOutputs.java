@@ -9,6 +9,7 @@ import org.apache.beam.sdk.values.PCollectionList;
 import org.iotbeam.pipelines.azure.AzureSinkOptions;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
 import org.iotbeam.pipelines.sinks.AlertWebhookSink;
+import org.iotbeam.pipelines.sinks.FileOutputOptions;
 import org.iotbeam.pipelines.sinks.KafkaJsonSink;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
@@ -70,7 +71,7 @@ final class BackfillOutputs {
         .apply("AllDeadLetters", Flatten.pCollections())
         .setCoder(Coders.DEAD_LETTER);
 
-    String base = slash(options.getOutputBase());
+    String base = FileOutputOptions.base(options);
     int shards = options.getFileShards();
     aggregates.apply("AggregateFiles", new BackfillFiles<>(base + AGGREGATES + "/", AGGREGATES,
         range, shards, WindowAggregate::getId, WindowAggregate::getWindowStartMs));
@@ -105,13 +106,9 @@ final class BackfillOutputs {
       throws IOException {
     int deleted = 0;
     for (String kind : KINDS) {
-      deleted += BackfillFiles.deleteOtherShardCounts(slash(options.getOutputBase()) + kind,
+      deleted += BackfillFiles.deleteOtherShardCounts(FileOutputOptions.base(options) + kind,
           kind, range, options.getFileShards());
     }
     return deleted;
-  }
-
-  private static String slash(String base) {
-    return base.endsWith("/") ? base : base + "/";
   }
 }

@@ -27,6 +27,7 @@ import org.iotbeam.pipelines.common.TelemetryOptions;
 import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
 import org.iotbeam.pipelines.sinks.AlertWebhookOptions;
+import org.iotbeam.pipelines.sinks.FileOutputOptions;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
@@ -82,7 +83,8 @@ public final class BackfillPipeline {
    * The backfill's flags, on top of the ones that decide what the composite computes. Flags the
    * streaming pipeline has too have the same names and defaults.
    */
-  public interface Options extends TelemetryOptions, AzureSinkOptions, AlertWebhookOptions {
+  public interface Options extends TelemetryOptions, AzureSinkOptions, AlertWebhookOptions,
+      FileOutputOptions {
     @Description("Base of the archive: a local path or azfs://ACCOUNT/CONTAINER/PATH. RAW: the "
         + "streaming pipeline's outputBase/raw (files BASE/dt=YYYY-MM-DD/hour=HH/*.pb.gz); "
         + "CAPTURE: Event Hubs Capture's folder of one event hub, .../{namespace}/{eventhub} "
@@ -111,17 +113,6 @@ public final class BackfillPipeline {
     String getTo();
 
     void setTo(String value);
-
-    @Description("Where the aggregates, alerts and dead letters go: a local path or "
-        + "azfs://ACCOUNT/CONTAINER/PATH (aggregates/, alerts/, dead-letters/ below it): the "
-        + "streaming pipeline's --outputBase to put the results beside streaming's. Required.")
-    // a default (empty: checked in plan) rather than @Validation.Required: Beam insists that a
-    // getter shared with StreamingPipeline.Options have the same @Default wherever it is declared,
-    // or the two cannot be registered in one JVM (the runnable jar, the tests)
-    @Default.String("")
-    String getOutputBase();
-
-    void setOutputBase(String value);
 
     @Description("Minutes of archive before --from that are read to warm up the alert and "
         + "de-duplication state (consecutive readings, anomaly baselines, trends, cooldowns), so "
@@ -160,12 +151,6 @@ public final class BackfillPipeline {
     String getPriorDeadLetters();
 
     void setPriorDeadLetters(String value);
-
-    @Description("Files per hour of the range and kind; a record's file is derived from its id.")
-    @Default.Integer(2)
-    Integer getFileShards();
-
-    void setFileShards(Integer value);
 
     @Description("Log a progress line (files and messages read, ingest hours done, estimated "
         + "time left) at most this often, in seconds.")
@@ -296,17 +281,11 @@ public final class BackfillPipeline {
     } catch (InvalidOptionsException e) {
       problems.addAll(e.problems());
     }
-    if (options.getOutputBase() == null || options.getOutputBase().isBlank()) {
-      problems.add("--outputBase is required: a local directory or azfs://account/container/path");
-    }
+    problems.addAll(FileOutputOptions.problems(options, 99));
     notNegative(problems, "--warmupMinutes", options.getWarmupMinutes());
     notNegative(problems, "--maxOutOfOrderSeconds", options.getMaxOutOfOrderSeconds());
     notNegative(problems, "--idlePartitionSeconds", options.getIdlePartitionSeconds());
     notNegative(problems, "--extraIngestHours", options.getExtraIngestHours());
-    if (options.getFileShards() == null || options.getFileShards() < 1
-        || options.getFileShards() > 99) {
-      problems.add("--fileShards must be 1..99, was " + options.getFileShards());
-    }
     if (options.getProgressLogSeconds() == null || options.getProgressLogSeconds() < 1) {
       problems.add("--progressLogSeconds must be 1 or more");
     }

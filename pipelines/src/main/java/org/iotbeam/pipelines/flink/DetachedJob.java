@@ -31,12 +31,8 @@ public final class DetachedJob {
 
   /** Whether these options submit detached to a cluster (not Flink embedded, which is here). */
   public static boolean applies(PipelineOptions options) {
-    if (options.getRunner() == null
-        || !options.getRunner().getSimpleName().equals("FlinkRunner")) {
-      return false;
-    }
-    FlinkPipelineOptions f = options.as(FlinkPipelineOptions.class);
-    return !f.getAttachedMode() && !EmbeddedFlink.isEmbedded(f);
+    return EmbeddedFlink.isFlink(options) && !EmbeddedFlink.isEmbedded(options)
+        && !options.as(FlinkPipelineOptions.class).getAttachedMode();
   }
 
   /**

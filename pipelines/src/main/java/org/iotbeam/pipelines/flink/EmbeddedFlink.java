@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedFlink {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedFlink.class);
 
+  /** The {@code --flinkMaster} of Flink embedded. */
+  public static final String LOCAL_MASTER = "[local]";
+
   /** What every embedded Flink gets unless its configuration says otherwise. */
   public static final Map<String, String> LOCAL_ONLY = localOnly();
 
@@ -55,17 +59,45 @@ public final class EmbeddedFlink {
     return java.util.Collections.unmodifiableMap(m);
   }
 
-  /** Whether the job runs on a MiniCluster in this JVM. */
+  /** Whether the pipeline runs on the Flink runner, embedded or on a cluster. */
+  public static boolean isFlink(PipelineOptions options) {
+    return options.getRunner() != null && FlinkRunner.class.isAssignableFrom(options.getRunner());
+  }
+
+  /** Whether the pipeline runs on Flink embedded: a MiniCluster in this JVM. */
+  public static boolean isEmbedded(PipelineOptions options) {
+    return isFlink(options) && isEmbedded(options.as(FlinkPipelineOptions.class));
+  }
+
+  /** Whether Flink options with this {@code --flinkMaster} start a MiniCluster in this JVM. */
   public static boolean isEmbedded(FlinkPipelineOptions f) {
     String master = f.getFlinkMaster();
-    return master == null || master.isEmpty() || master.equals("[local]")
+    return master == null || master.isEmpty() || master.equals(LOCAL_MASTER)
         || master.equals("[auto]");
+  }
+
+  /** Runs the pipeline on Flink embedded; returns its Flink options to set further. */
+  public static FlinkPipelineOptions use(PipelineOptions options) {
+    options.setRunner(FlinkRunner.class);
+    FlinkPipelineOptions f = options.as(FlinkPipelineOptions.class);
+    f.setFlinkMaster(LOCAL_MASTER);
+    return f;
+  }
+
+  /**
+   * Checkpoints to files under {@code dir}: Flink embedded's default keeps them in the
+   * JobManager's memory, 5 MB a state, which an unbounded run outgrows; every checkpoint then
+   * fails, files are never finalized and the job restarts. (A cluster brings its own checkpoint
+   * storage in its flink-conf.yaml.)
+   */
+  public static void checkpointToFiles(FlinkPipelineOptions f, Path dir) {
+    f.setStateBackend("filesystem");
+    f.setStateBackendStoragePath(dir.toUri().toString());
   }
 
   /** {@link #configure(FlinkPipelineOptions, Map)} when the runner is Flink embedded. */
   public static void configureIfEmbedded(PipelineOptions options) {
-    if (options.getRunner() != null
-        && options.getRunner().getSimpleName().equals("FlinkRunner")) {
+    if (isFlink(options)) {
       configure(options.as(FlinkPipelineOptions.class), Map.of());
     }
   }

@@ -9,16 +9,16 @@ import java.util.function.Function;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.SaslConfigs;
+import org.iotbeam.eventhubs.EventHubsKafka;
 
 /**
  * The Kafka client properties of the pipeline's consumer and producers, for a plain broker or for
- * the Event Hubs Kafka endpoint (SASL_SSL on port 9093, with the client settings Microsoft
- * recommends for Event Hubs). The connection string is read from the environment, never from a
- * flag, and never appears in {@link #toString()} or a log line.
+ * the Event Hubs Kafka endpoint ({@link EventHubsKafka}: SASL_SSL on port 9093, with the client
+ * settings Microsoft recommends for Event Hubs). The connection string is read from the
+ * environment, never from a flag, and never appears in {@link #toString()} or a log line.
  */
 public final class KafkaClientSettings implements Serializable {
-  public static final String CONNECTION_STRING_ENV = "EVENTHUBS_CONNECTION_STRING";
+  public static final String CONNECTION_STRING_ENV = EventHubsKafka.CONNECTION_STRING_ENV;
 
   /**
    * Where the connection string comes from: the process environment, or a map in tests.
@@ -129,24 +129,9 @@ public final class KafkaClientSettings implements Serializable {
     if (auth == EventHubsAuth.NONE) {
       return m;
     }
-    // Event Hubs' recommended client settings (it drops idle connections after 240 s)
-    m.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "SASL_SSL");
-    m.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 60000);
-    m.put(CommonClientConfigs.METADATA_MAX_AGE_CONFIG, 180000);
-    m.put(CommonClientConfigs.CONNECTIONS_MAX_IDLE_MS_CONFIG, 180000);
-    if (auth == EventHubsAuth.CONNECTION_STRING) {
-      m.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
-      m.put(SaslConfigs.SASL_JAAS_CONFIG,
-          "org.apache.kafka.common.security.plain.PlainLoginModule required "
-              + "username=\"$ConnectionString\" password=\""
-              + jaasEscape(env.apply(CONNECTION_STRING_ENV)) + "\";");
-    } else {
-      m.put(SaslConfigs.SASL_MECHANISM, "OAUTHBEARER");
-      m.put(SaslConfigs.SASL_JAAS_CONFIG,
-          "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
-      m.put(SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS,
-          EventHubsOAuthCallbackHandler.class.getName());
-    }
+    m.putAll(auth == EventHubsAuth.CONNECTION_STRING
+        ? EventHubsKafka.connectionString(env.apply(CONNECTION_STRING_ENV))
+        : EventHubsKafka.oauthBearer(EventHubsOAuthCallbackHandler.class.getName()));
     return m;
   }
 
@@ -193,10 +178,6 @@ public final class KafkaClientSettings implements Serializable {
     int colon = first.lastIndexOf(':');
     String host = colon > 0 ? first.substring(0, colon) : first;
     return host.endsWith(".servicebus.windows.net") ? host : null;
-  }
-
-  private static String jaasEscape(String s) {
-    return s == null ? "" : s.replace("\\", "\\\\").replace("\"", "\\\"");
   }
 
   @Override

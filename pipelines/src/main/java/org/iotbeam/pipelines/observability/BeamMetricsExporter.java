@@ -22,6 +22,7 @@ import org.apache.beam.sdk.metrics.GaugeResult;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -92,11 +93,11 @@ public final class BeamMetricsExporter implements AutoCloseable {
    */
   public static void prepare(PipelineOptions options) {
     ObservabilityOptions o = options.as(ObservabilityOptions.class);
-    if (o.getPrometheusPort() == null || o.getPrometheusPort() <= 0 || !isFlink(options)) {
+    if (o.getPrometheusPort() == null || o.getPrometheusPort() <= 0 || !EmbeddedFlink.isFlink(options)) {
       return;
     }
     FlinkPipelineOptions f = options.as(FlinkPipelineOptions.class);
-    if (FlinkReporterConfig.isEmbedded(f)) {
+    if (EmbeddedFlink.isEmbedded(f)) {
       FlinkReporterConfig.enableEmbedded(f, o.getPrometheusHost(), o.getPrometheusPort());
     } else {
       LOG.info("Flink cluster {}: its flink-conf.yaml must configure the reporter:{}",
@@ -113,14 +114,10 @@ public final class BeamMetricsExporter implements AutoCloseable {
    */
   public static BeamMetricsExporter startIfEnabled(PipelineResult result, PipelineOptions options) {
     ObservabilityOptions o = options.as(ObservabilityOptions.class);
-    if (o.getPrometheusPort() == null || o.getPrometheusPort() <= 0 || isFlink(options)) {
+    if (o.getPrometheusPort() == null || o.getPrometheusPort() <= 0 || EmbeddedFlink.isFlink(options)) {
       return null;
     }
     return start(result, o.getPrometheusHost(), o.getPrometheusPort(), o.getMetricsPollSeconds());
-  }
-
-  private static boolean isFlink(PipelineOptions options) {
-    return options.getRunner().getSimpleName().equals("FlinkRunner");
   }
 
   /** {@code http://host:port/metrics}, with the port really bound. */

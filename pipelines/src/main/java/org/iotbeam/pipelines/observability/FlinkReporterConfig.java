@@ -34,11 +34,6 @@ public final class FlinkReporterConfig {
     return b.toString();
   }
 
-  /** Whether the job runs in this JVM (embedded MiniCluster). */
-  public static boolean isEmbedded(FlinkPipelineOptions f) {
-    return EmbeddedFlink.isEmbedded(f);
-  }
-
   /**
    * Adds the reporter to the embedded MiniCluster's configuration ({@link EmbeddedFlink}), unless
    * that configuration has one already. Embedded runs only: a cluster's task managers read their

@@ -5,6 +5,7 @@ import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.iotbeam.pipelines.common.HourAligned;
 import org.joda.time.Duration;
 
 /**
@@ -21,8 +22,7 @@ public final class FileWindowing implements Serializable {
   private final Duration flushDelay;
 
   private FileWindowing(Duration windowSize, Duration allowedLateness, Duration flushDelay) {
-    if (windowSize.getMillis() <= 0 || Duration.standardHours(1).getMillis()
-        % windowSize.getMillis() != 0) {
+    if (!HourAligned.divides(windowSize)) {
       throw new IllegalArgumentException("a file window must divide an hour (so each file lies "
           + "in one dt=/hour= partition), was " + windowSize);
     }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -68,5 +69,24 @@ public class EmbeddedFlinkTest {
     FlinkPipelineOptions f = options("127.0.0.1:8081");
     EmbeddedFlink.configure(f, Map.of());
     assertEquals(null, f.getFlinkConfDir());
+  }
+
+  @Test
+  public void theRunnerAndTheMasterDecideFlinkAndEmbedded() {
+    PipelineOptions direct = PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create();
+    assertFalse(EmbeddedFlink.isFlink(direct));
+    assertFalse("not Flink at all", EmbeddedFlink.isEmbedded(direct));
+    for (String master : new String[] {"[local]", "[auto]", ""}) {
+      PipelineOptions o = PipelineOptionsFactory.fromArgs("--runner=FlinkRunner",
+          "--flinkMaster=" + master).create();
+      assertTrue(master, EmbeddedFlink.isFlink(o));
+      assertTrue(master, EmbeddedFlink.isEmbedded(o));
+    }
+    PipelineOptions cluster = PipelineOptionsFactory.fromArgs("--runner=FlinkRunner",
+        "--flinkMaster=127.0.0.1:8081").create();
+    assertTrue(EmbeddedFlink.isFlink(cluster));
+    assertFalse(EmbeddedFlink.isEmbedded(cluster));
+    EmbeddedFlink.use(cluster);
+    assertTrue("use() makes any options Flink embedded", EmbeddedFlink.isEmbedded(cluster));
   }
 }

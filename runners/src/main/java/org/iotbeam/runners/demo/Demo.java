@@ -14,15 +14,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.iotbeam.bridge.MqttKafkaBridge;
 import org.iotbeam.local.LocalKafkaBroker;
 import org.iotbeam.local.LocalMqttBroker;
 import org.iotbeam.pipelines.StreamingPipeline;
+import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.iotbeam.pipelines.observability.FlinkBeamMetricsReporter;
 import org.iotbeam.pipelines.observability.FlinkReporterConfig;
-import org.iotbeam.simulator.MqttKafkaBridge;
 import org.iotbeam.simulator.MqttTransport;
 import org.iotbeam.simulator.Simulator;
 import org.iotbeam.simulator.SimulatorConfig;
@@ -131,11 +131,9 @@ public final class Demo {
     DemoNotifications.configure(options, o, out);
     FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
     flink.setFlinkConfDir(confDir.toString());
-    // Checkpoints to files, not the JobManager's memory: that storage refuses state over 5 MB,
-    // which the de-duplication and alert state of 200 devices at 1000 msg/s passes within a
-    // minute; every checkpoint then fails, files are never finalized and the job restarts.
-    flink.setStateBackend("filesystem");
-    flink.setStateBackendStoragePath(confDir.resolve("checkpoints").toUri().toString());
+    // the de-duplication and alert state of 200 devices at 1000 msg/s passes the JobManager
+    // memory's 5 MB within a minute; checkpoints go under confDir, deleted at the end
+    EmbeddedFlink.checkpointToFiles(flink, confDir.resolve("checkpoints"));
     log("starting the streaming pipeline on Flink embedded (parallelism %d, checkpoints every "
         + "%d s) ...", o.parallelism, o.checkpointSeconds);
     long tSubmit = System.nanoTime();
@@ -284,10 +282,8 @@ public final class Demo {
 
   StreamingPipeline.Options pipelineOptions(String bootstrapServers, Path out) {
     StreamingPipeline.Options opts = PipelineOptionsFactory.as(StreamingPipeline.Options.class);
-    opts.setRunner(FlinkRunner.class);
     opts.setJobName("iotbeam-demo");
-    FlinkPipelineOptions flink = opts.as(FlinkPipelineOptions.class);
-    flink.setFlinkMaster("[local]");
+    FlinkPipelineOptions flink = EmbeddedFlink.use(opts);
     flink.setParallelism(o.parallelism);
     flink.setCheckpointingInterval(o.checkpointSeconds * 1000L);
     // detached: run() returns at once and this thread polls the job's metrics while it runs

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.iotbeam.domain.notify.ChannelKind;
+import org.iotbeam.pipelines.common.HourAligned;
 
 /** The demo's flags, with defaults that run on a fresh machine; {@link #parse} reads them. */
 public final class DemoOptions {
@@ -189,9 +190,7 @@ public final class DemoOptions {
     if (devices < 1 || devices > 1_000_000) {
       p.add("--devices must be 1..1000000");
     }
-    if (windowMinutes < 1 || windowMinutes > 60 || 60 % windowMinutes != 0) {
-      p.add("--window-minutes must divide 60");
-    }
+    HourAligned.problem("--window-minutes", windowMinutes).ifPresent(p::add);
     if (parallelism < 1 || parallelism > 64) {
       p.add("--parallelism must be 1..64");
     }

@@ -1,4 +1,4 @@
-package org.iotbeam.simulator;
+package org.iotbeam.bridge;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
@@ -9,8 +9,9 @@ import org.junit.Test;
 public class BridgeTopicTest {
   @Test
   public void parsesIotHubTopicsAndPropertyBags() {
-    MqttKafkaBridge.Parsed p = MqttKafkaBridge.parseTopic(MqttTransport.topic("dev-000042",
-        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+    // as the simulator's MqttTransport.topic writes it (EndToEndTest there runs the two together)
+    MqttKafkaBridge.Parsed p = MqttKafkaBridge.parseTopic("devices/dev-000042/messages/events/"
+        + "traceparent=00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     assertEquals("dev-000042", p.deviceId());
     assertEquals(Map.of("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"),
         p.properties());

@@ -1,4 +1,4 @@
-package org.iotbeam.simulator;
+package org.iotbeam.bridge;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +25,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.iotbeam.eventhubs.EventHubsKafka;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,7 +77,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
    * @param extraProducerProps more producer properties (e.g. Event Hubs SASL); override defaults
    */
   public MqttKafkaBridge(String mqttUrl, String bootstrapServers, String topic, String clientId,
-      Map<String, String> extraProducerProps) {
+      Map<String, ?> extraProducerProps) {
     this.mqttUrl = mqttUrl;
     this.topic = topic;
     this.clientId = clientId;
@@ -199,7 +200,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
   }
 
   /** Device id and property bag of {@code devices/{id}/messages/events/{bag}}; null if not. */
-  static Parsed parseTopic(String mqttTopic) {
+  public static Parsed parseTopic(String mqttTopic) {
     String[] parts = mqttTopic.split("/", 5);
     if (parts.length < 4 || !parts[0].equals("devices") || !parts[2].equals("messages")
         || !parts[3].equals("events") || parts[1].isEmpty()) {
@@ -228,7 +229,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
     }
   }
 
-  record Parsed(String deviceId, Map<String, String> properties) {}
+  public record Parsed(String deviceId, Map<String, String> properties) {}
 
   public long received() {
     return received.get();
@@ -332,10 +333,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
         System.out.println("flags are good: " + mqttUrl + " -> " + bootstrapServers + " " + topic);
         return 0;
       }
-      Map<String, String> props = new LinkedHashMap<>();
+      Map<String, Object> props = new LinkedHashMap<>();
       if (eventHubs) {
-        props.putAll(KafkaTransport.eventHubsProperties(
-            System.getenv("EVENTHUBS_CONNECTION_STRING")));
+        props.putAll(EventHubsKafka.connectionString(
+            EventHubsKafka.requireConnectionString(System::getenv, "--eventhubs")));
       }
       props.putAll(kafkaProperties);
       CountDownLatch stop = new CountDownLatch(1);
