@@ -6,7 +6,6 @@ import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.DeviceProfile;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.Reading;
-import org.iotbeam.proto.SeriesKey;
 import org.iotbeam.proto.WindowAggregate;
 
 /** The coders of the records that flow between transforms. */
@@ -16,7 +15,6 @@ public final class Coders {
   public static final ProtoCoder<DeadLetter> DEAD_LETTER = ProtoCoder.of(DeadLetter.class);
   public static final ProtoCoder<WindowAggregate> AGGREGATE = ProtoCoder.of(WindowAggregate.class);
   public static final ProtoCoder<Alert> ALERT = ProtoCoder.of(Alert.class);
-  public static final ProtoCoder<SeriesKey> SERIES_KEY = ProtoCoder.of(SeriesKey.class);
   public static final ProtoCoder<DeviceProfile> DEVICE_PROFILE = ProtoCoder.of(DeviceProfile.class);
 
   private Coders() {}

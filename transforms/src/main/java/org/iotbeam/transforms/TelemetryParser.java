@@ -49,9 +49,11 @@ public final class TelemetryParser {
       if (bad.isPresent()) {
         return new Parsed(null, bad.get(), "validate");
       }
+      // the original bytes stay with the raw archive and the dead letters; a reading carries
+      // only where and when it arrived through every keyed exchange after this
       return new Parsed(Reading.newBuilder()
           .setTelemetry(t)
-          .setInbound(in)
+          .setInbound(in.toBuilder().clearPayload())
           .setSchemaVersion(SchemaVersions.detect(t))
           .build(), null, null);
     } catch (RuntimeException e) {

@@ -1,8 +1,7 @@
 package org.iotbeam.transforms;
 
-import java.util.OptionalDouble;
-import org.apache.beam.sdk.coders.DoubleCoder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -18,17 +17,23 @@ import org.apache.beam.sdk.transforms.windowing.Trigger;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TimestampedValue;
 import org.iotbeam.domain.Metric;
+import org.iotbeam.domain.stats.DeviceSample;
+import org.iotbeam.domain.stats.DeviceStats;
 import org.iotbeam.domain.stats.RunningStats;
 import org.iotbeam.proto.PaneTiming;
 import org.iotbeam.proto.Reading;
-import org.iotbeam.proto.SeriesKey;
 import org.iotbeam.proto.WindowAggregate;
 import org.joda.time.Duration;
 
 /**
  * Per device and metric, the statistics of each event-time tumbling window.
+ *
+ * <p>Grouped by device, not by series: a reading crosses the keyed exchange once, as one {@link
+ * DeviceSample} of all its metrics, and the window's state is one {@link DeviceStats} per device,
+ * so the runner does one state update per reading instead of one per metric. A pane therefore
+ * carries every metric of the device's window (each with the same pane index and timing); a
+ * metric the window has no value of has no aggregate.
  *
  * <p>Panes, each carrying everything seen so far (accumulating), so a sink that upserts by
  * {@link WindowAggregate#getId()} always holds the best answer:
@@ -53,7 +58,7 @@ import org.joda.time.Duration;
  * other. The first emits the whole window and clears its state; the second finds a window with
  * no state that still counts as at its end, and with Beam's default (FIRE_ALWAYS) emits a second
  * "on time" pane: empty (count 0, NaN mean), final, and written after the right one. Empty
- * windows have no aggregate; {@link ToAggregateFn} drops any empty pane as a second guard.
+ * windows have no aggregate; {@link ToAggregatesFn} drops any empty pane as a second guard.
  */
 public class WindowedStatistics
     extends PTransform<PCollection<Reading>, PCollection<WindowAggregate>> {
@@ -81,41 +86,33 @@ public class WindowedStatistics
         : trigger.withEarlyFirings(
             AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiringDelay));
     return readings
-        .apply("ToSamples", ParDo.of(new ToSamplesFn()))
-        .setCoder(KvCoder.of(Coders.SERIES_KEY, TimestampedValue.TimestampedValueCoder.of(
-            DoubleCoder.of())))
-        .apply("Window", Window.<KV<SeriesKey, TimestampedValue<Double>>>into(
-                FixedWindows.of(windowSize))
+        .apply("ToSamples", ParDo.of(new ToSampleFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), DeviceSampleCoder.of()))
+        .apply("Window", Window.<KV<String, DeviceSample>>into(FixedWindows.of(windowSize))
             .triggering(withEarly)
             .withAllowedLateness(allowedLateness)
             .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
             .accumulatingFiredPanes())
-        .apply("Stats", Combine.perKey(new StatsCombineFn()))
-        .apply("ToAggregate", ParDo.of(new ToAggregateFn()))
+        .apply("Stats", Combine.perKey(new DeviceStatsCombineFn()))
+        .apply("ToAggregates", ParDo.of(new ToAggregatesFn()))
         .setCoder(Coders.AGGREGATE);
   }
 
-  /** One sample per metric the reading carries. */
-  static class ToSamplesFn extends DoFn<Reading, KV<SeriesKey, TimestampedValue<Double>>> {
+  /** One sample per reading, keyed by its device: all its metrics in one element. */
+  static class ToSampleFn extends DoFn<Reading, KV<String, DeviceSample>> {
     @ProcessElement
-    public void process(@Element Reading r, OutputReceiver<KV<SeriesKey, TimestampedValue<Double>>> out) {
-      for (Metric m : Metric.values()) {
-        OptionalDouble v = m.valueOf(r.getTelemetry());
-        if (v.isPresent()) {
-          SeriesKey key = SeriesKey.newBuilder()
-              .setDeviceId(r.getTelemetry().getDeviceId())
-              .setMetric(m.id())
-              .setDeviceType(r.getDevice().getDeviceType())
-              .setSite(r.getDevice().getSite())
-              .build();
-          out.output(KV.of(key, TimestampedValue.of(v.getAsDouble(),
-              new org.joda.time.Instant(r.getTelemetry().getTimestampMs()))));
-        }
+    public void process(@Element Reading r, OutputReceiver<KV<String, DeviceSample>> out) {
+      DeviceSample s = DeviceSample.of(r.getTelemetry(), r.getDevice().getDeviceType(),
+          r.getDevice().getSite());
+      if (s.present() != 0) {
+        out.output(KV.of(r.getTelemetry().getDeviceId(), s));
       }
     }
   }
 
-  static class ToAggregateFn extends DoFn<KV<SeriesKey, RunningStats>, WindowAggregate> {
+  /** A pane of a device's window: one aggregate per metric the window has values of. */
+  static class ToAggregatesFn extends DoFn<KV<String, DeviceStats>, WindowAggregate> {
+    private static final Metric[] METRICS = Metric.values();
     private final Counter emitted = TelemetryMetrics.counter(TelemetryMetrics.AGGREGATES);
     private final Counter late = TelemetryMetrics.counter(TelemetryMetrics.LATE_PANES);
     private final Counter early = TelemetryMetrics.counter(TelemetryMetrics.EARLY_PANES);
@@ -123,13 +120,12 @@ public class WindowedStatistics
 
     @ProcessElement
     public void process(
-        @Element KV<SeriesKey, RunningStats> e,
+        @Element KV<String, DeviceStats> e,
         IntervalWindow window,
         PaneInfo pane,
         OutputReceiver<WindowAggregate> out) {
-      SeriesKey k = e.getKey();
-      RunningStats s = e.getValue();
-      if (s.count() == 0) {
+      DeviceStats d = e.getValue();
+      if (d.isEmpty()) {
         empty.inc();
         return;
       }
@@ -138,31 +134,37 @@ public class WindowedStatistics
         case LATE -> PaneTiming.LATE;
         default -> PaneTiming.ON_TIME;
       };
-      emitted.inc();
-      if (timing == PaneTiming.LATE) {
-        late.inc();
-      } else if (timing == PaneTiming.EARLY) {
-        early.inc();
+      for (Metric m : METRICS) {
+        RunningStats s = d.of(m);
+        if (s == null) {
+          continue;
+        }
+        emitted.inc();
+        if (timing == PaneTiming.LATE) {
+          late.inc();
+        } else if (timing == PaneTiming.EARLY) {
+          early.inc();
+        }
+        out.output(WindowAggregate.newBuilder()
+            .setId(aggregateId(e.getKey(), m.id(), window.start().getMillis()))
+            .setDeviceId(e.getKey())
+            .setMetric(m.id())
+            .setDeviceType(d.deviceType())
+            .setSite(d.site())
+            .setWindowStartMs(window.start().getMillis())
+            .setWindowEndMs(window.end().getMillis())
+            .setCount(s.count())
+            .setMin(s.min())
+            .setMax(s.max())
+            .setMean(s.mean())
+            .setStddev(s.stddev())
+            .setFirstTimestampMs(s.firstTimestampMs())
+            .setLastTimestampMs(s.lastTimestampMs())
+            .setPaneTiming(timing)
+            .setPaneIndex(pane.getIndex())
+            .setFinalPane(pane.isLast())
+            .build());
       }
-      out.output(WindowAggregate.newBuilder()
-          .setId(aggregateId(k.getDeviceId(), k.getMetric(), window.start().getMillis()))
-          .setDeviceId(k.getDeviceId())
-          .setMetric(k.getMetric())
-          .setDeviceType(k.getDeviceType())
-          .setSite(k.getSite())
-          .setWindowStartMs(window.start().getMillis())
-          .setWindowEndMs(window.end().getMillis())
-          .setCount(s.count())
-          .setMin(s.min())
-          .setMax(s.max())
-          .setMean(s.mean())
-          .setStddev(s.stddev())
-          .setFirstTimestampMs(s.firstTimestampMs())
-          .setLastTimestampMs(s.lastTimestampMs())
-          .setPaneTiming(timing)
-          .setPaneIndex(pane.getIndex())
-          .setFinalPane(pane.isLast())
-          .build());
     }
   }
 

@@ -35,7 +35,7 @@ import org.iotbeam.transforms.ContentHash;
 final class RunOutputs {
   /** Latest pane (highest pane index) per aggregate id, empty ones (count 0) left out. */
   final Map<String, WindowAggregate> aggregates = new TreeMap<>();
-  /** Aggregate records with count 0, by id: an extra record (ToAggregateFn drops them). */
+  /** Aggregate records with count 0, by id: an extra record (ToAggregatesFn drops them). */
   final Map<String, Integer> emptyAggregates = new TreeMap<>();
   /** Same id and pane (or alert state), different content: a replay that was not identical. */
   final List<String> conflicting = new ArrayList<>();
