@@ -7,9 +7,9 @@ import re, sys, collections
 CATS = [
   ("read archive (gunzip, delimited parse)", r"ReadArchiveFn|RawArchiveFormat|Inflater|GZIP"),
   ("JSON output (ProtoJson, TextIO, gzip)", r"ProtoJson|JsonFormat|TextIO|Deflater|FileBasedSink|WriteFiles"),
-  ("alert evaluation (DetectAlerts)", r"AlertEvaluator|DetectAlerts"),
-  ("parse/validate/enrich/dedup DoFns", r"ParseTelemetry|EnrichReadings|DeduplicateReadings|ContentHash|TelemetryValidator"),
-  ("window statistics (combine, ToAggregate)", r"StatsCombineFn|WindowedStatistics|RunningStats"),
+  ("alert evaluation (DeviceTimeline)", r"AlertEvaluator|DeviceTimeline"),
+  ("parse/validate/enrich/dedup DoFns", r"ParseTelemetry|EnrichReadings|ContentHash|TelemetryValidator|RecentReadings"),
+  ("window statistics (combine, ToAggregate)", r"DeviceStats|WindowedStatistics|RunningStats"),
   ("Flink sort / merge (NormalizedKeySorter, comparators, spill)", r"operators\.sort|Sorter|Comparator|SpillingBuffer|FileIOChannel|BlockChannel|MergeIterator|ReOpenableMutable"),
   ("Beam<->Flink (de)serialization (coders)", r"EncodedValueSerializer|CoderTypeSerializer|ProtoCoder|KvCoder|WindowedValue.*Coder|DataInputViewWrapper|DataOutputViewWrapper|TupleSerializer"),
   ("Flink network / record passing", r"runtime\.io\.network|RecordWriter|SpanningRecordSerializer|RecordDeserializer"),

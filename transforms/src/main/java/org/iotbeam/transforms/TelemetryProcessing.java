@@ -7,8 +7,10 @@ import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.Reading;
 
 /**
- * The one composite both pipelines apply: parse and validate, enrich, de-duplicate, then
- * windowed statistics and alert detection side by side. Sources and sinks are the pipelines'
+ * The one composite both pipelines apply: parse and validate, enrich, then each device's
+ * timeline (copies dropped, alerts evaluated in arrival order) and the windowed statistics of
+ * its first copies. Two keyed exchanges a reading: by device into the timeline, by device into
+ * the windows. Sources and sinks are the pipelines'
  * business; this transform does no I/O, which is what lets the same code serve a Kafka stream on
  * Flink, a backfill over archived blobs and a TestStream in a unit test.
  */
@@ -22,17 +24,18 @@ public class TelemetryProcessing extends PTransform<PCollection<InboundMessage>,
   @Override
   public TelemetryResults expand(PCollection<InboundMessage> messages) {
     PCollectionTuple parsed = messages.apply("Parse", new ParseTelemetry(config.limits()));
-    PCollection<Reading> readings = parsed.get(ParseTelemetry.VALID)
+    PCollectionTuple timeline = parsed.get(ParseTelemetry.VALID)
         .apply("Enrich", new EnrichReadings(config.registry()))
-        .apply("Deduplicate", new DeduplicateReadings(config.dedupHorizon()));
+        .apply("DeviceTimeline", new DeviceTimeline(config.dedupHorizon(), config.rules(),
+            config.outOfOrderPolicy()));
+    PCollection<Reading> readings = timeline.get(DeviceTimeline.FIRST_COPIES);
     return new TelemetryResults(
         messages.getPipeline(),
         readings,
         readings.apply("WindowedStatistics", new WindowedStatistics(
             config.windowSize(), config.allowedLateness(), config.earlyFiringDelay(),
             config.lateFiringDelay())),
-        readings.apply("DetectAlerts",
-            new DetectAlerts(config.rules(), config.outOfOrderPolicy())),
+        timeline.get(DeviceTimeline.ALERTS),
         parsed.get(ParseTelemetry.DEAD_LETTERS));
   }
 }

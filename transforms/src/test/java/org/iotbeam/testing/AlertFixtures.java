@@ -5,7 +5,7 @@ import org.iotbeam.proto.AlertKind;
 import org.iotbeam.proto.AlertState;
 import org.iotbeam.proto.Severity;
 
-/** Alert events as DetectAlerts emits them, for the notification tests. */
+/** Alert events as DeviceTimeline emits them, for the notification tests. */
 public final class AlertFixtures {
   private AlertFixtures() {}
 

@@ -50,6 +50,7 @@ public final class Fixtures {
         .setDevice(DeviceProfile.newBuilder()
             .setDeviceId(t.getDeviceId()).setDeviceType(deviceType).setSite("site-1"))
         .setKnownDevice(true)
+        .setContentHash(org.iotbeam.transforms.ContentHash.of(t))
         .build();
   }
 

@@ -15,6 +15,8 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.iotbeam.domain.alerting.AlertRules;
+import org.iotbeam.domain.alerting.OutOfOrderPolicy;
 import org.iotbeam.domain.registry.DeviceRegistry;
 import org.iotbeam.proto.GeoLocation;
 import org.iotbeam.proto.Reading;
@@ -85,12 +87,32 @@ public class EnrichAndDeduplicateTest {
         .addElements(copy(a, 5))
         .advanceWatermarkToInfinity();
     PCollection<Long> offsets = p.apply(stream)
-        .apply(new DeduplicateReadings(Duration.standardMinutes(10)))
+        .apply(new DeviceTimeline(Duration.standardMinutes(10), AlertRules.none(),
+            OutOfOrderPolicy.EVALUATE))
+        .get(DeviceTimeline.FIRST_COPIES)
         .apply(MapElements.into(TypeDescriptors.longs())
             .via(r -> r.getInbound().getSource().getOffset()));
     PAssert.that(offsets).containsInAnyOrder(1L, 2L, 5L);
     PipelineResult result = p.run();
     result.waitUntilFinish();
     assertEquals(2, ParseTelemetryTest.counter(result, TelemetryMetrics.DUPLICATES));
+  }
+
+  @Test
+  public void aBackfillKeepsTheFirstCopyToHaveArrived() {
+    Telemetry a = telemetry("dev-000001", T0, 20, 50);
+    Telemetry b = telemetry("dev-000001", T0 + MINUTE, 21, 50);
+    // bounded input in no particular order; arrival is the source offset (same ingest time)
+    PCollection<Long> offsets = p.apply(Create.timestamped(copy(a, 7), copy(b, 3), copy(a, 2),
+            copy(b, 9), copy(a, 5)).withCoder(Coders.READING))
+        .apply(new DeviceTimeline(Duration.standardMinutes(10), AlertRules.none(),
+            OutOfOrderPolicy.EVALUATE))
+        .get(DeviceTimeline.FIRST_COPIES)
+        .apply(MapElements.into(TypeDescriptors.longs())
+            .via(r -> r.getInbound().getSource().getOffset()));
+    PAssert.that(offsets).containsInAnyOrder(2L, 3L);
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertEquals(3, ParseTelemetryTest.counter(result, TelemetryMetrics.DUPLICATES));
   }
 }

@@ -31,7 +31,7 @@ import org.junit.Rule;
 import org.junit.Test;
 
 /** The alert lifecycle: arrival order, out-of-order policy, raise/clear, cooldown, silence. */
-public class DetectAlertsTest {
+public class DeviceTimelineTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
   private static final AlertRules HOT = AlertRules.parse(("{\"thresholds\": [{\"id\": \"hot\","
@@ -42,6 +42,10 @@ public class DetectAlertsTest {
   private static TimestampedValue<Reading> at(String device, long minute, double temperature) {
     long ts = T0 + minute * MINUTE;
     return TimestampedValue.of(temperatureReading(device, ts, temperature), new Instant(ts));
+  }
+
+  private static DeviceTimeline timeline(OutOfOrderPolicy policy) {
+    return new DeviceTimeline(org.joda.time.Duration.standardMinutes(10), HOT, policy);
   }
 
   private static PCollection<String> summaries(PCollection<Alert> alerts) {
@@ -63,7 +67,7 @@ public class DetectAlertsTest {
         .addElements(at("dev-1", 3, 20)) // clears
         .advanceWatermarkTo(new Instant(T0 + 4 * MINUTE))
         .advanceWatermarkToInfinity();
-    PAssert.that(summaries(p.apply(stream).apply(new DetectAlerts(HOT)))).containsInAnyOrder(
+    PAssert.that(summaries(p.apply(stream).apply(timeline(OutOfOrderPolicy.EVALUATE)).get(DeviceTimeline.ALERTS))).containsInAnyOrder(
         "dev-1 hot RAISED raised@1 event@1",
         "dev-1 hot CLEARED raised@1 event@3",
         // the end of input is the end of event time: the device has been silent since minute 3
@@ -84,7 +88,7 @@ public class DetectAlertsTest {
         .addElements(at("dev-1", 3, 44), at("dev-1", 4, 45)) // 2, 3, 4: a streak of three
         .advanceWatermarkToInfinity();
     PAssert.that(summaries(p.apply(stream)
-            .apply(new DetectAlerts(HOT, OutOfOrderPolicy.SKIP)))).containsInAnyOrder(
+            .apply(timeline(OutOfOrderPolicy.SKIP)).get(DeviceTimeline.ALERTS))).containsInAnyOrder(
         "dev-1 hot RAISED raised@4 event@4",
         "dev-1 no-data RAISED raised@34 event@34");
     PipelineResult result = p.run();
@@ -100,7 +104,7 @@ public class DetectAlertsTest {
         arrived(at("dev-1", 1, 42), 1002), arrived(at("dev-1", 3, 20), 1003),
         arrived(at("dev-1", 2, 43), 1000), arrived(at("dev-1", 0, 41), 1001))
         .withCoder(Coders.READING));
-    PAssert.that(summaries(bounded.apply(new DetectAlerts(HOT)))).containsInAnyOrder(
+    PAssert.that(summaries(bounded.apply(timeline(OutOfOrderPolicy.EVALUATE)).get(DeviceTimeline.ALERTS))).containsInAnyOrder(
         "dev-1 hot RAISED raised@1 event@1",
         "dev-1 hot CLEARED raised@1 event@3",
         "dev-1 no-data RAISED raised@33 event@33");
@@ -139,7 +143,7 @@ public class DetectAlertsTest {
         .addElements(at("dev-7", 21, 10))
         .advanceWatermarkTo(new Instant(T0 + 22 * MINUTE))
         .advanceWatermarkToInfinity();
-    PAssert.that(summaries(p.apply(stream).apply(new DetectAlerts(HOT)))).containsInAnyOrder(
+    PAssert.that(summaries(p.apply(stream).apply(timeline(OutOfOrderPolicy.EVALUATE)).get(DeviceTimeline.ALERTS))).containsInAnyOrder(
         "dev-7 hot RAISED raised@2 event@2",
         "dev-7 hot CLEARED raised@2 event@3",
         "dev-7 hot RAISED raised@14 event@14",
@@ -162,7 +166,7 @@ public class DetectAlertsTest {
         .addElements(at("dev-3", 45, 20))  // clears hot and that no-data
         .advanceWatermarkTo(new Instant(T0 + 50 * MINUTE))
         .advanceWatermarkToInfinity();
-    PAssert.that(summaries(p.apply(stream).apply(new DetectAlerts(HOT)))).containsInAnyOrder(
+    PAssert.that(summaries(p.apply(stream).apply(timeline(OutOfOrderPolicy.EVALUATE)).get(DeviceTimeline.ALERTS))).containsInAnyOrder(
         "dev-3 no-data RAISED raised@30 event@30",
         "dev-3 no-data CLEARED raised@30 event@5",
         "dev-3 hot RAISED raised@7 event@7",
