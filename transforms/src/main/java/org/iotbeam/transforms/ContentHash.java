@@ -42,6 +42,19 @@ public final class ContentHash {
     return HEX.formatHex(d, 0, 16);
   }
 
+  /** Whether {@code hash} is one {@link #of} returned (32 hex digits). */
+  public static boolean isValid(String hash) {
+    if (hash == null || hash.length() != 32) {
+      return false;
+    }
+    for (int i = 0; i < 32; i++) {
+      if (Character.digit(hash.charAt(i), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The first 64 bits of a hash {@link #of} returned. */
   public static long high(String hash) {
     return bits(hash, 0);

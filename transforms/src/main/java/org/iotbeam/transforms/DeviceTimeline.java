@@ -4,14 +4,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.state.MapState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -159,29 +156,21 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     }
   }
 
-  /** The stream: state per device, one reading at a time as it comes. */
+  /**
+   * The stream: one state cell per device ({@link DeviceTimelineState}), one reading at a time as
+   * it comes. Timers are moved lazily: a reading only sets one when none is pending or its new
+   * due time is earlier, and a timer that fires early re-arms itself, so a steady device costs a
+   * timer operation per silence period and per half horizon, not one per reading.
+   */
   static class OnArrivalFn extends TimelineFn<KV<String, Reading>> {
     private final long horizonMs;
 
-    /** Content hash -> event time, of the device's recent readings. */
-    @StateId("seen")
-    private final StateSpec<MapState<String, Long>> seenSpec =
-        StateSpecs.map(StringUtf8Coder.of(), VarLongCoder.of());
-
-    /** When the sweep timer is due, or null when none is set. */
-    @StateId("sweepAt")
-    private final StateSpec<ValueState<Long>> sweepAtSpec = StateSpecs.value(VarLongCoder.of());
+    @StateId("timeline")
+    private final StateSpec<ValueState<DeviceTimelineState>> timelineSpec =
+        StateSpecs.value(DeviceTimelineStateCoder.of());
 
     @TimerId("sweep")
     private final TimerSpec sweepSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
-
-    @StateId("device")
-    private final StateSpec<ValueState<DeviceAlertState>> deviceSpec =
-        StateSpecs.value(DeviceAlertStateCoder.of());
-
-    @StateId("profile")
-    private final StateSpec<ValueState<DeviceProfile>> profileSpec =
-        StateSpecs.value(Coders.DEVICE_PROFILE);
 
     @TimerId("silence")
     private final TimerSpec silenceSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -195,86 +184,86 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     public void process(
         @Element KV<String, Reading> e,
         @Timestamp Instant timestamp,
-        @StateId("seen") MapState<String, Long> seen,
-        @StateId("sweepAt") ValueState<Long> sweepAt,
+        @StateId("timeline") ValueState<DeviceTimelineState> cell,
         @TimerId("sweep") Timer sweep,
-        @StateId("device") ValueState<DeviceAlertState> deviceState,
-        @StateId("profile") ValueState<DeviceProfile> profile,
         @TimerId("silence") Timer silence,
         MultiOutputReceiver out) {
       Reading r = e.getValue();
+      DeviceTimelineState s = Optional.ofNullable(cell.read()).orElseGet(DeviceTimelineState::new);
       String hash = r.getContentHash();
-      if (seen.get(hash).read() != null) {
+      if (ContentHash.isValid(hash)
+          && !s.recent.add(ContentHash.high(hash), ContentHash.low(hash), timestamp.getMillis())) {
         duplicates.inc();
         return;
       }
-      seen.put(hash, timestamp.getMillis());
-      if (sweepAt.read() == null) {
+      if (s.sweepAt == DeviceTimelineState.NONE) {
         // relative to the reading, not to the watermark: the watermark may sit far behind
-        long at = timestamp.getMillis() + horizonMs;
-        sweep.set(new Instant(at));
-        sweepAt.write(at);
+        s.sweepAt = timestamp.getMillis() + horizonMs;
+        sweep.set(new Instant(s.sweepAt));
       }
       out.get(FIRST_COPIES).output(r);
 
-      DeviceAlertState state = Optional.ofNullable(deviceState.read())
-          .orElseGet(DeviceAlertState::new);
-      long newestBefore = state.lastReadingMs();
-      for (Alert a : evaluate(state, r)) {
+      long newestBefore = s.alerts.lastReadingMs();
+      for (Alert a : evaluate(s.alerts, r)) {
         // an alert is stamped with its reading's event time, never before the element's own
         out.get(ALERTS).outputWithTimestamp(a, new Instant(Math.max(a.getEventTimeMs(),
             timestamp.getMillis())));
       }
-      deviceState.write(state);
-      if (state.lastReadingMs() != newestBefore) {
-        profile.write(r.getDevice());
-        evaluator.silenceDeadline(state).ifPresent(d -> silence.set(new Instant(d)));
+      if (s.alerts.lastReadingMs() != newestBefore) {
+        s.profile = r.getDevice();
+        Optional<Long> deadline = evaluator.silenceDeadline(s.alerts);
+        if (deadline.isPresent()
+            && (s.silenceAt == DeviceTimelineState.NONE || deadline.get() < s.silenceAt)) {
+          s.silenceAt = deadline.get();
+          silence.set(new Instant(s.silenceAt));
+        }
       }
+      cell.write(s);
     }
 
     @OnTimer("sweep")
     public void onSweep(
         OnTimerContext c,
-        @StateId("seen") MapState<String, Long> seen,
-        @StateId("sweepAt") ValueState<Long> sweepAt,
+        @StateId("timeline") ValueState<DeviceTimelineState> cell,
         @TimerId("sweep") Timer sweep) {
-      long now = c.timestamp().getMillis();
-      long oldestKept = Long.MAX_VALUE;
-      List<String> expired = new ArrayList<>();
-      for (Map.Entry<String, Long> entry : seen.entries().read()) {
-        long ts = entry.getValue();
-        if (ts + horizonMs <= now) {
-          expired.add(entry.getKey());
-        } else {
-          oldestKept = Math.min(oldestKept, ts);
-        }
-      }
-      expired.forEach(seen::remove); // not while iterating: the state's own iterator
-      if (oldestKept == Long.MAX_VALUE) {
-        sweepAt.clear();
+      DeviceTimelineState s = cell.read();
+      if (s == null) {
         return;
       }
-      long next = Math.max(oldestKept + horizonMs, now + horizonMs / 2);
-      sweep.set(new Instant(next));
-      sweepAt.write(next);
+      long now = c.timestamp().getMillis();
+      s.recent.forgetUpTo(now - horizonMs);
+      if (s.recent.isEmpty()) {
+        s.sweepAt = DeviceTimelineState.NONE;
+      } else {
+        s.sweepAt = Math.max(s.recent.oldestTimestampMs() + horizonMs, now + horizonMs / 2);
+        sweep.set(new Instant(s.sweepAt));
+      }
+      cell.write(s);
     }
 
     @OnTimer("silence")
     public void onSilence(
         OnTimerContext c,
-        @StateId("device") ValueState<DeviceAlertState> deviceState,
-        @StateId("profile") ValueState<DeviceProfile> profile) {
-      DeviceAlertState state = deviceState.read();
-      if (state == null) {
+        @StateId("timeline") ValueState<DeviceTimelineState> cell,
+        @TimerId("silence") Timer silence) {
+      DeviceTimelineState s = cell.read();
+      if (s == null) {
         return;
       }
-      Optional<Alert> alert =
-          evaluator.onSilence(state, profile.read(), c.timestamp().getMillis());
-      if (alert.isPresent()) {
-        count(alert.get());
-        c.output(ALERTS, alert.get());
-        deviceState.write(state);
+      long now = c.timestamp().getMillis();
+      s.silenceAt = DeviceTimelineState.NONE;
+      Optional<Long> deadline = evaluator.silenceDeadline(s.alerts);
+      if (deadline.isPresent() && deadline.get() > now) { // readings came since: not yet
+        s.silenceAt = deadline.get();
+        silence.set(new Instant(s.silenceAt));
+      } else {
+        Optional<Alert> alert = evaluator.onSilence(s.alerts, s.profile, now);
+        if (alert.isPresent()) {
+          count(alert.get());
+          c.output(ALERTS, alert.get());
+        }
       }
+      cell.write(s);
     }
   }
 
