@@ -139,8 +139,6 @@ public final class CosmosUpsert<T extends Message>
     private final Counter stale;
     private final Counter retried;
     private final Counter failed;
-    private final Counter sinkDeadLetters =
-        TelemetryMetrics.counter(TelemetryMetrics.SINK_DEAD_LETTERS);
 
     private transient CosmosAsyncClient client;
     private transient ConditionalBulkWriter writer;
@@ -244,7 +242,6 @@ public final class CosmosUpsert<T extends Message>
           continue;
         }
         failed.inc();
-        sinkDeadLetters.inc();
         String id = recordId.apply(b.record());
         LOG.error("Cosmos DB container {}: could not write record {}: {}", container, id, detail);
         failures.add(new DeadLetterOut(deadLetter(id, b.record(), detail), b.timestamp(),

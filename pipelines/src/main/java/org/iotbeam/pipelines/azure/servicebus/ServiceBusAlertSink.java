@@ -90,8 +90,6 @@ public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PC
     private final ServiceBusConnection connection;
     private final Counter sent = TelemetryMetrics.counter("servicebus_alerts_sent");
     private final Counter failed = TelemetryMetrics.counter("servicebus_alerts_failed");
-    private final Counter sinkDeadLetters =
-        TelemetryMetrics.counter(TelemetryMetrics.SINK_DEAD_LETTERS);
     private final Counter batches = TelemetryMetrics.counter("servicebus_batches_sent");
 
     private transient ServiceBusSenderClient sender;
@@ -132,7 +130,6 @@ public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PC
       batches.inc(result.batches());
       for (MessageBatcher.Failure<Alert> f : result.failures()) {
         failed.inc();
-        sinkDeadLetters.inc();
         Alert a = f.item();
         LOG.error("Service Bus queue {}: could not send alert {} ({}): {}", connection.queue(),
             a.getId(), a.getState(), f.reason());
