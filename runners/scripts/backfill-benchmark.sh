@@ -14,11 +14,8 @@
 # Pass --dir=DIR to keep the generated archive between runs (it is reused when its size matches).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [[ -z "${SKIP_BUILD:-}" ]]; then
-  mvn -B -q install -DskipTests -pl pipelines -am
-fi
-mvn -B -q -pl pipelines test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/benchmark.classpath
+. runners/scripts/lib/bench-classpath.sh
+bench_classpath pipelines/target/benchmark.classpath
 # Flink on Java 17 (its own scripts pass these)
 OPENS="--add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED
  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
@@ -31,7 +28,7 @@ JAVA_FLAGS=(${OPENS})
 [[ -n "${JFR:-}" ]] && JAVA_FLAGS+=("-XX:+FlightRecorder"
   "-XX:StartFlightRecording=filename=${JFR},settings=profile,dumponexit=true")
 java "${JAVA_FLAGS[@]}" \
-  -cp "pipelines/target/test-classes:pipelines/target/classes:$(cat pipelines/target/benchmark.classpath)" \
+  -cp "$CP" \
   org.iotbeam.pipelines.batch.BackfillBenchmark "$@"
 
 if [[ -n "${JFR:-}" ]]; then

@@ -17,12 +17,8 @@ cd "$ROOT"
 N=${N:-1000000}; RATE=${RATE:-10000}; SECONDS_=${SECONDS:-30}; DEVICES=${DEVICES:-1000}
 PARALLELISM=${PARALLELISM:-2}; MAX_WAIT=${MAX_WAIT:-300}
 OUT=${BENCH_OUT:-/tmp/iotbeam-bench}; mkdir -p "$OUT"
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -q install -DskipTests -pl pipelines -am
-  mvn -B -q -pl pipelines test-compile
-fi
-mvn -B -q -pl pipelines dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt"
-CP="pipelines/target/test-classes:pipelines/target/classes:$(cat "$OUT/cp.txt")"
+. "$HERE/lib/bench-classpath.sh"
+bench_classpath "$OUT/cp.txt"
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 timeout 1800 "$JAVA" -Xmx6g -XX:+UseG1GC \
   -XX:StartFlightRecording=filename="$OUT/bench.jfr",settings=profile,dumponexit=true \

@@ -9,12 +9,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$(dirname "$HERE")")
 cd "$ROOT"
 N=${N:-1000000}; DEVICES=${DEVICES:-1000,100000}
-if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -q install -DskipTests -pl pipelines -am
-fi
-mvn -B -q -pl pipelines dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/cp.txt
+. "$HERE/lib/bench-classpath.sh"
+bench_classpath pipelines/target/cp.txt
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
-exec "$JAVA" -Xmx4g -XX:+UseG1GC \
-  -cp "pipelines/target/test-classes:pipelines/target/classes:$(cat pipelines/target/cp.txt)" \
+exec "$JAVA" -Xmx4g -XX:+UseG1GC -cp "$CP" \
   -Dn="$N" -Ddevices="$DEVICES" org.iotbeam.pipelines.bench.DomainBaseline

@@ -1,8 +1,6 @@
 package org.iotbeam.pipelines;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -10,16 +8,11 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.options.StreamingOptions;
-import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.iotbeam.pipelines.azure.AzureSinkOptions;
 import org.iotbeam.pipelines.azure.blob.BlobClientFactory;
 import org.iotbeam.pipelines.common.HourAligned;
-import org.iotbeam.pipelines.common.InvalidOptionsException;
+import org.iotbeam.pipelines.common.OptionProblems;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
 import org.iotbeam.pipelines.flink.DetachedJob;
@@ -27,15 +20,15 @@ import org.iotbeam.pipelines.flink.EmbeddedFlink;
 import org.iotbeam.pipelines.kafka.EventHubsAuth;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
 import org.iotbeam.pipelines.kafka.KafkaCredentialWatch;
+import org.iotbeam.pipelines.kafka.KafkaSourceOptions;
 import org.iotbeam.pipelines.kafka.KafkaTelemetrySource;
 import org.iotbeam.pipelines.notify.Notify;
 import org.iotbeam.pipelines.notify.NotifyConfig;
 import org.iotbeam.pipelines.notify.NotifyOptions;
 import org.iotbeam.pipelines.observability.BeamMetricsExporter;
-import org.iotbeam.pipelines.observability.DeadLetterLog;
 import org.iotbeam.pipelines.observability.ObservabilityOptions;
 import org.iotbeam.pipelines.sinks.AlertWebhookOptions;
-import org.iotbeam.pipelines.sinks.AlertWebhookSink;
+import org.iotbeam.pipelines.sinks.DeadLetterHandler;
 import org.iotbeam.pipelines.sinks.FileOutputOptions;
 import org.iotbeam.pipelines.sinks.FileWindowing;
 import org.iotbeam.pipelines.sinks.JsonLinesFileSink;
@@ -45,7 +38,6 @@ import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.WindowAggregate;
-import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.ProcessingConfig;
 import org.iotbeam.transforms.TelemetryProcessing;
 import org.iotbeam.transforms.TelemetryResults;
@@ -69,52 +61,9 @@ import org.joda.time.Duration;
  */
 public class StreamingPipeline {
   /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
-  public interface Options extends TelemetryOptions, StreamingOptions, AzureSinkOptions,
-      ObservabilityOptions, NotifyOptions, AlertWebhookOptions, FileOutputOptions {
-    @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
-    @Default.String("127.0.0.1:9092")
-    String getBootstrapServers();
-
-    void setBootstrapServers(String value);
-
-    @Description("Authentication: NONE (plain broker), CONNECTION_STRING (SASL PLAIN with the "
-        + "connection string from env EVENTHUBS_CONNECTION_STRING) or OAUTHBEARER (Entra token "
-        + "from DefaultAzureCredential).")
-    @Default.Enum("NONE")
-    EventHubsAuth getEventHubsAuth();
-
-    void setEventHubsAuth(EventHubsAuth value);
-
-    @Description("Topic (event hub) the telemetry arrives on.")
-    @Default.String("telemetry")
-    String getInputTopic();
-
-    void setInputTopic(String value);
-
-    @Description("Topic the window aggregates go to (key = aggregate id).")
-    @Default.String("aggregates")
-    String getAggregatesTopic();
-
-    void setAggregatesTopic(String value);
-
-    @Description("Topic the alert events go to (key = alert id).")
-    @Default.String("alerts")
-    String getAlertsTopic();
-
-    void setAlertsTopic(String value);
-
-    @Description("Topic the dead letters go to (key = dead-letter id).")
-    @Default.String("dead-letters")
-    String getDeadLetterTopic();
-
-    void setDeadLetterTopic(String value);
-
-    @Description("Consumer group whose offsets the pipeline commits on checkpoints.")
-    @Default.String("iotbeam-streaming")
-    String getConsumerGroup();
-
-    void setConsumerGroup(String value);
-
+  public interface Options extends TelemetryOptions, StreamingOptions, KafkaSourceOptions,
+      AzureSinkOptions, ObservabilityOptions, NotifyOptions, AlertWebhookOptions,
+      FileOutputOptions {
     @Description("How far out of event-time order telemetry may arrive on one partition before "
         + "it counts as late (the watermark trails the newest event time by this), in seconds.")
     @Default.Integer(60)
@@ -187,20 +136,11 @@ public class StreamingPipeline {
   /** Validates the options (all problems at once) and builds the pipeline without running it. */
   public static Pipeline create(Options options) {
     options.setStreaming(true);
-    ProcessingConfig config;
-    List<String> problems = new ArrayList<>();
-    try {
-      config = ProcessingConfigs.fromOptions(options);
-    } catch (InvalidOptionsException e) {
-      problems.addAll(e.problems());
-      config = null;
-    }
+    OptionProblems problems = new OptionProblems();
+    ProcessingConfig config = problems.parse(() -> ProcessingConfigs.fromOptions(options));
+    problems.add(checkOptions(options));
+    problems.throwIfAny("cannot start the streaming pipeline");
     KafkaClientSettings kafka = kafkaSettings(options);
-    problems.addAll(kafka.problems());
-    problems.addAll(checkOptions(options));
-    if (!problems.isEmpty()) {
-      throw new InvalidOptionsException("cannot start the streaming pipeline", problems);
-    }
     if (EmbeddedFlink.isFlink(options)) {
       FlinkPipelineOptions flink = options.as(FlinkPipelineOptions.class);
       if (flink.getCheckpointingInterval() == null || flink.getCheckpointingInterval() <= 0) {
@@ -237,8 +177,7 @@ public class StreamingPipeline {
   }
 
   static KafkaClientSettings kafkaSettings(Options options) {
-    return KafkaClientSettings.of(options.getBootstrapServers(), options.getEventHubsAuth(),
-        options.getConsumerGroup());
+    return KafkaSourceOptions.settings(options);
   }
 
   /** Every sink of the streaming pipeline; {@code messages} are the source's, before parsing. */
@@ -256,92 +195,50 @@ public class StreamingPipeline {
     // every message as it arrived, valid or not: what reprocessing re-judges with new flags
     messages.apply("RawArchive", new RawArchiveSink(base + "raw/", files, shards));
 
-    PCollection<WindowAggregate> aggregates = results.aggregates();
-    aggregates.apply("AggregateFiles",
-        new JsonLinesFileSink<>(base + "aggregates/", "aggregates", files, shards));
-    List<PCollection<DeadLetter>> sinkFailures = new ArrayList<>();
-    sinkFailures.add(aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(
-        kafka.bootstrapServers(), options.getAggregatesTopic(), kafka.producer(),
-        WindowAggregate::getId)));
+    // every step and sink that can fail adds its dead letters here (docs: DeadLetterHandler)
+    try (DeadLetterHandler deadLetters = DeadLetterHandler.of(messages.getPipeline())
+        .withTopic("DeadLettersToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
+            options.getDeadLetterTopic(), kafka.producer(), DeadLetter::getId))
+        .withFiles("DeadLetterFiles",
+            new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards))) {
+      deadLetters.add(results.deadLetters());
 
-    PCollection<Alert> alerts = results.alerts();
-    alerts.apply("AlertFiles", new JsonLinesFileSink<>(base + "alerts/", "alerts", files, shards));
-    sinkFailures.add(alerts.apply("AlertsToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-        options.getAlertsTopic(), kafka.producer(), Alert::getId)));
-    if (!options.getAlertWebhookUrl().isEmpty()) {
-      sinkFailures.add(alerts.apply("AlertWebhook", new AlertWebhookSink(
-          options.getAlertWebhookUrl(), options.getWebhookMaxAttempts(),
-          options.getWebhookInitialBackoffMs(), options.getWebhookTimeoutMs())));
-    }
-    sinkFailures.addAll(AzureSinkOptions.applyTo(results, options));
-    // people: e-mail, SMS, webhooks as --notificationRoutesFile says (docs/notifications.md)
-    Notify.applyTo(alerts, options).ifPresent(sinkFailures::add);
+      PCollection<WindowAggregate> aggregates = results.aggregates();
+      aggregates.apply("AggregateFiles",
+          new JsonLinesFileSink<>(base + "aggregates/", "aggregates", files, shards));
+      deadLetters.add(aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(
+          kafka.bootstrapServers(), options.getAggregatesTopic(), kafka.producer(),
+          WindowAggregate::getId)));
 
-    // every record a sink gave up on is a dead letter too (in the global window, as the
-    // parser's are: an aggregate's window means nothing to its dead letter); those the
-    // dead-letter topic itself refuses go to the dead-letter files only (no cycle)
-    PCollectionList<DeadLetter> all = PCollectionList.of(results.deadLetters());
-    for (PCollection<DeadLetter> failures : sinkFailures) {
-      all = all.and(failures.apply(failures.getName().replace('/', '_') + "_GlobalWindow",
-          Window.<DeadLetter>into(new GlobalWindows()).triggering(DefaultTrigger.of())
-              .withAllowedLateness(Duration.ZERO).discardingFiredPanes()));
+      PCollection<Alert> alerts = results.alerts();
+      alerts.apply("AlertFiles",
+          new JsonLinesFileSink<>(base + "alerts/", "alerts", files, shards));
+      deadLetters.add(alerts.apply("AlertsToKafka", new KafkaJsonSink<>(
+          kafka.bootstrapServers(), options.getAlertsTopic(), kafka.producer(), Alert::getId)));
+      deadLetters.add(AlertWebhookOptions.sendTo(alerts, options));
+      deadLetters.addAll(AzureSinkOptions.applyTo(results, options));
+      // people: e-mail, SMS, webhooks as --notificationRoutesFile says (docs/notifications.md)
+      deadLetters.add(Notify.applyTo(alerts, options));
     }
-    PCollection<DeadLetter> deadLetters = all
-        .apply("WithSinkFailures", Flatten.pCollections())
-        .setCoder(Coders.DEAD_LETTER);
-    PCollection<DeadLetter> deadLetterTopicFailures = deadLetters.apply("DeadLettersToKafka",
-        new KafkaJsonSink<>(kafka.bootstrapServers(), options.getDeadLetterTopic(),
-            kafka.producer(), DeadLetter::getId));
-    PCollection<DeadLetter> allDeadLetters = PCollectionList.of(deadLetters)
-        .and(deadLetterTopicFailures)
-        .apply("WithDeadLetterTopicFailures", Flatten.pCollections())
-        .setCoder(Coders.DEAD_LETTER);
-    allDeadLetters.apply("LogDeadLetters", new DeadLetterLog(20));
-    allDeadLetters.apply("DeadLetterFiles",
-        new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards));
   }
 
+  /** Every problem with the flags but the processing ones ({@link ProcessingConfigs}). */
   static List<String> checkOptions(Options o) {
-    List<String> p = new ArrayList<>();
-    p.addAll(FileOutputOptions.problems(o, 1000));
-    for (String[] t : new String[][] {
-        {"--inputTopic", o.getInputTopic()}, {"--aggregatesTopic", o.getAggregatesTopic()},
-        {"--alertsTopic", o.getAlertsTopic()}, {"--deadLetterTopic", o.getDeadLetterTopic()}}) {
-      if (t[1] == null || !t[1].matches("[A-Za-z0-9._-]{1,249}")) {
-        p.add(t[0] + "='" + t[1] + "' is not a valid topic name ([A-Za-z0-9._-], 1-249 chars)");
-      }
-    }
-    if (o.getInputTopic() != null && (o.getInputTopic().equals(o.getAggregatesTopic())
-        || o.getInputTopic().equals(o.getAlertsTopic())
-        || o.getInputTopic().equals(o.getDeadLetterTopic()))) {
-      p.add("--inputTopic must differ from the output topics (the pipeline would read its own "
-          + "output)");
-    }
-    if (o.getMaxOutOfOrderSeconds() == null || o.getMaxOutOfOrderSeconds() < 0) {
-      p.add("--maxOutOfOrderSeconds must be zero or more");
-    }
-    HourAligned.problem("--fileWindowMinutes", o.getFileWindowMinutes()).ifPresent(p::add);
-    if (o.getFileFlushSeconds() == null || o.getFileFlushSeconds() <= 0) {
-      p.add("--fileFlushSeconds must be positive");
-    }
-    if (o.getIdlePartitionSeconds() == null || o.getIdlePartitionSeconds() <= 0) {
-      p.add("--idlePartitionSeconds must be a positive number of seconds");
-    }
-    if (o.getStartupCheckSeconds() == null || o.getStartupCheckSeconds() < 0) {
-      p.add("--startupCheckSeconds must be zero (no check) or a number of seconds");
-    }
-    p.addAll(BlobClientFactory.secretFlagProblems(o));
-    p.addAll(NotifyConfig.problems(o));
-    String hook = o.getAlertWebhookUrl();
-    if (hook != null && !hook.isEmpty()) {
-      if (!hook.startsWith("http://") && !hook.startsWith("https://")) {
-        p.add("--alertWebhookUrl must be an http:// or https:// URL");
-      }
-      if (o.getWebhookMaxAttempts() == null || o.getWebhookMaxAttempts() < 1
-          || o.getWebhookMaxAttempts() > 20) {
-        p.add("--webhookMaxAttempts must be 1..20");
-      }
-    }
-    return p;
+    return new OptionProblems()
+        .add(KafkaSourceOptions.problems(o))
+        .add(FileOutputOptions.problems(o, 1000))
+        .addIf(o.getMaxOutOfOrderSeconds() == null || o.getMaxOutOfOrderSeconds() < 0,
+            "--maxOutOfOrderSeconds must be zero or more")
+        .add(HourAligned.problem("--fileWindowMinutes", o.getFileWindowMinutes()))
+        .addIf(o.getFileFlushSeconds() == null || o.getFileFlushSeconds() <= 0,
+            "--fileFlushSeconds must be positive")
+        .addIf(o.getIdlePartitionSeconds() == null || o.getIdlePartitionSeconds() <= 0,
+            "--idlePartitionSeconds must be a positive number of seconds")
+        .addIf(o.getStartupCheckSeconds() == null || o.getStartupCheckSeconds() < 0,
+            "--startupCheckSeconds must be zero (no check) or a number of seconds")
+        .add(BlobClientFactory.secretFlagProblems(o))
+        .add(NotifyConfig.problems(o))
+        .add(AlertWebhookOptions.problems(o))
+        .list();
   }
 }

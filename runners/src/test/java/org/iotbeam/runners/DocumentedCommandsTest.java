@@ -351,9 +351,9 @@ public class DocumentedCommandsTest {
   }
 
   /**
-   * A script: it exists and is executable; its --help when it has one; flink-cluster.sh's
-   * sub-command from its usage and submit's flags as streaming flags; the variables a line sets
-   * are ones the script reads.
+   * A script: it exists and is executable; its sub-command or mode from its usage line (and
+   * flags a sub-command hands to the streaming job as streaming flags); its --help when it has
+   * one; the variables a line sets are ones the script reads.
    */
   static String checkScript(DocumentedCommands.Line line, String script, List<String> args,
       Map<String, String> env) throws Exception {
@@ -377,33 +377,27 @@ public class DocumentedCommandsTest {
           + new String(syntax.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     }
     String name = path.getFileName().toString();
-    if (name.equals("flink-cluster.sh")) {
-      Matcher usage = Pattern.compile("usage: \\$0 ([a-z|]+)").matcher(text);
-      if (!usage.find()) {
-        return "flink-cluster.sh: no usage line to read its sub-commands from";
-      }
-      List<String> subs = List.of(usage.group(1).split("\\|"));
-      if (args.isEmpty() || !subs.contains(args.get(0))) {
-        return "flink-cluster.sh: no sub-command '" + (args.isEmpty() ? "" : args.get(0))
-            + "' (" + subs + ")";
-      }
-      if (args.get(0).equals("submit")) {
-        List<String> flags = new ArrayList<>(List.of("--runner=FlinkRunner",
-            "--flinkMaster=127.0.0.1:8081", "--attachedMode=false"));
-        flags.addAll(args.subList(1, args.size()));
-        String s = checkStreaming(flags);
-        return s.startsWith("ok") ? "ok (flink-cluster.sh submit: streaming flags)" : s;
-      }
-      return "ok (flink-cluster.sh " + args.get(0) + ")";
-    }
     if (text.contains(" demo \"$@\"")) { // demo.sh hands its flags to the demo command
       return checkDemo(args);
     }
-    Matcher usage = Pattern.compile("usage: \\$0 ([a-z|]+)").matcher(text);
-    if (usage.find()) { // a script with sub-commands or modes: the first argument is one of them
-      List<String> modes = List.of(usage.group(1).split("\\|"));
-      return args.isEmpty() || args.size() == 1 && modes.contains(args.get(0)) ? "ok (" + name + " " + args
-          + ")" : name + ": shown with " + args + ", its usage line is " + usage.group();
+    Map<String, String> modes = modes(text);
+    if (!modes.isEmpty()) { // a script with sub-commands or modes: the first argument is one
+      if (args.isEmpty()) {
+        return "ok (" + name + ")";
+      }
+      String mode = args.get(0);
+      List<String> rest = args.subList(1, args.size());
+      if (!modes.containsKey(mode)) {
+        return name + ": no sub-command '" + mode + "' (" + modes.keySet() + ")";
+      }
+      String takes = modes.get(mode);
+      if (takes.contains("pipeline flags")) { // handed to the streaming job
+        String s = checkStreaming(rest);
+        return s.startsWith("ok") ? "ok (" + name + " " + mode + ": streaming flags)" : s;
+      }
+      long placeholders = Pattern.compile("\\b[A-Z][A-Z_]*\\b").matcher(takes).results().count();
+      return rest.size() == placeholders ? "ok (" + name + " " + args + ")"
+          : name + ": shown with " + args + ", its usage line says " + mode + " " + takes;
     }
     if (text.contains("--help)") || text.contains("-h|--help")) {
       List<String> cmd = new ArrayList<>(List.of("bash", path.toString()));
@@ -420,6 +414,26 @@ public class DocumentedCommandsTest {
     return undocumented.isEmpty() ? "ok (" + name + ": exists, bash -n, variables"
         + (args.isEmpty() ? "" : ", flags documented in the script") + ")"
         : name + " does not document " + undocumented + " (shown with " + args + ")";
+  }
+
+  /**
+   * The sub-commands (or modes) of a script's usage line {@code usage: $0 a|b ARG|c [flags...]},
+   * each with what follows it ("ARG", "[flags...]", or nothing); empty when the script has none.
+   */
+  static Map<String, String> modes(String scriptText) {
+    Map<String, String> modes = new java.util.LinkedHashMap<>();
+    Matcher usage = Pattern.compile("usage: \\$0 ([^\"\\n]+)").matcher(scriptText);
+    if (!usage.find()) {
+      return modes;
+    }
+    for (String alternative : usage.group(1).split("\\|")) {
+      Matcher m = Pattern.compile("^\\s*([a-z][a-z-]*)\\s*(.*)$").matcher(alternative);
+      if (!m.matches()) {
+        return Map.of(); // e.g. "[--help]": no sub-commands
+      }
+      modes.put(m.group(1), m.group(2).strip());
+    }
+    return modes;
   }
 
   /** terraform <sub-command> in an environment directory: -var names, -backend-config file. */

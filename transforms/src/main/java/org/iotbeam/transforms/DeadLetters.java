@@ -2,6 +2,7 @@ package org.iotbeam.transforms;
 
 import com.google.protobuf.ByteString;
 import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.domain.validation.Violation;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
@@ -36,13 +37,13 @@ public final class DeadLetters {
 
   private DeadLetters() {}
 
-  public static DeadLetter of(InboundMessage in, Violation v, String stage) {
+  public static DeadLetter of(InboundMessage in, Violation v, Stage stage) {
     return bounded(DeadLetter.newBuilder()
         .setId(idOf(in))
         .setInbound(in)
         .setReason(v.reason().name())
         .setDetail(v.detail())
-        .setStage(stage));
+        .setStage(stage.code()));
   }
 
   /**
@@ -64,7 +65,7 @@ public final class DeadLetters {
             .setSource(SourcePosition.newBuilder().setSystem("sink").setTopic(destination)))
         .setReason(reason.name())
         .setDetail(detail == null ? "" : detail)
-        .setStage("sink"));
+        .setStage(Stage.SINK.code()));
   }
 
   private static DeadLetter bounded(DeadLetter.Builder d) {

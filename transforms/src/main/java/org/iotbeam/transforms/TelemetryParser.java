@@ -3,6 +3,7 @@ package org.iotbeam.transforms;
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.Optional;
 import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.domain.validation.TelemetryValidator;
 import org.iotbeam.domain.validation.ValidationLimits;
 import org.iotbeam.domain.validation.Violation;
@@ -17,8 +18,11 @@ import org.iotbeam.proto.Telemetry;
  * code the pipeline runs.
  */
 public final class TelemetryParser {
-  /** A reading, or a violation and the stage ({@code parse} or {@code validate}) that found it. */
-  public record Parsed(Reading reading, Violation violation, String stage) {
+  /**
+   * A reading, or a violation and the stage ({@link Stage#PARSE} or {@link Stage#VALIDATE}) that
+   * found it.
+   */
+  public record Parsed(Reading reading, Violation violation, Stage stage) {
     public boolean valid() {
       return reading != null;
     }
@@ -36,18 +40,18 @@ public final class TelemetryParser {
       byte[] payload = in.getPayload().toByteArray();
       Optional<Violation> bad = validator.checkPayload(payload);
       if (bad.isPresent()) {
-        return new Parsed(null, bad.get(), "parse");
+        return new Parsed(null, bad.get(), Stage.PARSE);
       }
       Telemetry t;
       try {
         t = Telemetry.parseFrom(payload);
       } catch (InvalidProtocolBufferException e) {
         return new Parsed(null,
-            new Violation(Reason.MALFORMED_PROTOBUF, String.valueOf(e.getMessage())), "parse");
+            new Violation(Reason.MALFORMED_PROTOBUF, String.valueOf(e.getMessage())), Stage.PARSE);
       }
       bad = validator.check(t, in.getIngestTimeMs());
       if (bad.isPresent()) {
-        return new Parsed(null, bad.get(), "validate");
+        return new Parsed(null, bad.get(), Stage.VALIDATE);
       }
       // the original bytes stay with the raw archive and the dead letters; a reading carries
       // only where and when it arrived through every keyed exchange after this
@@ -58,7 +62,7 @@ public final class TelemetryParser {
           .build(), null, null);
     } catch (RuntimeException e) {
       // a bug must not stop the stream, nor lose the message that found it
-      return new Parsed(null, new Violation(Reason.PROCESSING_ERROR, e.toString()), "parse");
+      return new Parsed(null, new Violation(Reason.PROCESSING_ERROR, e.toString()), Stage.PARSE);
     }
   }
 }

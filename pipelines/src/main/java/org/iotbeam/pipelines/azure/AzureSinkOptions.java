@@ -3,9 +3,6 @@ package org.iotbeam.pipelines.azure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.transforms.windowing.DefaultTrigger;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
-import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.pipelines.azure.cosmos.CosmosConnection;
 import org.iotbeam.pipelines.azure.cosmos.CosmosSinkOptions;
@@ -29,7 +26,9 @@ public interface AzureSinkOptions extends CosmosSinkOptions, ServiceBusSinkOptio
 
   /**
    * Applies the configured sinks to the results' aggregates and alerts; returns each applied
-   * sink's dead letters (records it could not write after retries), empty when none is configured.
+   * sink's dead letters (records it could not write after retries, in the windows of what it
+   * wrote: for a {@link org.iotbeam.pipelines.sinks.DeadLetterHandler}), empty when none is
+   * configured.
    */
   static List<PCollection<DeadLetter>> applyTo(TelemetryResults results,
       AzureSinkOptions options) {
@@ -55,28 +54,16 @@ public interface AzureSinkOptions extends CosmosSinkOptions, ServiceBusSinkOptio
           RetryPolicy.defaults().baseBackoff(), RetryPolicy.defaults().maxBackoff());
       CosmosUpsert<WindowAggregate> upsert = reprocessing
           ? CosmosUpsert.reprocessedAggregates(connection) : CosmosUpsert.aggregates(connection);
-      failures.add(global("CosmosAggregateFailures", aggregates.apply("CosmosAggregates",
-          upsert.withRetryPolicy(policy).withOrderGuard(options.getCosmosPaneOrderGuard()))));
-      failures.add(global("CosmosAlertFailures", alerts.apply("CosmosAlerts",
-          CosmosUpsert.alerts(connection).withRetryPolicy(policy)
-              .withOrderGuard(options.getCosmosPaneOrderGuard()))));
+      failures.add(aggregates.apply("CosmosAggregates",
+          upsert.withRetryPolicy(policy).withOrderGuard(options.getCosmosPaneOrderGuard())));
+      failures.add(alerts.apply("CosmosAlerts", CosmosUpsert.alerts(connection)
+          .withRetryPolicy(policy).withOrderGuard(options.getCosmosPaneOrderGuard())));
     }
     if (notify && ServiceBusConnection.isConfigured(options.getServiceBusNamespace())) {
-      failures.add(global("ServiceBusAlertFailures", alerts.apply("ServiceBusAlerts",
-          new ServiceBusAlertSink(ServiceBusConnection.fromOptions(options)))));
+      failures.add(alerts.apply("ServiceBusAlerts",
+          new ServiceBusAlertSink(ServiceBusConnection.fromOptions(options))));
     }
     return failures;
-  }
-
-  /**
-   * A sink's dead letters in the global window with the default trigger, as the pipeline's other
-   * dead letters are: they inherit the aggregates' event-time windows and trigger, and Flatten
-   * refuses to merge collections windowed differently.
-   */
-  private static PCollection<DeadLetter> global(String name, PCollection<DeadLetter> failures) {
-    return failures.apply(name, Window.<DeadLetter>into(new GlobalWindows())
-        .triggering(DefaultTrigger.of()).withAllowedLateness(org.joda.time.Duration.ZERO)
-        .discardingFiredPanes());
   }
 
   /** The Cosmos DB connection these options describe. */

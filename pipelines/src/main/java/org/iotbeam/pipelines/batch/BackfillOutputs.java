@@ -3,18 +3,17 @@ package org.iotbeam.pipelines.batch;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionList;
 import org.iotbeam.pipelines.azure.AzureSinkOptions;
 import org.iotbeam.pipelines.kafka.KafkaClientSettings;
-import org.iotbeam.pipelines.sinks.AlertWebhookSink;
+import org.iotbeam.pipelines.kafka.KafkaOptions;
+import org.iotbeam.pipelines.sinks.AlertWebhookOptions;
+import org.iotbeam.pipelines.sinks.DeadLetterHandler;
 import org.iotbeam.pipelines.sinks.FileOutputOptions;
 import org.iotbeam.pipelines.sinks.KafkaJsonSink;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.WindowAggregate;
-import org.iotbeam.transforms.Coders;
 
 /**
  * Writes a backfill's results where streaming writes them, behind the same flags:
@@ -31,7 +30,9 @@ import org.iotbeam.transforms.Coders;
  *       must not announce its alerts a second time unless asked.</li>
  * </ul>
  *
- * Dead letters include the "recovered" records ({@link Recovery}) and the failures of the sinks.
+ * Dead letters include the "recovered" records ({@link Recovery}) and the failures of the sinks,
+ * through the same {@link DeadLetterHandler} as streaming's: logged, on the topic with
+ * {@code --writeKafka} (what it refuses in the files only), in the files.
  */
 final class BackfillOutputs {
   static final String AGGREGATES = "aggregates";
@@ -48,57 +49,66 @@ final class BackfillOutputs {
     List<String> where = new ArrayList<>();
     PCollection<WindowAggregate> aggregates = results.aggregates();
     PCollection<Alert> alerts = results.alerts();
-    List<PCollection<DeadLetter>> dead = new ArrayList<>(
-        List.of(results.deadLetters(), results.recovered()));
-    boolean notify = Boolean.TRUE.equals(options.getNotifyAlerts());
-    String hook = options.getAlertWebhookUrl();
-    if (notify && hook != null && !hook.isBlank()) {
-      dead.add(alerts.apply("AlertWebhook", new AlertWebhookSink(hook,
-          options.getWebhookMaxAttempts(), options.getWebhookInitialBackoffMs(),
-          options.getWebhookTimeoutMs())));
-      where.add("webhook " + hook);
-    }
-    dead.addAll(AzureSinkOptions.applyTo(aggregates, alerts, options, true, notify));
-    if (options.getCosmosEndpoint() != null && !options.getCosmosEndpoint().isBlank()) {
-      where.add("Cosmos DB " + options.getCosmosEndpoint() + " (" + options.getCosmosDatabase()
-          + ")");
-    }
-    if (notify && options.getServiceBusNamespace() != null
-        && !options.getServiceBusNamespace().isBlank()) {
-      where.add("Service Bus " + options.getServiceBusNamespace());
-    }
-    PCollection<DeadLetter> deadLetters = PCollectionList.of(dead)
-        .apply("AllDeadLetters", Flatten.pCollections())
-        .setCoder(Coders.DEAD_LETTER);
-
     String base = FileOutputOptions.base(options);
     int shards = options.getFileShards();
-    aggregates.apply("AggregateFiles", new BackfillFiles<>(base + AGGREGATES + "/", AGGREGATES,
-        range, shards, WindowAggregate::getId, WindowAggregate::getWindowStartMs));
-    alerts.apply("AlertFiles", new BackfillFiles<>(base + ALERTS + "/", ALERTS, range, shards,
-        Alert::getId, Alert::getEventTimeMs));
-    deadLetters.apply("DeadLetterFiles", new BackfillFiles<>(base + DEAD_LETTERS + "/",
-        DEAD_LETTERS, range, shards, DeadLetter::getId, d -> selector.timeOf(d.getInbound())));
-    where.add(0, "files " + base + "{" + String.join(",", KINDS) + "}/");
+    boolean kafka = Boolean.TRUE.equals(options.getWriteKafka());
+    KafkaClientSettings settings = kafka(options);
 
-    if (Boolean.TRUE.equals(options.getWriteKafka())) {
-      KafkaClientSettings kafka = kafka(options);
-      aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-          options.getAggregatesTopic(), kafka.producer(), WindowAggregate::getId));
-      alerts.apply("AlertsToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-          options.getAlertsTopic(), kafka.producer(), Alert::getId));
-      deadLetters.apply("DeadLettersToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-          options.getDeadLetterTopic(), kafka.producer(), DeadLetter::getId));
-      where.add("Kafka " + options.getBootstrapServers() + " topics "
-          + options.getAggregatesTopic() + ", " + options.getAlertsTopic() + ", "
-          + options.getDeadLetterTopic());
+    // every sink that can fail adds its dead letters here (docs: DeadLetterHandler)
+    DeadLetterHandler deadLetters = DeadLetterHandler.of(aggregates.getPipeline())
+        .withFiles("DeadLetterFiles", new BackfillFiles<>(base + DEAD_LETTERS + "/",
+            DEAD_LETTERS, range, shards, DeadLetter::getId,
+            d -> selector.timeOf(d.getInbound())));
+    if (kafka) {
+      deadLetters.withTopic("DeadLettersToKafka", new KafkaJsonSink<>(
+          settings.bootstrapServers(), options.getDeadLetterTopic(), settings.producer(),
+          DeadLetter::getId));
+    }
+    try (deadLetters) {
+      deadLetters.add(results.deadLetters()).add(results.recovered());
+
+      aggregates.apply("AggregateFiles", new BackfillFiles<>(base + AGGREGATES + "/",
+          AGGREGATES, range, shards, WindowAggregate::getId,
+          WindowAggregate::getWindowStartMs));
+      alerts.apply("AlertFiles", new BackfillFiles<>(base + ALERTS + "/", ALERTS, range, shards,
+          Alert::getId, Alert::getEventTimeMs));
+      where.add("files " + base + "{" + String.join(",", KINDS) + "}/");
+
+      boolean notify = Boolean.TRUE.equals(options.getNotifyAlerts());
+      if (notify && AlertWebhookOptions.isConfigured(options)) {
+        deadLetters.add(AlertWebhookOptions.sendTo(alerts, options));
+        where.add("webhook " + options.getAlertWebhookUrl());
+      }
+      deadLetters.addAll(AzureSinkOptions.applyTo(aggregates, alerts, options, true, notify));
+      if (options.getCosmosEndpoint() != null && !options.getCosmosEndpoint().isBlank()) {
+        where.add("Cosmos DB " + options.getCosmosEndpoint() + " ("
+            + options.getCosmosDatabase() + ")");
+      }
+      if (notify && options.getServiceBusNamespace() != null
+          && !options.getServiceBusNamespace().isBlank()) {
+        where.add("Service Bus " + options.getServiceBusNamespace());
+      }
+
+      if (kafka) {
+        deadLetters.add(aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(
+            settings.bootstrapServers(), options.getAggregatesTopic(), settings.producer(),
+            WindowAggregate::getId)));
+        deadLetters.add(alerts.apply("AlertsToKafka", new KafkaJsonSink<>(
+            settings.bootstrapServers(), options.getAlertsTopic(), settings.producer(),
+            Alert::getId)));
+        where.add("Kafka " + options.getBootstrapServers() + " topics "
+            + options.getAggregatesTopic() + ", " + options.getAlertsTopic() + ", "
+            + options.getDeadLetterTopic());
+      }
     }
     return where;
   }
 
+  /** The group named in the client settings; a backfill only produces, it never consumes. */
+  static final String CONSUMER_GROUP = "iotbeam-backfill";
+
   static KafkaClientSettings kafka(BackfillPipeline.Options options) {
-    return KafkaClientSettings.of(options.getBootstrapServers(), options.getEventHubsAuth(),
-        "iotbeam-backfill");
+    return KafkaOptions.settings(options, CONSUMER_GROUP);
   }
 
   /** After a successful run: this range's files written with another shard count. */

@@ -1,7 +1,6 @@
 package org.iotbeam.pipelines.batch;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -22,10 +21,11 @@ import org.iotbeam.pipelines.azure.AzureSinkOptions;
 import org.iotbeam.pipelines.azure.blob.AzureBlobChecks;
 import org.iotbeam.pipelines.azure.blob.BlobClientFactory;
 import org.iotbeam.pipelines.common.InvalidOptionsException;
+import org.iotbeam.pipelines.common.OptionProblems;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 import org.iotbeam.pipelines.common.TelemetryOptions;
 import org.iotbeam.pipelines.flink.EmbeddedFlink;
-import org.iotbeam.pipelines.kafka.EventHubsAuth;
+import org.iotbeam.pipelines.kafka.KafkaOptions;
 import org.iotbeam.pipelines.sinks.AlertWebhookOptions;
 import org.iotbeam.pipelines.sinks.FileOutputOptions;
 import org.iotbeam.proto.Alert;
@@ -83,8 +83,8 @@ public final class BackfillPipeline {
    * The backfill's flags, on top of the ones that decide what the composite computes. Flags the
    * streaming pipeline has too have the same names and defaults.
    */
-  public interface Options extends TelemetryOptions, AzureSinkOptions, AlertWebhookOptions,
-      FileOutputOptions {
+  public interface Options extends TelemetryOptions, KafkaOptions, AzureSinkOptions,
+      AlertWebhookOptions, FileOutputOptions {
     @Description("Base of the archive: a local path or azfs://ACCOUNT/CONTAINER/PATH. RAW: the "
         + "streaming pipeline's outputBase/raw (files BASE/dt=YYYY-MM-DD/hour=HH/*.pb.gz); "
         + "CAPTURE: Event Hubs Capture's folder of one event hub, .../{namespace}/{eventhub} "
@@ -167,38 +167,6 @@ public final class BackfillPipeline {
 
     void setWriteKafka(Boolean value);
 
-    @Description("Kafka bootstrap servers (with --writeKafka); for Event Hubs "
-        + "<namespace>.servicebus.windows.net:9093.")
-    @Default.String("127.0.0.1:9092")
-    String getBootstrapServers();
-
-    void setBootstrapServers(String value);
-
-    @Description("Kafka authentication (with --writeKafka): NONE, CONNECTION_STRING (env "
-        + "EVENTHUBS_CONNECTION_STRING) or OAUTHBEARER, as the streaming pipeline's.")
-    @Default.Enum("NONE")
-    EventHubsAuth getEventHubsAuth();
-
-    void setEventHubsAuth(EventHubsAuth value);
-
-    @Description("Topic the window aggregates go to (with --writeKafka).")
-    @Default.String("aggregates")
-    String getAggregatesTopic();
-
-    void setAggregatesTopic(String value);
-
-    @Description("Topic the alert events go to (with --writeKafka).")
-    @Default.String("alerts")
-    String getAlertsTopic();
-
-    void setAlertsTopic(String value);
-
-    @Description("Topic the dead letters (and recovered records) go to (with --writeKafka).")
-    @Default.String("dead-letters")
-    String getDeadLetterTopic();
-
-    void setDeadLetterTopic(String value);
-
     @Description("Send the range's alerts to the notification sinks too (--alertWebhookUrl and "
         + "its --webhook* flags, Service Bus), as streaming does. Off: reprocessing a day does "
         + "not announce its alerts a second time.")
@@ -267,43 +235,25 @@ public final class BackfillPipeline {
    * @throws InvalidOptionsException naming every problem
    */
   static Plan plan(Options options) {
-    List<String> problems = new ArrayList<>();
-    ProcessingConfig config = null;
-    try {
-      config = ProcessingConfigs.fromOptions(options);
-    } catch (InvalidOptionsException e) {
-      problems.addAll(e.problems());
-    }
+    OptionProblems problems = new OptionProblems();
+    ProcessingConfig config = problems.parse(() -> ProcessingConfigs.fromOptions(options));
     long windowMs = config == null ? 300_000L : config.windowSize().getMillis();
-    ArchiveRange range = null;
-    try {
-      range = ArchiveRange.parse(options.getFrom(), options.getTo(), windowMs);
-    } catch (InvalidOptionsException e) {
-      problems.addAll(e.problems());
-    }
-    problems.addAll(FileOutputOptions.problems(options, 99));
+    ArchiveRange range = problems.parse(
+        () -> ArchiveRange.parse(options.getFrom(), options.getTo(), windowMs));
+    problems.add(FileOutputOptions.problems(options, 99));
     notNegative(problems, "--warmupMinutes", options.getWarmupMinutes());
     notNegative(problems, "--maxOutOfOrderSeconds", options.getMaxOutOfOrderSeconds());
     notNegative(problems, "--idlePartitionSeconds", options.getIdlePartitionSeconds());
     notNegative(problems, "--extraIngestHours", options.getExtraIngestHours());
-    if (options.getProgressLogSeconds() == null || options.getProgressLogSeconds() < 1) {
-      problems.add("--progressLogSeconds must be 1 or more");
-    }
-    if (options.getArchiveFormat() == null) {
-      problems.add("--archiveFormat must be RAW or CAPTURE");
-    }
+    problems.addIf(options.getProgressLogSeconds() == null || options.getProgressLogSeconds() < 1,
+        "--progressLogSeconds must be 1 or more");
+    problems.addIf(options.getArchiveFormat() == null, "--archiveFormat must be RAW or CAPTURE");
     if (Boolean.TRUE.equals(options.getWriteKafka())) {
-      problems.addAll(BackfillOutputs.kafka(options).problems());
+      problems.add(KafkaOptions.problems(options, BackfillOutputs.CONSUMER_GROUP));
     }
-    String hook = options.getAlertWebhookUrl();
-    if (hook != null && !hook.isBlank() && !hook.startsWith("http://")
-        && !hook.startsWith("https://")) {
-      problems.add("--alertWebhookUrl must be an http:// or https:// URL");
-    }
-    problems.addAll(BlobClientFactory.secretFlagProblems(options));
-    if (!problems.isEmpty()) {
-      throw new InvalidOptionsException("cannot start the backfill", problems);
-    }
+    problems.add(AlertWebhookOptions.problems(options));
+    problems.add(BlobClientFactory.secretFlagProblems(options));
+    problems.throwIfAny("cannot start the backfill");
     long warmupMs = options.getWarmupMinutes() * 60_000L;
     ReadSpan span = ReadSpan.forRange(range, warmupMs,
         config.limits().maxFutureSkew().toMillis(),
@@ -313,10 +263,8 @@ public final class BackfillPipeline {
         config.limits()), priorDeadLetters(options));
   }
 
-  private static void notNegative(List<String> problems, String flag, Integer value) {
-    if (value == null || value < 0) {
-      problems.add(flag + " must be zero or more, was " + value);
-    }
+  private static void notNegative(OptionProblems problems, String flag, Integer value) {
+    problems.addIf(value == null || value < 0, flag + " must be zero or more, was " + value);
   }
 
   /** {@code --priorDeadLetters}, or its default: {@code dead-letters/} beside a raw archive. */

@@ -29,6 +29,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.pipelines.sinks.JsonLinesFileSink;
 import org.iotbeam.pipelines.sinks.ProtoJson;
 import org.iotbeam.proto.DeadLetter;
@@ -51,8 +53,8 @@ import org.iotbeam.transforms.TelemetryMetrics;
  *
  * <ul>
  *   <li>dead before, read now, not dead now: <b>recovered</b>. A record with the same id
- *       supersedes the dead letter in every dead-letter sink: {@code stage = "recovered"},
- *       {@code reason = "RECOVERED"}, the original message, and a detail naming the backfill and
+ *       supersedes the dead letter in every dead-letter sink: {@link Stage#RECOVERED},
+ *       {@link Reason#RECOVERED}, the original message, and a detail naming the backfill and
  *       the earlier reason. A reader that keeps the last record per id sees it resolved.</li>
  *   <li>dead before and dead now: <b>still dead</b>; the new dead letter (same id, perhaps a new
  *       reason) replaces the old.</li>
@@ -64,8 +66,8 @@ import org.iotbeam.transforms.TelemetryMetrics;
  * backfill_dead_letters_recovered}, {@code _still_dead}, {@code _new}.
  */
 final class Recovery extends PTransform<PCollection<DeadLetter>, PCollection<DeadLetter>> {
-  static final String STAGE = "recovered";
-  static final String REASON = "RECOVERED";
+  static final String STAGE = Stage.RECOVERED.code();
+  static final String REASON = Reason.RECOVERED.name();
   static final String RECOVERED = "backfill_dead_letters_recovered";
   static final String STILL_DEAD = "backfill_dead_letters_still_dead";
   static final String NEWLY_DEAD = "backfill_dead_letters_new";
@@ -170,7 +172,7 @@ final class Recovery extends PTransform<PCollection<DeadLetter>, PCollection<Dea
 
   /** A dead letter of an inbound message (not a sink's failure, not a "recovered" record). */
   static boolean isOfAMessage(DeadLetter d) {
-    return !STAGE.equals(d.getStage()) && !"sink".equals(d.getStage())
+    return !STAGE.equals(d.getStage()) && !Stage.SINK.is(d.getStage())
         && d.getId().equals(DeadLetters.idOf(d.getInbound()));
   }
 

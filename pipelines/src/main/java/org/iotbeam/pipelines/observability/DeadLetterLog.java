@@ -5,6 +5,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
+import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.proto.DeadLetter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * and worker thread, the rest at DEBUG, and one WARN line per minute saying how many were not
  * shown. Each line carries the message's device id and trace id (MDC {@code deviceId},
  * {@code traceId}), so a dead letter's log line, its record and its producer's trace meet.
- * The counters ({@code iotbeam_dead_letters_by_reason_total}) count every one.
+ * The counters ({@code iotbeam_dead_letters_by_reason_total}) count every one. Records of stage
+ * {@link Stage#RECOVERED} (a backfill resolving an earlier dead letter) are not logged.
  */
 public class DeadLetterLog extends PTransform<PCollection<DeadLetter>, PDone> {
   private final int warnPerMinute;
@@ -45,6 +47,9 @@ public class DeadLetterLog extends PTransform<PCollection<DeadLetter>, PDone> {
 
     @ProcessElement
     public void process(@Element DeadLetter d) {
+      if (Stage.RECOVERED.is(d.getStage())) {
+        return; // a backfill's record that an earlier dead letter is resolved: not a failure
+      }
       long skipped = limit.skippedBeforeThisWindow(System.currentTimeMillis());
       if (skipped > 0) {
         LOG.warn("{} more dead letters in the last minute were logged at DEBUG only", skipped);

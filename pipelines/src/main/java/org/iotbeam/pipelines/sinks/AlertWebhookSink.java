@@ -18,6 +18,7 @@ import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.transforms.DeadLetters;
 import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.TelemetryMetrics;
 import org.slf4j.Logger;
@@ -26,14 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * POSTs each alert as JSON to an HTTP webhook, with exponential backoff over a bounded number of
  * attempts. An alert that still cannot be delivered becomes a {@link DeadLetter} (stage
- * {@code sink}, reason {@value #REASON}, the alert's JSON as payload): the pipeline never fails
- * because a webhook is down. Client errors other than 408/429 are not retried.
+ * {@link Stage#SINK}, reason {@link Reason#WEBHOOK_DELIVERY_FAILED}, the alert's JSON as
+ * payload): the pipeline never fails because a webhook is down. Client errors other than 408/429 are not retried.
  *
  * <p>The request carries the alert id in {@code Idempotency-Key}: retries and replays of the same
  * alert event can be recognised by the receiver.
  */
 public class AlertWebhookSink extends PTransform<PCollection<Alert>, PCollection<DeadLetter>> {
-  public static final String REASON = "WEBHOOK_DELIVERY_FAILED";
   private static final Logger LOG = LoggerFactory.getLogger(AlertWebhookSink.class);
 
   private final String url;
@@ -105,8 +105,6 @@ public class AlertWebhookSink extends PTransform<PCollection<Alert>, PCollection
     private final Counter delivered = TelemetryMetrics.counter("webhook_delivered");
     private final Counter retries = TelemetryMetrics.counter("webhook_retries");
     private final Counter failed = TelemetryMetrics.counter("webhook_failed");
-    private final Counter sinkDeadLetters =
-        TelemetryMetrics.counter(TelemetryMetrics.SINK_DEAD_LETTERS);
     private transient HttpClient client;
 
     PostFn(String url, int maxAttempts, long initialBackoffMs, long timeoutMs) {
@@ -144,7 +142,6 @@ public class AlertWebhookSink extends PTransform<PCollection<Alert>, PCollection
         }
       }
       failed.inc();
-      sinkDeadLetters.inc();
       try (LogContext ignored = LogContext.forMessage(alert.getDeviceId(), alert.getTraceparent())) {
         LOG.warn("alert {} not delivered to the webhook {}: {}", alert.getId(), redacted(url),
             lastError);

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * destination {@code kafka/<topic>}, the record's JSON as payload): reason
  * {@link Reason#SINK_RECORD_REJECTED} when the broker refused the record itself, else
  * {@link Reason#SINK_WRITE_FAILED} (timed out, unauthorized). Counted in
- * {@code kafka_records_written}, {@code kafka_records_failed}, {@code sink_dead_letters}, and
- * {@code kafka_auth_failures} when the credentials were refused.
+ * {@code kafka_records_written}, {@code kafka_records_failed}, and {@code kafka_auth_failures}
+ * when the credentials were refused ({@code sink_dead_letters}: {@link DeadLetterHandler}).
  *
  * <p>Delivery is at-least-once: every bundle waits for the broker's acknowledgements before it
  * completes, so a checkpoint covers only acknowledged records; after a restore, records written
@@ -96,8 +96,6 @@ public class KafkaJsonSink<T extends Message>
     private final SerializableFunction<T, String> keyFn;
     private final Counter written = TelemetryMetrics.counter(WRITTEN);
     private final Counter failed = TelemetryMetrics.counter(FAILED);
-    private final Counter sinkDeadLetters =
-        TelemetryMetrics.counter(TelemetryMetrics.SINK_DEAD_LETTERS);
     private final Counter authFailures = TelemetryMetrics.counter(AUTH_FAILURES);
     private transient Producer<String, String> producer;
     private transient List<Pending> pending;
@@ -144,7 +142,6 @@ public class KafkaJsonSink<T extends Message>
         } catch (ExecutionException e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
           failed.inc();
-          sinkDeadLetters.inc();
           if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
             authFailures.inc();
           }

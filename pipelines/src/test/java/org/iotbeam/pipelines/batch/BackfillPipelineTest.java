@@ -22,6 +22,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.domain.validation.Violation;
 import org.iotbeam.pipelines.sinks.ProtoJson;
 import org.iotbeam.proto.Alert;
@@ -205,9 +206,11 @@ public class BackfillPipelineTest {
     // what streaming wrote with a too tight limit, a sink's failure, and one of another archive
     writeDeadLetters(dir.resolve("dead-letters/dt=2026-11-20/hour=10/dl.jsonl.gz"), List.of(
         DeadLetters.of(reading, new Violation(Reason.PAYLOAD_TOO_LARGE, "60 > 50 bytes"),
-            "parse"),
-        DeadLetters.of(broken, new Violation(Reason.MALFORMED_PROTOBUF, "truncated"), "parse"),
-        DeadLetters.of(notArchived, new Violation(Reason.PAYLOAD_TOO_LARGE, "60 > 50"), "parse"),
+            Stage.PARSE),
+        DeadLetters.of(broken, new Violation(Reason.MALFORMED_PROTOBUF, "truncated"),
+            Stage.PARSE),
+        DeadLetters.of(notArchived, new Violation(Reason.PAYLOAD_TOO_LARGE, "60 > 50"),
+            Stage.PARSE),
         DeadLetters.sinkFailure("cosmos/telemetry/aggregates", "x|temperature|1",
             com.google.protobuf.ByteString.copyFromUtf8("{}"), "", Reason.SINK_WRITE_FAILED,
             "throttled")));

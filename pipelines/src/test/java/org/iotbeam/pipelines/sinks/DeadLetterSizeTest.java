@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Random;
 import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.domain.validation.Violation;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
@@ -49,7 +50,7 @@ public class DeadLetterSizeTest {
     for (int size : new int[] {0, 1, DeadLetters.MAX_INLINE_PAYLOAD_BYTES}) {
       byte[] payload = random(size);
       DeadLetter d = DeadLetters.of(message(payload, "sensor-1"),
-          new Violation(Reason.MALFORMED_PROTOBUF, "bad"), "parse");
+          new Violation(Reason.MALFORMED_PROTOBUF, "bad"), Stage.PARSE);
       assertFalse(d.hasPayloadRef());
       assertArrayEquals(payload, d.getInbound().getPayload().toByteArray());
       assertEquals("kafka:telemetry:1:42", d.getId());
@@ -62,7 +63,7 @@ public class DeadLetterSizeTest {
         1024 * 1024 - 1, 8 * 1024 * 1024}) {
       byte[] payload = random(size);
       DeadLetter d = DeadLetters.of(message(payload, "sensor-1"),
-          new Violation(Reason.PAYLOAD_TOO_LARGE, "payload is " + size + " bytes"), "parse");
+          new Violation(Reason.PAYLOAD_TOO_LARGE, "payload is " + size + " bytes"), Stage.PARSE);
       assertTrue(d.hasPayloadRef());
       assertEquals(size, d.getPayloadRef().getSizeBytes());
       assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(payload)),
@@ -83,7 +84,8 @@ public class DeadLetterSizeTest {
     String controls = "\u0001".repeat(1024 * 1024);
     InboundMessage in = message(random(DeadLetters.MAX_INLINE_PAYLOAD_BYTES), controls)
         .toBuilder().setTraceparent(controls).build();
-    DeadLetter d = DeadLetters.of(in, new Violation(Reason.PROCESSING_ERROR, controls), "parse");
+    DeadLetter d = DeadLetters.of(in, new Violation(Reason.PROCESSING_ERROR, controls),
+        Stage.PARSE);
     assertThat(json(d), lessThanOrEqualTo(DeadLetters.MAX_JSON_BYTES));
     assertThat(d.getDetail(), containsString("more chars"));
 
@@ -99,7 +101,7 @@ public class DeadLetterSizeTest {
     String emoji = "\uD83D\uDE00"; // one code point, two chars
     String detail = "x" + emoji.repeat(DeadLetters.MAX_TEXT_CHARS);
     DeadLetter d = DeadLetters.of(message(new byte[0], "k"),
-        new Violation(Reason.PROCESSING_ERROR, detail), "parse");
+        new Violation(Reason.PROCESSING_ERROR, detail), Stage.PARSE);
     String kept = d.getDetail();
     for (int i = 0; i < kept.length(); i++) {
       if (Character.isHighSurrogate(kept.charAt(i))) {

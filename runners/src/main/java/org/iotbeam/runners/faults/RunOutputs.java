@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.pipelines.sinks.FinishedFiles;
 import org.iotbeam.pipelines.sinks.ProtoJson;
 import org.iotbeam.proto.Alert;
@@ -155,7 +156,7 @@ final class RunOutputs {
     DeadLetter d = ProtoJson.parse(json, DeadLetter.newBuilder()).build();
     deadLetterRecords++;
     checkKey(key, d.getId());
-    DeadLetter same = (d.getStage().equals("sink") ? sinkDeadLetters : deadLetters)
+    DeadLetter same = (Stage.SINK.is(d.getStage()) ? sinkDeadLetters : deadLetters)
         .putIfAbsent(d.getId(), d);
     if (same != null) {
       if (same.equals(d)) {

@@ -2,7 +2,7 @@ package org.iotbeam.domain.validation;
 
 /**
  * Why a message went to the dead-letter output. The names are a stable contract: dashboards,
- * alerts and replay tooling select on them.
+ * alerts and replay tooling select on them. Where it went there: {@link Stage}.
  */
 public enum Reason {
   EMPTY_PAYLOAD,
@@ -32,5 +32,10 @@ public enum Reason {
   /** The alert webhook refused or did not answer after its retries. */
   WEBHOOK_DELIVERY_FAILED,
   /** A notification (e-mail, SMS, webhook) was not delivered after its retries. */
-  NOTIFICATION_FAILED
+  NOTIFICATION_FAILED,
+  /**
+   * Not a failure: a backfill recovered the message of an earlier dead letter (stage {@link
+   * Stage#RECOVERED}); the record supersedes that dead letter in every dead-letter sink.
+   */
+  RECOVERED
 }

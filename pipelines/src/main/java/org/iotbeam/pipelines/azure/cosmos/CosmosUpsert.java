@@ -18,6 +18,7 @@ import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.transforms.DeadLetters;
 import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.proto.WindowAggregate;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.TelemetryMetrics;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes records into a Cosmos DB container, idempotently and in bulk, and returns what it could
- * not write as dead letters ({@code stage = "sink"}, reason {@value #FAILURE_REASON}, the record's
- * bytes as payload, so they can be replayed).
+ * not write as dead letters (stage {@link Stage#SINK}, reason {@link Reason#SINK_WRITE_FAILED},
+ * the record's bytes as payload, so they can be replayed).
  *
  * <ul>
  *   <li>{@link #aggregates(CosmosConnection)}: container {@code aggregates}, a window item per
@@ -46,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CosmosUpsert<T extends Message>
     extends PTransform<PCollection<T>, PCollection<DeadLetter>> {
-  public static final String FAILURE_REASON = "SINK_WRITE_FAILED"; // Reason.SINK_WRITE_FAILED
 
   private final CosmosConnection connection;
   private final String container;
@@ -139,8 +139,6 @@ public final class CosmosUpsert<T extends Message>
     private final Counter stale;
     private final Counter retried;
     private final Counter failed;
-    private final Counter sinkDeadLetters =
-        TelemetryMetrics.counter(TelemetryMetrics.SINK_DEAD_LETTERS);
 
     private transient CosmosAsyncClient client;
     private transient ConditionalBulkWriter writer;
@@ -244,7 +242,6 @@ public final class CosmosUpsert<T extends Message>
           continue;
         }
         failed.inc();
-        sinkDeadLetters.inc();
         String id = recordId.apply(b.record());
         LOG.error("Cosmos DB container {}: could not write record {}: {}", container, id, detail);
         failures.add(new DeadLetterOut(deadLetter(id, b.record(), detail), b.timestamp(),

@@ -17,6 +17,7 @@ import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.transforms.DeadLetters;
 import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.TelemetryMetrics;
 import org.joda.time.Instant;
@@ -25,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends alert events to a Service Bus queue ({@link AlertMessages} says what a message looks
- * like) and returns the alerts it could not send as dead letters ({@code stage = "sink"}, reason
- * {@value #FAILURE_REASON}, the alert's bytes as payload).
+ * like) and returns the alerts it could not send as dead letters (stage {@link Stage#SINK}, reason
+ * {@link Reason#SINK_WRITE_FAILED}, the alert's bytes as payload).
  *
  * <p>Alerts are buffered per bundle and sent in {@code @FinishBundle} as size-limited batches
  * ({@link MessageBatcher} over {@code createMessageBatch}/{@code tryAddMessage}); the sender is
@@ -37,8 +38,6 @@ import org.slf4j.LoggerFactory;
  * {@code servicebus_batches_sent}.
  */
 public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PCollection<DeadLetter>> {
-  public static final String FAILURE_REASON = "SINK_WRITE_FAILED";
-
   private final ServiceBusConnection connection;
 
   public ServiceBusAlertSink(ServiceBusConnection connection) {
@@ -91,8 +90,6 @@ public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PC
     private final ServiceBusConnection connection;
     private final Counter sent = TelemetryMetrics.counter("servicebus_alerts_sent");
     private final Counter failed = TelemetryMetrics.counter("servicebus_alerts_failed");
-    private final Counter sinkDeadLetters =
-        TelemetryMetrics.counter(TelemetryMetrics.SINK_DEAD_LETTERS);
     private final Counter batches = TelemetryMetrics.counter("servicebus_batches_sent");
 
     private transient ServiceBusSenderClient sender;
@@ -133,7 +130,6 @@ public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PC
       batches.inc(result.batches());
       for (MessageBatcher.Failure<Alert> f : result.failures()) {
         failed.inc();
-        sinkDeadLetters.inc();
         Alert a = f.item();
         LOG.error("Service Bus queue {}: could not send alert {} ({}): {}", connection.queue(),
             a.getId(), a.getState(), f.reason());
