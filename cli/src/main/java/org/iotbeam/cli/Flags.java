@@ -48,6 +48,18 @@ public final class Flags {
     void check(T options, List<String> problems);
   }
 
+  /**
+   * The command's default of a flag, over the interface's {@code @Default}: for a flag that a
+   * pipeline's or the runner's options interface also declares. Beam wants one property's
+   * {@code @Default} the same in every registered interface, so such a flag repeats theirs, and
+   * this annotation says what the command uses when the flag is not given.
+   */
+  @java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)
+  @java.lang.annotation.Target(java.lang.annotation.ElementType.METHOD)
+  public @interface CommandDefault {
+    String value();
+  }
+
   /** What a command does with its checked flags; returns the exit code. */
   @FunctionalInterface
   public interface Body<T> {
@@ -103,6 +115,13 @@ public final class Flags {
     List<String> good = new ArrayList<>();
     List<String> badNames = new ArrayList<>();
     check(iface, known, args, problems, good, badNames);
+    for (Property p : known.values()) {
+      CommandDefault d = p.getter().getAnnotation(CommandDefault.class);
+      if (d != null && good.stream().noneMatch(a -> a.startsWith("--" + p.name() + "="))
+          && !badNames.contains(p.name())) {
+        good.add("--" + p.name() + "=" + d.value());
+      }
+    }
     T options = PipelineOptionsFactory.fromArgs(good.toArray(new String[0])).as(iface);
     if (checks != null) {
       List<String> own = new ArrayList<>();
@@ -379,6 +398,10 @@ public final class Flags {
   }
 
   private static String defaultValue(Method getter) {
+    CommandDefault c = getter.getAnnotation(CommandDefault.class);
+    if (c != null) {
+      return c.value();
+    }
     Default.String s = getter.getAnnotation(Default.String.class);
     if (s != null) {
       return s.value().isEmpty() ? null : s.value();

@@ -223,7 +223,7 @@ public final class DeviceSimulator {
         if (o.isEventhubs()) {
           String cs = env.get(EventHubsKafka.CONNECTION_STRING_ENV); // checked in config()
           props.putAll(EventHubsKafka.connectionString(cs));
-          if (servers == null) {
+          if (servers == null || servers.equals(SimulateOptions.LOCAL_KAFKA)) {
             servers = EventHubsKafka.bootstrapServers(cs);
           }
           if (t == null) {

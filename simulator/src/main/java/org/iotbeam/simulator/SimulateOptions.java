@@ -12,6 +12,8 @@ import org.apache.beam.sdk.options.Validation;
  * Durations are text in the simulator's syntax (500ms, 90s, 5m, 1h, 2d or ISO PT1M).
  */
 public interface SimulateOptions extends PipelineOptions {
+  String LOCAL_KAFKA = "127.0.0.1:9092";
+
   /** Where the messages go. */
   enum TransportKind { mqtt, kafka, file }
 
@@ -132,8 +134,9 @@ public interface SimulateOptions extends PipelineOptions {
   void setIothubHost(String v);
 
   // --- kafka ---
-  @Description("Kafka bootstrap servers (default 127.0.0.1:9092, or the Event Hubs namespace "
-      + "with --eventhubs)")
+  @Description("Kafka bootstrap servers; with --eventhubs the default is the namespace of the "
+      + "connection string")
+  @Default.String(LOCAL_KAFKA) // as the pipelines' and the bridge's
   String getBootstrapServers();
 
   void setBootstrapServers(String v);
