@@ -307,13 +307,7 @@ public final class MqttKafkaBridge implements AutoCloseable {
             + "' must look like tcp://host:port or ssl://host:port");
       }
       kafkaProperties(o, problems);
-      if (o.isEventhubs()) {
-        try {
-          EventHubsKafka.requireConnectionString(System::getenv, "--eventhubs");
-        } catch (IllegalArgumentException e) {
-          problems.add(e.getMessage());
-        }
-      }
+      // --eventhubs' connection string is read when the bridge starts (not for --dryRun)
     }
 
     static Map<String, String> kafkaProperties(BridgeOptions o, java.util.List<String> problems) {

@@ -294,7 +294,7 @@ public class DocumentedCommandsTest {
     Process p = javaMain(mainClass, withDryRun, env);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
         + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    return p.waitFor() == 0 ? "ok (" + mainClass.replaceAll(".*\\.", "") + " --dry-run)"
+    return p.waitFor() == 0 ? "ok (" + mainClass.replaceAll(".*\\.", "") + " --dryRun)"
         : mainClass + ": exit " + p.exitValue() + ": " + out.strip();
   }
 
