@@ -244,8 +244,8 @@ START=$(date -u -d "@$((T0 - INPUT_LAG_SECONDS))" +%Y-%m-%dT%H:%M:%SZ)
 AFTER_INPUT_MS=$(( (T0 - INPUT_LAG_SECONDS + SECONDS_OF_INPUT) * 1000 + WINDOW_MS ))
 log "producing $MESSAGES messages ($DEVICES devices, $RATE msg/s, event times from $START)"
 "$JAVA" -cp "$JOB_JAR" org.iotbeam.simulator.DeviceSimulator --transport kafka \
-  --bootstrap-servers "$BOOTSTRAP" --topic telemetry --devices "$DEVICES" --rate "$RATE" \
-  --count "$MESSAGES" --duration $((SECONDS_OF_INPUT * 3))s --seed 14 --start-time "$START" \
+  --bootstrapServers "$BOOTSTRAP" --topic telemetry --devices "$DEVICES" --rate "$RATE" \
+  --count "$MESSAGES" --duration $((SECONDS_OF_INPUT * 3))s --seed 14 --startTime "$START" \
   > "$WORK/producer.log" 2>&1 &
 PRODUCER_PID=$!
 INJECTED=()

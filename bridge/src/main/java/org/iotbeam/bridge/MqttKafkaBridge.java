@@ -25,10 +25,8 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.iotbeam.cli.Flags;
 import org.iotbeam.eventhubs.EventHubsKafka;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * Stands in for IoT Hub's message routing to Event Hubs: subscribes to
@@ -289,56 +287,57 @@ public final class MqttKafkaBridge implements AutoCloseable {
     LOG.info("{} (closed)", this);
   }
 
-  /** The command line. */
-  @Command(name = "iotbeam bridge", mixinStandardHelpOptions = true,
-      description = "Forwards devices/+/messages/events/# from MQTT to a Kafka topic, "
-          + "key = device id, property bag -> headers; acknowledges MQTT after Kafka acked.")
-  static final class Cli implements java.util.concurrent.Callable<Integer> {
-    @Option(names = "--mqtt-url", defaultValue = "tcp://127.0.0.1:1883",
-        description = "MQTT broker (${DEFAULT-VALUE})")
-    String mqttUrl;
+  /** The command line: {@link BridgeOptions}. */
+  static final class Cli {
+    private final BridgeOptions o;
 
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
-        description = "Kafka (${DEFAULT-VALUE})")
-    String bootstrapServers;
+    Cli(BridgeOptions o) {
+      this.o = o;
+    }
 
-    @Option(names = "--topic", defaultValue = "telemetry", description = "Kafka topic (${DEFAULT-VALUE})")
-    String topic;
+    static void check(BridgeOptions o, java.util.List<String> problems) {
+      if (o.getDuration() != null && o.getDuration() <= 0) {
+        problems.add("--duration must be > 0 seconds, got " + o.getDuration());
+      }
+      if (o.getStatsInterval() < 0) {
+        problems.add("--statsInterval must be >= 0 seconds, got " + o.getStatsInterval());
+      }
+      if (!o.getMqttUrl().matches("^(tcp|ssl|ws|wss)://.+:\\d+$")) {
+        problems.add("--mqttUrl '" + o.getMqttUrl()
+            + "' must look like tcp://host:port or ssl://host:port");
+      }
+      kafkaProperties(o, problems);
+      // --eventhubs' connection string is read when the bridge starts (not for --dryRun)
+    }
 
-    @Option(names = "--client-id", defaultValue = "iotbeam-bridge",
-        description = "MQTT client id (${DEFAULT-VALUE})")
-    String clientId;
+    static Map<String, String> kafkaProperties(BridgeOptions o, java.util.List<String> problems) {
+      Map<String, String> props = new LinkedHashMap<>();
+      for (String kv : o.getKafkaProperty() == null ? java.util.List.<String>of()
+          : o.getKafkaProperty()) {
+        int eq = kv.indexOf('=');
+        if (eq <= 0) {
+          problems.add("--kafkaProperty '" + kv + "' must be key=value");
+        } else {
+          props.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+      }
+      return props;
+    }
 
-    @Option(names = "--eventhubs", description = "SASL_SSL + PLAIN to Event Hubs, connection "
-        + "string from env EVENTHUBS_CONNECTION_STRING")
-    boolean eventHubs;
-
-    @Option(names = "--kafka-property", description = "extra producer property key=value")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
-
-    @Option(names = "--duration", description = "stop after this many seconds (default: until "
-        + "interrupted)")
-    Long durationSeconds;
-
-    @Option(names = "--stats-interval", defaultValue = "5",
-        description = "log counters every N seconds (${DEFAULT-VALUE})")
-    long statsSeconds;
-
-    @Option(names = "--dry-run", description = "check the flags and exit without connecting")
-    boolean dryRun;
-
-    @Override
-    public Integer call() throws Exception {
-      if (dryRun) {
-        System.out.println("flags are good: " + mqttUrl + " -> " + bootstrapServers + " " + topic);
+    int call(java.io.PrintStream out) throws Exception {
+      String mqttUrl = o.getMqttUrl();
+      String bootstrapServers = o.getBootstrapServers();
+      String topic = o.getTopic();
+      if (o.isDryRun()) {
+        out.println("flags are good: " + mqttUrl + " -> " + bootstrapServers + " " + topic);
         return 0;
       }
       Map<String, Object> props = new LinkedHashMap<>();
-      if (eventHubs) {
+      if (o.isEventhubs()) {
         props.putAll(EventHubsKafka.connectionString(
             EventHubsKafka.requireConnectionString(System::getenv, "--eventhubs")));
       }
-      props.putAll(kafkaProperties);
+      props.putAll(kafkaProperties(o, new java.util.ArrayList<>()));
       CountDownLatch stop = new CountDownLatch(1);
       CountDownLatch closed = new CountDownLatch(1);
       // Ctrl-C / SIGTERM: stop taking messages, let Kafka ack what is in flight, then exit
@@ -352,18 +351,18 @@ public final class MqttKafkaBridge implements AutoCloseable {
       }, "bridge-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       try (MqttKafkaBridge bridge = new MqttKafkaBridge(mqttUrl, bootstrapServers, topic,
-          clientId, props)) {
+          o.getClientId(), props)) {
         bridge.start();
-        if (statsSeconds > 0) {
-          bridge.logStatsEvery(Duration.ofSeconds(statsSeconds));
+        if (o.getStatsInterval() > 0) {
+          bridge.logStatsEvery(Duration.ofSeconds(o.getStatsInterval()));
         }
-        if (durationSeconds != null) {
-          stop.await(durationSeconds, TimeUnit.SECONDS);
+        if (o.getDuration() != null) {
+          stop.await(o.getDuration(), TimeUnit.SECONDS);
         } else {
           stop.await();
         }
         bridge.close();
-        System.out.println(bridge);
+        out.println(bridge);
         return bridge.failed() == 0 ? 0 : 1;
       } finally {
         closed.countDown();
@@ -375,11 +374,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
     System.exit(execute(System.out, System.err, args));
   }
 
-  /** Runs the command line; returns the exit code (2 for bad flags). */
+  /** Runs the command line; returns the exit code (2 for bad flags, every problem listed). */
   public static int execute(java.io.PrintStream out, java.io.PrintStream err, String... args) {
-    CommandLine cl = new CommandLine(new Cli());
-    cl.setOut(new java.io.PrintWriter(out, true));
-    cl.setErr(new java.io.PrintWriter(err, true));
-    return cl.execute(args);
+    return Flags.run("iotbeam bridge", "Forwards devices/+/messages/events/# from MQTT to a "
+        + "Kafka topic, key = device id, property bag -> headers; acknowledges MQTT after Kafka "
+        + "acked.", BridgeOptions.class, Cli::check, args, out, err, o -> new Cli(o).call(out));
   }
 }

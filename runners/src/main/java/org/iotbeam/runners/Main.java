@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.iotbeam.bridge.MqttKafkaBridge;
+import org.iotbeam.cli.Flags;
 import org.iotbeam.pipelines.StreamingPipeline;
 import org.iotbeam.pipelines.azure.cosmos.CosmosQueryCommand;
 import org.iotbeam.pipelines.batch.BackfillPipeline;
@@ -17,8 +18,9 @@ import org.iotbeam.simulator.DeviceSimulator;
 /**
  * The one entry point: {@code ./iotbeam <command> [flags]}, or
  * {@code java -jar iotbeam-runners-shaded.jar <command> [flags]}. {@code --help} lists the
- * commands, {@code <command> --help} a command's flags. Exit code 2: an unknown command or a bad
- * flag.
+ * commands, {@code <command> --help} a command's flags. One flag style for every command: Beam
+ * pipeline options, {@code --camelCaseName=value} (or {@code --camelCaseName value}). Exit code 2:
+ * an unknown command, or bad flags (every problem listed at once).
  *
  * <p>To add a command, add one entry to {@link #COMMANDS}: a name, how it runs, a summary.
  *
@@ -35,8 +37,10 @@ public final class Main {
   }
 
   /**
-   * A command. {@code beamOptions}: its flags are Beam pipeline options of this interface (the
-   * Flink runner by default, {@code --help} lists them); null for a command with its own parser.
+   * A command. Every command's flags are Beam pipeline options ({@code --name=value} or
+   * {@code --name value}, parsed by {@link Flags}). {@code beamOptions}: a pipeline's options
+   * interface (the Flink runner by default, {@code --help} lists them with Beam's help); null for
+   * a tool command, which prints its own {@code --help} through {@link Flags}.
    */
   record Command(Runner runner, String summary, Class<? extends PipelineOptions> beamOptions) {
     boolean beamFlags() {
@@ -53,7 +57,7 @@ public final class Main {
     COMMANDS.put("backfill", pipeline(BackfillPipeline::main, BackfillPipeline.Options.class,
         "raw archive or Event Hubs Capture files, event-time range [--from, --to) -> "
             + "TelemetryProcessing -> streaming's sinks; batch, on Flink"));
-    COMMANDS.put("demo", new Command((args, out, err) -> DemoCommand.run(args),
+    COMMANDS.put("demo", new Command(DemoCommand::run,
         "the whole platform in this JVM for a minute (Kafka, MQTT, bridge, Flink embedded, "
             + "simulator), then a summary", null));
     COMMANDS.put("simulate", new Command((args, out, err) -> DeviceSimulator.execute(out, err, args),
@@ -70,7 +74,9 @@ public final class Main {
   private static Command pipeline(Consumer<String[]> main,
       Class<? extends PipelineOptions> options, String summary) {
     return new Command((args, out, err) -> {
-      main.accept(onFlinkByDefault(args));
+      PipelineOptionsFactory.register(options);
+      // every unknown flag and bad value at once, before the pipeline's own checks
+      main.accept(Flags.checkPipeline(options, onFlinkByDefault(args)));
       return 0;
     }, summary, options);
   }
@@ -92,6 +98,8 @@ public final class Main {
     to.println("usage: iotbeam <command> [flags]       (java -jar iotbeam-runners-shaded.jar "
         + "<command> [flags])");
     to.println("       iotbeam <command> --help        the command's flags");
+    to.println("flags: --name=value or --name value (camelCase, e.g. --windowMinutes=5); a "
+        + "boolean flag alone means true");
     to.println("commands:");
     COMMANDS.forEach((name, c) -> to.printf("  %-10s %s%n", name, c.summary()));
   }
@@ -129,6 +137,9 @@ public final class Main {
     }
     try {
       return command.runner().run(rest, out, err);
+    } catch (Flags.BadFlags e) {
+      Flags.report(err, "iotbeam " + args[0], e);
+      return Flags.BAD_FLAGS;
     } catch (IllegalArgumentException e) {
       // a bad flag or file: the message says what to fix; a stack trace would only bury it
       err.println(args[0] + ": " + e.getMessage());

@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.iotbeam.cli.Flags;
 import org.iotbeam.pipelines.StreamingPipeline;
+import org.iotbeam.pipelines.azure.cosmos.CosmosQueryCommand;
+import org.iotbeam.pipelines.batch.BackfillPipeline;
 import org.iotbeam.runners.demo.DemoOptions;
 import org.junit.Rule;
 import org.junit.Test;
@@ -26,9 +29,10 @@ import org.junit.rules.TemporaryFolder;
 /**
  * Every command line the user-facing docs show parses, with the command's own flag check: the
  * streaming and backfill flags through the pipelines' option parsing and checks
- * ({@code StreamingPipeline.create}, {@code ProcessingConfigs}, {@code ArchiveRange}), the demo's
- * with {@code DemoOptions.parse}, the simulator and the bridge with their {@code --dry-run}, the
- * jar's {@code --help}, the scripts' sub-commands and variables, Maven's modules, test classes
+ * ({@code StreamingPipeline.create}, {@code ProcessingConfigs}, {@code ArchiveRange}) after the
+ * one flag parser's check ({@code Flags.checkPipeline}: the flag style, unknown flags, values), the
+ * demo's with {@code DemoOptions.parse}, the simulator and the bridge with their {@code --dryRun},
+ * the query's with its flag checks, the jar's {@code --help}, the scripts' sub-commands and variables, Maven's modules, test classes
  * and main classes, Terraform's variables. Commands of tools that do not run here (az, docker,
  * kubectl) are listed as not checked; a command nothing here knows how to check fails the test.
  */
@@ -79,7 +83,7 @@ public class DocumentedCommandsTest {
         "    JAR=runners/target/iotbeam-runners-0.1.0-SNAPSHOT-shaded.jar",
         "    java -jar $JAR streaming --rawOutput=azfs://a/raw --bootstrapServers=x:1",
         "    java -jar $JAR streaming --outputBase=/tmp/o --fileWindowMinutes=7",
-        "    ./demo.sh --durration 30s",
+        "    ./demo.sh --window-minutes 5",
         "    runners/scripts/flink-cluster.sh restart",
         "    mvn -B -pl nosuch test -Dtest=NoSuchTest",
         "    cd terraform/environments/dev",
@@ -90,21 +94,32 @@ public class DocumentedCommandsTest {
         "mvn -B -q -pl simulator exec:java -Dexec.mainClass=org.iotbeam.simulator.DeviceSimulator \\",
         "  -Dexec.args=\"--transport kafka --rate -5 --count 10\"",
         "```",
+        "",
+        "    ./iotbeam simulate --transport=kafka --count=10 --batch-size 5",
+        "    ./iotbeam bridge --mqttUrl tcp://127.0.0.1:1883 --duration=10 --topic t",
+        "    ./iotbeam query --endpoint https://a.documents.azure.com:443/ --device d --history x",
+        "    ./iotbeam streaming --outputBase /tmp/o --windowMinutes 5",
         ""));
     List<String> outcomes = new ArrayList<>();
     for (DocumentedCommands.Line line : DocumentedCommands.extract(md, ROOT)) {
       outcomes.add(line.line() + " " + outcome(line));
     }
-    assertEquals(outcomes.toString(), 10, outcomes.size());
+    assertEquals(outcomes.toString(), 14, outcomes.size());
     String[] expected = {"3 ok", "4 streaming: ", "5 streaming: ", "6 demo: ",
         "7 flink-cluster.sh: no sub-command 'restart'", "8 mvn: no module nosuch",
         "9 ok", "10 terraform: -var deploy_the_job", "11 no check for 'frobnicate'",
-        "14 org.iotbeam.simulator.DeviceSimulator: "};
+        "14 org.iotbeam.simulator.DeviceSimulator: ", "18 org.iotbeam.simulator.DeviceSimulator: ",
+        "19 ok (MqttKafkaBridge --dryRun)", "20 query: ", "21 ok (StreamingPipeline"};
     for (int i = 0; i < expected.length; i++) {
       assertTrue(outcomes.get(i), outcomes.get(i).startsWith(expected[i]));
     }
     assertTrue(outcomes.get(1), outcomes.get(1).contains("rawOutput"));
     assertTrue(outcomes.get(2), outcomes.get(2).contains("--fileWindowMinutes must divide 60"));
+    assertTrue(outcomes.get(3), outcomes.get(3).contains(
+        "unknown flag --window-minutes (did you mean --windowMinutes?)"));
+    assertTrue(outcomes.get(10), outcomes.get(10).contains(
+        "unknown flag --batch-size (did you mean --batchSize?)"));
+    assertTrue(outcomes.get(12), outcomes.get(12).contains("--history=x: not an integer"));
   }
 
   /** "ok ...", "not checked: why", or the problem. */
@@ -214,17 +229,22 @@ public class DocumentedCommandsTest {
       case "bridge":
         return checkMain("org.iotbeam.bridge.MqttKafkaBridge", flags, Map.of());
       case "query":
-        return "not checked: query reads a Cosmos DB account";
+        return checkQuery(flags);
       default:
         return "no command '" + rest.get(0) + "' in Main.COMMANDS " + Main.COMMANDS.keySet();
     }
   }
 
-  /** The streaming pipeline's own parsing and checks (StreamingPipeline.create builds it). */
+  /**
+   * The one flag parser's check (as Main makes it), then the streaming pipeline's own parsing and
+   * checks (StreamingPipeline.create builds it).
+   */
   static String checkStreaming(List<String> flags) {
     PipelineOptionsFactory.register(StreamingPipeline.Options.class);
     try {
-      StreamingPipeline.create(PipelineOptionsFactory.fromArgs(flags.toArray(new String[0]))
+      String[] beam = Flags.checkPipeline(StreamingPipeline.Options.class,
+          flags.toArray(new String[0]));
+      StreamingPipeline.create(PipelineOptionsFactory.fromArgs(beam)
           .withValidation().as(StreamingPipeline.Options.class));
       return "ok (StreamingPipeline options and checks)";
     } catch (RuntimeException e) {
@@ -234,6 +254,13 @@ public class DocumentedCommandsTest {
 
   /** The backfill's option parsing and the checks it makes before reading the archive. */
   static String checkBackfill(List<String> flags) throws Exception {
+    PipelineOptionsFactory.register(BackfillPipeline.Options.class);
+    try {
+      flags = List.of(Flags.checkPipeline(BackfillPipeline.Options.class,
+          flags.toArray(new String[0])));
+    } catch (Flags.BadFlags e) {
+      return "backfill: " + e.getMessage();
+    }
     Process p = javaMain(BackfillFlagCheck.class.getName(), flags, Map.of());
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     return p.exitValue() == 0 ? "ok (BackfillPipeline options, processing config, range)"
@@ -249,15 +276,25 @@ public class DocumentedCommandsTest {
     }
   }
 
-  /** A main class with its own --dry-run (the simulator, the bridge), in its own JVM. */
+  /** The query's flags and checks (it reads a Cosmos DB account: not run). */
+  static String checkQuery(List<String> flags) {
+    try {
+      Flags.parse(CosmosQueryCommand.QueryOptions.class, null, flags.toArray(new String[0]));
+      return "ok (query flags)";
+    } catch (Flags.BadFlags e) {
+      return "query: " + e.getMessage();
+    }
+  }
+
+  /** A main class with its own --dryRun (the simulator, the bridge), in its own JVM. */
   static String checkMain(String mainClass, List<String> args, Map<String, String> env)
       throws Exception {
     List<String> withDryRun = new ArrayList<>(args);
-    withDryRun.add("--dry-run");
+    withDryRun.add("--dryRun");
     Process p = javaMain(mainClass, withDryRun, env);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
         + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    return p.waitFor() == 0 ? "ok (" + mainClass.replaceAll(".*\\.", "") + " --dry-run)"
+    return p.waitFor() == 0 ? "ok (" + mainClass.replaceAll(".*\\.", "") + " --dryRun)"
         : mainClass + ": exit " + p.exitValue() + ": " + out.strip();
   }
 

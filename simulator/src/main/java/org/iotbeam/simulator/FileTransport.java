@@ -63,10 +63,10 @@ public final class FileTransport implements Transport {
   public FileTransport(Path dir, String filePrefix, int gzipLevel, long maxRecordsPerFile)
       throws IOException {
     if (gzipLevel < 0 || gzipLevel > 9) {
-      throw new IllegalArgumentException("--gzip-level must be 0..9, got " + gzipLevel);
+      throw new IllegalArgumentException("--gzipLevel must be 0..9, got " + gzipLevel);
     }
     if (maxRecordsPerFile < 1) {
-      throw new IllegalArgumentException("--file-max-records must be >= 1");
+      throw new IllegalArgumentException("--fileMaxRecords must be >= 1");
     }
     this.dir = dir;
     this.filePrefix = filePrefix;

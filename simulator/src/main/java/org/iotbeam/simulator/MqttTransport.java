@@ -29,12 +29,12 @@ import org.slf4j.LoggerFactory;
  * connection dropped before it) is published again, up to 5 times: at least once.
  *
  * <h2>Against a local broker</h2>
- * {@code --transport mqtt --mqtt-url tcp://127.0.0.1:1883}: one shared connection publishes for
+ * {@code --transport mqtt --mqttUrl tcp://127.0.0.1:1883}: one shared connection publishes for
  * every device (a local broker does not check who may publish where).
  *
  * <h2>Against a real IoT Hub</h2>
  * IoT Hub allows a device to publish only on its own topic, with its own connection, so
- * {@code --iothub-host myhub.azure-devices.net} switches to one connection per device:
+ * {@code --iothubHost myhub.azure-devices.net} switches to one connection per device:
  * <ul>
  *   <li>URL {@code ssl://myhub.azure-devices.net:8883} (TLS; the JDK's trust store has the roots);
  *   <li>client id = the device id;

@@ -11,6 +11,13 @@ import java.util.Map;
 import org.junit.Test;
 
 public class CliTest {
+  /** Beam's options factory scans the class path once per JVM: not what "fails fast" times. */
+  @org.junit.BeforeClass
+  public static void warmUp() {
+    DeviceSimulator.execute(Map.of(), new PrintStream(new ByteArrayOutputStream()),
+        new PrintStream(new ByteArrayOutputStream()), "--dryRun");
+  }
+
   private String lastErr;
   private String lastOut;
 
@@ -38,44 +45,68 @@ public class CliTest {
 
   @Test
   public void badFlagsFailFastWithWhatToFix() {
-    assertBad("Missing required option: '--transport", "--count", "10");
-    assertBad("--transport", "--transport", "carrier-pigeon", "--count", "10");
+    assertBad("--transport is required", "--count", "10");
+    assertBad("--transport=carrier-pigeon: not one of mqtt | kafka | file",
+        "--transport", "carrier-pigeon", "--count", "10");
     assertBad("--rate must be > 0", "--transport", "kafka", "--rate", "0", "--count", "10");
-    assertBad("--rate must be > 0", "--transport", "kafka", "--rate", "-5", "--count", "10");
+    assertBad("--rate must be > 0", "--transport=kafka", "--rate=-5", "--count=10");
     assertBad("give --count and/or --duration", "--transport", "kafka");
-    assertBad("--malformed-ratio must be in [0, 1], got 1.5",
-        "--transport", "kafka", "--count", "10", "--malformed-ratio", "1.5");
-    assertBad("--anomaly-rate must be in [0, 1]",
-        "--transport", "kafka", "--count", "10", "--anomaly-rate", "-0.1");
+    assertBad("--malformedRatio must be in [0, 1], got 1.5",
+        "--transport", "kafka", "--count", "10", "--malformedRatio", "1.5");
+    assertBad("--anomalyRate must be in [0, 1]",
+        "--transport", "kafka", "--count", "10", "--anomalyRate", "-0.1");
     assertBad("must add up to 1", "--transport", "kafka", "--count", "10",
-        "--version-mix", "0.5,0.5,0.5");
+        "--versionMix", "0.5,0.5,0.5");
     assertBad("needs three fractions", "--transport", "kafka", "--count", "10",
-        "--version-mix", "0.5,0.5");
+        "--versionMix", "0.5,0.5");
     assertBad("--devices must be between 1", "--transport", "kafka", "--count", "10",
         "--devices", "0");
     assertBad("--duration '10 parsecs' is not a duration", "--transport", "kafka",
         "--duration", "10 parsecs");
-    assertBad("--start-time 'yesterday' is not an ISO-8601", "--transport", "kafka",
-        "--count", "10", "--start-time", "yesterday");
+    assertBad("--startTime 'yesterday' is not an ISO-8601", "--transport", "kafka",
+        "--count", "10", "--startTime", "yesterday");
     assertBad("--site 'x:1'", "--transport", "kafka", "--count", "10", "--site", "x:1");
     assertBad("latitude must be in [-90, 90]", "--transport", "kafka", "--count", "10",
         "--site", "x:95:10");
-    assertBad("--transport file needs --output-dir", "--transport", "file", "--count", "10");
-    assertBad("--mqtt-url 'localhost'", "--transport", "mqtt", "--count", "10",
-        "--mqtt-url", "localhost");
+    assertBad("--transport=file needs --outputDir", "--transport", "file", "--count", "10");
+    assertBad("--mqttUrl 'localhost'", "--transport", "mqtt", "--count", "10",
+        "--mqttUrl", "localhost");
     assertBad("IOTHUB_DEVICE_KEY", "--transport", "mqtt", "--count", "10",
-        "--iothub-host", "hub.azure-devices.net");
+        "--iothubHost", "hub.azure-devices.net");
     assertBad("EVENTHUBS_CONNECTION_STRING", "--transport", "kafka", "--count", "10",
         "--eventhubs");
-    assertBad("--device-prefix '!'", "--transport", "kafka", "--count", "10",
-        "--device-prefix", "!");
-    assertBad("--batch-size must be between 1", "--transport", "kafka", "--count", "10",
-        "--batch-size", "0");
+    assertBad("--devicePrefix '!'", "--transport", "kafka", "--count", "10",
+        "--devicePrefix", "!");
+    assertBad("--batchSize must be between 1", "--transport", "kafka", "--count", "10",
+        "--batchSize", "0");
+    assertBad("--count=ten: not an integer", "--transport", "kafka", "--count", "ten");
+    assertBad("unknown flag --malformed-ratio (did you mean --malformedRatio?)",
+        "--transport", "kafka", "--count", "10", "--malformed-ratio", "0.1");
+  }
+
+  @Test
+  public void everyProblemIsReportedAtOnce() {
+    assertEquals(2, run(Map.of(), "--bogus", "--rate=x", "--devices", "0", "--site", "x:1"));
+    for (String expected : new String[] {"6 problems with the flags:", "unknown flag --bogus",
+        "--rate=x: not a number", "--transport is required", "--devices must be between 1",
+        "--site 'x:1'", "give --count and/or --duration"}) {
+      assertThat(lastErr, containsString(expected));
+    }
+    // --rate did not parse: no second message about its default
+    assertThat(lastErr, org.hamcrest.Matchers.not(containsString("--rate must")));
+  }
+
+  @Test
+  public void goodFlagsInEitherStyleAreGood() {
+    assertEquals(lastErr, 0, run(Map.of(), "--transport", "kafka", "--count", "10", "--rate=50",
+        "--site", "a:1:2", "--site=b:3:4", "--kafkaProperty", "linger.ms=5", "--dryRun"));
+    assertThat(lastOut, containsString("flags are good: --transport=kafka, 1000 devices, 50.0 msg/s"));
   }
 
   @Test
   public void helpWorks() {
     assertEquals(0, run(Map.of(), "--help"));
-    assertThat(lastOut, containsString("--malformed-ratio"));
+    assertThat(lastOut, containsString("--malformedRatio=<number>"));
+    assertThat(lastOut, containsString("--transport=<mqtt | kafka | file>   (required)"));
   }
 }

@@ -167,9 +167,9 @@ public class EndToEndTest {
     kafka.createTopic("cli", 2);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     int rc = DeviceSimulator.execute(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-        System.err, "--transport", "kafka", "--bootstrap-servers", kafka.bootstrapServers(),
+        System.err, "--transport", "kafka", "--bootstrapServers", kafka.bootstrapServers(),
         "--topic", "cli", "--devices", "20", "--count", "500", "--rate", "1000",
-        "--malformed-ratio", "0.1", "--seed", "3");
+        "--malformedRatio", "0.1", "--seed", "3");
     String summary = out.toString(StandardCharsets.UTF_8);
     assertEquals(summary, 0, rc);
     assertTrue(summary, summary.contains("delivered: 500\n"));
@@ -184,9 +184,9 @@ public class EndToEndTest {
       java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
       try {
         java.util.concurrent.Future<Integer> bridgeRc = ex.submit(() ->
-            MqttKafkaBridge.execute(System.out, System.err, "--mqtt-url", mqtt.url(),
-                "--bootstrap-servers", kafka.bootstrapServers(), "--topic", "cli-mqtt",
-                "--client-id", "cli-bridge", "--duration", "8", "--stats-interval", "2"));
+            MqttKafkaBridge.execute(System.out, System.err, "--mqttUrl", mqtt.url(),
+                "--bootstrapServers", kafka.bootstrapServers(), "--topic", "cli-mqtt",
+                "--clientId", "cli-bridge", "--duration", "8", "--statsInterval", "2"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (mqtt.server().listConnectedClients().stream()
             .noneMatch(c -> c.getClientID().equals("cli-bridge"))) {
@@ -196,7 +196,7 @@ public class EndToEndTest {
         Thread.sleep(300); // its subscription follows the connection
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int rc = DeviceSimulator.execute(new java.io.PrintStream(out, true,
-                StandardCharsets.UTF_8), System.err, "--transport", "mqtt", "--mqtt-url",
+                StandardCharsets.UTF_8), System.err, "--transport", "mqtt", "--mqttUrl",
             mqtt.url(), "--devices", "10", "--count", "300", "--rate", "500", "--seed", "9");
         String summary = out.toString(StandardCharsets.UTF_8);
         assertEquals(summary, 0, rc);

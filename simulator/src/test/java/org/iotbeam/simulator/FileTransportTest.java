@@ -89,9 +89,9 @@ public class FileTransportTest {
     int n = Integer.getInteger("bench.count", 500_000);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int rc = DeviceSimulator.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
-        System.err, "--transport", "file", "--output-dir", dir.toString(), "--unthrottled",
-        "--count", Integer.toString(n), "--devices", "1000", "--batch-size", "1000",
-        "--start-time", "2026-02-01T00:00:00Z", "--seed", "5", "--progress-interval", "2s");
+        System.err, "--transport", "file", "--outputDir", dir.toString(), "--unthrottled",
+        "--count", Integer.toString(n), "--devices", "1000", "--batchSize", "1000",
+        "--startTime", "2026-02-01T00:00:00Z", "--seed", "5", "--progressInterval", "2s");
     String summary = out.toString(StandardCharsets.UTF_8);
     System.out.println(summary);
     assertEquals(summary, 0, rc);

@@ -38,7 +38,7 @@ import org.iotbeam.simulator.SimulatorSummary;
  *
  * <p>How the end works. The source is unbounded (Kafka), so the job never finishes by itself; the
  * demo cancels it once the results are complete, which it judges in three steps, all bounded by
- * {@code --drain-timeout}:
+ * {@code --drainTimeout}:
  * <ol>
  *   <li>the bridge has forwarded what the simulator delivered;
  *   <li>the pipeline's {@code messages_received} equals what the bridge forwarded;
@@ -233,7 +233,7 @@ public final class Demo {
   /**
    * The embedded cluster's Flink configuration: file checkpoints and the observability module's
    * {@link FlinkBeamMetricsReporter}, which gives this thread the live Beam counters and serves
-   * them in Prometheus format on 127.0.0.1:{@code --prometheus-port} (0: a free port; -1: it
+   * them in Prometheus format on 127.0.0.1:{@code --prometheusPort} (0: a free port; -1: it
    * only collects).
    */
   void writeFlinkConf(Path confDir) throws IOException {
@@ -245,7 +245,7 @@ public final class Demo {
 
   /**
    * Once the job runs: the reporter's endpoint with the port it bound, or null with {@code
-   * --prometheus-port -1}. Fails when it is not serving (the port taken, say): without the
+   * --prometheusPort -1}. Fails when it is not serving (the port taken, say): without the
    * reporter the demo would see no counters.
    */
   private String prometheusUrl() {

@@ -1,10 +1,12 @@
 package org.iotbeam.runners.demo;
 
+import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.iotbeam.cli.Flags;
 
 /**
- * {@code java -jar iotbeam-runners-*-shaded.jar demo [--duration 60s] ...}: runs {@link Demo}, prints
+ * {@code java -jar iotbeam-runners-*-shaded.jar demo [--duration=60s] ...}: runs {@link Demo}, prints
  * progress on stderr and the {@link DemoSummary} on stdout. Exit code 0 when every check held, 1
  * when one did not, 2 for bad flags, 3 when the demo itself failed. Ctrl-C stops the simulator and
  * shuts everything down before the JVM exits.
@@ -44,19 +46,17 @@ public final class DemoCommand {
   }
 
   public static int run(String[] args) {
-    DemoOptions options;
-    try {
-      options = DemoOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.err.println();
-      System.err.println(DemoOptions.USAGE);
-      return 2;
-    }
-    if (options.help) {
-      System.out.println(DemoOptions.USAGE);
-      return 0;
-    }
+    return run(args, System.out, System.err);
+  }
+
+  /** The command line: {@code --help}, every bad flag (exit 2), or the demo. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return Flags.run(DemoOptions.COMMAND, DemoOptions.ABOUT, DemoFlags.class,
+        (flags, problems) -> DemoOptions.from(flags, problems), args, out, err,
+        flags -> run(DemoOptions.from(flags, new java.util.ArrayList<>())));
+  }
+
+  private static int run(DemoOptions options) {
     quietLogs(options.verbose);
     Demo demo = new Demo(options, System.err);
     CountDownLatch printed = new CountDownLatch(1);

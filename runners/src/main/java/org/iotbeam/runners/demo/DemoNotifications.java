@@ -9,8 +9,8 @@ import org.iotbeam.pipelines.notify.NotifyOptions;
 
 /**
  * The demo's notifications: every alert goes to the log channel (the demo prints what it would
- * send: lines of logger LogChannel), and with {@code --smtp-host} also by e-mail to
- * {@code --smtp-to}. The routes file is written next to the outputs
+ * send: lines of logger LogChannel), and with {@code --smtpHost} also by e-mail to
+ * {@code --smtpTo}. The routes file is written next to the outputs
  * ({@value #ROUTES_FILE}), so a user sees what the demo used and can start from it.
  */
 final class DemoNotifications {

@@ -9,43 +9,22 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.iotbeam.cli.Flags;
 import org.iotbeam.domain.notify.ChannelKind;
 import org.iotbeam.pipelines.common.HourAligned;
 
-/** The demo's flags, with defaults that run on a fresh machine; {@link #parse} reads them. */
+/**
+ * The demo's settings, with defaults that run on a fresh machine; {@link #parse} reads them from
+ * the command line ({@link DemoFlags}, through the one flag parser of every command).
+ */
 public final class DemoOptions {
-  public static final String USAGE = String.join("\n",
-      "usage: iotbeam demo [flags]   (./demo.sh [flags]; java -jar iotbeam-runners-*-shaded.jar demo)",
-      "",
+  static final String COMMAND = "iotbeam demo";
+  static final String ABOUT = String.join("\n",
       "Runs the whole platform in this JVM: a Kafka broker, an MQTT broker, the MQTT -> Kafka",
       "bridge, the streaming pipeline on Flink embedded and the device simulator over MQTT; then",
-      "waits for the pipeline to drain and prints a summary.",
-      "",
-      "  --duration D          how long the simulator sends (60s; 90s, 2m, PT1M, or seconds)",
-      "  --rate R              messages per second over all devices (1000)",
-      "  --devices N           simulated devices (200)",
-      "  --output DIR          output base (./demo-output/<yyyyMMdd-HHmmss>)",
-      "  --window-minutes N    aggregate window in minutes (1, so windows close during the demo)",
-      "  --parallelism N       Flink parallelism (2)",
-      "  --partitions N        partitions of the telemetry topic (2)",
-      "  --checkpoint-seconds N  Flink checkpoint interval; files are finalized on checkpoints (5)",
-      "  --flush-seconds N     file flush delay (--fileFlushSeconds) (5)",
-      "  --drain-timeout D     how long to wait for the pipeline and the files after the",
-      "                        simulator stops (180s)",
-      "  --malformed-ratio F   fraction of deliberately malformed messages (0.01)",
-      "  --seed N              simulator seed (42)",
-      "  --prometheus-port N   Beam metrics in Prometheus format on 127.0.0.1:N while the demo",
-      "                        runs (0: any free port, -1: off) (0)",
-      "  --smtp-host H         also e-mail the notifications through this SMTP relay (the",
-      "                        log lines LogChannel show them either way); credentials from",
-      "                        env SMTP_USERNAME / SMTP_PASSWORD",
-      "  --smtp-port N         its port (587, STARTTLS)",
-      "  --smtp-from ADDR      sender address (needed with --smtp-host)",
-      "  --smtp-to ADDR[,ADDR] recipients (needed with --smtp-host)",
-      "  --smtp-insecure       no STARTTLS (a local test server; credentials are then refused)",
-      "  --quiet               no progress lines, only the summary",
-      "  --verbose             every log line of the brokers, Flink and Beam (default: warnings)",
-      "  -h, --help            this text");
+      "waits for the pipeline to drain and prints a summary. Also: ./demo.sh [flags].",
+      "Exit code 0 when every check held, 1 when one did not, 2 for bad flags, 3 when the demo",
+      "itself failed.");
 
   Duration duration = Duration.ofSeconds(60);
   double rate = 1000;
@@ -67,90 +46,58 @@ public final class DemoOptions {
   boolean smtpInsecure;
   boolean quiet;
   boolean verbose;
-  boolean help;
 
   public static DemoOptions defaults() {
     return new DemoOptions();
   }
 
-  /** Parses {@code --flag value} or {@code --flag=value}; throws with every problem listed. */
+  /**
+   * Parses {@code --flag=value} or {@code --flag value} ({@link DemoFlags}); throws
+   * {@link Flags.BadFlags} with every problem listed.
+   */
   public static DemoOptions parse(String... args) {
+    DemoFlags f = Flags.parse(DemoFlags.class, (flags, problems) -> from(flags, problems), args);
+    return from(f, new ArrayList<>());
+  }
+
+  /** The settings of parsed flags; adds every problem with them. */
+  static DemoOptions from(DemoFlags f, List<String> problems) {
     DemoOptions o = new DemoOptions();
-    List<String> problems = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String name = a;
-      String value = null;
-      int eq = a.indexOf('=');
-      if (a.startsWith("--") && eq > 0) {
-        name = a.substring(0, eq);
-        value = a.substring(eq + 1);
-      }
-      if (name.equals("-h") || name.equals("--help")) {
-        o.help = true;
-        continue;
-      }
-      if (name.equals("--quiet")) {
-        o.quiet = true;
-        continue;
-      }
-      if (name.equals("--verbose")) {
-        o.verbose = true;
-        continue;
-      }
-      if (name.equals("--smtp-insecure")) {
-        o.smtpInsecure = true;
-        continue;
-      }
-      if (!KNOWN.contains(name)) {
-        problems.add("unknown flag " + a);
-        continue;
-      }
-      if (value == null) {
-        if (i + 1 >= args.length) {
-          problems.add(name + " needs a value");
-          continue;
-        }
-        value = args[++i];
-      }
-      try {
-        o.set(name, value);
-      } catch (IllegalArgumentException e) {
-        problems.add(name + " " + value + ": " + e.getMessage());
-      }
-    }
+    o.duration = duration("--duration", f.getDuration(), o.duration, problems);
+    o.rate = f.getRate();
+    o.devices = f.getDevices();
+    o.output = f.getOutput() == null ? null : Paths.get(f.getOutput());
+    o.windowMinutes = f.getWindowMinutes() == null ? o.windowMinutes : f.getWindowMinutes();
+    o.parallelism = f.getParallelism() == null ? o.parallelism : f.getParallelism();
+    o.partitions = f.getPartitions();
+    o.checkpointSeconds = f.getCheckpointSeconds();
+    o.flushSeconds = f.getFlushSeconds();
+    o.drainTimeout = duration("--drainTimeout", f.getDrainTimeout(), o.drainTimeout, problems);
+    o.malformedRatio = f.getMalformedRatio();
+    o.seed = f.getSeed();
+    o.prometheusPort = f.getPrometheusPort() == null ? o.prometheusPort : f.getPrometheusPort();
+    o.smtpHost = blankToNull(f.getSmtpHost());
+    o.smtpPort = f.getSmtpPort() == null ? o.smtpPort : f.getSmtpPort();
+    o.smtpFrom = blankToNull(f.getSmtpFrom());
+    o.smtpTo = f.getSmtpTo() == null ? List.of() : List.of(f.getSmtpTo().split(","));
+    o.smtpInsecure = f.isSmtpInsecure();
+    o.quiet = f.isQuiet();
+    o.verbose = f.isVerbose();
     problems.addAll(o.problems());
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("\n", problems));
-    }
     return o;
   }
 
-  private static final List<String> KNOWN = List.of("--duration", "--rate", "--devices",
-      "--output", "--window-minutes", "--parallelism", "--partitions", "--checkpoint-seconds",
-      "--flush-seconds", "--drain-timeout", "--malformed-ratio", "--seed", "--prometheus-port",
-      "--smtp-host", "--smtp-port", "--smtp-from", "--smtp-to");
+  private static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
 
-  private void set(String name, String v) {
-    switch (name) {
-      case "--duration" -> duration = duration(v);
-      case "--rate" -> rate = Double.parseDouble(v);
-      case "--devices" -> devices = Integer.parseInt(v);
-      case "--output" -> output = Paths.get(v);
-      case "--window-minutes" -> windowMinutes = Integer.parseInt(v);
-      case "--parallelism" -> parallelism = Integer.parseInt(v);
-      case "--partitions" -> partitions = Integer.parseInt(v);
-      case "--checkpoint-seconds" -> checkpointSeconds = Integer.parseInt(v);
-      case "--flush-seconds" -> flushSeconds = Integer.parseInt(v);
-      case "--drain-timeout" -> drainTimeout = duration(v);
-      case "--malformed-ratio" -> malformedRatio = Double.parseDouble(v);
-      case "--seed" -> seed = Long.parseLong(v);
-      case "--prometheus-port" -> prometheusPort = Integer.parseInt(v);
-      case "--smtp-host" -> smtpHost = v;
-      case "--smtp-port" -> smtpPort = Integer.parseInt(v);
-      case "--smtp-from" -> smtpFrom = v;
-      case "--smtp-to" -> smtpTo = List.of(v.split(","));
-      default -> throw new IllegalArgumentException("unknown flag");
+  private static Duration duration(String flag, String v, Duration otherwise,
+      List<String> problems) {
+    try {
+      return duration(v);
+    } catch (IllegalArgumentException e) {
+      problems.add(flag + " " + v + ": " + e.getMessage());
+      return otherwise;
     }
   }
 
@@ -190,7 +137,7 @@ public final class DemoOptions {
     if (devices < 1 || devices > 1_000_000) {
       p.add("--devices must be 1..1000000");
     }
-    HourAligned.problem("--window-minutes", windowMinutes).ifPresent(p::add);
+    HourAligned.problem("--windowMinutes", windowMinutes).ifPresent(p::add);
     if (parallelism < 1 || parallelism > 64) {
       p.add("--parallelism must be 1..64");
     }
@@ -198,28 +145,28 @@ public final class DemoOptions {
       p.add("--partitions must be 1..64");
     }
     if (checkpointSeconds < 1) {
-      p.add("--checkpoint-seconds must be >= 1");
+      p.add("--checkpointSeconds must be >= 1");
     }
     if (flushSeconds < 1) {
-      p.add("--flush-seconds must be >= 1");
+      p.add("--flushSeconds must be >= 1");
     }
     if (drainTimeout.isNegative() || drainTimeout.isZero()) {
-      p.add("--drain-timeout must be positive");
+      p.add("--drainTimeout must be positive");
     }
     if (malformedRatio < 0 || malformedRatio > 1) {
-      p.add("--malformed-ratio must be in [0, 1]");
+      p.add("--malformedRatio must be in [0, 1]");
     }
     if (prometheusPort < -1 || prometheusPort > 65535) {
-      p.add("--prometheus-port must be -1 (off), 0 (any free port) or a port");
+      p.add("--prometheusPort must be -1 (off), 0 (any free port) or a port");
     }
     if (smtpHost != null && (smtpFrom == null || smtpTo.isEmpty())) {
-      p.add("--smtp-host needs --smtp-from and --smtp-to");
+      p.add("--smtpHost needs --smtpFrom and --smtpTo");
     }
     for (String a : smtpFrom == null ? smtpTo : concat(smtpFrom, smtpTo)) {
-      ChannelKind.EMAIL.recipientProblem(a).ifPresent(why -> p.add("--smtp-from/--smtp-to: " + why));
+      ChannelKind.EMAIL.recipientProblem(a).ifPresent(why -> p.add("--smtpFrom/--smtpTo: " + why));
     }
     if (smtpHost == null && (smtpFrom != null || !smtpTo.isEmpty() || smtpInsecure)) {
-      p.add("--smtp-from, --smtp-to and --smtp-insecure need --smtp-host");
+      p.add("--smtpFrom, --smtpTo and --smtpInsecure need --smtpHost");
     }
     return p;
   }
@@ -237,6 +184,14 @@ public final class DemoOptions {
           LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
     return output.toAbsolutePath().normalize();
+  }
+
+  public int windowMinutes() {
+    return windowMinutes;
+  }
+
+  public int parallelism() {
+    return parallelism;
   }
 
   public DemoOptions duration(Duration d) {

@@ -46,7 +46,7 @@ public class DemoListenersTest {
   public void everyListenerOfTheDemoIsOnLoopbackAndTheUiCannotCancel() throws Exception {
     Path out = tmp.newFolder("demo-output").toPath();
     Demo demo = new Demo(DemoOptions.parse("--duration", "40s", "--rate", "20", "--devices",
-        "5", "--output", out.toString(), "--drain-timeout", "30s", "--quiet"), System.err);
+        "5", "--output", out.toString(), "--drainTimeout", "30s", "--quiet"), System.err);
     ExecutorService runner = Executors.newSingleThreadExecutor();
     Future<DemoSummary> run = runner.submit(demo::run);
     try {

@@ -13,7 +13,7 @@ import org.iotbeam.domain.notify.NotificationRoutes;
 import org.iotbeam.domain.notify.Route;
 import org.junit.Test;
 
-/** The demo's routes: the log always, e-mail with --smtp-host; its flags are checked. */
+/** The demo's routes: the log always, e-mail with --smtpHost; its flags are checked. */
 public class DemoNotificationsTest {
   private static NotificationRoutes routes(DemoOptions o) {
     return NotificationRoutes.parse(
@@ -30,8 +30,8 @@ public class DemoNotificationsTest {
 
   @Test
   public void withAnSmtpServerAlsoByEmail() {
-    DemoOptions o = DemoOptions.parse("--smtp-host", "smtp.example.com", "--smtp-from",
-        "demo@example.com", "--smtp-to", "a@example.com,b@example.com", "--smtp-port", "2525");
+    DemoOptions o = DemoOptions.parse("--smtpHost", "smtp.example.com", "--smtpFrom",
+        "demo@example.com", "--smtpTo", "a@example.com,b@example.com", "--smtpPort", "2525");
     Route email = routes(o).routes().get(1);
     assertEquals(ChannelKind.EMAIL, email.channel());
     assertEquals(List.of("a@example.com", "b@example.com"), email.to());
@@ -41,13 +41,13 @@ public class DemoNotificationsTest {
   @Test
   public void incompleteOrWrongSmtpFlagsAreRefused() {
     assertThat(assertThrows(IllegalArgumentException.class, () -> DemoOptions.parse(
-        "--smtp-host", "smtp.example.com")).getMessage(),
-        containsString("--smtp-host needs --smtp-from and --smtp-to"));
+        "--smtpHost", "smtp.example.com")).getMessage(),
+        containsString("--smtpHost needs --smtpFrom and --smtpTo"));
     assertThat(assertThrows(IllegalArgumentException.class, () -> DemoOptions.parse(
-        "--smtp-to", "a@example.com")).getMessage(),
-        containsString("need --smtp-host"));
+        "--smtpTo", "a@example.com")).getMessage(),
+        containsString("need --smtpHost"));
     assertThat(assertThrows(IllegalArgumentException.class, () -> DemoOptions.parse(
-        "--smtp-host", "h", "--smtp-from", "demo@example.com", "--smtp-to", "nobody"))
+        "--smtpHost", "h", "--smtpFrom", "demo@example.com", "--smtpTo", "nobody"))
         .getMessage(), containsString("'nobody' is not an e-mail address"));
   }
 }

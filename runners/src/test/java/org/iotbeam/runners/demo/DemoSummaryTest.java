@@ -230,7 +230,7 @@ public class DemoSummaryTest {
     assertTrue(d.output().toString().contains("demo-output"));
 
     DemoOptions o = DemoOptions.parse("--duration", "2m", "--rate=500", "--devices", "10",
-        "--output", "/tmp/x", "--prometheus-port", "-1", "--drain-timeout", "PT90S");
+        "--output", "/tmp/x", "--prometheusPort", "-1", "--drainTimeout", "PT90S");
     assertEquals(Duration.ofMinutes(2), o.duration);
     assertEquals(500, o.rate, 0);
     assertEquals(10, o.devices);
@@ -239,10 +239,15 @@ public class DemoSummaryTest {
     assertEquals(Duration.ofSeconds(90), o.drainTimeout);
 
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DemoOptions.parse("--duration", "soon", "--window-minutes", "7", "--bogus"));
+        () -> DemoOptions.parse("--duration", "soon", "--windowMinutes", "7", "--bogus",
+            "--drain-timeout", "1m", "--rate=fast"));
     assertThat(e.getMessage(), containsString("--duration soon: not a duration"));
     assertThat(e.getMessage(), containsString("unknown flag --bogus"));
-    assertThat(e.getMessage(), containsString("--window-minutes must divide 60"));
+    assertThat(e.getMessage(), containsString("--windowMinutes must divide 60"));
+    assertThat(e.getMessage(), containsString(
+        "unknown flag --drain-timeout (did you mean --drainTimeout?)"));
+    assertThat(e.getMessage(), containsString("--rate=fast: not a number"));
+    assertEquals(e.getMessage(), 5, e.getMessage().lines().count());
   }
 
   private static void gzipLines(Path f, String text) throws Exception {

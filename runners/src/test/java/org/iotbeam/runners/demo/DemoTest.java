@@ -27,7 +27,7 @@ public class DemoTest {
   public void summaryAgreesWithWhatTheSimulatorSent() throws Exception {
     Path out = tmp.newFolder("demo-output").toPath();
     DemoOptions options = DemoOptions.parse("--duration", "10s", "--rate", "200", "--devices",
-        "50", "--output", out.toString(), "--drain-timeout", "150s", "--seed", "7");
+        "50", "--output", out.toString(), "--drainTimeout", "150s", "--seed", "7");
     DemoSummary s = new Demo(options, System.err).run();
     String text = s.format();
     System.out.println(text);

@@ -15,6 +15,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+import org.iotbeam.cli.Flags;
 import org.iotbeam.domain.Metric;
 
 /**
@@ -27,9 +32,8 @@ import org.iotbeam.domain.Metric;
  * stand-in (which has no query-plan endpoint).
  *
  * <pre>
- * java ... org.iotbeam.pipelines.azure.cosmos.CosmosQueryCommand \
- *     --endpoint https://ACCOUNT.documents.azure.com:443/ --device sensor-0001 [--history 3]
- *     [--database telemetry] [--gateway] [--no-endpoint-discovery]
+ * iotbeam query --endpoint=https://ACCOUNT.documents.azure.com:443/ --device=sensor-0001 \
+ *     [--history=3] [--database=telemetry] [--gateway] [--noEndpointDiscovery]
  * </pre>
  * Auth as the sink: env COSMOS_KEY, else DefaultAzureCredential. Exit status 0 on success, 2 on
  * bad arguments, 1 when Cosmos DB fails.
@@ -46,40 +50,63 @@ public final class CosmosQueryCommand {
     System.exit(run(args, System.out, System.err));
   }
 
-  public static int run(String[] args, PrintStream out, PrintStream err) {
-    String endpoint = null;
-    String device = null;
-    String database = CosmosConnection.DEFAULT_DATABASE;
-    boolean gateway = false;
-    boolean discovery = true;
-    int history = 0;
-    try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--endpoint" -> endpoint = args[++i];
-          case "--device" -> device = args[++i];
-          case "--database" -> database = args[++i];
-          case "--history" -> history = Integer.parseInt(args[++i]);
-          case "--gateway" -> gateway = true;
-          case "--no-endpoint-discovery" -> discovery = false;
-          case "-h", "--help" -> {
-            out.println(usage());
-            return 0;
-          }
-          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-        }
-      }
-      if (endpoint == null || device == null) {
-        throw new IllegalArgumentException("--endpoint and --device are required");
-      }
-    } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-      err.println("error: " + e.getMessage());
-      err.println(usage());
-      return 2;
+  /** The flags of {@code iotbeam query}, in the one flag style of every command. */
+  public interface QueryOptions extends PipelineOptions {
+    @Description("the account: https://ACCOUNT.documents.azure.com:443/")
+    @Validation.Required
+    String getEndpoint();
+
+    void setEndpoint(String v);
+
+    @Description("the device")
+    @Validation.Required
+    String getDevice();
+
+    void setDevice(String v);
+
+    @Description("also the last N windows per metric")
+    @Default.Integer(0)
+    int getHistory();
+
+    void setHistory(int v);
+
+    @Description("the database of the aggregates and alerts containers")
+    @Default.String(CosmosConnection.DEFAULT_DATABASE)
+    String getDatabase();
+
+    void setDatabase(String v);
+
+    @Description("gateway (HTTPS) mode: local stand-ins, firewalls open on 443 only")
+    boolean isGateway();
+
+    void setGateway(boolean v);
+
+    @Description("no regional endpoint discovery (a local stand-in)")
+    boolean isNoEndpointDiscovery();
+
+    void setNoEndpointDiscovery(boolean v);
+  }
+
+  static final String ABOUT = String.join("\n",
+      "The latest statistics per metric and the active alerts of one device in Cosmos DB.",
+      "Auth: env COSMOS_KEY, else DefaultAzureCredential. Exit code 0, 1 when Cosmos DB fails, "
+          + "2 for bad flags.");
+
+  static void check(QueryOptions o, List<String> problems) {
+    if (o.getHistory() < 0) {
+      problems.add("--history must be >= 0, got " + o.getHistory());
     }
-    CosmosConnection connection = CosmosConnection.of(endpoint).withDatabase(database)
-        .withGatewayMode(gateway).withEndpointDiscovery(discovery);
-    return run(connection, new Request(device, history), out, err);
+    if (o.getEndpoint() != null && !o.getEndpoint().matches("^https?://.+")) {
+      problems.add("--endpoint '" + o.getEndpoint() + "' must be a URL like "
+          + "https://ACCOUNT.documents.azure.com:443/");
+    }
+  }
+
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return Flags.run("iotbeam query", ABOUT, QueryOptions.class, CosmosQueryCommand::check, args,
+        out, err, o -> run(CosmosConnection.of(o.getEndpoint()).withDatabase(o.getDatabase())
+            .withGatewayMode(o.isGateway()).withEndpointDiscovery(!o.isNoEndpointDiscovery()),
+            new Request(o.getDevice(), o.getHistory()), out, err));
   }
 
   public static int run(CosmosConnection connection, Request request, PrintStream out,
@@ -186,20 +213,5 @@ public final class CosmosQueryCommand {
   private static String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null || v.isNull() ? "" : v.asText();
-  }
-
-  private static String usage() {
-    return String.join("\n",
-        "usage: iotbeam query --endpoint URL --device ID [flags]",
-        "The latest statistics per metric and the active alerts of one device in Cosmos DB.",
-        "  --endpoint URL           the account: https://ACCOUNT.documents.azure.com:443/ (required)",
-        "  --device ID              the device (required)",
-        "  --history N              also the last N windows per metric (0)",
-        "  --database NAME          the database of the aggregates and alerts containers ("
-            + CosmosConnection.DEFAULT_DATABASE + ")",
-        "  --gateway                gateway (HTTPS) mode: local stand-ins, firewalls open on 443 only",
-        "  --no-endpoint-discovery  no regional endpoint discovery (a local stand-in)",
-        "Auth: env COSMOS_KEY, else DefaultAzureCredential. Exit code 0, 1 when Cosmos DB fails, "
-            + "2 for bad arguments.");
   }
 }

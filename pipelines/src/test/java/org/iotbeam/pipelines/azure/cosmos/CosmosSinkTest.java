@@ -249,10 +249,16 @@ public class CosmosSinkTest {
   @Test
   public void queryCommandRefusesBadArguments() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = CosmosQueryCommand.run(new String[] {"--device", "x"},
+    int status = CosmosQueryCommand.run(new String[] {"--history", "-1", "--no-endpoint-discovery"},
         new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
     assertEquals(2, status);
-    assertThat(err.toString(StandardCharsets.UTF_8), containsString("--endpoint and --device"));
+    String text = err.toString(StandardCharsets.UTF_8);
+    assertThat(text, containsString("4 problems with the flags:"));
+    assertThat(text, containsString("--endpoint is required"));
+    assertThat(text, containsString("--device is required"));
+    assertThat(text, containsString("--history must be >= 0, got -1"));
+    assertThat(text, containsString(
+        "unknown flag --no-endpoint-discovery (did you mean --noEndpointDiscovery?)"));
   }
 
   private static String query(String device, int history) {
