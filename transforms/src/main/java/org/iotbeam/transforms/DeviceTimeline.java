@@ -92,14 +92,17 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
   @Override
   public PCollectionTuple expand(PCollection<Reading> readings) {
     boolean bounded = readings.isBounded() == PCollection.IsBounded.BOUNDED;
-    Window<Reading> timeline = Window.into(new GlobalWindows());
+    PCollection<Reading> timeline = readings;
     if (bounded) {
       // a device's group is stamped with its first reading, so its outputs (never earlier) may
       // keep their own event times
-      timeline = timeline.withTimestampCombiner(TimestampCombiner.EARLIEST);
+      timeline = readings.apply("PerDeviceTimeline", Window.<Reading>into(new GlobalWindows())
+          .withTimestampCombiner(TimestampCombiner.EARLIEST));
+    } else if (!(readings.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+      // a stream from a source is in the global window already: no operator for nothing
+      timeline = readings.apply("PerDeviceTimeline", Window.into(new GlobalWindows()));
     }
-    PCollection<KV<String, Reading>> byDevice = readings
-        .apply("PerDeviceTimeline", timeline)
+    PCollection<KV<String, Reading>> byDevice = timeline
         .apply("KeyByDevice", WithKeys.of((Reading r) -> r.getTelemetry().getDeviceId())
             .withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.READING));

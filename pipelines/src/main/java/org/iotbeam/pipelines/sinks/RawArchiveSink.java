@@ -14,7 +14,7 @@ import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.RawArchiveFormat;
@@ -30,16 +30,14 @@ import org.joda.time.Instant;
  * parsing. {@code base} is a local path or {@code azfs://account/container/path}. Works on bounded
  * and unbounded input.
  *
- * <p>The messages are re-stamped with their ingest time before the file windows: the source
- * stamps them with the device's event time, which is missing or absurd for exactly the messages
- * reprocessing exists for. A message without an ingest time keeps the timestamp it had. The
+ * <p>Files go by ingest time, not by the timestamp the source gave: that is the device's event
+ * time, which is missing or absurd for exactly the messages reprocessing exists for. The
  * watermark still follows event time; an ingest time behind it (a device clock running ahead) is
  * late data of the file windows, kept by their allowed lateness (see {@link FileWindowing}).
  *
- * <p>Messages are encoded where they are read, into one chunk per file window and bundle (at most
- * {@value #MAX_CHUNK_BYTES} bytes), and the chunks go to the file writers: the grouping by shard
- * that a file write needs then handles a few elements a second instead of one per message. A
- * chunk keeps its window, and so its pane and lateness, as its messages would have.
+ * <p>Messages are encoded where they are read, into one chunk per ingest-time window and bundle
+ * (at most {@value #MAX_CHUNK_BYTES} bytes), and only the chunks are windowed, grouped by shard
+ * and written: the runner handles a few elements a second there instead of one per message.
  */
 public class RawArchiveSink
     extends PTransform<PCollection<InboundMessage>, WriteFilesResult<Void>> {
@@ -60,11 +58,10 @@ public class RawArchiveSink
   @Override
   public WriteFilesResult<Void> expand(PCollection<InboundMessage> messages) {
     return messages
-        .apply("ByIngestTime", ParDo.of(new StampIngestTime()))
-        .setCoder(Coders.INBOUND)
-        .apply("ArchiveWindows", windowing.<InboundMessage>window())
-        .setCoder(Coders.INBOUND)
-        .apply("Chunks", ParDo.of(new ChunkFn(MAX_CHUNK_BYTES)))
+        .apply("ChunksByIngestTime", ParDo.of(
+            new ChunkFn(windowing.windowSize().getMillis(), MAX_CHUNK_BYTES)))
+        .setCoder(ByteStringCoder.of())
+        .apply("ArchiveWindows", windowing.<ByteString>window())
         .setCoder(ByteStringCoder.of())
         .apply("WriteArchive", FileIO.<ByteString>write()
             .via(new ChunkSink())
@@ -74,33 +71,20 @@ public class RawArchiveSink
             .withNumShards(numShards));
   }
 
-  /** Each message's ingest time becomes its timestamp, so its file lies under its ingest hour. */
-  static class StampIngestTime extends DoFn<InboundMessage, InboundMessage> {
-    @ProcessElement
-    public void process(@Element InboundMessage m, @Timestamp Instant timestamp,
-        OutputReceiver<InboundMessage> out) {
-      out.outputWithTimestamp(m,
-          m.getIngestTimeMs() > 0 ? new Instant(m.getIngestTimeMs()) : timestamp);
-    }
-
-    /** The ingest time may lie before the event time the source stamped (a clock ahead). */
-    @SuppressWarnings("deprecation")
-    @Override
-    public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE);
-    }
-  }
-
   /**
-   * Encodes messages as {@link RawArchiveFormat} writes them, gathered per window until the
-   * bundle ends (a runner ends one before every checkpoint) or the chunk is full; stamped with
-   * its earliest message's time.
+   * Encodes messages as {@link RawArchiveFormat} writes them, gathered per ingest-time window
+   * until the bundle ends (a runner ends one before every checkpoint and before the watermark
+   * moves) or the chunk is full. A chunk is stamped with its earliest ingest time, so the file
+   * windows put it, and every message in it, in the window of its ingest time. A message without
+   * an ingest time counts at the timestamp it had.
    */
   static class ChunkFn extends DoFn<InboundMessage, ByteString> {
+    private final long windowMs;
     private final int maxBytes;
-    private transient Map<BoundedWindow, Chunk> open;
+    private transient Map<Long, Chunk> open; // by window start
 
-    ChunkFn(int maxBytes) {
+    ChunkFn(long windowMs, int maxBytes) {
+      this.windowMs = windowMs;
       this.maxBytes = maxBytes;
     }
 
@@ -116,10 +100,12 @@ public class RawArchiveSink
 
     @ProcessElement
     public void process(@Element InboundMessage m, @Timestamp Instant timestamp,
-        BoundedWindow window, OutputReceiver<ByteString> out) throws IOException {
+        OutputReceiver<ByteString> out) throws IOException {
+      long at = m.getIngestTimeMs() > 0 ? m.getIngestTimeMs() : timestamp.getMillis();
+      long window = Math.floorDiv(at, windowMs) * windowMs;
       Chunk c = open.computeIfAbsent(window, w -> new Chunk());
       RawArchiveFormat.write(m, c.bytes);
-      c.earliestMs = Math.min(c.earliestMs, timestamp.getMillis());
+      c.earliestMs = Math.min(c.earliestMs, at);
       if (c.bytes.size() >= maxBytes) {
         open.remove(window);
         out.outputWithTimestamp(c.bytes.toByteString(), new Instant(c.earliestMs));
@@ -128,14 +114,13 @@ public class RawArchiveSink
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
-      for (Map.Entry<BoundedWindow, Chunk> e : open.entrySet()) {
-        context.output(e.getValue().bytes.toByteString(), new Instant(e.getValue().earliestMs),
-            e.getKey());
+      for (Chunk c : open.values()) {
+        context.output(c.bytes.toByteString(), new Instant(c.earliestMs), GlobalWindow.INSTANCE);
       }
       open.clear();
     }
 
-    /** A chunk is stamped with its earliest message, which may precede the current one. */
+    /** The ingest time may lie before the event time the source stamped (a clock ahead). */
     @SuppressWarnings("deprecation")
     @Override
     public Duration getAllowedTimestampSkew() {
