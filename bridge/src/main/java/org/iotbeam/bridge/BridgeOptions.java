@@ -34,8 +34,8 @@ public interface BridgeOptions extends PipelineOptions {
 
   void setClientId(String v);
 
-  @Description("SASL_SSL + PLAIN to Event Hubs, connection string from env "
-      + "EVENTHUBS_CONNECTION_STRING")
+  @Description(
+      "SASL_SSL + PLAIN to Event Hubs, connection string from env " + "EVENTHUBS_CONNECTION_STRING")
   boolean isEventhubs();
 
   void setEventhubs(boolean v);

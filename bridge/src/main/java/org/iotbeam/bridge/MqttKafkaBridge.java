@@ -23,22 +23,22 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.iotbeam.cli.Flags;
 import org.iotbeam.eventhubs.EventHubsKafka;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Stands in for IoT Hub's message routing to Event Hubs: subscribes to
- * {@code devices/+/messages/events/#} on an MQTT broker and forwards every message to a Kafka
- * topic, key = the device id from the topic, value = the payload untouched, headers = the IoT Hub
- * property bag's entries (e.g. {@code traceparent}) plus {@code iothub-connection-device-id}.
+ * Stands in for IoT Hub's message routing to Event Hubs: subscribes to {@code
+ * devices/+/messages/events/#} on an MQTT broker and forwards every message to a Kafka topic, key =
+ * the device id from the topic, value = the payload untouched, headers = the IoT Hub property bag's
+ * entries (e.g. {@code traceparent}) plus {@code iothub-connection-device-id}.
  *
  * <p>At least once: Paho's automatic acknowledgement is off ({@code setManualAcks(true)}); the
  * PUBACK for a message is sent ({@code messageArrivedComplete}) only from the Kafka producer's
  * callback once Kafka acknowledged the record ({@code acks=all}, idempotent producer). A message
- * Kafka refused stays unacknowledged, and the broker delivers it again when the bridge
- * reconnects (persistent session: {@code cleanSession=false}, fixed client id).
+ * Kafka refused stays unacknowledged, and the broker delivers it again when the bridge reconnects
+ * (persistent session: {@code cleanSession=false}, fixed client id).
  *
  * <pre>{@code
  * try (MqttKafkaBridge bridge = new MqttKafkaBridge(mqtt.url(), kafka.bootstrapServers(),
@@ -74,7 +74,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
    * @param clientId MQTT client id (keep it fixed: the persistent session is keyed by it)
    * @param extraProducerProps more producer properties (e.g. Event Hubs SASL); override defaults
    */
-  public MqttKafkaBridge(String mqttUrl, String bootstrapServers, String topic, String clientId,
+  public MqttKafkaBridge(
+      String mqttUrl,
+      String bootstrapServers,
+      String topic,
+      String clientId,
       Map<String, ?> extraProducerProps) {
     this.mqttUrl = mqttUrl;
     this.topic = topic;
@@ -94,8 +98,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
   /** Connects to both sides and subscribes; returns once the subscription is in place. */
   public synchronized MqttKafkaBridge start() throws MqttException {
-    producer = new KafkaProducer<>(producerProps, new StringSerializer(),
-        new ByteArraySerializer());
+    producer =
+        new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer());
     client = new MqttAsyncClient(mqttUrl, clientId, new MemoryPersistence());
     client.setManualAcks(true);
     MqttConnectOptions o = new MqttConnectOptions();
@@ -105,34 +109,35 @@ public final class MqttKafkaBridge implements AutoCloseable {
     o.setKeepAliveInterval(30);
     o.setMaxInflight(65_535);
     CountDownLatch subscribed = new CountDownLatch(1);
-    client.setCallback(new MqttCallbackExtended() {
-      @Override
-      public void connectComplete(boolean reconnect, String serverUri) {
-        if (reconnect) {
-          reconnects.incrementAndGet();
-          LOG.info("bridge reconnected to {}", serverUri);
-        }
-        try {
-          client.subscribe(SUBSCRIPTION, 1).waitForCompletion(30_000);
-          subscribed.countDown();
-        } catch (MqttException e) {
-          LOG.error("bridge could not subscribe to {}: {}", SUBSCRIPTION, e.toString());
-        }
-      }
+    client.setCallback(
+        new MqttCallbackExtended() {
+          @Override
+          public void connectComplete(boolean reconnect, String serverUri) {
+            if (reconnect) {
+              reconnects.incrementAndGet();
+              LOG.info("bridge reconnected to {}", serverUri);
+            }
+            try {
+              client.subscribe(SUBSCRIPTION, 1).waitForCompletion(30_000);
+              subscribed.countDown();
+            } catch (MqttException e) {
+              LOG.error("bridge could not subscribe to {}: {}", SUBSCRIPTION, e.toString());
+            }
+          }
 
-      @Override
-      public void connectionLost(Throwable cause) {
-        LOG.warn("bridge lost its MQTT connection: {}", String.valueOf(cause));
-      }
+          @Override
+          public void connectionLost(Throwable cause) {
+            LOG.warn("bridge lost its MQTT connection: {}", String.valueOf(cause));
+          }
 
-      @Override
-      public void messageArrived(String mqttTopic, MqttMessage message) {
-        forward(mqttTopic, message);
-      }
+          @Override
+          public void messageArrived(String mqttTopic, MqttMessage message) {
+            forward(mqttTopic, message);
+          }
 
-      @Override
-      public void deliveryComplete(IMqttDeliveryToken token) {}
-    });
+          @Override
+          public void deliveryComplete(IMqttDeliveryToken token) {}
+        });
     client.connect(o).waitForCompletion(30_000);
     try {
       if (!subscribed.await(30, TimeUnit.SECONDS)) {
@@ -148,13 +153,15 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
   /** Logs the counters every {@code every}; stops with {@link #close()}. */
   public synchronized MqttKafkaBridge logStatsEvery(Duration every) {
-    stats = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "bridge-stats");
-      t.setDaemon(true);
-      return t;
-    });
-    stats.scheduleAtFixedRate(() -> LOG.info("{}", this), every.toMillis(), every.toMillis(),
-        TimeUnit.MILLISECONDS);
+    stats =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bridge-stats");
+              t.setDaemon(true);
+              return t;
+            });
+    stats.scheduleAtFixedRate(
+        () -> LOG.info("{}", this), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
@@ -168,21 +175,23 @@ public final class MqttKafkaBridge implements AutoCloseable {
       ack(message);
       return;
     }
-    ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, parsed.deviceId,
-        message.getPayload());
+    ProducerRecord<String, byte[]> r =
+        new ProducerRecord<>(topic, parsed.deviceId, message.getPayload());
     r.headers().add(DEVICE_ID_HEADER, parsed.deviceId.getBytes(StandardCharsets.UTF_8));
     parsed.properties.forEach((k, v) -> r.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
     try {
-      producer.send(r, (md, e) -> {
-        if (e == null) {
-          forwarded.incrementAndGet();
-          ack(message);
-        } else {
-          // not acknowledged: the broker redelivers it after the next reconnect
-          failed.incrementAndGet();
-          LOG.warn("bridge: Kafka refused a message of {}: {}", parsed.deviceId, e.toString());
-        }
-      });
+      producer.send(
+          r,
+          (md, e) -> {
+            if (e == null) {
+              forwarded.incrementAndGet();
+              ack(message);
+            } else {
+              // not acknowledged: the broker redelivers it after the next reconnect
+              failed.incrementAndGet();
+              LOG.warn("bridge: Kafka refused a message of {}: {}", parsed.deviceId, e.toString());
+            }
+          });
     } catch (RuntimeException e) {
       failed.incrementAndGet();
       LOG.warn("bridge: Kafka send failed for {}: {}", parsed.deviceId, e.toString());
@@ -200,8 +209,11 @@ public final class MqttKafkaBridge implements AutoCloseable {
   /** Device id and property bag of {@code devices/{id}/messages/events/{bag}}; null if not. */
   public static Parsed parseTopic(String mqttTopic) {
     String[] parts = mqttTopic.split("/", 5);
-    if (parts.length < 4 || !parts[0].equals("devices") || !parts[2].equals("messages")
-        || !parts[3].equals("events") || parts[1].isEmpty()) {
+    if (parts.length < 4
+        || !parts[0].equals("devices")
+        || !parts[2].equals("messages")
+        || !parts[3].equals("events")
+        || parts[1].isEmpty()) {
       return null;
     }
     Map<String, String> props = new LinkedHashMap<>();
@@ -252,8 +264,16 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "bridge received=" + received + " forwarded=" + forwarded + " failed=" + failed
-        + " rejected=" + rejected + " reconnects=" + reconnects;
+    return "bridge received="
+        + received
+        + " forwarded="
+        + forwarded
+        + " failed="
+        + failed
+        + " rejected="
+        + rejected
+        + " reconnects="
+        + reconnects;
   }
 
   /** Disconnects from MQTT first (no new input), then flushes and closes the producer. */
@@ -303,8 +323,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
         problems.add("--statsInterval must be >= 0 seconds, got " + o.getStatsInterval());
       }
       if (!o.getMqttUrl().matches("^(tcp|ssl|ws|wss)://.+:\\d+$")) {
-        problems.add("--mqttUrl '" + o.getMqttUrl()
-            + "' must look like tcp://host:port or ssl://host:port");
+        problems.add(
+            "--mqttUrl '" + o.getMqttUrl() + "' must look like tcp://host:port or ssl://host:port");
       }
       kafkaProperties(o, problems);
       // --eventhubs' connection string is read when the bridge starts (not for --dryRun)
@@ -312,8 +332,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
     static Map<String, String> kafkaProperties(BridgeOptions o, java.util.List<String> problems) {
       Map<String, String> props = new LinkedHashMap<>();
-      for (String kv : o.getKafkaProperty() == null ? java.util.List.<String>of()
-          : o.getKafkaProperty()) {
+      for (String kv :
+          o.getKafkaProperty() == null ? java.util.List.<String>of() : o.getKafkaProperty()) {
         int eq = kv.indexOf('=');
         if (eq <= 0) {
           problems.add("--kafkaProperty '" + kv + "' must be key=value");
@@ -334,24 +354,28 @@ public final class MqttKafkaBridge implements AutoCloseable {
       }
       Map<String, Object> props = new LinkedHashMap<>();
       if (o.isEventhubs()) {
-        props.putAll(EventHubsKafka.connectionString(
-            EventHubsKafka.requireConnectionString(System::getenv, "--eventhubs")));
+        props.putAll(
+            EventHubsKafka.connectionString(
+                EventHubsKafka.requireConnectionString(System::getenv, "--eventhubs")));
       }
       props.putAll(kafkaProperties(o, new java.util.ArrayList<>()));
       CountDownLatch stop = new CountDownLatch(1);
       CountDownLatch closed = new CountDownLatch(1);
       // Ctrl-C / SIGTERM: stop taking messages, let Kafka ack what is in flight, then exit
-      Thread hook = new Thread(() -> {
-        stop.countDown();
-        try {
-          closed.await(40, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "bridge-stop");
+      Thread hook =
+          new Thread(
+              () -> {
+                stop.countDown();
+                try {
+                  closed.await(40, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "bridge-stop");
       Runtime.getRuntime().addShutdownHook(hook);
-      try (MqttKafkaBridge bridge = new MqttKafkaBridge(mqttUrl, bootstrapServers, topic,
-          o.getClientId(), props)) {
+      try (MqttKafkaBridge bridge =
+          new MqttKafkaBridge(mqttUrl, bootstrapServers, topic, o.getClientId(), props)) {
         bridge.start();
         if (o.getStatsInterval() > 0) {
           bridge.logStatsEvery(Duration.ofSeconds(o.getStatsInterval()));
@@ -376,8 +400,16 @@ public final class MqttKafkaBridge implements AutoCloseable {
 
   /** Runs the command line; returns the exit code (2 for bad flags, every problem listed). */
   public static int execute(java.io.PrintStream out, java.io.PrintStream err, String... args) {
-    return Flags.run("iotbeam bridge", "Forwards devices/+/messages/events/# from MQTT to a "
-        + "Kafka topic, key = device id, property bag -> headers; acknowledges MQTT after Kafka "
-        + "acked.", BridgeOptions.class, Cli::check, args, out, err, o -> new Cli(o).call(out));
+    return Flags.run(
+        "iotbeam bridge",
+        "Forwards devices/+/messages/events/# from MQTT to a "
+            + "Kafka topic, key = device id, property bag -> headers; acknowledges MQTT after Kafka "
+            + "acked.",
+        BridgeOptions.class,
+        Cli::check,
+        args,
+        out,
+        err,
+        o -> new Cli(o).call(out));
   }
 }

@@ -16,8 +16,11 @@ public class BridgeCliTest {
   private int run(String... args) {
     ByteArrayOutputStream o = new ByteArrayOutputStream();
     ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int rc = MqttKafkaBridge.execute(new PrintStream(o, true, StandardCharsets.UTF_8),
-        new PrintStream(e, true, StandardCharsets.UTF_8), args);
+    int rc =
+        MqttKafkaBridge.execute(
+            new PrintStream(o, true, StandardCharsets.UTF_8),
+            new PrintStream(e, true, StandardCharsets.UTF_8),
+            args);
     out = o.toString(StandardCharsets.UTF_8);
     err = e.toString(StandardCharsets.UTF_8);
     return rc;
@@ -25,8 +28,16 @@ public class BridgeCliTest {
 
   @Test
   public void everyBadFlagIsReportedWithExitCode2() {
-    assertEquals(2, run("--mqtt-url", "tcp://x:1", "--duration=soon", "--statsInterval", "-1",
-        "--kafkaProperty", "novalue"));
+    assertEquals(
+        2,
+        run(
+            "--mqtt-url",
+            "tcp://x:1",
+            "--duration=soon",
+            "--statsInterval",
+            "-1",
+            "--kafkaProperty",
+            "novalue"));
     assertTrue(err, err.contains("4 problems with the flags:"));
     assertTrue(err, err.contains("unknown flag --mqtt-url (did you mean --mqttUrl?)"));
     assertTrue(err, err.contains("--duration=soon: not an integer"));
@@ -36,8 +47,18 @@ public class BridgeCliTest {
 
   @Test
   public void goodFlagsInEitherStyleAreGood() {
-    assertEquals(err, 0, run("--mqttUrl", "tcp://127.0.0.1:1884", "--bootstrapServers=k:9092",
-        "--topic", "t", "--duration", "8", "--dryRun"));
+    assertEquals(
+        err,
+        0,
+        run(
+            "--mqttUrl",
+            "tcp://127.0.0.1:1884",
+            "--bootstrapServers=k:9092",
+            "--topic",
+            "t",
+            "--duration",
+            "8",
+            "--dryRun"));
     assertEquals("flags are good: tcp://127.0.0.1:1884 -> k:9092 t\n", out);
   }
 

@@ -100,16 +100,16 @@ public final class Flags {
 
   /** True when the command line asks for help: {@code --help} or {@code -h} anywhere. */
   public static boolean wantsHelp(String... args) {
-    return Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h")
-        || a.startsWith("--help="));
+    return Arrays.stream(args)
+        .anyMatch(a -> a.equals("--help") || a.equals("-h") || a.startsWith("--help="));
   }
 
   /**
-   * Parses a tool command's flags (only those {@code iface} declares) and runs its checks;
-   * throws {@link BadFlags} listing every problem.
+   * Parses a tool command's flags (only those {@code iface} declares) and runs its checks; throws
+   * {@link BadFlags} listing every problem.
    */
-  public static <T extends PipelineOptions> T parse(Class<T> iface, Checks<? super T> checks,
-      String... args) {
+  public static <T extends PipelineOptions> T parse(
+      Class<T> iface, Checks<? super T> checks, String... args) {
     Map<String, Property> known = properties(List.of(iface), false);
     List<String> problems = new ArrayList<>();
     List<String> good = new ArrayList<>();
@@ -117,7 +117,8 @@ public final class Flags {
     check(iface, known, args, problems, good, badNames);
     for (Property p : known.values()) {
       CommandDefault d = p.getter().getAnnotation(CommandDefault.class);
-      if (d != null && good.stream().noneMatch(a -> a.startsWith("--" + p.name() + "="))
+      if (d != null
+          && good.stream().noneMatch(a -> a.startsWith("--" + p.name() + "="))
           && !badNames.contains(p.name())) {
         good.add("--" + p.name() + "=" + d.value());
       }
@@ -141,9 +142,8 @@ public final class Flags {
 
   /**
    * Checks a pipeline's flags: those of {@code iface} and of every registered options interface
-   * (register {@code iface} first). Returns the command line in Beam's form
-   * ({@code --name=value}); throws {@link BadFlags} listing every problem. The pipeline's own
-   * checks are its business.
+   * (register {@code iface} first). Returns the command line in Beam's form ({@code --name=value});
+   * throws {@link BadFlags} listing every problem. The pipeline's own checks are its business.
    */
   public static String[] checkPipeline(Class<? extends PipelineOptions> iface, String... args) {
     List<Class<?>> all = new ArrayList<>(PipelineOptionsFactory.getRegisteredOptions());
@@ -162,8 +162,15 @@ public final class Flags {
    * Runs a tool command: {@code --help} prints {@link #printHelp} (exit 0); bad flags print every
    * problem (exit {@link #BAD_FLAGS}); otherwise {@code body} runs with the parsed flags.
    */
-  public static <T extends PipelineOptions> int run(String command, String about, Class<T> iface,
-      Checks<? super T> checks, String[] args, PrintStream out, PrintStream err, Body<T> body) {
+  public static <T extends PipelineOptions> int run(
+      String command,
+      String about,
+      Class<T> iface,
+      Checks<? super T> checks,
+      String[] args,
+      PrintStream out,
+      PrintStream err,
+      Body<T> body) {
     if (wantsHelp(args)) {
       printHelp(out, command, about, iface);
       return 0;
@@ -190,20 +197,26 @@ public final class Flags {
   /** Prints every problem and where to read about the flags. */
   public static void report(PrintStream err, String command, BadFlags e) {
     List<String> problems = e.problems();
-    err.println(command + ": " + (problems.size() == 1 ? "1 problem" : problems.size()
-        + " problems") + " with the flags:");
+    err.println(
+        command
+            + ": "
+            + (problems.size() == 1 ? "1 problem" : problems.size() + " problems")
+            + " with the flags:");
     problems.forEach(p -> err.println("  " + p));
     err.println("flags are --name=value (or --name value); see: " + command + " --help");
   }
 
   /**
-   * The flags {@code iface} declares (not Beam's base options), required ones first, then by
-   * name, with their description and default.
+   * The flags {@code iface} declares (not Beam's base options), required ones first, then by name,
+   * with their description and default.
    */
-  public static void printHelp(PrintStream out, String command, String about,
-      Class<? extends PipelineOptions> iface) {
-    out.println("usage: " + command + " [--flag=value ...]   (--flag value works too; a boolean "
-        + "flag alone means true)");
+  public static void printHelp(
+      PrintStream out, String command, String about, Class<? extends PipelineOptions> iface) {
+    out.println(
+        "usage: "
+            + command
+            + " [--flag=value ...]   (--flag value works too; a boolean "
+            + "flag alone means true)");
     if (about != null && !about.isEmpty()) {
       out.println();
       out.println(about);
@@ -212,8 +225,13 @@ public final class Flags {
     List<Property> props = new ArrayList<>(properties(List.of(iface), false).values());
     props.sort(Comparator.comparing((Property p) -> !required(p)).thenComparing(Property::name));
     for (Property p : props) {
-      out.println("  --" + p.name() + "=<" + typeName(p.type()) + ">"
-          + (required(p) ? "   (required)" : ""));
+      out.println(
+          "  --"
+              + p.name()
+              + "=<"
+              + typeName(p.type())
+              + ">"
+              + (required(p) ? "   (required)" : ""));
       Description d = p.getter().getAnnotation(Description.class);
       if (d != null) {
         out.println("      " + d.value().replace("\n", "\n      "));
@@ -228,8 +246,13 @@ public final class Flags {
 
   // ---------------------------------------------------------------------------------------------
 
-  private static void check(Class<?> iface, Map<String, Property> known, String[] args,
-      List<String> problems, List<String> good, List<String> badNames) {
+  private static void check(
+      Class<?> iface,
+      Map<String, Property> known,
+      String[] args,
+      List<String> problems,
+      List<String> good,
+      List<String> badNames) {
     Map<String, List<String>> given = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
@@ -256,8 +279,7 @@ public final class Flags {
         continue;
       }
       if (value == null) {
-        problems.add("--" + name + " needs a value (--" + name + "=<" + typeName(p.type())
-            + ">)");
+        problems.add("--" + name + " needs a value (--" + name + "=<" + typeName(p.type()) + ">)");
         badNames.add(name);
         continue;
       }
@@ -268,8 +290,8 @@ public final class Flags {
       Property p = known.get(name);
       List<String> values = e.getValue();
       if (values.size() > 1 && !p.repeatable()) {
-        problems.add("--" + name + " is given " + values.size() + " times (" + values
-            + "); give it once");
+        problems.add(
+            "--" + name + " is given " + values.size() + " times (" + values + "); give it once");
         badNames.add(name);
         continue;
       }
@@ -277,8 +299,8 @@ public final class Flags {
       try {
         // Beam converts the values when it builds the options: a value that does not convert
         // fails here, on its own, so that every bad value is reported
-        PipelineOptionsFactory.fromArgs(one).as(p.getter().getDeclaringClass()
-            .asSubclass(PipelineOptions.class));
+        PipelineOptionsFactory.fromArgs(one)
+            .as(p.getter().getDeclaringClass().asSubclass(PipelineOptions.class));
         good.addAll(Arrays.asList(one));
       } catch (RuntimeException ex) {
         problems.add("--" + name + "=" + String.join(",", values) + ": " + why(p.type(), ex));
@@ -288,8 +310,12 @@ public final class Flags {
     requiredProblems(iface, known, given.keySet(), badNames, problems);
   }
 
-  private static void requiredProblems(Class<?> iface, Map<String, Property> known,
-      Collection<String> given, List<String> badNames, List<String> problems) {
+  private static void requiredProblems(
+      Class<?> iface,
+      Map<String, Property> known,
+      Collection<String> given,
+      List<String> badNames,
+      List<String> problems) {
     Map<String, List<String>> groups = new TreeMap<>();
     for (Property p : properties(List.of(iface), false).values()) {
       Validation.Required r = p.getter().getAnnotation(Validation.Required.class);
@@ -305,8 +331,9 @@ public final class Flags {
       }
     }
     for (List<String> members : groups.values()) {
-      boolean anyGiven = known.values().stream().anyMatch(p -> members.contains(p.name())
-          && given.contains(p.name()));
+      boolean anyGiven =
+          known.values().stream()
+              .anyMatch(p -> members.contains(p.name()) && given.contains(p.name()));
       if (!anyGiven) {
         problems.add("one of --" + String.join(", --", members) + " is required");
       }
@@ -323,14 +350,16 @@ public final class Flags {
     for (Class<?> iface : ifaces) {
       for (Method m : iface.getMethods()) {
         String n = m.getName();
-        if (m.getParameterCount() != 0 || m.isDefault()
+        if (m.getParameterCount() != 0
+            || m.isDefault()
             || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
           continue;
         }
         String property;
         if (n.startsWith("get") && n.length() > 3) {
           property = n.substring(3);
-        } else if (n.startsWith("is") && n.length() > 2
+        } else if (n.startsWith("is")
+            && n.length() > 2
             && (m.getReturnType() == boolean.class || m.getReturnType() == Boolean.class)) {
           property = n.substring(2);
         } else {
@@ -361,8 +390,7 @@ public final class Flags {
 
   private static String typeName(Class<?> t) {
     if (t.isEnum()) {
-      return String.join(" | ", Arrays.stream(t.getEnumConstants()).map(Object::toString)
-          .toList());
+      return String.join(" | ", Arrays.stream(t.getEnumConstants()).map(Object::toString).toList());
     }
     if (t == Integer.class || t == int.class || t == Long.class || t == long.class) {
       return "integer";
@@ -431,8 +459,7 @@ public final class Flags {
 
   /** Whether a problem is about flag {@code name} ({@code --name} as a whole word). */
   private static boolean mentions(String problem, String name) {
-    return Pattern.compile("--" + Pattern.quote(name) + "(?![A-Za-z0-9])").matcher(problem)
-        .find();
+    return Pattern.compile("--" + Pattern.quote(name) + "(?![A-Za-z0-9])").matcher(problem).find();
   }
 
   /** " (did you mean --x?)" for a misspelt or kebab-case flag, else "". */
@@ -451,7 +478,8 @@ public final class Flags {
       }
     }
     return best != null && bestDistance <= Math.max(2, name.length() / 4)
-        ? " (did you mean --" + best + "?)" : "";
+        ? " (did you mean --" + best + "?)"
+        : "";
   }
 
   /** {@code window-minutes} -> {@code windowMinutes}. */

@@ -16,7 +16,10 @@ import org.apache.beam.sdk.options.Validation;
 import org.junit.Test;
 
 public class FlagsTest {
-  public enum Mode { fast, slow }
+  public enum Mode {
+    fast,
+    slow
+  }
 
   public interface Opts extends PipelineOptions {
     @Description("how many")
@@ -53,14 +56,15 @@ public class FlagsTest {
     void setName(String v);
   }
 
-  private static final Flags.Checks<Opts> CHECKS = (o, problems) -> {
-    if (o.getCount() < 1) {
-      problems.add("--count must be >= 1, got " + o.getCount());
-    }
-    if (o.getRatePerSecond() <= 0) {
-      problems.add("--ratePerSecond must be > 0");
-    }
-  };
+  private static final Flags.Checks<Opts> CHECKS =
+      (o, problems) -> {
+        if (o.getCount() < 1) {
+          problems.add("--count must be >= 1, got " + o.getCount());
+        }
+        if (o.getRatePerSecond() <= 0) {
+          problems.add("--ratePerSecond must be > 0");
+        }
+      };
 
   private static List<String> problems(String... args) {
     try {
@@ -74,8 +78,21 @@ public class FlagsTest {
 
   @Test
   public void bothFlagStylesParse() {
-    Opts o = Flags.parse(Opts.class, CHECKS, "--count", "7", "--ratePerSecond=2.5", "--mode", "slow", "--quiet", "--tag", "a", "--tag=b,c",
-        "--name", "-x");
+    Opts o =
+        Flags.parse(
+            Opts.class,
+            CHECKS,
+            "--count",
+            "7",
+            "--ratePerSecond=2.5",
+            "--mode",
+            "slow",
+            "--quiet",
+            "--tag",
+            "a",
+            "--tag=b,c",
+            "--name",
+            "-x");
     assertEquals(7, o.getCount());
     assertEquals(2.5, o.getRatePerSecond(), 0);
     assertEquals(Mode.slow, o.getMode());
@@ -89,8 +106,16 @@ public class FlagsTest {
 
   @Test
   public void everyProblemAtOnce() {
-    List<String> p = problems("--bogus", "--count=x", "--window-minutes", "5", "--ratePerSecond",
-        "0", "stray", "--name");
+    List<String> p =
+        problems(
+            "--bogus",
+            "--count=x",
+            "--window-minutes",
+            "5",
+            "--ratePerSecond",
+            "0",
+            "stray",
+            "--name");
     assertEquals(p.toString(), 7, p.size());
     assertEquals("unknown flag --bogus", p.get(0));
     assertTrue(p.toString(), p.contains("--count=x: not an integer"));
@@ -105,26 +130,44 @@ public class FlagsTest {
 
   @Test
   public void ownChecksAndBadValuesTogether() {
-    List<String> p = problems("--mode=medium", "--count=0", "--ratePerSecond=-1", "--quiet=maybe",
-        "--name=a", "--name=b");
-    assertEquals(p.toString(), List.of("--count must be >= 1, got 0",
-        "--mode=medium: not one of fast | slow", "--name is given 2 times ([a, b]); give it once",
-        "--quiet=maybe: not true or false", "--ratePerSecond must be > 0").stream().sorted()
-        .toList(), p.stream().sorted().toList());
+    List<String> p =
+        problems(
+            "--mode=medium",
+            "--count=0",
+            "--ratePerSecond=-1",
+            "--quiet=maybe",
+            "--name=a",
+            "--name=b");
+    assertEquals(
+        p.toString(),
+        List.of(
+                "--count must be >= 1, got 0",
+                "--mode=medium: not one of fast | slow",
+                "--name is given 2 times ([a, b]); give it once",
+                "--quiet=maybe: not true or false",
+                "--ratePerSecond must be > 0")
+            .stream()
+            .sorted()
+            .toList(),
+        p.stream().sorted().toList());
   }
 
   @Test
   public void kebabAndMisspeltFlagsGetASuggestion() {
-    assertTrue(problems("--mode=fast", "--rate-per-second=2").contains(
-        "unknown flag --rate-per-second (did you mean --ratePerSecond?)"));
-    assertTrue(problems("--mode=fast", "--cuont=2").contains(
-        "unknown flag --cuont (did you mean --count?)"));
+    assertTrue(
+        problems("--mode=fast", "--rate-per-second=2")
+            .contains("unknown flag --rate-per-second (did you mean --ratePerSecond?)"));
+    assertTrue(
+        problems("--mode=fast", "--cuont=2")
+            .contains("unknown flag --cuont (did you mean --count?)"));
   }
 
   @Test
   public void beamsOwnOptionsAreNotAToolsFlags() {
-    assertTrue(problems("--mode=fast", "--runner=DirectRunner").get(0)
-        .startsWith("unknown flag --runner"));
+    assertTrue(
+        problems("--mode=fast", "--runner=DirectRunner")
+            .get(0)
+            .startsWith("unknown flag --runner"));
   }
 
   @Test
@@ -133,19 +176,21 @@ public class FlagsTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    assertEquals(0, Flags.run("t", "about t", Opts.class, CHECKS, new String[] {"--help"}, o, e,
-        x -> 9));
+    assertEquals(
+        0, Flags.run("t", "about t", Opts.class, CHECKS, new String[] {"--help"}, o, e, x -> 9));
     String help = out.toString(StandardCharsets.UTF_8);
     assertTrue(help, help.contains("--mode=<fast | slow>   (required)"));
     assertTrue(help, help.contains("--count=<integer>\n      how many\n      Default: 3"));
     assertFalse(help, help.contains("--runner"));
-    assertEquals(2, Flags.run("t", "", Opts.class, CHECKS, new String[] {"--bogus", "--count=x"},
-        o, e, x -> 9));
+    assertEquals(
+        2,
+        Flags.run(
+            "t", "", Opts.class, CHECKS, new String[] {"--bogus", "--count=x"}, o, e, x -> 9));
     String text = err.toString(StandardCharsets.UTF_8);
     assertTrue(text, text.contains("t: 3 problems with the flags:\n  unknown flag --bogus\n"));
     assertTrue(text, text.contains("  --count=x: not an integer\n"));
     assertTrue(text, text.contains("  --mode is required\n"));
-    assertEquals(9, Flags.run("t", "", Opts.class, CHECKS, new String[] {"--mode", "fast"}, o, e,
-        x -> 9));
+    assertEquals(
+        9, Flags.run("t", "", Opts.class, CHECKS, new String[] {"--mode", "fast"}, o, e, x -> 9));
   }
 }

@@ -9,22 +9,22 @@ import org.apache.kafka.common.config.SaslConfigs;
 
 /**
  * How a Kafka client reaches Event Hubs' Kafka endpoint: SASL_SSL on port 9093, with the client
- * settings Microsoft recommends, and either SASL PLAIN with the namespace connection string
- * (user {@code $ConnectionString}) or OAUTHBEARER with Microsoft Entra tokens. The pipelines, the
+ * settings Microsoft recommends, and either SASL PLAIN with the namespace connection string (user
+ * {@code $ConnectionString}) or OAUTHBEARER with Microsoft Entra tokens. The pipelines, the
  * simulator and the bridge all connect through these maps, so the settings are decided once.
  *
  * <p>Configuration only: this class opens no connection. The connection string comes from the
- * environment variable {@value #CONNECTION_STRING_ENV}, never from a flag, so it stays out of
- * shell history; it never appears in a log line.
+ * environment variable {@value #CONNECTION_STRING_ENV}, never from a flag, so it stays out of shell
+ * history; it never appears in a log line.
  */
 public final class EventHubsKafka {
   public static final String CONNECTION_STRING_ENV = "EVENTHUBS_CONNECTION_STRING";
   public static final int PORT = 9093;
 
-  private static final Pattern ENDPOINT = Pattern.compile("Endpoint=sb://([^/;]+)/?",
-      Pattern.CASE_INSENSITIVE);
-  private static final Pattern ENTITY = Pattern.compile("EntityPath=([^;]+)",
-      Pattern.CASE_INSENSITIVE);
+  private static final Pattern ENDPOINT =
+      Pattern.compile("Endpoint=sb://([^/;]+)/?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern ENTITY =
+      Pattern.compile("EntityPath=([^;]+)", Pattern.CASE_INSENSITIVE);
 
   private EventHubsKafka() {}
 
@@ -37,9 +37,12 @@ public final class EventHubsKafka {
   public static Map<String, Object> connectionString(String connectionString) {
     Map<String, Object> m = saslSsl();
     m.put(SaslConfigs.SASL_MECHANISM, "PLAIN");
-    m.put(SaslConfigs.SASL_JAAS_CONFIG,
+    m.put(
+        SaslConfigs.SASL_JAAS_CONFIG,
         "org.apache.kafka.common.security.plain.PlainLoginModule required "
-            + "username=\"$ConnectionString\" password=\"" + jaasEscape(connectionString) + "\";");
+            + "username=\"$ConnectionString\" password=\""
+            + jaasEscape(connectionString)
+            + "\";");
     return m;
   }
 
@@ -47,7 +50,8 @@ public final class EventHubsKafka {
   public static Map<String, Object> oauthBearer(String loginCallbackHandler) {
     Map<String, Object> m = saslSsl();
     m.put(SaslConfigs.SASL_MECHANISM, "OAUTHBEARER");
-    m.put(SaslConfigs.SASL_JAAS_CONFIG,
+    m.put(
+        SaslConfigs.SASL_JAAS_CONFIG,
         "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;");
     m.put(SaslConfigs.SASL_LOGIN_CALLBACK_HANDLER_CLASS, loginCallbackHandler);
     return m;
@@ -58,13 +62,16 @@ public final class EventHubsKafka {
    *
    * @throws IllegalArgumentException when the variable is unset or blank, saying what to set
    */
-  public static String requireConnectionString(java.util.function.Function<String, String> env,
-      String flag) {
+  public static String requireConnectionString(
+      java.util.function.Function<String, String> env, String flag) {
     String cs = env.apply(CONNECTION_STRING_ENV);
     if (cs == null || cs.isBlank()) {
-      throw new IllegalArgumentException(flag + " needs the environment variable "
-          + CONNECTION_STRING_ENV + " (Endpoint=sb://NAMESPACE.servicebus.windows.net/;"
-          + "SharedAccessKeyName=...;SharedAccessKey=...)");
+      throw new IllegalArgumentException(
+          flag
+              + " needs the environment variable "
+              + CONNECTION_STRING_ENV
+              + " (Endpoint=sb://NAMESPACE.servicebus.windows.net/;"
+              + "SharedAccessKeyName=...;SharedAccessKey=...)");
     }
     return cs;
   }

@@ -13,8 +13,9 @@ import org.apache.kafka.common.security.JaasContext;
 import org.junit.Test;
 
 public class EventHubsKafkaTest {
-  private static final String CS = "Endpoint=sb://ns1.servicebus.windows.net/;"
-      + "SharedAccessKeyName=send;SharedAccessKey=a\"b\\c=;EntityPath=telemetry";
+  private static final String CS =
+      "Endpoint=sb://ns1.servicebus.windows.net/;"
+          + "SharedAccessKeyName=send;SharedAccessKey=a\"b\\c=;EntityPath=telemetry";
 
   /** The login module entry as Kafka's own JAAS parser reads the settings. */
   private static AppConfigurationEntry jaas(Map<String, Object> settings) {
@@ -40,7 +41,8 @@ public class EventHubsKafkaTest {
     Map<String, Object> m = EventHubsKafka.oauthBearer("x.Handler");
     assertEquals("OAUTHBEARER", m.get("sasl.mechanism"));
     assertEquals("x.Handler", m.get("sasl.login.callback.handler.class"));
-    assertEquals("org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule",
+    assertEquals(
+        "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule",
         jaas(m).getLoginModuleName());
   }
 
@@ -49,17 +51,23 @@ public class EventHubsKafkaTest {
     assertEquals("ns1.servicebus.windows.net:9093", EventHubsKafka.bootstrapServers(CS));
     assertEquals("telemetry", EventHubsKafka.entityPath(CS));
     assertNull(EventHubsKafka.entityPath("Endpoint=sb://ns1.servicebus.windows.net/"));
-    assertThrows(IllegalArgumentException.class,
-        () -> EventHubsKafka.bootstrapServers("SharedAccessKey=x"));
+    assertThrows(
+        IllegalArgumentException.class, () -> EventHubsKafka.bootstrapServers("SharedAccessKey=x"));
   }
 
   @Test
   public void aMissingVariableSaysWhatToSet() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> EventHubsKafka.requireConnectionString(name -> " ", "--eventhubs"));
-    assertTrue(e.getMessage(), e.getMessage().startsWith(
-        "--eventhubs needs the environment variable EVENTHUBS_CONNECTION_STRING"));
-    assertEquals(CS, EventHubsKafka.requireConnectionString(
-        name -> name.equals("EVENTHUBS_CONNECTION_STRING") ? CS : null, "--eventhubs"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> EventHubsKafka.requireConnectionString(name -> " ", "--eventhubs"));
+    assertTrue(
+        e.getMessage(),
+        e.getMessage()
+            .startsWith("--eventhubs needs the environment variable EVENTHUBS_CONNECTION_STRING"));
+    assertEquals(
+        CS,
+        EventHubsKafka.requireConnectionString(
+            name -> name.equals("EVENTHUBS_CONNECTION_STRING") ? CS : null, "--eventhubs"));
   }
 }

@@ -64,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * Startup formats the storage as {@code kafka-storage.sh format} does ({@link StorageTool}), then
- * runs {@code new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM).startup()} and waits
- * until an admin client sees the broker.
+ * runs {@code new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM).startup()} and waits until
+ * an admin client sees the broker.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
@@ -80,8 +80,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
   private boolean closed;
   private static final Duration TOPIC_READY_TIMEOUT = Duration.ofSeconds(30);
 
-  private LocalKafkaBroker(Path dir, Map<String, Integer> ports, KafkaRaftServer server,
-      String clusterId) {
+  private LocalKafkaBroker(
+      Path dir, Map<String, Integer> ports, KafkaRaftServer server, String clusterId) {
     this.dir = dir;
     this.ports = ports;
     this.server = server;
@@ -106,7 +106,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
   public String bootstrapServers(String listenerName) {
     Integer port = ports.get(listenerName.toUpperCase());
     if (port == null) {
-      throw new IllegalArgumentException("no listener " + listenerName + "; have " + ports.keySet());
+      throw new IllegalArgumentException(
+          "no listener " + listenerName + "; have " + ports.keySet());
     }
     return "127.0.0.1:" + port;
   }
@@ -133,23 +134,23 @@ public final class LocalKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Creates a topic (replication 1) and waits until it can be used; an existing topic is left as
-   * it is. Equivalent to {@code createTopic(name, partitions, Duration.ofSeconds(30))}.
+   * Creates a topic (replication 1) and waits until it can be used; an existing topic is left as it
+   * is. Equivalent to {@code createTopic(name, partitions, Duration.ofSeconds(30))}.
    */
   public void createTopic(String name, int partitions) {
     createTopic(name, partitions, TOPIC_READY_TIMEOUT);
   }
 
   /**
-   * Creates a topic (replication 1; {@link TopicExistsException} tolerated) and waits, with
-   * bounded backoff, until it is usable: every partition has a leader in the broker's metadata
-   * ({@code describeTopics}) and the leader serves it ({@code listOffsets}, answered by the
-   * partition's log, not only the metadata cache). In KRaft the controller acknowledges the
-   * creation before the broker has applied it, so right after {@code createTopics} the broker
-   * may still answer "does not host this topic-partition" ({@link
-   * UnknownTopicOrPartitionException}) or {@link LeaderNotAvailableException}: those (and any
-   * other retriable error or a request timeout) mean "not yet". After {@code timeout} it fails
-   * with an {@link IllegalStateException} naming the topic, the time waited and the last answer.
+   * Creates a topic (replication 1; {@link TopicExistsException} tolerated) and waits, with bounded
+   * backoff, until it is usable: every partition has a leader in the broker's metadata ({@code
+   * describeTopics}) and the leader serves it ({@code listOffsets}, answered by the partition's
+   * log, not only the metadata cache). In KRaft the controller acknowledges the creation before the
+   * broker has applied it, so right after {@code createTopics} the broker may still answer "does
+   * not host this topic-partition" ({@link UnknownTopicOrPartitionException}) or {@link
+   * LeaderNotAvailableException}: those (and any other retriable error or a request timeout) mean
+   * "not yet". After {@code timeout} it fails with an {@link IllegalStateException} naming the
+   * topic, the time waited and the last answer.
    */
   public void createTopic(String name, int partitions, Duration timeout) {
     long t0 = System.nanoTime();
@@ -162,7 +163,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try {
           if (!created) {
             try {
-              admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
+              admin
+                  .createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                  .all()
                   .get(remainingMs(deadline, 10_000), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
               if (!(e.getCause() instanceof TopicExistsException)) {
@@ -173,7 +176,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
           }
           String notReady = notReady(admin, name, deadline);
           if (notReady == null) {
-            LOG.debug("topic {} ready after {} ms", name,
+            LOG.debug(
+                "topic {} ready after {} ms",
+                name,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
             return;
           }
@@ -181,18 +186,26 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (ExecutionException e) {
           Throwable cause = e.getCause() == null ? e : e.getCause();
           if (!(cause instanceof RetriableException)) {
-            throw new IllegalStateException("could not create topic " + name + ": " + cause,
-                cause);
+            throw new IllegalStateException("could not create topic " + name + ": " + cause, cause);
           }
           last = cause.toString(); // e.g. UnknownTopicOrPartition, LeaderNotAvailable: not yet
         } catch (java.util.concurrent.TimeoutException e) {
           last = "request timed out";
         }
         if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoffMs) > deadline) {
-          throw new IllegalStateException("topic " + name + " (" + partitions
-              + " partitions) not usable after " + timeout.toMillis() + " ms" + " on "
-              + bootstrapServers() + (created ? "" : " (creation not acknowledged)")
-              + "; last answer: " + last);
+          throw new IllegalStateException(
+              "topic "
+                  + name
+                  + " ("
+                  + partitions
+                  + " partitions) not usable after "
+                  + timeout.toMillis()
+                  + " ms"
+                  + " on "
+                  + bootstrapServers()
+                  + (created ? "" : " (creation not acknowledged)")
+                  + "; last answer: "
+                  + last);
         }
         Thread.sleep(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 1000);
@@ -206,21 +219,27 @@ public final class LocalKafkaBroker implements AutoCloseable {
   /** Null when every partition of the topic has a leader that serves it, else why not. */
   private static String notReady(Admin admin, String name, long deadline)
       throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-    TopicDescription desc = admin.describeTopics(List.of(name)).allTopicNames()
-        .get(remainingMs(deadline, 10_000), TimeUnit.MILLISECONDS).get(name);
+    TopicDescription desc =
+        admin
+            .describeTopics(List.of(name))
+            .allTopicNames()
+            .get(remainingMs(deadline, 10_000), TimeUnit.MILLISECONDS)
+            .get(name);
     if (desc == null || desc.partitions().isEmpty()) {
       return "topic not in the metadata";
     }
-    List<Integer> leaderless = desc.partitions().stream()
-        .filter(p -> p.leader() == null || p.leader().isEmpty())
-        .map(TopicPartitionInfo::partition).collect(Collectors.toList());
+    List<Integer> leaderless =
+        desc.partitions().stream()
+            .filter(p -> p.leader() == null || p.leader().isEmpty())
+            .map(TopicPartitionInfo::partition)
+            .collect(Collectors.toList());
     if (!leaderless.isEmpty()) {
       return "partitions without a leader: " + leaderless;
     }
     // the leader's log answers (the metadata cache is updated before the log is created)
     Map<TopicPartition, OffsetSpec> specs = new LinkedHashMap<>();
-    desc.partitions().forEach(p -> specs.put(new TopicPartition(name, p.partition()),
-        OffsetSpec.latest()));
+    desc.partitions()
+        .forEach(p -> specs.put(new TopicPartition(name, p.partition()), OffsetSpec.latest()));
     admin.listOffsets(specs).all().get(remainingMs(deadline, 10_000), TimeUnit.MILLISECONDS);
     return null;
   }
@@ -330,9 +349,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private LocalKafkaBroker tryStart() {
       Path dir;
       try {
-        dir = baseDir == null
-            ? Files.createTempDirectory("iotbeam-kafka-")
-            : Files.createTempDirectory(baseDir, "iotbeam-kafka-");
+        dir =
+            baseDir == null
+                ? Files.createTempDirectory("iotbeam-kafka-")
+                : Files.createTempDirectory(baseDir, "iotbeam-kafka-");
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -391,20 +411,31 @@ public final class LocalKafkaBroker implements AutoCloseable {
         ByteArrayOutputStream formatOut = new ByteArrayOutputStream();
         int rc;
         try (PrintStream ps = new PrintStream(formatOut, true, StandardCharsets.UTF_8)) {
-          rc = StorageTool.execute(new String[] {
-              "format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted"}, ps);
+          rc =
+              StorageTool.execute(
+                  new String[] {
+                    "format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted"
+                  },
+                  ps);
         }
         if (rc != 0) {
-          throw new IllegalStateException("kafka storage format failed (" + rc + "): "
-              + formatOut.toString(StandardCharsets.UTF_8));
+          throw new IllegalStateException(
+              "kafka storage format failed ("
+                  + rc
+                  + "): "
+                  + formatOut.toString(StandardCharsets.UTF_8));
         }
         long t0 = System.nanoTime();
         server = new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM);
         server.startup();
         LocalKafkaBroker broker = new LocalKafkaBroker(dir, Map.copyOf(ports), server, clusterId);
         broker.awaitReady();
-        LOG.info("Kafka broker up at {} in {} ms (listeners {}, dir {})", broker.bootstrapServers(),
-            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), ports, dir);
+        LOG.info(
+            "Kafka broker up at {} in {} ms (listeners {}, dir {})",
+            broker.bootstrapServers(),
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+            ports,
+            dir);
         return broker;
       } catch (Exception e) {
         if (server != null) {
@@ -416,25 +447,30 @@ public final class LocalKafkaBroker implements AutoCloseable {
           }
         }
         deleteRecursively(dir);
-        throw e instanceof RuntimeException ? (RuntimeException) e
+        throw e instanceof RuntimeException
+            ? (RuntimeException) e
             : new IllegalStateException("Kafka broker did not start: " + e, e);
       }
     }
   }
 
   /**
-   * Waits (up to 60 s) until the broker is really serving: every listener accepts TCP
-   * connections (a listener can still be binding when {@code startup()} returns on a loaded
-   * machine) and the broker is registered and unfenced (an admin client's {@code describeCluster}
-   * lists node 1). A slow answer is "not yet", not a failed start.
+   * Waits (up to 60 s) until the broker is really serving: every listener accepts TCP connections
+   * (a listener can still be binding when {@code startup()} returns on a loaded machine) and the
+   * broker is registered and unfenced (an admin client's {@code describeCluster} lists node 1). A
+   * slow answer is "not yet", not a failed start.
    */
   private void awaitReady() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     String last = "no answer yet";
     for (Map.Entry<String, Integer> l : ports.entrySet()) {
       while (!accepts(l.getValue())) {
-        last = "listener " + l.getKey() + " on 127.0.0.1:" + l.getValue()
-            + " does not accept connections";
+        last =
+            "listener "
+                + l.getKey()
+                + " on 127.0.0.1:"
+                + l.getValue()
+                + " does not accept connections";
         if (System.nanoTime() > deadline) {
           throw new IllegalStateException("Kafka broker did not become ready within 60 s: " + last);
         }
@@ -444,8 +480,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
     try (Admin admin = admin()) {
       while (true) {
         try {
-          var nodes = admin.describeCluster().nodes().get(remainingMs(deadline, 10_000),
-              TimeUnit.MILLISECONDS);
+          var nodes =
+              admin
+                  .describeCluster()
+                  .nodes()
+                  .get(remainingMs(deadline, 10_000), TimeUnit.MILLISECONDS);
           if (nodes.stream().anyMatch(n -> n.id() == NODE_ID)) {
             return;
           }
@@ -465,8 +504,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
   private static boolean accepts(int port) {
     try (java.net.Socket s = new java.net.Socket()) {
-      s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port),
-          1000);
+      s.connect(
+          new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 1000);
       return true;
     } catch (IOException e) {
       return false;

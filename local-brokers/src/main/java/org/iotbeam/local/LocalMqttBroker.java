@@ -12,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An embedded Moquette 0.17 MQTT 3.1.1 broker for tests and the local demo: 127.0.0.1 only, a
- * free port, no persistence, anonymous clients allowed, no websocket listener.
+ * An embedded Moquette 0.17 MQTT 3.1.1 broker for tests and the local demo: 127.0.0.1 only, a free
+ * port, no persistence, anonymous clients allowed, no websocket listener.
  *
  * <pre>{@code
  * try (LocalMqttBroker mqtt = LocalMqttBroker.start()) {

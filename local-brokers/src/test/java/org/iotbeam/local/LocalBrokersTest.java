@@ -35,8 +35,11 @@ public class LocalBrokersTest {
   public void kafkaBrokerProducesAndConsumesAndCleansUp() throws Exception {
     Path dir;
     // an extra listener, as an Event-Hubs-like SASL_SSL one would be added
-    try (LocalKafkaBroker kafka = LocalKafkaBroker.builder().listener("EXTERNAL", "PLAINTEXT")
-        .property("message.max.bytes", "2000000").start()) {
+    try (LocalKafkaBroker kafka =
+        LocalKafkaBroker.builder()
+            .listener("EXTERNAL", "PLAINTEXT")
+            .property("message.max.bytes", "2000000")
+            .start()) {
       dir = kafka.logDir();
       assertThat(kafka.bootstrapServers(), startsWith("127.0.0.1:"));
       assertThat(kafka.bootstrapServers("external"), startsWith("127.0.0.1:"));
@@ -75,10 +78,10 @@ public class LocalBrokersTest {
   }
 
   /**
-   * Topics are usable as soon as createTopic returns: 20 topics in a row, several partitions
-   * each, one record produced to every partition right away by a producer that does not retry
-   * (a NOT_LEADER / UNKNOWN_TOPIC_OR_PARTITION answer would fail the send). Two threads create
-   * topics at the same time to load the broker.
+   * Topics are usable as soon as createTopic returns: 20 topics in a row, several partitions each,
+   * one record produced to every partition right away by a producer that does not retry (a
+   * NOT_LEADER / UNKNOWN_TOPIC_OR_PARTITION answer would fail the send). Two threads create topics
+   * at the same time to load the broker.
    */
   @Test(timeout = 180_000)
   public void createdTopicsAreUsableAtOnce() throws Exception {
@@ -91,24 +94,27 @@ public class LocalBrokersTest {
       pp.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000");
       int topics = 20;
       int partitions = 4;
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors
-          .newFixedThreadPool(2);
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(2);
       try (KafkaProducer<String, String> producer =
           new KafkaProducer<>(pp, new StringSerializer(), new StringSerializer())) {
         List<java.util.concurrent.Future<?>> done = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
           int worker = w;
-          done.add(pool.submit(() -> {
-            for (int i = 0; i < topics / 2; i++) {
-              String topic = "burst-" + worker + "-" + i;
-              kafka.createTopic(topic, partitions);
-              for (int part = 0; part < partitions; part++) {
-                producer.send(new ProducerRecord<>(topic, part, "k", "v" + part))
-                    .get(20, TimeUnit.SECONDS);
-              }
-            }
-            return null;
-          }));
+          done.add(
+              pool.submit(
+                  () -> {
+                    for (int i = 0; i < topics / 2; i++) {
+                      String topic = "burst-" + worker + "-" + i;
+                      kafka.createTopic(topic, partitions);
+                      for (int part = 0; part < partitions; part++) {
+                        producer
+                            .send(new ProducerRecord<>(topic, part, "k", "v" + part))
+                            .get(20, TimeUnit.SECONDS);
+                      }
+                    }
+                    return null;
+                  }));
         }
         for (java.util.concurrent.Future<?> f : done) {
           f.get(150, TimeUnit.SECONDS);
@@ -117,8 +123,11 @@ public class LocalBrokersTest {
         pool.shutdownNow();
       }
       try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
-        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-            .filter(t -> t.startsWith("burst-")).count(), equalTo((long) topics));
+        assertThat(
+            admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                .filter(t -> t.startsWith("burst-"))
+                .count(),
+            equalTo((long) topics));
       }
     }
   }
@@ -130,8 +139,10 @@ public class LocalBrokersTest {
         kafka.createTopic("never-in-time", 1, Duration.ofMillis(1));
         org.junit.Assert.fail("a 1 ms bound cannot be met");
       } catch (IllegalStateException e) {
-        assertThat(e.getMessage(), org.hamcrest.Matchers.containsString(
-            "topic never-in-time (1 partitions) not usable after 1 ms"));
+        assertThat(
+            e.getMessage(),
+            org.hamcrest.Matchers.containsString(
+                "topic never-in-time (1 partitions) not usable after 1 ms"));
       }
     }
   }
@@ -147,8 +158,11 @@ public class LocalBrokersTest {
       MqttClient pub = new MqttClient(mqtt.url(), "pub", new MemoryPersistence());
       try {
         sub.connect(o);
-        sub.subscribe("a/#", 1, (topic, msg) ->
-            got.add(topic + "=" + new String(msg.getPayload(), StandardCharsets.UTF_8)));
+        sub.subscribe(
+            "a/#",
+            1,
+            (topic, msg) ->
+                got.add(topic + "=" + new String(msg.getPayload(), StandardCharsets.UTF_8)));
         pub.connect(o);
         pub.publish("a/b", "hello".getBytes(StandardCharsets.UTF_8), 1, false);
         assertThat(got.poll(20, TimeUnit.SECONDS), equalTo("a/b=hello"));

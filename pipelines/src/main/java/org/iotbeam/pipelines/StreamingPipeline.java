@@ -61,18 +61,26 @@ import org.joda.time.Duration;
  */
 public class StreamingPipeline {
   /** The streaming pipeline's flags; the processing flags come from {@link TelemetryOptions}. */
-  public interface Options extends TelemetryOptions, StreamingOptions, KafkaSourceOptions,
-      AzureSinkOptions, ObservabilityOptions, NotifyOptions, AlertWebhookOptions,
-      FileOutputOptions {
-    @Description("How far out of event-time order telemetry may arrive on one partition before "
-        + "it counts as late (the watermark trails the newest event time by this), in seconds.")
+  public interface Options
+      extends TelemetryOptions,
+          StreamingOptions,
+          KafkaSourceOptions,
+          AzureSinkOptions,
+          ObservabilityOptions,
+          NotifyOptions,
+          AlertWebhookOptions,
+          FileOutputOptions {
+    @Description(
+        "How far out of event-time order telemetry may arrive on one partition before "
+            + "it counts as late (the watermark trails the newest event time by this), in seconds.")
     @Default.Integer(60)
     Integer getMaxOutOfOrderSeconds();
 
     void setMaxOutOfOrderSeconds(Integer value);
 
-    @Description("Event-time window of the raw archive and the other files, in minutes; must "
-        + "divide 60.")
+    @Description(
+        "Event-time window of the raw archive and the other files, in minutes; must "
+            + "divide 60.")
     @Default.Integer(5)
     Integer getFileWindowMinutes();
 
@@ -84,18 +92,20 @@ public class StreamingPipeline {
 
     void setFileFlushSeconds(Integer value);
 
-    @Description("Before the job starts, check within this many seconds that Kafka (Event Hubs) "
-        + "takes the credentials and has the topics, and that the azfs output container is "
-        + "reachable; fail with what to fix otherwise. 0: no check.")
+    @Description(
+        "Before the job starts, check within this many seconds that Kafka (Event Hubs) "
+            + "takes the credentials and has the topics, and that the azfs output container is "
+            + "reachable; fail with what to fix otherwise. 0: no check.")
     @Default.Integer(30)
     Integer getStartupCheckSeconds();
 
     void setStartupCheckSeconds(Integer value);
 
-    @Description("A partition that has been caught up and silent this many seconds stops holding "
-        + "the watermark back: it follows the other partitions (the slowest active one; when the "
-        + "whole stream is quiet, the most advanced), and its own clock runs on from where its "
-        + "data left it.")
+    @Description(
+        "A partition that has been caught up and silent this many seconds stops holding "
+            + "the watermark back: it follows the other partitions (the slowest active one; when the "
+            + "whole stream is quiet, the most advanced), and its own clock runs on from where its "
+            + "data left it.")
     @Default.Integer(60)
     Integer getIdlePartitionSeconds();
 
@@ -112,8 +122,9 @@ public class StreamingPipeline {
     PipelineResult result = run(options);
     if (DetachedJob.applies(options)) { // submitted to a cluster: return once it runs
       try {
-        System.out.println(DetachedJob.awaitRunning(result, options.as(FlinkPipelineOptions.class),
-            java.time.Duration.ofMinutes(5)));
+        System.out.println(
+            DetachedJob.awaitRunning(
+                result, options.as(FlinkPipelineOptions.class), java.time.Duration.ofMinutes(5)));
         return;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -153,22 +164,30 @@ public class StreamingPipeline {
       // alert crosses two keyed exchanges, and 200 ms of buffering would be most of its budget
       EmbeddedFlink.configure(flink, STREAMING_FLINK_CONF);
       if (flink.getStateBackend() == null && EmbeddedFlink.isEmbedded(flink)) {
-        EmbeddedFlink.checkpointToFiles(flink, java.nio.file.Path.of(
-            System.getProperty("java.io.tmpdir"), "iotbeam-checkpoints", flink.getJobName()));
+        EmbeddedFlink.checkpointToFiles(
+            flink,
+            java.nio.file.Path.of(
+                System.getProperty("java.io.tmpdir"), "iotbeam-checkpoints", flink.getJobName()));
       }
     }
 
     Pipeline p = Pipeline.create(options);
-    PCollection<InboundMessage> messages = p.apply("ReadTelemetry", new KafkaTelemetrySource(
-        kafka, options.getInputTopic(),
-        Duration.standardSeconds(options.getMaxOutOfOrderSeconds()),
-        Duration.standardSeconds(options.getIdlePartitionSeconds()),
-        options.getMaxAgeHours() * 3_600_000L,
-        options.getMaxFutureSkewSeconds() * 1000L));
+    PCollection<InboundMessage> messages =
+        p.apply(
+            "ReadTelemetry",
+            new KafkaTelemetrySource(
+                kafka,
+                options.getInputTopic(),
+                Duration.standardSeconds(options.getMaxOutOfOrderSeconds()),
+                Duration.standardSeconds(options.getIdlePartitionSeconds()),
+                options.getMaxAgeHours() * 3_600_000L,
+                options.getMaxFutureSkewSeconds() * 1000L));
 
     if (kafka.auth() != EventHubsAuth.NONE) { // a credential refused later: a metric, an ERROR
-      p.apply("WatchKafkaCredentials", new KafkaCredentialWatch(kafka, options.getInputTopic(),
-          java.time.Duration.ofMinutes(1)));
+      p.apply(
+          "WatchKafkaCredentials",
+          new KafkaCredentialWatch(
+              kafka, options.getInputTopic(), java.time.Duration.ofMinutes(1)));
     }
 
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
@@ -181,40 +200,64 @@ public class StreamingPipeline {
   }
 
   /** Every sink of the streaming pipeline; {@code messages} are the source's, before parsing. */
-  static void writeResults(PCollection<InboundMessage> messages, TelemetryResults results,
-      Options options, KafkaClientSettings kafka) {
+  static void writeResults(
+      PCollection<InboundMessage> messages,
+      TelemetryResults results,
+      Options options,
+      KafkaClientSettings kafka) {
     String base = FileOutputOptions.base(options);
     // Anything the validator accepts is at most maxAge old: such a reading is never dropped from
     // the files as too late (the aggregates themselves keep their own allowed lateness).
     Duration fileLateness = Duration.standardHours(options.getMaxAgeHours() + 1L);
-    FileWindowing files = FileWindowing.of(
-        Duration.standardMinutes(options.getFileWindowMinutes()), fileLateness,
-        Duration.standardSeconds(options.getFileFlushSeconds()));
+    FileWindowing files =
+        FileWindowing.of(
+            Duration.standardMinutes(options.getFileWindowMinutes()),
+            fileLateness,
+            Duration.standardSeconds(options.getFileFlushSeconds()));
     int shards = options.getFileShards();
 
     // every message as it arrived, valid or not: what reprocessing re-judges with new flags
     messages.apply("RawArchive", new RawArchiveSink(base + "raw/", files, shards));
 
     // every step and sink that can fail adds its dead letters here (docs: DeadLetterHandler)
-    try (DeadLetterHandler deadLetters = DeadLetterHandler.of(messages.getPipeline())
-        .withTopic("DeadLettersToKafka", new KafkaJsonSink<>(kafka.bootstrapServers(),
-            options.getDeadLetterTopic(), kafka.producer(), DeadLetter::getId))
-        .withFiles("DeadLetterFiles",
-            new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards))) {
+    try (DeadLetterHandler deadLetters =
+        DeadLetterHandler.of(messages.getPipeline())
+            .withTopic(
+                "DeadLettersToKafka",
+                new KafkaJsonSink<>(
+                    kafka.bootstrapServers(),
+                    options.getDeadLetterTopic(),
+                    kafka.producer(),
+                    DeadLetter::getId))
+            .withFiles(
+                "DeadLetterFiles",
+                new JsonLinesFileSink<>(base + "dead-letters/", "dead-letters", files, shards))) {
       deadLetters.add(results.deadLetters());
 
       PCollection<WindowAggregate> aggregates = results.aggregates();
-      aggregates.apply("AggregateFiles",
+      aggregates.apply(
+          "AggregateFiles",
           new JsonLinesFileSink<>(base + "aggregates/", "aggregates", files, shards));
-      deadLetters.add(aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(
-          kafka.bootstrapServers(), options.getAggregatesTopic(), kafka.producer(),
-          WindowAggregate::getId)));
+      deadLetters.add(
+          aggregates.apply(
+              "AggregatesToKafka",
+              new KafkaJsonSink<>(
+                  kafka.bootstrapServers(),
+                  options.getAggregatesTopic(),
+                  kafka.producer(),
+                  WindowAggregate::getId)));
 
       PCollection<Alert> alerts = results.alerts();
-      alerts.apply("AlertFiles",
-          new JsonLinesFileSink<>(base + "alerts/", "alerts", files, shards));
-      deadLetters.add(alerts.apply("AlertsToKafka", new KafkaJsonSink<>(
-          kafka.bootstrapServers(), options.getAlertsTopic(), kafka.producer(), Alert::getId)));
+      alerts.apply(
+          "AlertFiles", new JsonLinesFileSink<>(base + "alerts/", "alerts", files, shards));
+      deadLetters.add(
+          alerts.apply(
+              "AlertsToKafka",
+              new KafkaJsonSink<>(
+                  kafka.bootstrapServers(),
+                  options.getAlertsTopic(),
+                  kafka.producer(),
+                  Alert::getId)));
       deadLetters.add(AlertWebhookOptions.sendTo(alerts, options));
       deadLetters.addAll(AzureSinkOptions.applyTo(results, options));
       // people: e-mail, SMS, webhooks as --notificationRoutesFile says (docs/notifications.md)
@@ -227,14 +270,18 @@ public class StreamingPipeline {
     return new OptionProblems()
         .add(KafkaSourceOptions.problems(o))
         .add(FileOutputOptions.problems(o, 1000))
-        .addIf(o.getMaxOutOfOrderSeconds() == null || o.getMaxOutOfOrderSeconds() < 0,
+        .addIf(
+            o.getMaxOutOfOrderSeconds() == null || o.getMaxOutOfOrderSeconds() < 0,
             "--maxOutOfOrderSeconds must be zero or more")
         .add(HourAligned.problem("--fileWindowMinutes", o.getFileWindowMinutes()))
-        .addIf(o.getFileFlushSeconds() == null || o.getFileFlushSeconds() <= 0,
+        .addIf(
+            o.getFileFlushSeconds() == null || o.getFileFlushSeconds() <= 0,
             "--fileFlushSeconds must be positive")
-        .addIf(o.getIdlePartitionSeconds() == null || o.getIdlePartitionSeconds() <= 0,
+        .addIf(
+            o.getIdlePartitionSeconds() == null || o.getIdlePartitionSeconds() <= 0,
             "--idlePartitionSeconds must be a positive number of seconds")
-        .addIf(o.getStartupCheckSeconds() == null || o.getStartupCheckSeconds() < 0,
+        .addIf(
+            o.getStartupCheckSeconds() == null || o.getStartupCheckSeconds() < 0,
             "--startupCheckSeconds must be zero (no check) or a number of seconds")
         .add(BlobClientFactory.secretFlagProblems(o))
         .add(NotifyConfig.problems(o))

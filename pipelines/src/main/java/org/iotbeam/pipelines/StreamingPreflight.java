@@ -10,12 +10,12 @@ import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.kafka.KafkaPreflight;
 
 /**
- * What the streaming pipeline checks with the real services before its job starts, within
- * {@code --startupCheckSeconds}: Kafka (Event Hubs) takes the credentials and has the topics
- * ({@link KafkaPreflight}), an {@code azfs://} output container exists and takes the storage
- * credential ({@link AzureBlobChecks}), and Cosmos DB and Service Bus, when configured, take
- * theirs ({@link AzureSinkChecks}). A bad credential fails the start, every problem
- * listed with the credential to check, instead of a job that runs and reads nothing.
+ * What the streaming pipeline checks with the real services before its job starts, within {@code
+ * --startupCheckSeconds}: Kafka (Event Hubs) takes the credentials and has the topics ({@link
+ * KafkaPreflight}), an {@code azfs://} output container exists and takes the storage credential
+ * ({@link AzureBlobChecks}), and Cosmos DB and Service Bus, when configured, take theirs ({@link
+ * AzureSinkChecks}). A bad credential fails the start, every problem listed with the credential to
+ * check, instead of a job that runs and reads nothing.
  */
 final class StreamingPreflight {
   private StreamingPreflight() {}
@@ -25,9 +25,13 @@ final class StreamingPreflight {
       return;
     }
     Duration timeout = Duration.ofSeconds(o.getStartupCheckSeconds());
-    List<String> problems = new ArrayList<>(KafkaPreflight.problems(
-        StreamingPipeline.kafkaSettings(o), o.getInputTopic(),
-        List.of(o.getAggregatesTopic(), o.getAlertsTopic(), o.getDeadLetterTopic()), timeout));
+    List<String> problems =
+        new ArrayList<>(
+            KafkaPreflight.problems(
+                StreamingPipeline.kafkaSettings(o),
+                o.getInputTopic(),
+                List.of(o.getAggregatesTopic(), o.getAlertsTopic(), o.getDeadLetterTopic()),
+                timeout));
     BlobClientFactory.useForAzfs(o, o.getOutputBase());
     try {
       AzureBlobChecks.requireContainer(o.getOutputBase(), o);

@@ -21,9 +21,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeployedJob {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Local stand-ins of {@link #of}: nothing connects to them in a test that only builds. */
   static final String LOCAL_BOOTSTRAP = "127.0.0.1:9092";
+
   static final Path LOCAL_OUT = Path.of(System.getProperty("java.io.tmpdir"), "iotbeam-deployed");
+
   /** One render per environment and JVM (node parses all the Terraform: seconds). */
   private static final Map<String, DeployedJob> CACHE = new ConcurrentHashMap<>();
 
@@ -35,7 +38,9 @@ final class DeployedJob {
     this.json = json;
   }
 
-  /** The environment's job, with local arguments for {@link #LOCAL_BOOTSTRAP}, {@link #LOCAL_OUT}. */
+  /**
+   * The environment's job, with local arguments for {@link #LOCAL_BOOTSTRAP}, {@link #LOCAL_OUT}.
+   */
   static DeployedJob of(String environment) {
     return CACHE.computeIfAbsent(environment, e -> renderLocal(e, LOCAL_BOOTSTRAP, LOCAL_OUT));
   }
@@ -45,8 +50,8 @@ final class DeployedJob {
    * broker at {@code bootstrap}, files under {@code outputBase}.
    */
   static DeployedJob renderLocal(String environment, String bootstrap, Path outputBase) {
-    return render(environment,
-        List.of("--bootstrap", bootstrap, "--output-base", outputBase.toString()));
+    return render(
+        environment, List.of("--bootstrap", bootstrap, "--output-base", outputBase.toString()));
   }
 
   private static DeployedJob render(String environment, List<String> extra) {
@@ -57,16 +62,23 @@ final class DeployedJob {
       Path out = Files.createTempFile("flink-job-" + environment, ".json");
       Path err = Files.createTempFile("flink-job-" + environment, ".err");
       try {
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-            .redirectError(err.toFile()).start();
+        Process p =
+            new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
           p.destroyForcibly();
           throw new AssertionError(String.join(" ", cmd) + " did not finish in 120 s");
         }
         if (p.exitValue() != 0) {
-          throw new AssertionError(String.join(" ", cmd) + " failed (exit " + p.exitValue()
-              + "): " + Files.readString(err, StandardCharsets.UTF_8)
-              + "\n(needs Node 20 and terraform/node_modules: npm ci --prefix terraform)");
+          throw new AssertionError(
+              String.join(" ", cmd)
+                  + " failed (exit "
+                  + p.exitValue()
+                  + "): "
+                  + Files.readString(err, StandardCharsets.UTF_8)
+                  + "\n(needs Node 20 and terraform/node_modules: npm ci --prefix terraform)");
         }
         return new DeployedJob(environment, JSON.readTree(out.toFile()));
       } finally {
@@ -74,8 +86,13 @@ final class DeployedJob {
         Files.deleteIfExists(err);
       }
     } catch (IOException e) {
-      throw new AssertionError("cannot run " + String.join(" ", cmd) + ": " + e.getMessage()
-          + " (Node 20 must be on the PATH)", e);
+      throw new AssertionError(
+          "cannot run "
+              + String.join(" ", cmd)
+              + ": "
+              + e.getMessage()
+              + " (Node 20 must be on the PATH)",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
@@ -109,16 +126,25 @@ final class DeployedJob {
   /** What was replaced or left out, one line each (flag: deployed -> local, why). */
   List<String> substitutions() {
     List<String> out = new ArrayList<>();
-    json.get("substituted").forEach(s -> out.add(s.get("flag").asText() + ": "
-        + s.get("deployed").asText() + " -> "
-        + (s.get("local").isNull() ? "(left out)" : s.get("local").asText())
-        + " (" + s.get("why").asText() + ")"));
+    json.get("substituted")
+        .forEach(
+            s ->
+                out.add(
+                    s.get("flag").asText()
+                        + ": "
+                        + s.get("deployed").asText()
+                        + " -> "
+                        + (s.get("local").isNull() ? "(left out)" : s.get("local").asText())
+                        + " ("
+                        + s.get("why").asText()
+                        + ")"));
     return out;
   }
 
   Map<String, String> flinkConfiguration() {
     Map<String, String> m = new TreeMap<>();
-    json.get("flinkConfiguration").fields()
+    json.get("flinkConfiguration")
+        .fields()
         .forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
     return m;
   }

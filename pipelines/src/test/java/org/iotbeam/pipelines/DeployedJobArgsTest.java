@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
@@ -19,9 +18,9 @@ import org.junit.runners.Parameterized.Parameters;
  * The job arguments each environment's Terraform gives the FlinkDeployment
  * (terraform/modules/aks_flink, rendered by terraform/flink-job.mjs) mean something to the code:
  * every flag is an option of {@link StreamingPipeline.Options}, every value parses, and the
- * pipeline's own checks ({@link StreamingPipeline#create}: {@code checkOptions},
- * {@code ProcessingConfigs}, the Kafka settings) pass and build the pipeline, as deployed and with
- * the local endpoints the standalone-cluster smoke test runs with.
+ * pipeline's own checks ({@link StreamingPipeline#create}: {@code checkOptions}, {@code
+ * ProcessingConfigs}, the Kafka settings) pass and build the pipeline, as deployed and with the
+ * local endpoints the standalone-cluster smoke test runs with.
  */
 @RunWith(Parameterized.class)
 public class DeployedJobArgsTest {
@@ -62,11 +61,17 @@ public class DeployedJobArgsTest {
   private StreamingPipeline.Options parse(List<String> args) {
     PipelineOptionsFactory.register(StreamingPipeline.Options.class);
     try {
-      return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation()
+      return PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+          .withValidation()
           .as(StreamingPipeline.Options.class);
     } catch (RuntimeException e) {
-      throw new AssertionError(environment + ": the FlinkDeployment's arguments do not parse: "
-          + e.getMessage() + "\n  args: " + args, e);
+      throw new AssertionError(
+          environment
+              + ": the FlinkDeployment's arguments do not parse: "
+              + e.getMessage()
+              + "\n  args: "
+              + args,
+          e);
     }
   }
 
@@ -74,8 +79,14 @@ public class DeployedJobArgsTest {
     try {
       return StreamingPipeline.create(o);
     } catch (RuntimeException e) {
-      throw new AssertionError(environment + ": the pipeline rejects the FlinkDeployment's "
-          + "arguments: " + e.getMessage() + "\n  args: " + args, e);
+      throw new AssertionError(
+          environment
+              + ": the pipeline rejects the FlinkDeployment's "
+              + "arguments: "
+              + e.getMessage()
+              + "\n  args: "
+              + args,
+          e);
     }
   }
 

@@ -31,15 +31,15 @@ import org.junit.Test;
 
 /**
  * The failover of docs/failover.md, rehearsed on one machine (runners/scripts/failover-rehearsal.sh
- * runs it): the streaming job with dev's deployed arguments (local endpoints) on standalone
- * cluster A ("region A") while a simulator sends live telemetry; A is killed (SIGKILL, no
- * cancel, no savepoint); the storage it checkpointed to is copied as its geo-replica would be and
- * the original removed; cluster B ("region B", its own home, ports and RocksDB directories)
- * restores the last retained checkpoint from that copy, under the same path as Azure's storage
- * failover keeps the account's name, and continues from the offsets it holds while the telemetry
- * keeps coming. Baseline cluster C runs the same job on the same input without interruption. The
- * outputs of A+B (topics and files) must equal C's: the final aggregate per id, alert ids and
- * states, dead-letter ids, archived messages.
+ * runs it): the streaming job with dev's deployed arguments (local endpoints) on standalone cluster
+ * A ("region A") while a simulator sends live telemetry; A is killed (SIGKILL, no cancel, no
+ * savepoint); the storage it checkpointed to is copied as its geo-replica would be and the original
+ * removed; cluster B ("region B", its own home, ports and RocksDB directories) restores the last
+ * retained checkpoint from that copy, under the same path as Azure's storage failover keeps the
+ * account's name, and continues from the offsets it holds while the telemetry keeps coming.
+ * Baseline cluster C runs the same job on the same input without interruption. The outputs of A+B
+ * (topics and files) must equal C's: the final aggregate per id, alert ids and states, dead-letter
+ * ids, archived messages.
  *
  * <p>Runs only with {@code -Diotbeam.rehearsal.home=DIR -Diotbeam.jobJar=...-shaded.jar}.
  */
@@ -58,26 +58,34 @@ public class FailoverRehearsalTest {
     REHEARSAL_FLAGS.put("--fileShards", "1");
   }
 
-  static final Duration PRODUCE = Duration.ofSeconds(
-      Long.getLong("iotbeam.rehearsal.produceSeconds", 150));
-  static final Duration KILL_AFTER = Duration.ofSeconds(
-      Long.getLong("iotbeam.rehearsal.killAfterSeconds", 50));
+  static final Duration PRODUCE =
+      Duration.ofSeconds(Long.getLong("iotbeam.rehearsal.produceSeconds", 150));
+  static final Duration KILL_AFTER =
+      Duration.ofSeconds(Long.getLong("iotbeam.rehearsal.killAfterSeconds", 50));
 
   @Test(timeout = 1_800_000)
   public void failoverGivesTheOutputsOfAnUninterruptedRun() throws Exception {
     String homeProp = System.getProperty("iotbeam.rehearsal.home", "");
     String jar = System.getProperty("iotbeam.jobJar", "");
-    assumeTrue("no -Diotbeam.rehearsal.home / -Diotbeam.jobJar", !homeProp.isEmpty()
-        && !jar.isEmpty());
+    assumeTrue(
+        "no -Diotbeam.rehearsal.home / -Diotbeam.jobJar", !homeProp.isEmpty() && !jar.isEmpty());
     Path w = Path.of(homeProp).toAbsolutePath();
     Path storage = w.resolve("storage"); // "the geo-redundant storage account"
     List<String> report = new ArrayList<>();
-    LocalFlinkCluster a = new LocalFlinkCluster("A", w.resolve("region-a"),
-        storage.resolve("flink/checkpoints"), 18581, 16523, 19581);
-    LocalFlinkCluster b = new LocalFlinkCluster("B", w.resolve("region-b"),
-        storage.resolve("flink/checkpoints"), 18582, 16524, 19582);
-    LocalFlinkCluster c = new LocalFlinkCluster("C", w.resolve("baseline"),
-        w.resolve("baseline-storage/flink/checkpoints"), 18583, 16525, 19583);
+    LocalFlinkCluster a =
+        new LocalFlinkCluster(
+            "A", w.resolve("region-a"), storage.resolve("flink/checkpoints"), 18581, 16523, 19581);
+    LocalFlinkCluster b =
+        new LocalFlinkCluster(
+            "B", w.resolve("region-b"), storage.resolve("flink/checkpoints"), 18582, 16524, 19582);
+    LocalFlinkCluster c =
+        new LocalFlinkCluster(
+            "C",
+            w.resolve("baseline"),
+            w.resolve("baseline-storage/flink/checkpoints"),
+            18583,
+            16525,
+            19583);
     long t0 = System.nanoTime();
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
@@ -97,18 +105,34 @@ public class FailoverRehearsalTest {
       // live telemetry for PRODUCE, event time = now, as devices send it
       AtomicReference<Exception> producerFailure = new AtomicReference<>();
       Instant produceStart = Instant.now();
-      Thread producer = new Thread(() -> {
-        try (KafkaTransport t = new KafkaTransport(bs, "telemetry", Map.of())) {
-          new Simulator(new SimulatorConfig().devices(20).rate(20).seed(16).anomalyRate(0.02)
-              .malformedRatio(0.02).duration(PRODUCE).progressInterval(Duration.ZERO), t,
-              new PrintStream(PrintStream.nullOutputStream())).run();
-        } catch (Exception e) {
-          producerFailure.set(e);
-        }
-      }, "rehearsal-producer");
+      Thread producer =
+          new Thread(
+              () -> {
+                try (KafkaTransport t = new KafkaTransport(bs, "telemetry", Map.of())) {
+                  new Simulator(
+                          new SimulatorConfig()
+                              .devices(20)
+                              .rate(20)
+                              .seed(16)
+                              .anomalyRate(0.02)
+                              .malformedRatio(0.02)
+                              .duration(PRODUCE)
+                              .progressInterval(Duration.ZERO),
+                          t,
+                          new PrintStream(PrintStream.nullOutputStream()))
+                      .run();
+                } catch (Exception e) {
+                  producerFailure.set(e);
+                }
+              },
+              "rehearsal-producer");
       producer.start();
-      say(report, t0, "simulator: 20 devices, 20 msg/s for " + PRODUCE.toSeconds()
-          + " s (2% malformed, 2% anomalies)");
+      say(
+          report,
+          t0,
+          "simulator: 20 devices, 20 msg/s for "
+              + PRODUCE.toSeconds()
+              + " s (2% malformed, 2% anomalies)");
 
       // region A is lost: after KILL_AFTER of live traffic and at least two checkpoints with it
       Thread.sleep(KILL_AFTER.toMillis());
@@ -117,12 +141,20 @@ public class FailoverRehearsalTest {
         Thread.sleep(500);
       }
       long checkpointsOfA = a.completedCheckpoints(jobA);
-      Map<TopicPartition, OffsetAndMetadata> committed = kafka.admin()
-          .listConsumerGroupOffsets("flink-telemetry").partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          kafka
+              .admin()
+              .listConsumerGroupOffsets("flink-telemetry")
+              .partitionsToOffsetAndMetadata()
+              .get();
       a.kill();
-      say(report, t0, "killed cluster A (SIGKILL to its JobManager and TaskManager) after "
-          + checkpointsOfA + " completed checkpoints; offsets its checkpoints committed: "
-          + offsets(committed));
+      say(
+          report,
+          t0,
+          "killed cluster A (SIGKILL to its JobManager and TaskManager) after "
+              + checkpointsOfA
+              + " completed checkpoints; offsets its checkpoints committed: "
+              + offsets(committed));
 
       // the geo-replica: what storage held at the failure, copied; the primary copy is gone;
       // after the account failover the replica answers under the same name (same paths)
@@ -131,24 +163,38 @@ public class FailoverRehearsalTest {
       deleteTree(storage);
       Files.move(replica, storage, StandardCopyOption.ATOMIC_MOVE);
       Path checkpoint = lastRetainedCheckpoint(storage.resolve("flink/checkpoints").resolve(jobA));
-      say(report, t0, "storage failed over to its geo-replica (" + countFiles(storage)
-          + " files); last retained checkpoint " + storage.relativize(checkpoint));
+      say(
+          report,
+          t0,
+          "storage failed over to its geo-replica ("
+              + countFiles(storage)
+              + " files); last retained checkpoint "
+              + storage.relativize(checkpoint));
 
       b.start();
       submit(b, jar, bs, storage.resolve("telemetry"), "", checkpoint, report, t0);
       String jobB = b.runningJob(Duration.ofMinutes(5));
       // running is not enough: a job that fails after its restore restarts, and runs again
       b.awaitCheckpoint(jobB, Duration.ofMinutes(3));
-      say(report, t0, "cluster B (region B, its own home " + w.relativize(b.home)
-          + ") runs the job restored from " + checkpoint.getFileName()
-          + " and completed its first checkpoint");
+      say(
+          report,
+          t0,
+          "cluster B (region B, its own home "
+              + w.relativize(b.home)
+              + ") runs the job restored from "
+              + checkpoint.getFileName()
+              + " and completed its first checkpoint");
 
       producer.join();
       if (producerFailure.get() != null) {
         throw producerFailure.get();
       }
-      say(report, t0, "simulator done after " + Duration.between(produceStart, Instant.now())
-          .toSeconds() + " s; waiting for the last windows and files of both runs");
+      say(
+          report,
+          t0,
+          "simulator done after "
+              + Duration.between(produceStart, Instant.now()).toSeconds()
+              + " s; waiting for the last windows and files of both runs");
       JobOutputs failover = null;
       JobOutputs baseline = null;
       // the last 1-minute windows close when the idle watermark (now - 60 s) passes them
@@ -165,18 +211,31 @@ public class FailoverRehearsalTest {
       say(report, t0, "outputs stable; comparing");
       report.add("  " + failover.counts());
       report.add("  " + baseline.counts());
-      report.add("  empty aggregates A+B: " + failover.emptyAggregates().size() + ", C: "
-          + baseline.emptyAggregates().size() + " (a known streaming bug; not compared)");
-      committed = kafka.admin().listConsumerGroupOffsets("flink-telemetry")
-          .partitionsToOffsetAndMetadata().get();
+      report.add(
+          "  empty aggregates A+B: "
+              + failover.emptyAggregates().size()
+              + ", C: "
+              + baseline.emptyAggregates().size()
+              + " (a known streaming bug; not compared)");
+      committed =
+          kafka
+              .admin()
+              .listConsumerGroupOffsets("flink-telemetry")
+              .partitionsToOffsetAndMetadata()
+              .get();
       report.add("  offsets committed by B's checkpoints at the end: " + offsets(committed));
       List<String> differences = failover.differences(baseline);
-      report.add("differences between the failed-over run and the uninterrupted one: "
-          + differences.size());
+      report.add(
+          "differences between the failed-over run and the uninterrupted one: "
+              + differences.size());
       differences.stream().limit(50).forEach(d -> report.add("  " + d));
       write(w, report);
-      assertEquals("differences between the failed-over run and the uninterrupted one (" + w
-          + "/report.txt lists them)", 0, differences.size());
+      assertEquals(
+          "differences between the failed-over run and the uninterrupted one ("
+              + w
+              + "/report.txt lists them)",
+          0,
+          differences.size());
     } catch (Exception | AssertionError e) {
       report.add("FAILED: " + e);
       write(w, report);
@@ -193,27 +252,39 @@ public class FailoverRehearsalTest {
   }
 
   /** dev's deployed arguments, local endpoints, the rehearsal's flags; restored from a path. */
-  static void submit(LocalFlinkCluster cluster, String jar, String bootstrap, Path outputBase,
-      String topicPrefix, Path restoreFrom, List<String> report, long t0) {
+  static void submit(
+      LocalFlinkCluster cluster,
+      String jar,
+      String bootstrap,
+      Path outputBase,
+      String topicPrefix,
+      Path restoreFrom,
+      List<String> report,
+      long t0) {
     List<String> args = new ArrayList<>();
     for (String a : DeployedJob.renderLocal("dev", bootstrap, outputBase).localArgs()) {
       String flag = a.substring(0, a.indexOf('='));
-      if (!REHEARSAL_FLAGS.containsKey(flag) && !(topicPrefix.length() > 0
-          && (flag.endsWith("Topic") && !flag.equals("--inputTopic")
-              || flag.equals("--consumerGroup")))) {
+      if (!REHEARSAL_FLAGS.containsKey(flag)
+          && !(topicPrefix.length() > 0
+              && (flag.endsWith("Topic") && !flag.equals("--inputTopic")
+                  || flag.equals("--consumerGroup")))) {
         args.add(a);
       }
     }
     REHEARSAL_FLAGS.forEach((f, v) -> args.add(f + "=" + v));
     if (!topicPrefix.isEmpty()) {
-      args.addAll(List.of("--aggregatesTopic=" + topicPrefix + "aggregates",
-          "--alertsTopic=" + topicPrefix + "alerts",
-          "--deadLetterTopic=" + topicPrefix + "dead-letters",
-          "--consumerGroup=" + topicPrefix + "flink-telemetry"));
+      args.addAll(
+          List.of(
+              "--aggregatesTopic=" + topicPrefix + "aggregates",
+              "--alertsTopic=" + topicPrefix + "alerts",
+              "--deadLetterTopic=" + topicPrefix + "dead-letters",
+              "--consumerGroup=" + topicPrefix + "flink-telemetry"));
     }
     PipelineOptionsFactory.register(StreamingPipeline.Options.class);
-    StreamingPipeline.Options o = PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
-        .withValidation().as(StreamingPipeline.Options.class);
+    StreamingPipeline.Options o =
+        PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+            .withValidation()
+            .as(StreamingPipeline.Options.class);
     FlinkPipelineOptions f = o.as(FlinkPipelineOptions.class);
     f.setFlinkMaster(cluster.master());
     f.setFilesToStage(List.of(jar));
@@ -223,8 +294,14 @@ public class FailoverRehearsalTest {
       f.setSavepointPath(restoreFrom.toUri().toString());
     }
     StreamingPipeline.run(o);
-    say(report, t0, "submitted to " + cluster.name + ": " + String.join(" ", args)
-        + (restoreFrom == null ? "" : " --savepointPath=" + restoreFrom.toUri()));
+    say(
+        report,
+        t0,
+        "submitted to "
+            + cluster.name
+            + ": "
+            + String.join(" ", args)
+            + (restoreFrom == null ? "" : " --savepointPath=" + restoreFrom.toUri()));
   }
 
   /** The newest chk-N of a job's checkpoint directory that holds its _metadata (completed). */
@@ -232,16 +309,18 @@ public class FailoverRehearsalTest {
     try (Stream<Path> s = Files.list(jobDir)) {
       return s.filter(p -> p.getFileName().toString().startsWith("chk-"))
           .filter(p -> Files.isRegularFile(p.resolve("_metadata")))
-          .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString()
-              .substring(4))))
+          .max(
+              Comparator.comparingLong(
+                  p -> Long.parseLong(p.getFileName().toString().substring(4))))
           .orElseThrow(() -> new IllegalStateException("no completed checkpoint in " + jobDir));
     }
   }
 
   static String offsets(Map<TopicPartition, OffsetAndMetadata> committed) {
-    return committed.entrySet().stream().sorted(Map.Entry.comparingByKey(
-        Comparator.comparing(TopicPartition::toString)))
-        .map(e -> e.getKey() + "=" + e.getValue().offset()).collect(Collectors.joining(", "));
+    return committed.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey(Comparator.comparing(TopicPartition::toString)))
+        .map(e -> e.getKey() + "=" + e.getValue().offset())
+        .collect(Collectors.joining(", "));
   }
 
   static void say(List<String> report, long t0, String line) {
@@ -252,8 +331,8 @@ public class FailoverRehearsalTest {
 
   static void write(Path w, List<String> report) {
     try {
-      Files.writeString(w.resolve("report.txt"), String.join("\n", report) + "\n",
-          StandardCharsets.UTF_8);
+      Files.writeString(
+          w.resolve("report.txt"), String.join("\n", report) + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

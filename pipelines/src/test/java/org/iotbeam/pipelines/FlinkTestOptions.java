@@ -10,10 +10,10 @@ public final class FlinkTestOptions {
   private FlinkTestOptions() {}
 
   /**
-   * Parallelism 2, checkpoints every 2 s (files and offsets are finalized on checkpoints),
-   * started detached so the test can watch the outputs and cancel, sources kept alive when idle
-   * (the watermark must keep advancing), files flushed after 2 s, one shard, and a consumer group
-   * of its own.
+   * Parallelism 2, checkpoints every 2 s (files and offsets are finalized on checkpoints), started
+   * detached so the test can watch the outputs and cancel, sources kept alive when idle (the
+   * watermark must keep advancing), files flushed after 2 s, one shard, and a consumer group of its
+   * own.
    */
   public static StreamingPipeline.Options embedded(String bootstrap, Path out, String group) {
     StreamingPipeline.Options o = PipelineOptionsFactory.as(StreamingPipeline.Options.class);

@@ -36,8 +36,8 @@ public final class KafkaTestIo {
     }
   }
 
-  public static void produce(String bootstrap, String topic, List<Out> messages,
-      Map<String, Object> extra) {
+  public static void produce(
+      String bootstrap, String topic, List<Out> messages, Map<String, Object> extra) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("acks", "all");
@@ -46,8 +46,12 @@ public final class KafkaTestIo {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
       for (Out m : messages) {
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, m.partition(),
-            m.key() == null ? null : m.key().getBytes(StandardCharsets.UTF_8), m.value());
+        ProducerRecord<byte[], byte[]> r =
+            new ProducerRecord<>(
+                topic,
+                m.partition(),
+                m.key() == null ? null : m.key().getBytes(StandardCharsets.UTF_8),
+                m.value());
         if (m.traceparent() != null) {
           r.headers().add("traceparent", m.traceparent().getBytes(StandardCharsets.UTF_8));
         }
@@ -58,8 +62,8 @@ public final class KafkaTestIo {
   }
 
   /** Every record of a topic from the beginning up to its current end. */
-  public static List<ConsumerRecord<byte[], byte[]>> readAll(String bootstrap, String topic,
-      Map<String, Object> extra) {
+  public static List<ConsumerRecord<byte[], byte[]>> readAll(
+      String bootstrap, String topic, Map<String, Object> extra) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bootstrap);
     p.put("enable.auto.commit", "false");
@@ -67,8 +71,10 @@ public final class KafkaTestIo {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> c =
         new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> tps = c.partitionsFor(topic, Duration.ofSeconds(20)).stream()
-          .map(i -> new TopicPartition(topic, i.partition())).collect(Collectors.toList());
+      List<TopicPartition> tps =
+          c.partitionsFor(topic, Duration.ofSeconds(20)).stream()
+              .map(i -> new TopicPartition(topic, i.partition()))
+              .collect(Collectors.toList());
       c.assign(tps);
       c.seekToBeginning(tps);
       Map<TopicPartition, Long> end = c.endOffsets(tps);
@@ -84,7 +90,8 @@ public final class KafkaTestIo {
   }
 
   public static List<String> values(List<ConsumerRecord<byte[], byte[]>> records) {
-    return records.stream().map(r -> new String(r.value(), StandardCharsets.UTF_8))
+    return records.stream()
+        .map(r -> new String(r.value(), StandardCharsets.UTF_8))
         .collect(Collectors.toList());
   }
 

@@ -23,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class LocalFlinkCluster {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final String name;
   final Path home;
@@ -32,16 +32,24 @@ final class LocalFlinkCluster {
   final int restPort;
   private final Map<String, String> env;
 
-  LocalFlinkCluster(String name, Path home, Path checkpoints, int restPort, int rpcPort,
-      int metricsPort) {
+  LocalFlinkCluster(
+      String name, Path home, Path checkpoints, int restPort, int rpcPort, int metricsPort) {
     this.name = name;
     this.home = home;
     this.checkpoints = checkpoints;
     this.restPort = restPort;
-    this.env = Map.of("IOTBEAM_FLINK_HOME", home.toString(),
-        "FLINK_CHECKPOINTS_DIR", checkpoints.toString(),
-        "FLINK_REST_PORT", Integer.toString(restPort), "FLINK_RPC_PORT", Integer.toString(rpcPort),
-        "FLINK_METRICS_PORT", Integer.toString(metricsPort));
+    this.env =
+        Map.of(
+            "IOTBEAM_FLINK_HOME",
+            home.toString(),
+            "FLINK_CHECKPOINTS_DIR",
+            checkpoints.toString(),
+            "FLINK_REST_PORT",
+            Integer.toString(restPort),
+            "FLINK_RPC_PORT",
+            Integer.toString(rpcPort),
+            "FLINK_METRICS_PORT",
+            Integer.toString(metricsPort));
   }
 
   String master() {
@@ -71,21 +79,31 @@ final class LocalFlinkCluster {
   private void script(String command, Duration timeout) throws IOException, InterruptedException {
     Path script = DeployedJob.repositoryRoot().resolve("runners/scripts/flink-cluster.sh");
     Path log = Files.createDirectories(home).resolve("flink-cluster-" + command + ".out");
-    ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command)
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", script.toString(), command)
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
     if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
       p.destroyForcibly();
-      throw new IllegalStateException(name + ": flink-cluster.sh " + command + " failed: "
-          + Files.readString(log, StandardCharsets.UTF_8));
+      throw new IllegalStateException(
+          name
+              + ": flink-cluster.sh "
+              + command
+              + " failed: "
+              + Files.readString(log, StandardCharsets.UTF_8));
     }
   }
 
   JsonNode rest(String path) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-        URI.create("http://" + master() + path)).timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://" + master() + path))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException(name + " " + path + ": HTTP " + r.statusCode());
     }
@@ -114,9 +132,14 @@ final class LocalFlinkCluster {
       if (System.nanoTime() > deadline) {
         JsonNode exceptions = rest("/jobs/" + job + "/exceptions");
         String root = exceptions.path("root-exception").asText("none");
-        throw new IllegalStateException(name + ": job " + job + " completed no checkpoint in "
-            + timeout + "; its last failure: " + root.lines().limit(8)
-            .collect(java.util.stream.Collectors.joining("\n")));
+        throw new IllegalStateException(
+            name
+                + ": job "
+                + job
+                + " completed no checkpoint in "
+                + timeout
+                + "; its last failure: "
+                + root.lines().limit(8).collect(java.util.stream.Collectors.joining("\n")));
       }
       Thread.sleep(1000);
     }

@@ -27,38 +27,45 @@ import org.slf4j.LoggerFactory;
  * cluster with the arguments the dev environment's FlinkDeployment passes (rendered from the
  * Terraform, {@link DeployedJob}; local endpoints substituted, and the scenario's own settings on
  * top: {@link #SCENARIO_FLAGS}): the same results as on Flink embedded. Runs only when given a
- * cluster and the job jar
- * (runners/scripts/flink-cluster-smoke.sh does both):
- * {@code -Diotbeam.flinkMaster=127.0.0.1:8081 -Diotbeam.jobJar=runners/target/...-shaded.jar}.
- * With {@code -Diotbeam.metricsUrl=http://127.0.0.1:9464/metrics} (the TaskManager's Beam-metrics
- * reporter, flink-cluster.sh) it also scrapes the endpoint once the job consumed its input:
- * received = every message produced = valid + dead letters.
+ * cluster and the job jar (runners/scripts/flink-cluster-smoke.sh does both): {@code
+ * -Diotbeam.flinkMaster=127.0.0.1:8081 -Diotbeam.jobJar=runners/target/...-shaded.jar}. With {@code
+ * -Diotbeam.metricsUrl=http://127.0.0.1:9464/metrics} (the TaskManager's Beam-metrics reporter,
+ * flink-cluster.sh) it also scrapes the endpoint once the job consumed its input: received = every
+ * message produced = valid + dead letters.
  */
 public class StreamingPipelineFlinkClusterTest {
-  private static final Logger LOG = LoggerFactory.getLogger(StreamingPipelineFlinkClusterTest.class);
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private static final Logger LOG =
+      LoggerFactory.getLogger(StreamingPipelineFlinkClusterTest.class);
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
   /**
    * What the scenario sets over the deployed arguments, and why: the results it checks are exact
-   * for these (its own rule, a webhook to count deliveries, late data within 15 minutes), it
-   * checks files within minutes, not after the deployed 60 s checkpoints and file flushes, and it
-   * reads one file shard: with the deployed two, the aggregate files also hold an empty (count 0)
-   * pane beside the right one for some windows (a known streaming bug being fixed; take
-   * --fileShards out of this list once it is).
+   * for these (its own rule, a webhook to count deliveries, late data within 15 minutes), it checks
+   * files within minutes, not after the deployed 60 s checkpoints and file flushes, and it reads
+   * one file shard: with the deployed two, the aggregate files also hold an empty (count 0) pane
+   * beside the right one for some windows (a known streaming bug being fixed; take --fileShards out
+   * of this list once it is).
    */
-  static final List<String> SCENARIO_FLAGS = List.of("--rulesFile", "--alertWebhookUrl",
-      "--webhookInitialBackoffMs", "--allowedLatenessMinutes", "--maxOutOfOrderSeconds",
-      "--checkpointingInterval", "--fileFlushSeconds", "--fileShards");
+  static final List<String> SCENARIO_FLAGS =
+      List.of(
+          "--rulesFile",
+          "--alertWebhookUrl",
+          "--webhookInitialBackoffMs",
+          "--allowedLatenessMinutes",
+          "--maxOutOfOrderSeconds",
+          "--checkpointingInterval",
+          "--fileFlushSeconds",
+          "--fileShards");
 
   /** dev's deployed arguments, local endpoints, the scenario's flags; the cluster's settings. */
-  static StreamingPipeline.Options deployedOptions(String bootstrap, Path out, Path rules,
-      String webhook) {
+  static StreamingPipeline.Options deployedOptions(
+      String bootstrap, Path out, Path rules, String webhook) {
     DeployedJob dev = DeployedJob.renderLocal("dev", bootstrap, out);
-    StreamingPipeline.Options scenario = StreamingPipelineFlinkTest.options(bootstrap, out, rules,
-        webhook);
+    StreamingPipeline.Options scenario =
+        StreamingPipelineFlinkTest.options(bootstrap, out, rules, webhook);
     List<String> args = new ArrayList<>();
     for (String a : dev.localArgs()) {
       if (SCENARIO_FLAGS.stream().noneMatch(f -> a.startsWith(f + "="))) {
@@ -66,19 +73,23 @@ public class StreamingPipelineFlinkClusterTest {
       }
     }
     FlinkPipelineOptions sf = scenario.as(FlinkPipelineOptions.class);
-    args.addAll(List.of("--rulesFile=" + scenario.getRulesFile(),
-        "--alertWebhookUrl=" + scenario.getAlertWebhookUrl(),
-        "--webhookInitialBackoffMs=" + scenario.getWebhookInitialBackoffMs(),
-        "--allowedLatenessMinutes=" + scenario.getAllowedLatenessMinutes(),
-        "--maxOutOfOrderSeconds=" + scenario.getMaxOutOfOrderSeconds(),
-        "--checkpointingInterval=" + sf.getCheckpointingInterval(),
-        "--fileFlushSeconds=" + scenario.getFileFlushSeconds(),
-        "--fileShards=" + scenario.getFileShards()));
+    args.addAll(
+        List.of(
+            "--rulesFile=" + scenario.getRulesFile(),
+            "--alertWebhookUrl=" + scenario.getAlertWebhookUrl(),
+            "--webhookInitialBackoffMs=" + scenario.getWebhookInitialBackoffMs(),
+            "--allowedLatenessMinutes=" + scenario.getAllowedLatenessMinutes(),
+            "--maxOutOfOrderSeconds=" + scenario.getMaxOutOfOrderSeconds(),
+            "--checkpointingInterval=" + sf.getCheckpointingInterval(),
+            "--fileFlushSeconds=" + scenario.getFileFlushSeconds(),
+            "--fileShards=" + scenario.getFileShards()));
     LOG.info("dev's FlinkDeployment arguments, local endpoints: {}", dev.substitutions());
     LOG.info("submitted with: {}", args);
     PipelineOptionsFactory.register(StreamingPipeline.Options.class);
-    StreamingPipeline.Options o = PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
-        .withValidation().as(StreamingPipeline.Options.class);
+    StreamingPipeline.Options o =
+        PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+            .withValidation()
+            .as(StreamingPipeline.Options.class);
     // how the test drives the cluster, not what the job computes: detached, sources kept alive
     FlinkPipelineOptions f = o.as(FlinkPipelineOptions.class);
     f.setAttachedMode(false);
@@ -91,36 +102,48 @@ public class StreamingPipelineFlinkClusterTest {
     String master = System.getProperty("iotbeam.flinkMaster", "");
     String jar = System.getProperty("iotbeam.jobJar", "");
     String metricsUrl = System.getProperty("iotbeam.metricsUrl", "");
-    assumeTrue("no -Diotbeam.flinkMaster / -Diotbeam.jobJar: no cluster to submit to",
+    assumeTrue(
+        "no -Diotbeam.flinkMaster / -Diotbeam.jobJar: no cluster to submit to",
         !master.isEmpty() && !jar.isEmpty());
-    StreamingPipelineFlinkTest.scenario(master, jar, tmp,
-        StreamingPipelineFlinkClusterTest::deployedOptions, sc -> {
-      if (metricsUrl.isEmpty()) {
-        return;
-      }
-      long produced = sc.phase1.size() + sc.phase2.size();
-      // every output was checked, so the input is consumed; counters are live: allow a moment
-      long deadline = System.currentTimeMillis() + 60_000;
-      String text = scrape(metricsUrl);
-      while (value(text, "iotbeam_messages_received_total") < produced
-          && System.currentTimeMillis() < deadline) {
-        Thread.sleep(500);
-        text = scrape(metricsUrl);
-      }
-      LOG.info("scrape of {}:\n{}", metricsUrl, text);
-      long received = value(text, "iotbeam_messages_received_total");
-      assertEquals("iotbeam_messages_received_total on " + metricsUrl + " = messages produced",
-          produced, received);
-      assertEquals("valid + dead letters = received", received,
-          value(text, "iotbeam_messages_valid_total") + value(text, "iotbeam_dead_letters_total"));
-      assertEquals("dead letters", sc.deadLetterCount(),
-          value(text, "iotbeam_dead_letters_total"));
-    });
+    StreamingPipelineFlinkTest.scenario(
+        master,
+        jar,
+        tmp,
+        StreamingPipelineFlinkClusterTest::deployedOptions,
+        sc -> {
+          if (metricsUrl.isEmpty()) {
+            return;
+          }
+          long produced = sc.phase1.size() + sc.phase2.size();
+          // every output was checked, so the input is consumed; counters are live: allow a moment
+          long deadline = System.currentTimeMillis() + 60_000;
+          String text = scrape(metricsUrl);
+          while (value(text, "iotbeam_messages_received_total") < produced
+              && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+            text = scrape(metricsUrl);
+          }
+          LOG.info("scrape of {}:\n{}", metricsUrl, text);
+          long received = value(text, "iotbeam_messages_received_total");
+          assertEquals(
+              "iotbeam_messages_received_total on " + metricsUrl + " = messages produced",
+              produced,
+              received);
+          assertEquals(
+              "valid + dead letters = received",
+              received,
+              value(text, "iotbeam_messages_valid_total")
+                  + value(text, "iotbeam_dead_letters_total"));
+          assertEquals(
+              "dead letters", sc.deadLetterCount(), value(text, "iotbeam_dead_letters_total"));
+        });
   }
 
   static String scrape(String url) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException(url + ": HTTP " + r.statusCode());
     }

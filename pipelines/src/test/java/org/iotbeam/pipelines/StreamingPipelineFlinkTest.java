@@ -4,7 +4,6 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
-import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -57,11 +56,11 @@ public class StreamingPipelineFlinkTest {
   }
 
   /**
-   * Produces the scenario, runs the pipeline on {@code flinkMaster} ({@code [local]} or a
-   * cluster's host:port, with {@code jobJar} staged) and checks every output, then cancels it.
+   * Produces the scenario, runs the pipeline on {@code flinkMaster} ({@code [local]} or a cluster's
+   * host:port, with {@code jobJar} staged) and checks every output, then cancels it.
    */
   static void scenario(String flinkMaster, String jobJar, TemporaryFolder tmp) throws Exception {
-    scenario(flinkMaster, jobJar, tmp, sc -> { });
+    scenario(flinkMaster, jobJar, tmp, sc -> {});
   }
 
   /** A check run after every output was checked, while the job still runs. */
@@ -75,21 +74,29 @@ public class StreamingPipelineFlinkTest {
   }
 
   /** {@link #scenario(String, String, TemporaryFolder)}, then {@code whileRunning}, then cancel. */
-  static void scenario(String flinkMaster, String jobJar, TemporaryFolder tmp,
-      WhileRunning whileRunning) throws Exception {
+  static void scenario(
+      String flinkMaster, String jobJar, TemporaryFolder tmp, WhileRunning whileRunning)
+      throws Exception {
     scenario(flinkMaster, jobJar, tmp, StreamingPipelineFlinkTest::options, whileRunning);
   }
 
   /** The scenario with the options {@code optionsFor} makes (the deployed ones, on a cluster). */
-  static void scenario(String flinkMaster, String jobJar, TemporaryFolder tmp,
-      ScenarioOptions optionsFor, WhileRunning whileRunning) throws Exception {
+  static void scenario(
+      String flinkMaster,
+      String jobJar,
+      TemporaryFolder tmp,
+      ScenarioOptions optionsFor,
+      WhileRunning whileRunning)
+      throws Exception {
     List<String> webhookBodies = new CopyOnWriteArrayList<>();
     HttpServer webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    webhook.createContext("/alerts", ex -> {
-      webhookBodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-      ex.sendResponseHeaders(204, -1);
-      ex.close();
-    });
+    webhook.createContext(
+        "/alerts",
+        ex -> {
+          webhookBodies.add(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
     webhook.start();
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
@@ -102,11 +109,14 @@ public class StreamingPipelineFlinkTest {
 
       Path out = tmp.newFolder("out").toPath();
       Path rules = tmp.newFile("rules.json").toPath();
-      Files.writeString(rules, "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
-          + " \"operator\": \">\", \"value\": 45.0, \"forReadings\": 3, \"severity\": "
-          + "\"critical\", \"priority\": 1, \"cooldownMinutes\": 10}]}");
-      StreamingPipeline.Options o = optionsFor.of(bs, out, rules,
-          "http://127.0.0.1:" + webhook.getAddress().getPort() + "/alerts");
+      Files.writeString(
+          rules,
+          "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
+              + " \"operator\": \">\", \"value\": 45.0, \"forReadings\": 3, \"severity\": "
+              + "\"critical\", \"priority\": 1, \"cooldownMinutes\": 10}]}");
+      StreamingPipeline.Options o =
+          optionsFor.of(
+              bs, out, rules, "http://127.0.0.1:" + webhook.getAddress().getPort() + "/alerts");
       FlinkPipelineOptions flink = o.as(FlinkPipelineOptions.class);
       flink.setFlinkMaster(flinkMaster);
       if (jobJar != null) {
@@ -115,8 +125,9 @@ public class StreamingPipelineFlinkTest {
       PipelineResult result = StreamingPipeline.run(o);
       try {
         // phase 1: the on-time panes of every window
-        await("on-time aggregates", () -> latestAggregates(bs).keySet()
-            .containsAll(sc.onTime.keySet()));
+        await(
+            "on-time aggregates",
+            () -> latestAggregates(bs).keySet().containsAll(sc.onTime.keySet()));
         assertStats(sc.onTime, latestAggregates(bs));
 
         // phase 2: late data within (last window) and beyond (first window) the lateness
@@ -125,57 +136,86 @@ public class StreamingPipelineFlinkTest {
         assertStats(sc.fin, latestAggregates(bs));
 
         // alerts: raised and cleared once, on Kafka, on the webhook and in files
-        await("alerts", () -> KafkaTestIo.readAll(bs, "alerts", Map.of()).size() >= 2
-            && webhookBodies.size() >= 2);
-        List<Alert> alerts = KafkaTestIo.values(KafkaTestIo.readAll(bs, "alerts", Map.of()))
-            .stream().map(j -> ProtoJson.parse(j, Alert.newBuilder()).build())
-            .collect(Collectors.toList());
+        await(
+            "alerts",
+            () ->
+                KafkaTestIo.readAll(bs, "alerts", Map.of()).size() >= 2
+                    && webhookBodies.size() >= 2);
+        List<Alert> alerts =
+            KafkaTestIo.values(KafkaTestIo.readAll(bs, "alerts", Map.of())).stream()
+                .map(j -> ProtoJson.parse(j, Alert.newBuilder()).build())
+                .collect(Collectors.toList());
         assertEquals(alerts.toString(), 2, alerts.size());
         String id = TelemetryScenario.HOT + "|hot|" + sc.hotRaisedAt;
-        assertThat(alerts.stream().map(a -> a.getId() + " " + a.getState())
-            .collect(Collectors.toList()), containsInAnyOrder(id + " " + AlertState.RAISED,
-                id + " " + AlertState.CLEARED));
-        assertEquals(sc.hotClearedAt, alerts.stream().filter(a -> a.getState()
-            == AlertState.CLEARED).findFirst().orElseThrow().getClearedAtMs());
+        assertThat(
+            alerts.stream().map(a -> a.getId() + " " + a.getState()).collect(Collectors.toList()),
+            containsInAnyOrder(id + " " + AlertState.RAISED, id + " " + AlertState.CLEARED));
+        assertEquals(
+            sc.hotClearedAt,
+            alerts.stream()
+                .filter(a -> a.getState() == AlertState.CLEARED)
+                .findFirst()
+                .orElseThrow()
+                .getClearedAtMs());
         assertEquals(2, webhookBodies.size());
 
         // dead letters by reason, with the source offset and the original bytes
-        await("dead letters", () -> KafkaTestIo.readAll(bs, "dead-letters", Map.of()).size()
-            >= sc.deadLetterCount());
-        List<DeadLetter> dead = KafkaTestIo.values(KafkaTestIo.readAll(bs, "dead-letters",
-            Map.of())).stream().map(j -> ProtoJson.parse(j, DeadLetter.newBuilder()).build())
-            .collect(Collectors.toList());
+        await(
+            "dead letters",
+            () -> KafkaTestIo.readAll(bs, "dead-letters", Map.of()).size() >= sc.deadLetterCount());
+        List<DeadLetter> dead =
+            KafkaTestIo.values(KafkaTestIo.readAll(bs, "dead-letters", Map.of())).stream()
+                .map(j -> ProtoJson.parse(j, DeadLetter.newBuilder()).build())
+                .collect(Collectors.toList());
         assertEquals(sc.deadLetterReasons, countBy(dead));
-        assertThat(dead.stream().map(d -> d.getInbound().getSource().getTopic())
-            .collect(Collectors.toList()), everyItem(is("telemetry")));
+        assertThat(
+            dead.stream()
+                .map(d -> d.getInbound().getSource().getTopic())
+                .collect(Collectors.toList()),
+            everyItem(is("telemetry")));
 
         // files: the raw archive (every message once), aggregates with late panes,
         // alerts and dead letters; files appear when Flink checkpoints complete
         await("raw archive", () -> archived(out).size() >= sc.archived.size());
-        await("files", () -> fileLines(out.resolve("dead-letters")).size() >= sc.deadLetterCount()
-            && fileLines(out.resolve("alerts")).size() >= 2
-            && statsEqual(sc.fin, latestFromFiles(out)));
+        await(
+            "files",
+            () ->
+                fileLines(out.resolve("dead-letters")).size() >= sc.deadLetterCount()
+                    && fileLines(out.resolve("alerts")).size() >= 2
+                    && statsEqual(sc.fin, latestFromFiles(out)));
         List<InboundMessage> archive = archived(out);
-        assertEquals("archive holds every message once", sc.archived.size(),
-            archive.size());
-        assertThat(archive.stream().map(InboundMessage::getPayload).collect(Collectors.toList()),
+        assertEquals("archive holds every message once", sc.archived.size(), archive.size());
+        assertThat(
+            archive.stream().map(InboundMessage::getPayload).collect(Collectors.toList()),
             containsInAnyOrder(sc.archived.toArray(new ByteString[0])));
-        assertTrue(archive.stream().allMatch(m -> m.getSource().getSystem().equals("kafka")
-            && m.getIngestTimeMs() > 0 && !m.getKey().isEmpty()));
-        assertTrue("traceparent kept", archive.stream().anyMatch(m -> !m.getTraceparent()
-            .isEmpty()));
+        assertTrue(
+            archive.stream()
+                .allMatch(
+                    m ->
+                        m.getSource().getSystem().equals("kafka")
+                            && m.getIngestTimeMs() > 0
+                            && !m.getKey().isEmpty()));
+        assertTrue(
+            "traceparent kept", archive.stream().anyMatch(m -> !m.getTraceparent().isEmpty()));
         assertStats(sc.fin, latestFromFiles(out));
         assertEquals(2, fileLines(out.resolve("alerts")).size());
         assertEquals(sc.deadLetterCount(), fileLines(out.resolve("dead-letters")).size());
         // the late pane of the last window went to an additional file, not over the first one
-        List<Path> aggFiles = KafkaTestIo.files(out.resolve("aggregates"), JsonLinesFileSink.SUFFIX);
-        assertThat(aggFiles.stream().filter(f -> f.getFileName().toString().contains("-p001-"))
-            .collect(Collectors.toList()), is(org.hamcrest.Matchers.not(empty())));
+        List<Path> aggFiles =
+            KafkaTestIo.files(out.resolve("aggregates"), JsonLinesFileSink.SUFFIX);
+        assertThat(
+            aggFiles.stream()
+                .filter(f -> f.getFileName().toString().contains("-p001-"))
+                .collect(Collectors.toList()),
+            is(org.hamcrest.Matchers.not(empty())));
         for (Path f : KafkaTestIo.files(out.resolve("raw"), RawArchiveFormat.SUFFIX)) {
           for (InboundMessage m : KafkaTestIo.archive(f)) {
-            assertTrue(f + " holds one ingested at " + m.getIngestTimeMs(), out.resolve("raw")
-                .relativize(f).toString().startsWith(RawArchiveFormat.partitionOf(
-                    m.getIngestTimeMs())));
+            assertTrue(
+                f + " holds one ingested at " + m.getIngestTimeMs(),
+                out.resolve("raw")
+                    .relativize(f)
+                    .toString()
+                    .startsWith(RawArchiveFormat.partitionOf(m.getIngestTimeMs())));
           }
         }
         whileRunning.check(sc);
@@ -187,8 +227,7 @@ public class StreamingPipelineFlinkTest {
     }
   }
 
-  static StreamingPipeline.Options options(String bootstrap, Path out, Path rules,
-      String webhook) {
+  static StreamingPipeline.Options options(String bootstrap, Path out, Path rules, String webhook) {
     StreamingPipeline.Options o = FlinkTestOptions.embedded(bootstrap, out, "it");
     o.setRulesFile(rules.toString());
     o.setWindowMinutes(5);
@@ -273,5 +312,4 @@ public class StreamingPipelineFlinkTest {
     }
     LOG.info("{} complete after {} ms", what, System.currentTimeMillis() - t0);
   }
-
 }

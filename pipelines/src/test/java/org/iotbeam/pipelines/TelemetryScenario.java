@@ -10,33 +10,39 @@ import java.util.TreeMap;
 import org.iotbeam.proto.Telemetry;
 
 /**
- * A known mix of telemetry and the results it must give, computed here from the data alone
- * (not with the pipeline's code): several devices, out of order, duplicated, invalid, and late
- * within and beyond the allowed lateness.
+ * A known mix of telemetry and the results it must give, computed here from the data alone (not
+ * with the pipeline's code): several devices, out of order, duplicated, invalid, and late within
+ * and beyond the allowed lateness.
  *
  * <p>Phase 1 spans six 5-minute windows ending 10-15 minutes before {@code now}; phase 2 (sent
- * after the watermark has passed them) adds readings to the last window (late, within 15 minutes
- * of allowed lateness) and to the first window (beyond it: counted nowhere but the archive).
+ * after the watermark has passed them) adds readings to the last window (late, within 15 minutes of
+ * allowed lateness) and to the first window (beyond it: counted nowhere but the archive).
  */
 final class TelemetryScenario {
   static final long WINDOW = 5 * 60_000L;
   static final String HOT = "sensor-hot";
+
   /** The device whose reading of "now" closes the scenario's windows; its own window stays open. */
   static final String TICK = "clock";
+
   /** Partitions of the telemetry topic the tests create. */
   static final int PARTITIONS = 2;
+
   static final List<String> DEVICES = List.of("sensor-a", "sensor-b", "sensor-c", HOT);
 
   final long base;
   final List<KafkaTestIo.Out> phase1 = new ArrayList<>();
   final List<KafkaTestIo.Out> phase2 = new ArrayList<>();
+
   /**
    * Payloads of every message produced, valid or not, copies included: what the raw archive must
    * hold, once each.
    */
   final List<ByteString> archived = new ArrayList<>();
+
   /** Phase-1 on-time aggregates and the final ones (after the late-within readings). */
   final Map<String, double[]> onTime = new TreeMap<>();
+
   final Map<String, double[]> fin = new TreeMap<>();
   final Map<String, Integer> deadLetterReasons = new TreeMap<>();
   final long hotRaisedAt;
@@ -53,9 +59,14 @@ final class TelemetryScenario {
         if (dev.equals(HOT) && i >= 10 && i <= 13) {
           temp = 46 + i; // four readings above 45 C
         }
-        inOrder.add(Telemetry.newBuilder().setDeviceId(dev)
-            .setTimestampMs(base + i * 60_000L + d * 1000L)
-            .setTemperature(temp).setHumidity(40 + (i % 5) + d).setSchemaVersion(1).build());
+        inOrder.add(
+            Telemetry.newBuilder()
+                .setDeviceId(dev)
+                .setTimestampMs(base + i * 60_000L + d * 1000L)
+                .setTemperature(temp)
+                .setHumidity(40 + (i % 5) + d)
+                .setSchemaVersion(1)
+                .build());
       }
     }
     hotRaisedAt = base + 12 * 60_000L + 3000L; // third reading in a row above 45
@@ -70,8 +81,11 @@ final class TelemetryScenario {
     int n = 0;
     for (Telemetry t : sent) {
       byte[] bytes = t.toByteArray();
-      phase1.add(new KafkaTestIo.Out(t.getDeviceId(), bytes,
-          "00-" + String.format("%032x", n) + "-" + String.format("%016x", n + 1) + "-01"));
+      phase1.add(
+          new KafkaTestIo.Out(
+              t.getDeviceId(),
+              bytes,
+              "00-" + String.format("%032x", n) + "-" + String.format("%016x", n + 1) + "-01"));
       archived.add(ByteString.copyFrom(bytes));
       add(samples, t);
       if (n % 17 == 3) { // a redelivered copy right behind the original
@@ -87,8 +101,14 @@ final class TelemetryScenario {
     // scenario's windows, as newer data does in production (the watermark follows the data; an
     // idle partition would close them only once its own clock had run on by their age)
     for (int partition = 0; partition < PARTITIONS; partition++) {
-      byte[] tick = Telemetry.newBuilder().setDeviceId(TICK).setTimestampMs(now + partition)
-          .setTemperature(20).setSchemaVersion(1).build().toByteArray();
+      byte[] tick =
+          Telemetry.newBuilder()
+              .setDeviceId(TICK)
+              .setTimestampMs(now + partition)
+              .setTemperature(20)
+              .setSchemaVersion(1)
+              .build()
+              .toByteArray();
       phase1.add(new KafkaTestIo.Out(TICK, tick, null, partition));
       archived.add(ByteString.copyFrom(tick));
     }
@@ -99,12 +119,22 @@ final class TelemetryScenario {
     long lastWindow = base + 5 * WINDOW;
     for (int d = 0; d < DEVICES.size(); d++) {
       String dev = DEVICES.get(d);
-      Telemetry within = Telemetry.newBuilder().setDeviceId(dev)
-          .setTimestampMs(lastWindow + 123_000L + d).setTemperature(10.5 + d).setHumidity(33)
-          .setSchemaVersion(1).build();
-      Telemetry beyond = Telemetry.newBuilder().setDeviceId(dev)
-          .setTimestampMs(base + 45_000L + d).setTemperature(99.0).setHumidity(99)
-          .setSchemaVersion(1).build();
+      Telemetry within =
+          Telemetry.newBuilder()
+              .setDeviceId(dev)
+              .setTimestampMs(lastWindow + 123_000L + d)
+              .setTemperature(10.5 + d)
+              .setHumidity(33)
+              .setSchemaVersion(1)
+              .build();
+      Telemetry beyond =
+          Telemetry.newBuilder()
+              .setDeviceId(dev)
+              .setTimestampMs(base + 45_000L + d)
+              .setTemperature(99.0)
+              .setHumidity(99)
+              .setSchemaVersion(1)
+              .build();
       for (Telemetry t : List.of(within, beyond)) {
         phase2.add(new KafkaTestIo.Out(dev, t.toByteArray(), null));
         archived.add(ByteString.copyFrom(t.toByteArray()));
@@ -121,16 +151,46 @@ final class TelemetryScenario {
     bad("MALFORMED_PROTOBUF", "sensor-a", new byte[] {0x0a, 0x05, 'a', 'b'});
     bad("MALFORMED_PROTOBUF", "sensor-b", new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff});
     bad("EMPTY_PAYLOAD", "sensor-c", new byte[0]);
-    bad("MISSING_DEVICE_ID", "sensor-c", Telemetry.newBuilder().setTimestampMs(ts)
-        .setTemperature(20).setSchemaVersion(1).build().toByteArray());
-    bad("VALUE_OUT_OF_RANGE", "sensor-a", Telemetry.newBuilder().setDeviceId("sensor-a")
-        .setTimestampMs(ts + 1).setTemperature(500).setSchemaVersion(1).build().toByteArray());
-    bad("VALUE_OUT_OF_RANGE", "sensor-b", Telemetry.newBuilder().setDeviceId("sensor-b")
-        .setTimestampMs(ts + 2).setTemperature(20).setHumidity(140).setSchemaVersion(1).build()
-        .toByteArray());
-    bad("TIMESTAMP_TOO_OLD", "sensor-c", Telemetry.newBuilder().setDeviceId("sensor-c")
-        .setTimestampMs(1_546_300_800_000L).setTemperature(20).setSchemaVersion(1).build()
-        .toByteArray());
+    bad(
+        "MISSING_DEVICE_ID",
+        "sensor-c",
+        Telemetry.newBuilder()
+            .setTimestampMs(ts)
+            .setTemperature(20)
+            .setSchemaVersion(1)
+            .build()
+            .toByteArray());
+    bad(
+        "VALUE_OUT_OF_RANGE",
+        "sensor-a",
+        Telemetry.newBuilder()
+            .setDeviceId("sensor-a")
+            .setTimestampMs(ts + 1)
+            .setTemperature(500)
+            .setSchemaVersion(1)
+            .build()
+            .toByteArray());
+    bad(
+        "VALUE_OUT_OF_RANGE",
+        "sensor-b",
+        Telemetry.newBuilder()
+            .setDeviceId("sensor-b")
+            .setTimestampMs(ts + 2)
+            .setTemperature(20)
+            .setHumidity(140)
+            .setSchemaVersion(1)
+            .build()
+            .toByteArray());
+    bad(
+        "TIMESTAMP_TOO_OLD",
+        "sensor-c",
+        Telemetry.newBuilder()
+            .setDeviceId("sensor-c")
+            .setTimestampMs(1_546_300_800_000L)
+            .setTemperature(20)
+            .setSchemaVersion(1)
+            .build()
+            .toByteArray());
   }
 
   private void bad(String reason, String key, byte[] payload) {
@@ -145,9 +205,11 @@ final class TelemetryScenario {
 
   private static void add(Map<String, List<double[]>> samples, Telemetry t) {
     long w = Math.floorDiv(t.getTimestampMs(), WINDOW) * WINDOW;
-    samples.computeIfAbsent(t.getDeviceId() + "|temperature|" + w, k -> new ArrayList<>())
+    samples
+        .computeIfAbsent(t.getDeviceId() + "|temperature|" + w, k -> new ArrayList<>())
         .add(new double[] {t.getTemperature()});
-    samples.computeIfAbsent(t.getDeviceId() + "|humidity|" + w, k -> new ArrayList<>())
+    samples
+        .computeIfAbsent(t.getDeviceId() + "|humidity|" + w, k -> new ArrayList<>())
         .add(new double[] {t.getHumidity()});
   }
 

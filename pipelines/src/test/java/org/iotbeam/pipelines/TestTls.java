@@ -13,8 +13,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * A fresh self-signed server certificate for 127.0.0.1 (CN=localhost, SAN IP:127.0.0.1 and
- * DNS:localhost), made with the JDK's keytool: the server side's SSL context, and the
- * certificate as PEM and as trust managers for the client side. Nothing else is trusted with it.
+ * DNS:localhost), made with the JDK's keytool: the server side's SSL context, and the certificate
+ * as PEM and as trust managers for the client side. Nothing else is trusted with it.
  */
 public final class TestTls {
   private static final char[] STOREPASS = "test-store".toCharArray();
@@ -30,12 +30,39 @@ public final class TestTls {
     Path keystore = dir.resolve("server.p12");
     Path pem = dir.resolve("server.pem");
     String pass = new String(STOREPASS);
-    keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048",
-        "-dname", "CN=localhost", "-ext", "SAN=IP:127.0.0.1,DNS:localhost", "-validity", "2",
-        "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", pass,
-        "-keypass", pass);
-    keytool("-exportcert", "-rfc", "-alias", "server", "-keystore", keystore.toString(),
-        "-storepass", pass, "-file", pem.toString());
+    keytool(
+        "-genkeypair",
+        "-alias",
+        "server",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-dname",
+        "CN=localhost",
+        "-ext",
+        "SAN=IP:127.0.0.1,DNS:localhost",
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        pass,
+        "-keypass",
+        pass);
+    keytool(
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "server",
+        "-keystore",
+        keystore.toString(),
+        "-storepass",
+        pass,
+        "-file",
+        pem.toString());
     return new TestTls(keystore, pem);
   }
 
@@ -60,7 +87,8 @@ public final class TestTls {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
     try (InputStream in = Files.newInputStream(pem)) {
-      ks.setCertificateEntry("server",
+      ks.setCertificateEntry(
+          "server",
           java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
     }
     TrustManagerFactory tmf =

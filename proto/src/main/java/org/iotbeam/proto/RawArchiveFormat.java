@@ -13,16 +13,16 @@ import java.util.NoSuchElementException;
  * The format of the raw archive, the one contract between the streaming pipeline that writes it,
  * the batch pipeline that reads it back, and the simulator's file transport.
  *
- * <p>A file is a gzip stream (the compression is the file system's business, by suffix) of
- * {@link InboundMessage}s, each preceded by its varint length, the protobuf "delimited" framing.
- * The archive is raw: every message that arrived, before any parsing, valid or not, with the whole
+ * <p>A file is a gzip stream (the compression is the file system's business, by suffix) of {@link
+ * InboundMessage}s, each preceded by its varint length, the protobuf "delimited" framing. The
+ * archive is raw: every message that arrived, before any parsing, valid or not, with the whole
  * envelope (original bytes, ingest time, source position), so reprocessing can re-judge what the
  * first run rejected, and rebuild the order in which it arrived.
  *
  * <p>Files live under {@code base/dt=YYYY-MM-DD/hour=HH/} by the <em>ingest</em> time of their
  * messages (the broker's append time): a broken message has no trustworthy event time, and the
- * ingest time is what bounds where a reading of a given event time can be found (see the
- * backfill's read span).
+ * ingest time is what bounds where a reading of a given event time can be found (see the backfill's
+ * read span).
  */
 public final class RawArchiveFormat {
   public static final String SUFFIX = ".pb.gz";
@@ -35,8 +35,8 @@ public final class RawArchiveFormat {
 
   /**
    * The partition directory, relative to the archive base, of an hour: the raw archive files a
-   * message under the hour of its ingest time; the output files (aggregates, alerts) use it for
-   * the event time of their windows.
+   * message under the hour of its ingest time; the output files (aggregates, alerts) use it for the
+   * event time of their windows.
    */
   public static String partitionOf(long timeMs) {
     Instant t = Instant.ofEpochMilli(timeMs);

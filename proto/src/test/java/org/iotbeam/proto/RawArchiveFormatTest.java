@@ -43,11 +43,13 @@ public class RawArchiveFormatTest {
     byte[] bytes = out.toByteArray();
     byte[] cut = Arrays.copyOf(bytes, bytes.length - 3);
     Iterator<InboundMessage> it = RawArchiveFormat.read(new ByteArrayInputStream(cut));
-    assertThrows(RawArchiveFormat.ArchiveReadException.class, () -> {
-      while (it.hasNext()) {
-        it.next();
-      }
-    });
+    assertThrows(
+        RawArchiveFormat.ArchiveReadException.class,
+        () -> {
+          while (it.hasNext()) {
+            it.next();
+          }
+        });
   }
 
   @Test

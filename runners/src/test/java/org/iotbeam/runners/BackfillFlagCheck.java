@@ -6,10 +6,10 @@ import org.iotbeam.pipelines.batch.BackfillPipeline;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 
 /**
- * The checks {@code backfill} makes of its flags before it reads the archive: Beam's parsing,
- * the processing configuration and the range. In a JVM of its own: Beam refuses to hold
- * BackfillPipeline's and StreamingPipeline's options side by side (their {@code outputBase}
- * differs in its default), and {@code Main} registers only one of them per run.
+ * The checks {@code backfill} makes of its flags before it reads the archive: Beam's parsing, the
+ * processing configuration and the range. In a JVM of its own: Beam refuses to hold
+ * BackfillPipeline's and StreamingPipeline's options side by side (their {@code outputBase} differs
+ * in its default), and {@code Main} registers only one of them per run.
  */
 public final class BackfillFlagCheck {
   private BackfillFlagCheck() {}
@@ -17,10 +17,10 @@ public final class BackfillFlagCheck {
   public static void main(String[] args) {
     PipelineOptionsFactory.register(BackfillPipeline.Options.class);
     try {
-      BackfillPipeline.Options o = PipelineOptionsFactory.fromArgs(args).withValidation()
-          .as(BackfillPipeline.Options.class);
-      ArchiveRange.parse(o.getFrom(), o.getTo(),
-          ProcessingConfigs.fromOptions(o).windowSize().getMillis());
+      BackfillPipeline.Options o =
+          PipelineOptionsFactory.fromArgs(args).withValidation().as(BackfillPipeline.Options.class);
+      ArchiveRange.parse(
+          o.getFrom(), o.getTo(), ProcessingConfigs.fromOptions(o).windowSize().getMillis());
     } catch (RuntimeException e) {
       System.err.println("backfill: " + e.getMessage());
       System.exit(2);

@@ -12,28 +12,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The command lines a Markdown file shows: the lines of its code blocks (fenced without a
- * language or with bash/sh/shell/console, or indented by four spaces) that start with a command,
- * joined over trailing backslashes, split into words as a shell would (quotes, {@code $VAR} from
- * earlier {@code VAR=...} / {@code export} lines of the same block, {@code # comments}). Lines of
- * other text in such blocks (YAML, a directory tree) do not start with a command word and are not
- * taken. Variables hold for the rest of the file (a reader runs a page in one shell), the
- * directory a {@code cd} enters for the rest of its block.
+ * The command lines a Markdown file shows: the lines of its code blocks (fenced without a language
+ * or with bash/sh/shell/console, or indented by four spaces) that start with a command, joined over
+ * trailing backslashes, split into words as a shell would (quotes, {@code $VAR} from earlier {@code
+ * VAR=...} / {@code export} lines of the same block, {@code # comments}). Lines of other text in
+ * such blocks (YAML, a directory tree) do not start with a command word and are not taken.
+ * Variables hold for the rest of the file (a reader runs a page in one shell), the directory a
+ * {@code cd} enters for the rest of its block.
  */
 final class DocumentedCommands {
   /**
    * The first words that make a line a command (a path or an env assignment also does), or any
    * lower-case word followed by a flag, so that a tool nobody taught the test shows up.
    */
-  static final Pattern COMMAND_START = Pattern.compile(
-      "^(java|mvn|node|npm|bash|terraform|az|docker|kubectl|kubelogin|curl|cd|cp|export|"
-          + "\\./\\S+|runners/scripts/\\S+|\\.\\.\\.|[A-Z_][A-Z0-9_]*=\\S*)(\\s|$)"
-          + "|^[a-z][a-z0-9_.-]*\\s+-");
+  static final Pattern COMMAND_START =
+      Pattern.compile(
+          "^(java|mvn|node|npm|bash|terraform|az|docker|kubectl|kubelogin|curl|cd|cp|export|"
+              + "\\./\\S+|runners/scripts/\\S+|\\.\\.\\.|[A-Z_][A-Z0-9_]*=\\S*)(\\s|$)"
+              + "|^[a-z][a-z0-9_.-]*\\s+-");
+
   private static final Pattern FENCE = Pattern.compile("^\\s*```\\s*([A-Za-z]*)\\s*$");
 
   /** One command line: where it is, its words, and the block's variables and directory so far. */
-  record Line(Path file, int line, String text, List<String> words, Map<String, String> env,
-      Path cwd) {
+  record Line(
+      Path file, int line, String text, List<String> words, Map<String, String> env, Path cwd) {
     String where() {
       return file + ":" + line;
     }
@@ -85,8 +87,10 @@ final class DocumentedCommands {
         continue;
       }
       List<String> words = words(text, block.env);
-      Path shown = file.toAbsolutePath().startsWith(root) ? root.relativize(file.toAbsolutePath())
-          : file.getFileName();
+      Path shown =
+          file.toAbsolutePath().startsWith(root)
+              ? root.relativize(file.toAbsolutePath())
+              : file.getFileName();
       out.add(new Line(shown, first + 1, text, words, Map.copyOf(block.env), block.cwd));
       block.after(words);
     }
@@ -110,8 +114,10 @@ final class DocumentedCommands {
       if (words.get(0).equals("cd") && words.size() > 1) {
         cwd = cwd.resolve(words.get(1)).normalize();
       }
-      List<String> assignments = words.get(0).equals("export") ? words.subList(1, words.size())
-          : words.stream().allMatch(w -> w.matches("[A-Z_][A-Z0-9_]*=.*")) ? words : List.of();
+      List<String> assignments =
+          words.get(0).equals("export")
+              ? words.subList(1, words.size())
+              : words.stream().allMatch(w -> w.matches("[A-Z_][A-Z0-9_]*=.*")) ? words : List.of();
       for (String a : assignments) {
         int eq = a.indexOf('=');
         if (eq > 0) {
@@ -179,8 +185,10 @@ final class DocumentedCommands {
 
   /** Appends the value of the variable at {@code i} ($X or ${X}); returns the index after it. */
   private static int variable(String text, int i, Map<String, String> env, StringBuilder w) {
-    Matcher m = Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)\\}|([A-Za-z_][A-Za-z0-9_]*))")
-        .matcher(text).region(i, text.length());
+    Matcher m =
+        Pattern.compile("\\$(?:\\{([A-Za-z_][A-Za-z0-9_]*)\\}|([A-Za-z_][A-Za-z0-9_]*))")
+            .matcher(text)
+            .region(i, text.length());
     if (!m.lookingAt()) {
       w.append('$');
       return i + 1;

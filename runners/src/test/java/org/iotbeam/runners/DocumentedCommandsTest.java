@@ -28,26 +28,34 @@ import org.junit.rules.TemporaryFolder;
 
 /**
  * Every command line the user-facing docs show parses, with the command's own flag check: the
- * streaming and backfill flags through the pipelines' option parsing and checks
- * ({@code StreamingPipeline.create}, {@code ProcessingConfigs}, {@code ArchiveRange}) after the
- * one flag parser's check ({@code Flags.checkPipeline}: the flag style, unknown flags, values), the
- * demo's with {@code DemoOptions.parse}, the simulator and the bridge with their {@code --dryRun},
- * the query's with its flag checks, the jar's {@code --help}, the scripts' sub-commands and variables, Maven's modules, test classes
- * and main classes, Terraform's variables. Commands of tools that do not run here (az, docker,
- * kubectl) are listed as not checked; a command nothing here knows how to check fails the test.
+ * streaming and backfill flags through the pipelines' option parsing and checks ({@code
+ * StreamingPipeline.create}, {@code ProcessingConfigs}, {@code ArchiveRange}) after the one flag
+ * parser's check ({@code Flags.checkPipeline}: the flag style, unknown flags, values), the demo's
+ * with {@code DemoOptions.parse}, the simulator and the bridge with their {@code --dryRun}, the
+ * query's with its flag checks, the jar's {@code --help}, the scripts' sub-commands and variables,
+ * Maven's modules, test classes and main classes, Terraform's variables. Commands of tools that do
+ * not run here (az, docker, kubectl) are listed as not checked; a command nothing here knows how to
+ * check fails the test.
  */
 public class DocumentedCommandsTest {
   static final Path ROOT = Path.of("").toAbsolutePath().getParent();
-  static final Set<String> NOT_RUNNABLE_HERE = Set.of("az", "docker", "kubectl", "kubelogin",
-      "curl");
+  static final Set<String> NOT_RUNNABLE_HERE =
+      Set.of("az", "docker", "kubectl", "kubelogin", "curl");
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
   /** README.md, runners/README.md, simulator/README.md, terraform/README.md, docs/*.md, ... */
   static List<Path> docs() throws IOException {
-    List<Path> docs = new ArrayList<>(Stream.of("README.md", "runners/README.md",
-        "simulator/README.md", "terraform/README.md", "runners/docker/README.md")
-        .map(ROOT::resolve).collect(Collectors.toList()));
+    List<Path> docs =
+        new ArrayList<>(
+            Stream.of(
+                    "README.md",
+                    "runners/README.md",
+                    "simulator/README.md",
+                    "terraform/README.md",
+                    "runners/docker/README.md")
+                .map(ROOT::resolve)
+                .collect(Collectors.toList()));
     try (Stream<Path> s = Files.list(ROOT.resolve("docs"))) {
       s.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
     }
@@ -62,63 +70,86 @@ public class DocumentedCommandsTest {
     for (Path doc : docs()) {
       for (DocumentedCommands.Line line : DocumentedCommands.extract(doc, ROOT)) {
         String outcome = outcome(line);
-        (outcome.startsWith("not checked") ? notChecked
-            : outcome.startsWith("ok") ? checked : problems)
+        (outcome.startsWith("not checked")
+                ? notChecked
+                : outcome.startsWith("ok") ? checked : problems)
             .add(line.where() + "  " + line.text() + "\n      " + outcome);
       }
     }
-    System.out.println("checked " + checked.size() + " documented command lines:\n  "
-        + String.join("\n  ", checked) + "\nnot checked:\n  " + String.join("\n  ", notChecked));
+    System.out.println(
+        "checked "
+            + checked.size()
+            + " documented command lines:\n  "
+            + String.join("\n  ", checked)
+            + "\nnot checked:\n  "
+            + String.join("\n  ", notChecked));
     assertEquals("documented command lines that do not parse", List.of(), problems);
-    assertTrue("the docs show at least 20 runnable command lines, found " + checked.size(),
+    assertTrue(
+        "the docs show at least 20 runnable command lines, found " + checked.size(),
         checked.size() >= 20);
   }
 
   @Test
   public void selfTestWrongFlagsAndUnknownCommandsAreReported() throws Exception {
     Path md = tmp.newFile("bad.md").toPath();
-    Files.writeString(md, String.join("\n",
-        "Text with an inline `java -jar x.jar streaming --nope` that is not a code block.",
-        "",
-        "    JAR=runners/target/iotbeam-runners-0.1.0-SNAPSHOT-shaded.jar",
-        "    java -jar $JAR streaming --rawOutput=azfs://a/raw --bootstrapServers=x:1",
-        "    java -jar $JAR streaming --outputBase=/tmp/o --fileWindowMinutes=7",
-        "    ./demo.sh --window-minutes 5",
-        "    runners/scripts/flink-cluster.sh restart",
-        "    mvn -B -pl nosuch test -Dtest=NoSuchTest",
-        "    cd terraform/environments/dev",
-        "    terraform apply -var deploy_the_job=false",
-        "    frobnicate --all",
-        "",
-        "```",
-        "mvn -B -q -pl simulator exec:java -Dexec.mainClass=org.iotbeam.simulator.DeviceSimulator \\",
-        "  -Dexec.args=\"--transport kafka --rate -5 --count 10\"",
-        "```",
-        "",
-        "    ./iotbeam simulate --transport=kafka --count=10 --batch-size 5",
-        "    ./iotbeam bridge --mqttUrl tcp://127.0.0.1:1883 --duration=10 --topic t",
-        "    ./iotbeam query --endpoint https://a.documents.azure.com:443/ --device d --history x",
-        "    ./iotbeam streaming --outputBase /tmp/o --windowMinutes 5",
-        ""));
+    Files.writeString(
+        md,
+        String.join(
+            "\n",
+            "Text with an inline `java -jar x.jar streaming --nope` that is not a code block.",
+            "",
+            "    JAR=runners/target/iotbeam-runners-0.1.0-SNAPSHOT-shaded.jar",
+            "    java -jar $JAR streaming --rawOutput=azfs://a/raw --bootstrapServers=x:1",
+            "    java -jar $JAR streaming --outputBase=/tmp/o --fileWindowMinutes=7",
+            "    ./demo.sh --window-minutes 5",
+            "    runners/scripts/flink-cluster.sh restart",
+            "    mvn -B -pl nosuch test -Dtest=NoSuchTest",
+            "    cd terraform/environments/dev",
+            "    terraform apply -var deploy_the_job=false",
+            "    frobnicate --all",
+            "",
+            "```",
+            "mvn -B -q -pl simulator exec:java -Dexec.mainClass=org.iotbeam.simulator.DeviceSimulator \\",
+            "  -Dexec.args=\"--transport kafka --rate -5 --count 10\"",
+            "```",
+            "",
+            "    ./iotbeam simulate --transport=kafka --count=10 --batch-size 5",
+            "    ./iotbeam bridge --mqttUrl tcp://127.0.0.1:1883 --duration=10 --topic t",
+            "    ./iotbeam query --endpoint https://a.documents.azure.com:443/ --device d --history x",
+            "    ./iotbeam streaming --outputBase /tmp/o --windowMinutes 5",
+            ""));
     List<String> outcomes = new ArrayList<>();
     for (DocumentedCommands.Line line : DocumentedCommands.extract(md, ROOT)) {
       outcomes.add(line.line() + " " + outcome(line));
     }
     assertEquals(outcomes.toString(), 14, outcomes.size());
-    String[] expected = {"3 ok", "4 streaming: ", "5 streaming: ", "6 demo: ",
-        "7 flink-cluster.sh: no sub-command 'restart'", "8 mvn: no module nosuch",
-        "9 ok", "10 terraform: -var deploy_the_job", "11 no check for 'frobnicate'",
-        "14 org.iotbeam.simulator.DeviceSimulator: ", "18 org.iotbeam.simulator.DeviceSimulator: ",
-        "19 ok (MqttKafkaBridge --dryRun)", "20 query: ", "21 ok (StreamingPipeline"};
+    String[] expected = {
+      "3 ok",
+      "4 streaming: ",
+      "5 streaming: ",
+      "6 demo: ",
+      "7 flink-cluster.sh: no sub-command 'restart'",
+      "8 mvn: no module nosuch",
+      "9 ok",
+      "10 terraform: -var deploy_the_job",
+      "11 no check for 'frobnicate'",
+      "14 org.iotbeam.simulator.DeviceSimulator: ",
+      "18 org.iotbeam.simulator.DeviceSimulator: ",
+      "19 ok (MqttKafkaBridge --dryRun)",
+      "20 query: ",
+      "21 ok (StreamingPipeline"
+    };
     for (int i = 0; i < expected.length; i++) {
       assertTrue(outcomes.get(i), outcomes.get(i).startsWith(expected[i]));
     }
     assertTrue(outcomes.get(1), outcomes.get(1).contains("rawOutput"));
     assertTrue(outcomes.get(2), outcomes.get(2).contains("--fileWindowMinutes must divide 60"));
-    assertTrue(outcomes.get(3), outcomes.get(3).contains(
-        "unknown flag --window-minutes (did you mean --windowMinutes?)"));
-    assertTrue(outcomes.get(10), outcomes.get(10).contains(
-        "unknown flag --batch-size (did you mean --batchSize?)"));
+    assertTrue(
+        outcomes.get(3),
+        outcomes.get(3).contains("unknown flag --window-minutes (did you mean --windowMinutes?)"));
+    assertTrue(
+        outcomes.get(10),
+        outcomes.get(10).contains("unknown flag --batch-size (did you mean --batchSize?)"));
     assertTrue(outcomes.get(12), outcomes.get(12).contains("--history=x: not an integer"));
   }
 
@@ -162,7 +193,8 @@ public class DocumentedCommandsTest {
       case "./demo.sh":
         return checkDemo(args);
       case "./iotbeam":
-        return Files.isExecutable(ROOT.resolve("iotbeam")) ? checkCommand(args)
+        return Files.isExecutable(ROOT.resolve("iotbeam"))
+            ? checkCommand(args)
             : "./iotbeam: not executable";
       case "mvn":
         return checkMaven(line, args);
@@ -175,15 +207,18 @@ public class DocumentedCommandsTest {
       case "terraform":
         return checkTerraform(line, args);
       case "cd":
-        return Files.isDirectory(line.cwd().resolve(args.get(0))) ? "ok (directory)"
+        return Files.isDirectory(line.cwd().resolve(args.get(0)))
+            ? "ok (directory)"
             : "cd: no directory " + args.get(0);
       case "cp":
         return exists(line.cwd(), args.get(0), "cp");
       case "export":
         return "ok (variables)";
       case "...":
-        return checkMain(args.get(0).contains(".") ? args.get(0)
-            : "org.iotbeam.simulator." + args.get(0), args.subList(1, args.size()), line.env());
+        return checkMain(
+            args.get(0).contains(".") ? args.get(0) : "org.iotbeam.simulator." + args.get(0),
+            args.subList(1, args.size()),
+            line.env());
       default:
         if (cmd.startsWith("runners/scripts/")) {
           return checkScript(line, cmd, args, line.env());
@@ -208,13 +243,15 @@ public class DocumentedCommandsTest {
     if (rest.isEmpty() || rest.get(0).equals("--help")) {
       Process p = javaMain("org.iotbeam.runners.Main", List.of("--help"), Map.of());
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return p.waitFor() == 0 && out.contains("commands:") ? "ok (Main --help)"
+      return p.waitFor() == 0 && out.contains("commands:")
+          ? "ok (Main --help)"
           : "Main --help: exit " + p.exitValue() + ": " + out;
     }
     List<String> flags = rest.subList(1, rest.size());
     if (flags.contains("--help")) {
       Process p = javaMain("org.iotbeam.runners.Main", rest, Map.of());
-      return p.waitFor() == 0 ? "ok (" + rest.get(0) + " --help)"
+      return p.waitFor() == 0
+          ? "ok (" + rest.get(0) + " --help)"
           : rest.get(0) + " --help: exit " + p.exitValue();
     }
     switch (rest.get(0)) {
@@ -242,10 +279,12 @@ public class DocumentedCommandsTest {
   static String checkStreaming(List<String> flags) {
     PipelineOptionsFactory.register(StreamingPipeline.Options.class);
     try {
-      String[] beam = Flags.checkPipeline(StreamingPipeline.Options.class,
-          flags.toArray(new String[0]));
-      StreamingPipeline.create(PipelineOptionsFactory.fromArgs(beam)
-          .withValidation().as(StreamingPipeline.Options.class));
+      String[] beam =
+          Flags.checkPipeline(StreamingPipeline.Options.class, flags.toArray(new String[0]));
+      StreamingPipeline.create(
+          PipelineOptionsFactory.fromArgs(beam)
+              .withValidation()
+              .as(StreamingPipeline.Options.class));
       return "ok (StreamingPipeline options and checks)";
     } catch (RuntimeException e) {
       return "streaming: " + e.getMessage();
@@ -256,14 +295,16 @@ public class DocumentedCommandsTest {
   static String checkBackfill(List<String> flags) throws Exception {
     PipelineOptionsFactory.register(BackfillPipeline.Options.class);
     try {
-      flags = List.of(Flags.checkPipeline(BackfillPipeline.Options.class,
-          flags.toArray(new String[0])));
+      flags =
+          List.of(
+              Flags.checkPipeline(BackfillPipeline.Options.class, flags.toArray(new String[0])));
     } catch (Flags.BadFlags e) {
       return "backfill: " + e.getMessage();
     }
     Process p = javaMain(BackfillFlagCheck.class.getName(), flags, Map.of());
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    return p.exitValue() == 0 ? "ok (BackfillPipeline options, processing config, range)"
+    return p.exitValue() == 0
+        ? "ok (BackfillPipeline options, processing config, range)"
         : err.strip();
   }
 
@@ -292,16 +333,23 @@ public class DocumentedCommandsTest {
     List<String> withDryRun = new ArrayList<>(args);
     withDryRun.add("--dryRun");
     Process p = javaMain(mainClass, withDryRun, env);
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
-        + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    return p.waitFor() == 0 ? "ok (" + mainClass.replaceAll(".*\\.", "") + " --dryRun)"
+    String out =
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+            + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    return p.waitFor() == 0
+        ? "ok (" + mainClass.replaceAll(".*\\.", "") + " --dryRun)"
         : mainClass + ": exit " + p.exitValue() + ": " + out.strip();
   }
 
   static Process javaMain(String mainClass, List<String> args, Map<String, String> env)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-        "java").toString(), "-cp", System.getProperty("java.class.path"), mainClass));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                mainClass));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(env);
@@ -336,8 +384,10 @@ public class DocumentedCommandsTest {
         for (String t : a.substring("-Dtest=".length()).split(",")) {
           String cls = t.replaceAll("#.*", "");
           if (findSource(modules, "src/test/java", cls) == null) {
-            return "mvn: no test class " + cls + " in " + (modules.isEmpty() ? "any module"
-                : modules);
+            return "mvn: no test class "
+                + cls
+                + " in "
+                + (modules.isEmpty() ? "any module" : modules);
           }
         }
       } else if (a.startsWith("-Dexec.mainClass=")) {
@@ -349,14 +399,17 @@ public class DocumentedCommandsTest {
     if (mainClass != null) {
       return checkMain(mainClass, mainArgs, line.env());
     }
-    return "ok (mvn modules" + (args.stream().anyMatch(a -> a.startsWith("-Dtest=")) ? ", tests"
-        : "") + ")";
+    return "ok (mvn modules"
+        + (args.stream().anyMatch(a -> a.startsWith("-Dtest=")) ? ", tests" : "")
+        + ")";
   }
 
   /** src/main|test/java file of a simple or qualified class name, in the given modules. */
   static Path findSource(List<String> modules, String dir, String cls) throws IOException {
-    List<String> in = modules.isEmpty() ? List.of("proto", "transforms", "pipelines", "simulator",
-        "runners") : modules;
+    List<String> in =
+        modules.isEmpty()
+            ? List.of("proto", "transforms", "pipelines", "simulator", "runners")
+            : modules;
     String file = cls.replace('.', '/') + ".java";
     for (String m : in) {
       Path base = ROOT.resolve(m).resolve(dir);
@@ -380,20 +433,22 @@ public class DocumentedCommandsTest {
     }
     ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(List.of("node", script.toString())));
     pb.command().addAll(args.subList(1, args.size()));
-    Process p = pb.directory(line.cwd().toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process p =
+        pb.directory(line.cwd().toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    return p.waitFor() == 0 ? "ok (node " + args.get(0) + ")" : "node: exit " + p.exitValue()
-        + ": " + err.strip();
+    return p.waitFor() == 0
+        ? "ok (node " + args.get(0) + ")"
+        : "node: exit " + p.exitValue() + ": " + err.strip();
   }
 
   /**
-   * A script: it exists and is executable; its sub-command or mode from its usage line (and
-   * flags a sub-command hands to the streaming job as streaming flags); its --help when it has
-   * one; the variables a line sets are ones the script reads.
+   * A script: it exists and is executable; its sub-command or mode from its usage line (and flags a
+   * sub-command hands to the streaming job as streaming flags); its --help when it has one; the
+   * variables a line sets are ones the script reads.
    */
-  static String checkScript(DocumentedCommands.Line line, String script, List<String> args,
-      Map<String, String> env) throws Exception {
+  static String checkScript(
+      DocumentedCommands.Line line, String script, List<String> args, Map<String, String> env)
+      throws Exception {
     Path path = line.cwd().resolve(script);
     if (!Files.isRegularFile(path)) {
       return script + ": no such script";
@@ -403,14 +458,15 @@ public class DocumentedCommandsTest {
     }
     String text = Files.readString(path, StandardCharsets.UTF_8);
     for (String var : env.keySet()) {
-      if (!line.env().containsKey(var) && !Pattern.compile("\\$\\{?" + var + "\\b").matcher(text)
-          .find()) {
+      if (!line.env().containsKey(var)
+          && !Pattern.compile("\\$\\{?" + var + "\\b").matcher(text).find()) {
         return script + " does not read " + var;
       }
     }
     Process syntax = new ProcessBuilder("bash", "-n", path.toString()).start();
     if (syntax.waitFor() != 0) {
-      return script + ": bash -n: "
+      return script
+          + ": bash -n: "
           + new String(syntax.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     }
     String name = path.getFileName().toString();
@@ -433,7 +489,8 @@ public class DocumentedCommandsTest {
         return s.startsWith("ok") ? "ok (" + name + " " + mode + ": streaming flags)" : s;
       }
       long placeholders = Pattern.compile("\\b[A-Z][A-Z_]*\\b").matcher(takes).results().count();
-      return rest.size() == placeholders ? "ok (" + name + " " + args + ")"
+      return rest.size() == placeholders
+          ? "ok (" + name + " " + args + ")"
           : name + ": shown with " + args + ", its usage line says " + mode + " " + takes;
     }
     if (text.contains("--help)") || text.contains("-h|--help")) {
@@ -442,14 +499,22 @@ public class DocumentedCommandsTest {
       cmd.add("--help");
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      return p.waitFor() == 0 ? "ok (" + name + " --help)" : name + " --help: exit "
-          + p.exitValue() + ": " + out;
+      return p.waitFor() == 0
+          ? "ok (" + name + " --help)"
+          : name + " --help: exit " + p.exitValue() + ": " + out;
     }
     // a script whose own header documents the flags it passes on (the benchmarks)
-    List<String> undocumented = args.stream().map(a -> a.replaceAll("=.*", ""))
-        .filter(flag -> !flag.startsWith("--") || !text.contains(flag + "=")).toList();
-    return undocumented.isEmpty() ? "ok (" + name + ": exists, bash -n, variables"
-        + (args.isEmpty() ? "" : ", flags documented in the script") + ")"
+    List<String> undocumented =
+        args.stream()
+            .map(a -> a.replaceAll("=.*", ""))
+            .filter(flag -> !flag.startsWith("--") || !text.contains(flag + "="))
+            .toList();
+    return undocumented.isEmpty()
+        ? "ok ("
+            + name
+            + ": exists, bash -n, variables"
+            + (args.isEmpty() ? "" : ", flags documented in the script")
+            + ")"
         : name + " does not document " + undocumented + " (shown with " + args + ")";
   }
 
@@ -474,8 +539,7 @@ public class DocumentedCommandsTest {
   }
 
   /** terraform <sub-command> in an environment directory: -var names, -backend-config file. */
-  static String checkTerraform(DocumentedCommands.Line line, List<String> args)
-      throws IOException {
+  static String checkTerraform(DocumentedCommands.Line line, List<String> args) throws IOException {
     Path env = line.cwd();
     if (!Files.isRegularFile(env.resolve("variables.tf"))) {
       return "terraform: " + ROOT.relativize(env) + " is not an environment (cd into one first)";
@@ -487,8 +551,8 @@ public class DocumentedCommandsTest {
     String vars = Files.readString(env.resolve("variables.tf"), StandardCharsets.UTF_8);
     for (int i = 1; i < args.size(); i++) {
       String a = args.get(i);
-      String assignment = a.equals("-var") ? args.get(++i) : a.startsWith("-var=")
-          ? a.substring(5) : null;
+      String assignment =
+          a.equals("-var") ? args.get(++i) : a.startsWith("-var=") ? a.substring(5) : null;
       if (assignment != null) {
         String name = assignment.substring(0, assignment.indexOf('='));
         if (!vars.contains("variable \"" + name + "\"")) {
@@ -506,7 +570,8 @@ public class DocumentedCommandsTest {
   }
 
   static String exists(Path cwd, String file, String what) {
-    return Files.exists(cwd.resolve(file)) ? "ok (" + what + ": " + file + " exists)"
+    return Files.exists(cwd.resolve(file))
+        ? "ok (" + what + ": " + file + " exists)"
         : what + ": no " + file + " in " + ROOT.relativize(cwd);
   }
 

@@ -28,10 +28,10 @@ public class MainTest {
   public void flinkEmbeddedUnlessAnotherRunnerIsAskedFor() {
     String[] given = {"--archiveBase=/a", "--from=2026-11-20"};
     String[] args = Main.onFlinkByDefault(given);
-    assertArrayEquals(new String[] {"--archiveBase=/a", "--from=2026-11-20",
-        "--runner=FlinkRunner"}, args);
-    FlinkPipelineOptions o = PipelineOptionsFactory.fromArgs(args).withoutStrictParsing()
-        .as(FlinkPipelineOptions.class);
+    assertArrayEquals(
+        new String[] {"--archiveBase=/a", "--from=2026-11-20", "--runner=FlinkRunner"}, args);
+    FlinkPipelineOptions o =
+        PipelineOptionsFactory.fromArgs(args).withoutStrictParsing().as(FlinkPipelineOptions.class);
     assertEquals(FlinkRunner.class, o.getRunner());
     // no --flinkMaster: [auto], i.e. embedded in this JVM outside a Flink client
     assertEquals("[auto]", o.getFlinkMaster());
@@ -46,16 +46,26 @@ public class MainTest {
   public void onlyPipelineCommandsGetBeamsRunnerFlags() {
     assertTrue(Main.COMMANDS.get("streaming").beamFlags());
     assertTrue(Main.COMMANDS.get("backfill").beamFlags());
-    assertFalse("the demo's flags are its own (and it runs on Flink anyway)",
+    assertFalse(
+        "the demo's flags are its own (and it runs on Flink anyway)",
         Main.COMMANDS.get("demo").beamFlags());
   }
 
   @Test
   public void pipelineFlagsTakeBothStyles() {
     PipelineOptionsFactory.register(StreamingPipeline.Options.class);
-    assertArrayEquals(new String[] {"--windowMinutes=5", "--parallelism=3", "--writeKafka=true",
-        "--runner=FlinkRunner"}, Flags.checkPipeline(StreamingPipeline.Options.class,
-        "--windowMinutes", "5", "--parallelism=3", "--writeKafka", "--runner", "FlinkRunner"));
+    assertArrayEquals(
+        new String[] {
+          "--windowMinutes=5", "--parallelism=3", "--writeKafka=true", "--runner=FlinkRunner"
+        },
+        Flags.checkPipeline(
+            StreamingPipeline.Options.class,
+            "--windowMinutes",
+            "5",
+            "--parallelism=3",
+            "--writeKafka",
+            "--runner",
+            "FlinkRunner"));
   }
 
   /**
@@ -71,8 +81,10 @@ public class MainTest {
     assertEquals(1, DemoOptions.parse().windowMinutes());
     assertEquals("0", run("simulate", "--transport=kafka", "--count=1", "--dryRun")[0]);
     assertEquals("0", run("bridge", "--dryRun")[0]);
-    assertEquals(d.toString(), 7, DemoOptions.parse("--windowMinutes", "10", "--parallelism",
-        "7").parallelism());
+    assertEquals(
+        d.toString(),
+        7,
+        DemoOptions.parse("--windowMinutes", "10", "--parallelism", "7").parallelism());
     String[] q = run("query", "--endpoint=nope");
     assertTrue(q[2], q[2].contains("--device is required"));
   }
@@ -81,20 +93,28 @@ public class MainTest {
   private static String[] run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new String[] {String.valueOf(code), out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8)};
+    int code =
+        Main.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new String[] {
+      String.valueOf(code),
+      out.toString(StandardCharsets.UTF_8),
+      err.toString(StandardCharsets.UTF_8)
+    };
   }
 
   @Test
   public void helpListsEveryCommandWithOneLineEach() {
-    assertEquals(List.of("streaming", "backfill", "demo", "simulate", "bridge", "query"),
+    assertEquals(
+        List.of("streaming", "backfill", "demo", "simulate", "bridge", "query"),
         List.copyOf(Main.COMMANDS.keySet()));
     String[] r = run("--help");
     assertEquals(r[2], "0", r[0]);
     for (String name : Main.COMMANDS.keySet()) {
-      assertTrue(name + " in\n" + r[1], r[1].lines().anyMatch(l -> l.matches("  " + name + " +\\S.*")));
+      assertTrue(
+          name + " in\n" + r[1], r[1].lines().anyMatch(l -> l.matches("  " + name + " +\\S.*")));
     }
   }
 
@@ -109,14 +129,26 @@ public class MainTest {
 
   @Test
   public void everyCommandShowsItsFlags() {
-    Map<String, String> aFlagOf = Map.of("streaming", "outputBase", "backfill", "archiveBase",
-        "simulate", "--transport", "bridge", "--mqttUrl", "query", "--endpoint", "demo",
-        "--windowMinutes");
-    aFlagOf.forEach((command, flag) -> {
-      String[] r = run(command, "--help");
-      assertEquals(command + ": " + r[2], "0", r[0]);
-      assertTrue(command + " --help shows " + flag + ":\n" + r[1], r[1].contains(flag));
-    });
+    Map<String, String> aFlagOf =
+        Map.of(
+            "streaming",
+            "outputBase",
+            "backfill",
+            "archiveBase",
+            "simulate",
+            "--transport",
+            "bridge",
+            "--mqttUrl",
+            "query",
+            "--endpoint",
+            "demo",
+            "--windowMinutes");
+    aFlagOf.forEach(
+        (command, flag) -> {
+          String[] r = run(command, "--help");
+          assertEquals(command + ": " + r[2], "0", r[0]);
+          assertTrue(command + " --help shows " + flag + ":\n" + r[1], r[1].contains(flag));
+        });
   }
 
   @Test

@@ -27,8 +27,9 @@ import org.iotbeam.simulator.SimulateOptions.TransportKind;
  */
 public final class DeviceSimulator {
   static final String COMMAND = "iotbeam simulate";
-  static final String ABOUT = "Simulates IoT devices sending protobuf telemetry over MQTT "
-      + "(IoT Hub style), Kafka (Event Hubs style) or into raw archive files.";
+  static final String ABOUT =
+      "Simulates IoT devices sending protobuf telemetry over MQTT "
+          + "(IoT Hub style), Kafka (Event Hubs style) or into raw archive files.";
 
   private final SimulateOptions o;
   private final Map<String, String> env;
@@ -36,8 +37,8 @@ public final class DeviceSimulator {
   private final PrintStream err;
   private SimulatorSummary lastSummary;
 
-  private DeviceSimulator(SimulateOptions o, Map<String, String> env, PrintStream out,
-      PrintStream err) {
+  private DeviceSimulator(
+      SimulateOptions o, Map<String, String> env, PrintStream out, PrintStream err) {
     this.o = o;
     this.env = env;
     this.out = out;
@@ -54,8 +55,14 @@ public final class DeviceSimulator {
   }
 
   static int execute(Map<String, String> env, PrintStream out, PrintStream err, String... args) {
-    return Flags.run(COMMAND, ABOUT, SimulateOptions.class,
-        (o, problems) -> config(o, env, problems), args, out, err,
+    return Flags.run(
+        COMMAND,
+        ABOUT,
+        SimulateOptions.class,
+        (o, problems) -> config(o, env, problems),
+        args,
+        out,
+        err,
         o -> new DeviceSimulator(o, env, out, err).call());
   }
 
@@ -65,14 +72,19 @@ public final class DeviceSimulator {
   }
 
   /** Turns the flags into a config; adds every problem, in words saying what to fix. */
-  static SimulatorConfig config(SimulateOptions o, Map<String, String> env,
-      List<String> problems) {
-    SimulatorConfig c = new SimulatorConfig()
-        .devices(o.getDevices()).rate(o.getRate()).unthrottled(o.isUnthrottled())
-        .batchSize(o.getBatchSize()).seed(o.getSeed()).malformedRatio(o.getMalformedRatio())
-        .anomalyRate(o.getAnomalyRate()).deviceIdPrefix(o.getDevicePrefix());
-    Duration progress = parseDuration("--progressInterval", o.getProgressInterval(), true,
-        problems);
+  static SimulatorConfig config(SimulateOptions o, Map<String, String> env, List<String> problems) {
+    SimulatorConfig c =
+        new SimulatorConfig()
+            .devices(o.getDevices())
+            .rate(o.getRate())
+            .unthrottled(o.isUnthrottled())
+            .batchSize(o.getBatchSize())
+            .seed(o.getSeed())
+            .malformedRatio(o.getMalformedRatio())
+            .anomalyRate(o.getAnomalyRate())
+            .deviceIdPrefix(o.getDevicePrefix());
+    Duration progress =
+        parseDuration("--progressInterval", o.getProgressInterval(), true, problems);
     if (progress != null) {
       c.progressInterval(progress);
     }
@@ -94,18 +106,22 @@ public final class DeviceSimulator {
       try {
         c.startTime(Instant.parse(o.getStartTime()));
       } catch (DateTimeParseException e) {
-        problems.add("--startTime '" + o.getStartTime()
-            + "' is not an ISO-8601 UTC instant like 2026-01-01T00:00:00Z");
+        problems.add(
+            "--startTime '"
+                + o.getStartTime()
+                + "' is not an ISO-8601 UTC instant like 2026-01-01T00:00:00Z");
       }
     }
     String versionMix = o.getVersionMix();
     String[] mix = versionMix.split(",");
     if (mix.length != 3) {
-      problems.add("--versionMix '" + versionMix
-          + "' needs three fractions v1,v2,v3, e.g. 0.2,0.3,0.5");
+      problems.add(
+          "--versionMix '" + versionMix + "' needs three fractions v1,v2,v3, e.g. 0.2,0.3,0.5");
     } else {
       try {
-        c.versionMix(Double.parseDouble(mix[0].trim()), Double.parseDouble(mix[1].trim()),
+        c.versionMix(
+            Double.parseDouble(mix[0].trim()),
+            Double.parseDouble(mix[1].trim()),
             Double.parseDouble(mix[2].trim()));
       } catch (NumberFormatException e) {
         problems.add("--versionMix '" + versionMix + "' must be numbers, e.g. 0.2,0.3,0.5");
@@ -140,13 +156,16 @@ public final class DeviceSimulator {
     }
     if (transport == TransportKind.mqtt
         && !o.getMqttUrl().matches("^(tcp|ssl|ws|wss)://.+:\\d+$")) {
-      problems.add("--mqttUrl '" + o.getMqttUrl()
-          + "' must look like tcp://host:port or ssl://host:port");
+      problems.add(
+          "--mqttUrl '" + o.getMqttUrl() + "' must look like tcp://host:port or ssl://host:port");
     }
-    if (transport == TransportKind.mqtt && o.getIothubHost() != null
-        && blank(env.get("IOTHUB_DEVICE_KEY")) && blank(env.get("IOTHUB_GROUP_KEY"))) {
-      problems.add("--iothubHost needs the device key in the environment: set "
-          + "IOTHUB_DEVICE_KEY (one device key) or IOTHUB_GROUP_KEY (DPS enrollment group key)");
+    if (transport == TransportKind.mqtt
+        && o.getIothubHost() != null
+        && blank(env.get("IOTHUB_DEVICE_KEY"))
+        && blank(env.get("IOTHUB_GROUP_KEY"))) {
+      problems.add(
+          "--iothubHost needs the device key in the environment: set "
+              + "IOTHUB_DEVICE_KEY (one device key) or IOTHUB_GROUP_KEY (DPS enrollment group key)");
     }
     if (transport == TransportKind.kafka && o.isEventhubs()) {
       try {
@@ -178,8 +197,7 @@ public final class DeviceSimulator {
   }
 
   /** 500ms, 90s, 5m, 1h, 2d, or ISO-8601 (PT1M); null and a problem added when it is not. */
-  static Duration parseDuration(String flag, String text, boolean zeroOk,
-      List<String> problems) {
+  static Duration parseDuration(String flag, String text, boolean zeroOk, List<String> problems) {
     String t = text.trim().toLowerCase();
     Duration d;
     try {
@@ -188,11 +206,15 @@ public final class DeviceSimulator {
       } else if (t.endsWith("ms")) {
         d = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
       } else if (t.endsWith("s")) {
-        d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+        d =
+            Duration.ofMillis(
+                Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
       } else if (t.endsWith("m")) {
         d = Duration.ofSeconds(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 60));
       } else if (t.endsWith("h")) {
-        d = Duration.ofSeconds(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 3600));
+        d =
+            Duration.ofSeconds(
+                Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 3600));
       } else if (t.endsWith("d")) {
         d = Duration.ofHours(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 24));
       } else if (t.equals("0")) {
@@ -214,36 +236,41 @@ public final class DeviceSimulator {
   Transport openTransport(SimulatorConfig c) throws Exception {
     switch (o.getTransport()) {
       case file:
-        return new FileTransport(Path.of(o.getOutputDir()), "sim-" + o.getSeed(),
-            o.getGzipLevel(), o.getFileMaxRecords());
-      case kafka: {
-        Map<String, Object> props = new LinkedHashMap<>();
-        String servers = o.getBootstrapServers();
-        String t = o.getTopic();
-        if (o.isEventhubs()) {
-          String cs = env.get(EventHubsKafka.CONNECTION_STRING_ENV); // checked in config()
-          props.putAll(EventHubsKafka.connectionString(cs));
-          if (servers == null || servers.equals(SimulateOptions.LOCAL_KAFKA)) {
-            servers = EventHubsKafka.bootstrapServers(cs);
+        return new FileTransport(
+            Path.of(o.getOutputDir()),
+            "sim-" + o.getSeed(),
+            o.getGzipLevel(),
+            o.getFileMaxRecords());
+      case kafka:
+        {
+          Map<String, Object> props = new LinkedHashMap<>();
+          String servers = o.getBootstrapServers();
+          String t = o.getTopic();
+          if (o.isEventhubs()) {
+            String cs = env.get(EventHubsKafka.CONNECTION_STRING_ENV); // checked in config()
+            props.putAll(EventHubsKafka.connectionString(cs));
+            if (servers == null || servers.equals(SimulateOptions.LOCAL_KAFKA)) {
+              servers = EventHubsKafka.bootstrapServers(cs);
+            }
+            if (t == null) {
+              t = EventHubsKafka.entityPath(cs);
+            }
           }
-          if (t == null) {
-            t = EventHubsKafka.entityPath(cs);
+          props.putAll(kafkaProperties(o, new ArrayList<>()));
+          return new KafkaTransport(
+              servers == null ? "127.0.0.1:9092" : servers, t == null ? "telemetry" : t, props);
+        }
+      case mqtt:
+        {
+          if (o.getIothubHost() != null) {
+            String deviceKey = env.get("IOTHUB_DEVICE_KEY");
+            String groupKey = env.get("IOTHUB_GROUP_KEY");
+            Function<String, String> keys =
+                blank(deviceKey) ? id -> SasToken.deriveDeviceKey(groupKey, id) : id -> deviceKey;
+            return MqttTransport.iotHub(o.getIothubHost(), keys);
           }
+          return MqttTransport.local(o.getMqttUrl(), o.getMqttClientId());
         }
-        props.putAll(kafkaProperties(o, new ArrayList<>()));
-        return new KafkaTransport(servers == null ? "127.0.0.1:9092" : servers,
-            t == null ? "telemetry" : t, props);
-      }
-      case mqtt: {
-        if (o.getIothubHost() != null) {
-          String deviceKey = env.get("IOTHUB_DEVICE_KEY");
-          String groupKey = env.get("IOTHUB_GROUP_KEY");
-          Function<String, String> keys = blank(deviceKey)
-              ? id -> SasToken.deriveDeviceKey(groupKey, id) : id -> deviceKey;
-          return MqttTransport.iotHub(o.getIothubHost(), keys);
-        }
-        return MqttTransport.local(o.getMqttUrl(), o.getMqttClientId());
-      }
       default:
         throw new AssertionError(o.getTransport());
     }
@@ -256,8 +283,13 @@ public final class DeviceSimulator {
       throw new Flags.BadFlags(problems);
     }
     if (o.isDryRun()) {
-      out.println("flags are good: --transport=" + o.getTransport() + ", " + o.getDevices()
-          + " devices, " + (o.isUnthrottled() ? "unthrottled" : o.getRate() + " msg/s"));
+      out.println(
+          "flags are good: --transport="
+              + o.getTransport()
+              + ", "
+              + o.getDevices()
+              + " devices, "
+              + (o.isUnthrottled() ? "unthrottled" : o.getRate() + " msg/s"));
       return 0;
     }
     java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
@@ -266,14 +298,17 @@ public final class DeviceSimulator {
     try (Transport t = openTransport(c)) {
       sim = new Simulator(c, t, err);
       // Ctrl-C / SIGTERM: stop after the current batch, flush, print the summary, then exit
-      hook = new Thread(() -> {
-        sim.stop();
-        try {
-          done.await(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "simulator-stop");
+      hook =
+          new Thread(
+              () -> {
+                sim.stop();
+                try {
+                  done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "simulator-stop");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         lastSummary = sim.run();

@@ -27,10 +27,10 @@ import org.iotbeam.proto.SourcePosition;
 /**
  * Writes {@link RawArchiveFormat} files: gzip'd, length-delimited {@link InboundMessage}s under
  * {@code dir/dt=YYYY-MM-DD/hour=HH/}, partitioned by ingest hour as the streaming pipeline's raw
- * archive is, for batch backfills and
- * benchmarks. Each envelope has the original payload, {@code ingest_time_ms} = event time + the
- * message's simulated delivery delay, {@code source = {system: "file", topic: <file path relative
- * to dir>, offset: <record index in the file>}}, the traceparent and key = device id.
+ * archive is, for batch backfills and benchmarks. Each envelope has the original payload, {@code
+ * ingest_time_ms} = event time + the message's simulated delivery delay, {@code source = {system:
+ * "file", topic: <file path relative to dir>, offset: <record index in the file>}}, the traceparent
+ * and key = device id.
  *
  * <p>Fast: the caller's thread frames envelopes into 256 KiB chunks; one background thread
  * compresses and writes them (gzip level 1 by default), so generation and compression overlap. A
@@ -49,11 +49,13 @@ public final class FileTransport implements Transport {
   private final Map<String, Writer> open = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<String, Integer> fileCounter = new LinkedHashMap<>();
   private final List<Path> written = new ArrayList<>();
-  private final ExecutorService io = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "file-transport-writer");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService io =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "file-transport-writer");
+            t.setDaemon(true);
+            return t;
+          });
   private final Semaphore chunksInFlight = new Semaphore(8);
   private volatile long delivered;
   private volatile IOException ioError;
@@ -98,14 +100,19 @@ public final class FileTransport implements Transport {
         }
         w = openWriter(partition);
       }
-      InboundMessage env = InboundMessage.newBuilder()
-          .setPayload(ByteString.copyFrom(m.payload()))
-          .setIngestTimeMs(ingestTimeMs)
-          .setSource(SourcePosition.newBuilder().setSystem("file").setTopic(w.relativePath)
-              .setPartition(0).setOffset(w.records))
-          .setTraceparent(m.traceparent())
-          .setKey(m.deviceId())
-          .build();
+      InboundMessage env =
+          InboundMessage.newBuilder()
+              .setPayload(ByteString.copyFrom(m.payload()))
+              .setIngestTimeMs(ingestTimeMs)
+              .setSource(
+                  SourcePosition.newBuilder()
+                      .setSystem("file")
+                      .setTopic(w.relativePath)
+                      .setPartition(0)
+                      .setOffset(w.records))
+              .setTraceparent(m.traceparent())
+              .setKey(m.deviceId())
+              .build();
       int size = env.getSerializedSize();
       int framed = CodedOutputStream.computeUInt32SizeNoTag(size) + size;
       if (w.coded.spaceLeft() < framed) {
@@ -154,31 +161,33 @@ public final class FileTransport implements Transport {
       return;
     }
     acquireSlot();
-    io.execute(() -> {
-      try {
-        if (ioError == null) {
-          w.out().write(data, 0, len);
-          delivered += records;
-        }
-      } catch (IOException e) {
-        ioError = e;
-      } finally {
-        chunksInFlight.release();
-      }
-    });
+    io.execute(
+        () -> {
+          try {
+            if (ioError == null) {
+              w.out().write(data, 0, len);
+              delivered += records;
+            }
+          } catch (IOException e) {
+            ioError = e;
+          } finally {
+            chunksInFlight.release();
+          }
+        });
   }
 
   private void closeWriter(Writer w) throws IOException {
     ship(w, 0);
-    io.execute(() -> {
-      try {
-        w.closeOut();
-      } catch (IOException e) {
-        if (ioError == null) {
-          ioError = e;
-        }
-      }
-    });
+    io.execute(
+        () -> {
+          try {
+            w.closeOut();
+          } catch (IOException e) {
+            if (ioError == null) {
+              ioError = e;
+            }
+          }
+        });
   }
 
   private void acquireSlot() throws IOException {
@@ -203,7 +212,7 @@ public final class FileTransport implements Transport {
       ship(w, CHUNK);
     }
     try {
-      io.submit(() -> { }).get();
+      io.submit(() -> {}).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted flushing the archive");
@@ -274,12 +283,13 @@ public final class FileTransport implements Transport {
     /** The gzip stream, opened on first use (on the I/O thread). */
     OutputStream out() throws IOException {
       if (out == null) {
-        out = new GZIPOutputStream(new BufferedOutputStream(Files.newOutputStream(file),
-            256 * 1024), 64 * 1024) {
-          {
-            def.setLevel(gzipLevel);
-          }
-        };
+        out =
+            new GZIPOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(file), 256 * 1024), 64 * 1024) {
+              {
+                def.setLevel(gzipLevel);
+              }
+            };
       }
       return out;
     }

@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends to a Kafka topic, as devices behind IoT Hub reach Event Hubs: key = device id, value =
- * the protobuf bytes, header {@code traceparent}. Idempotent producer with {@code acks=all}.
+ * Sends to a Kafka topic, as devices behind IoT Hub reach Event Hubs: key = device id, value = the
+ * protobuf bytes, header {@code traceparent}. Idempotent producer with {@code acks=all}.
  *
  * <p>Event Hubs: the CLI passes {@link EventHubsKafka#connectionString} as extra properties
  * (SASL_SSL + PLAIN on {@code NS.servicebus.windows.net:9093}), the string read from the
@@ -63,16 +63,18 @@ public final class KafkaTransport implements Transport {
     for (SimulatedMessage m : batch) {
       ProducerRecord<String, byte[]> r = new ProducerRecord<>(topic, m.deviceId(), m.payload());
       r.headers().add("traceparent", m.traceparent().getBytes(StandardCharsets.US_ASCII));
-      producer.send(r, (md, e) -> {
-        if (e == null) {
-          delivered.incrementAndGet();
-        } else {
-          failed.incrementAndGet();
-          if (loggedFailures.incrementAndGet() <= 10) {
-            LOG.warn("Kafka send of message {} failed: {}", m.index(), e.toString());
-          }
-        }
-      });
+      producer.send(
+          r,
+          (md, e) -> {
+            if (e == null) {
+              delivered.incrementAndGet();
+            } else {
+              failed.incrementAndGet();
+              if (loggedFailures.incrementAndGet() <= 10) {
+                LOG.warn("Kafka send of message {} failed: {}", m.index(), e.toString());
+              }
+            }
+          });
     }
   }
 

@@ -10,12 +10,13 @@ import org.iotbeam.proto.Telemetry;
 /**
  * The deterministic message source: devices with sensor models, taken round-robin.
  *
- * <p>Message {@code n} comes from device {@code n % devices}; its {@code k}-th reading
- * ({@code k = n / devices}) has event time {@code start + phase(device) + k * interval + jitter}.
- * All randomness comes from one {@link SplittableRandom} seeded with the config's seed and drawn in
+ * <p>Message {@code n} comes from device {@code n % devices}; its {@code k}-th reading ({@code k =
+ * n / devices}) has event time {@code start + phase(device) + k * interval + jitter}. All
+ * randomness comes from one {@link SplittableRandom} seeded with the config's seed and drawn in
  * sequence order, so the same config gives the same bytes, whatever the transport or its speed.
  *
  * <p>Sensor models (per device, around its site):
+ *
  * <ul>
  *   <li>temperature: site mean + device offset + a daily sine (peak at 15:00 local solar time,
  *       amplitude 4-8 C) + Gaussian noise;
@@ -25,8 +26,9 @@ import org.iotbeam.proto.Telemetry;
  *   <li>signal strength: a per-device mean (-95..-55 dBm) plus noise;
  *   <li>GPS: fixed installation point within ~2 km of the site plus a few metres of jitter.
  * </ul>
- * v1 devices write the frozen v1 schema's fields only, v2 adds pressure, location and metadata,
- * v3 adds battery, signal and error codes. Every writer sets {@code schema_version}.
+ *
+ * v1 devices write the frozen v1 schema's fields only, v2 adds pressure, location and metadata, v3
+ * adds battery, signal and error codes. Every writer sets {@code schema_version}.
  */
 public final class MessageGenerator {
   private static final long YEAR_MS = 365L * 24 * 3600 * 1000;
@@ -47,8 +49,14 @@ public final class MessageGenerator {
     double[] mix = config.versionMix();
     List<Site> sites = config.sites();
     for (int i = 0; i < devices.length; i++) {
-      devices[i] = new Device(i, config.deviceId(i), pickVersion(mix), sites.get(
-          random.nextInt(sites.size())), random, i * intervalMs / devices.length);
+      devices[i] =
+          new Device(
+              i,
+              config.deviceId(i),
+              pickVersion(mix),
+              sites.get(random.nextInt(sites.size())),
+              random,
+              i * intervalMs / devices.length);
     }
   }
 
@@ -76,24 +84,36 @@ public final class MessageGenerator {
     long n = next++;
     Device d = devices[(int) (n % devices.length)];
     long k = d.readings++;
-    long eventTime = startMs + d.phaseMs + k * intervalMs + random.nextInt(
-        (int) Math.max(1, Math.min(intervalMs / 10, 2000)));
+    long eventTime =
+        startMs
+            + d.phaseMs
+            + k * intervalMs
+            + random.nextInt((int) Math.max(1, Math.min(intervalMs / 10, 2000)));
     int ingestDelay = 20 + random.nextInt(480);
     String traceparent = Traceparent.next(random);
-    boolean malformed = config.malformedRatio() > 0 && random.nextDouble() < config.malformedRatio();
+    boolean malformed =
+        config.malformedRatio() > 0 && random.nextDouble() < config.malformedRatio();
     if (malformed) {
       MalformedKind kind = MalformedKind.values()[random.nextInt(MalformedKind.values().length)];
       byte[] payload = malformedPayload(kind, d, eventTime);
-      return new SimulatedMessage(n, d.id, eventTime, ingestDelay, payload, traceparent, d.version,
-          kind, null);
+      return new SimulatedMessage(
+          n, d.id, eventTime, ingestDelay, payload, traceparent, d.version, kind, null);
     }
     AnomalyKind anomaly = d.sample(eventTime, random, config.anomalyRate());
     if (d == devices[0] && inExcursion(eventTime)) {
       d.temperature = SimulatorConfig.EXCURSION_CELSIUS;
     }
     Telemetry t = d.toTelemetry(eventTime, d.id);
-    return new SimulatedMessage(n, d.id, eventTime, ingestDelay, serialize(t, d.version),
-        traceparent, d.version, null, anomaly);
+    return new SimulatedMessage(
+        n,
+        d.id,
+        eventTime,
+        ingestDelay,
+        serialize(t, d.version),
+        traceparent,
+        d.version,
+        null,
+        anomaly);
   }
 
   private boolean inExcursion(long eventTime) {
@@ -106,59 +126,68 @@ public final class MessageGenerator {
 
   private byte[] malformedPayload(MalformedKind kind, Device d, long eventTime) {
     switch (kind) {
-      case RANDOM_BYTES: {
-        // random garbage that is guaranteed not to parse (retry the rare bytes that happen to)
-        while (true) {
-          byte[] b = new byte[8 + random.nextInt(120)];
-          random.nextBytes(b);
-          if (!parses(b)) {
-            return b;
-          }
-        }
-      }
-      case TRUNCATED: {
-        d.sample(eventTime, random, 0);
-        byte[] full = serialize(d.toTelemetry(eventTime, d.id), d.version);
-        for (int attempt = 0; attempt < 20; attempt++) {
-          byte[] cut = Arrays.copyOf(full, 1 + random.nextInt(full.length - 1));
-          if (!parses(cut)) {
-            return cut;
-          }
-        }
-        // cut inside the device id string (field 1, length-delimited): never parses
-        return Arrays.copyOf(full, 3);
-      }
-      case OUT_OF_RANGE: {
-        d.sample(eventTime, random, 0);
-        Telemetry.Builder b = d.toTelemetry(eventTime, d.id).toBuilder();
-        switch (random.nextInt(3)) {
-          case 0:
-            b.setTemperature(random.nextBoolean() ? 1000 + random.nextDouble(500)
-                : -300 - random.nextDouble(100)); // below absolute zero
-            break;
-          case 1:
-            b.setHumidity(random.nextBoolean() ? 150 + random.nextDouble(100)
-                : -10 - random.nextDouble(50));
-            break;
-          default:
-            if (d.version >= 2) {
-              b.setPressure(random.nextBoolean() ? 5000 + random.nextDouble(1000)
-                  : random.nextDouble(50));
-            } else {
-              b.setTemperature(999.9);
+      case RANDOM_BYTES:
+        {
+          // random garbage that is guaranteed not to parse (retry the rare bytes that happen to)
+          while (true) {
+            byte[] b = new byte[8 + random.nextInt(120)];
+            random.nextBytes(b);
+            if (!parses(b)) {
+              return b;
             }
+          }
         }
-        return serialize(b.build(), d.version);
-      }
-      case MISSING_DEVICE_ID: {
-        d.sample(eventTime, random, 0);
-        return serialize(d.toTelemetry(eventTime, ""), d.version);
-      }
-      case FUTURE_TIMESTAMP: {
-        d.sample(eventTime, random, 0);
-        long future = eventTime + YEAR_MS + random.nextInt(1_000_000);
-        return serialize(d.toTelemetry(future, d.id), d.version);
-      }
+      case TRUNCATED:
+        {
+          d.sample(eventTime, random, 0);
+          byte[] full = serialize(d.toTelemetry(eventTime, d.id), d.version);
+          for (int attempt = 0; attempt < 20; attempt++) {
+            byte[] cut = Arrays.copyOf(full, 1 + random.nextInt(full.length - 1));
+            if (!parses(cut)) {
+              return cut;
+            }
+          }
+          // cut inside the device id string (field 1, length-delimited): never parses
+          return Arrays.copyOf(full, 3);
+        }
+      case OUT_OF_RANGE:
+        {
+          d.sample(eventTime, random, 0);
+          Telemetry.Builder b = d.toTelemetry(eventTime, d.id).toBuilder();
+          switch (random.nextInt(3)) {
+            case 0:
+              b.setTemperature(
+                  random.nextBoolean()
+                      ? 1000 + random.nextDouble(500)
+                      : -300 - random.nextDouble(100)); // below absolute zero
+              break;
+            case 1:
+              b.setHumidity(
+                  random.nextBoolean()
+                      ? 150 + random.nextDouble(100)
+                      : -10 - random.nextDouble(50));
+              break;
+            default:
+              if (d.version >= 2) {
+                b.setPressure(
+                    random.nextBoolean() ? 5000 + random.nextDouble(1000) : random.nextDouble(50));
+              } else {
+                b.setTemperature(999.9);
+              }
+          }
+          return serialize(b.build(), d.version);
+        }
+      case MISSING_DEVICE_ID:
+        {
+          d.sample(eventTime, random, 0);
+          return serialize(d.toTelemetry(eventTime, ""), d.version);
+        }
+      case FUTURE_TIMESTAMP:
+        {
+          d.sample(eventTime, random, 0);
+          long future = eventTime + YEAR_MS + random.nextInt(1_000_000);
+          return serialize(d.toTelemetry(future, d.id), d.version);
+        }
       default:
         throw new AssertionError(kind);
     }
@@ -176,41 +205,51 @@ public final class MessageGenerator {
   /** Serializes with the writer a firmware of {@code version} has (the frozen v1/v2 classes). */
   static byte[] serialize(Telemetry t, int version) {
     switch (version) {
-      case 1: {
-        org.iotbeam.proto.v1.Telemetry.Builder b = org.iotbeam.proto.v1.Telemetry.newBuilder()
-            .setDeviceId(t.getDeviceId()).setTimestampMs(t.getTimestampMs()).setSchemaVersion(1);
-        if (t.hasTemperature()) {
-          b.setTemperature(t.getTemperature());
-        }
-        if (t.hasHumidity()) {
-          b.setHumidity(t.getHumidity());
-        }
-        return b.build().toByteArray();
-      }
-      case 2: {
-        org.iotbeam.proto.v2.Telemetry.Builder b = org.iotbeam.proto.v2.Telemetry.newBuilder()
-            .setDeviceId(t.getDeviceId()).setTimestampMs(t.getTimestampMs()).setSchemaVersion(2)
-            .putAllMetadata(t.getMetadataMap());
-        if (t.hasTemperature()) {
-          b.setTemperature(t.getTemperature());
-        }
-        if (t.hasHumidity()) {
-          b.setHumidity(t.getHumidity());
-        }
-        if (t.hasPressure()) {
-          b.setPressure(t.getPressure());
-        }
-        if (t.hasLocation()) {
-          GeoLocation l = t.getLocation();
-          org.iotbeam.proto.v2.GeoLocation.Builder lb = org.iotbeam.proto.v2.GeoLocation
-              .newBuilder().setLatitude(l.getLatitude()).setLongitude(l.getLongitude());
-          if (l.hasAltitude()) {
-            lb.setAltitude(l.getAltitude());
+      case 1:
+        {
+          org.iotbeam.proto.v1.Telemetry.Builder b =
+              org.iotbeam.proto.v1.Telemetry.newBuilder()
+                  .setDeviceId(t.getDeviceId())
+                  .setTimestampMs(t.getTimestampMs())
+                  .setSchemaVersion(1);
+          if (t.hasTemperature()) {
+            b.setTemperature(t.getTemperature());
           }
-          b.setLocation(lb);
+          if (t.hasHumidity()) {
+            b.setHumidity(t.getHumidity());
+          }
+          return b.build().toByteArray();
         }
-        return b.build().toByteArray();
-      }
+      case 2:
+        {
+          org.iotbeam.proto.v2.Telemetry.Builder b =
+              org.iotbeam.proto.v2.Telemetry.newBuilder()
+                  .setDeviceId(t.getDeviceId())
+                  .setTimestampMs(t.getTimestampMs())
+                  .setSchemaVersion(2)
+                  .putAllMetadata(t.getMetadataMap());
+          if (t.hasTemperature()) {
+            b.setTemperature(t.getTemperature());
+          }
+          if (t.hasHumidity()) {
+            b.setHumidity(t.getHumidity());
+          }
+          if (t.hasPressure()) {
+            b.setPressure(t.getPressure());
+          }
+          if (t.hasLocation()) {
+            GeoLocation l = t.getLocation();
+            org.iotbeam.proto.v2.GeoLocation.Builder lb =
+                org.iotbeam.proto.v2.GeoLocation.newBuilder()
+                    .setLatitude(l.getLatitude())
+                    .setLongitude(l.getLongitude());
+            if (l.hasAltitude()) {
+              lb.setAltitude(l.getAltitude());
+            }
+            b.setLocation(lb);
+          }
+          return b.build().toByteArray();
+        }
       default:
         return t.toByteArray();
     }
@@ -258,8 +297,9 @@ public final class MessageGenerator {
       this.phaseMs = phaseMs;
       // within ~2 km of the site
       this.lat = site.latitude() + gaussian(r) * 0.01;
-      this.lon = site.longitude() + gaussian(r) * 0.01 / Math.max(0.2,
-          Math.cos(Math.toRadians(site.latitude())));
+      this.lon =
+          site.longitude()
+              + gaussian(r) * 0.01 / Math.max(0.2, Math.cos(Math.toRadians(site.latitude())));
       this.altitude = site.altitudeM() + r.nextDouble(30);
       this.tempOffset = gaussian(r) * 2.5;
       this.dailyAmplitude = 4 + r.nextDouble(4);
@@ -281,8 +321,12 @@ public final class MessageGenerator {
       double days = t / 86_400_000.0;
       temperature = site.climateC() + tempOffset + dailyAmplitude * daily + gaussian(r) * 0.3;
       humidity = humidityBase - 15 * daily + gaussian(r) * 2;
-      pressure = 1013.25 - 0.12 * altitude + 6 * Math.sin(2 * Math.PI * days / 3.3 + pressurePhase)
-          + 0.6 * daily + gaussian(r) * 0.2;
+      pressure =
+          1013.25
+              - 0.12 * altitude
+              + 6 * Math.sin(2 * Math.PI * days / 3.3 + pressurePhase)
+              + 0.6 * daily
+              + gaussian(r) * 0.2;
       battery -= drainPerReading * (0.5 + r.nextDouble());
       if (battery < 5) {
         battery = 100; // the battery got replaced
@@ -334,16 +378,20 @@ public final class MessageGenerator {
     }
 
     Telemetry toTelemetry(long t, String deviceId) {
-      Telemetry.Builder b = Telemetry.newBuilder()
-          .setDeviceId(deviceId)
-          .setTimestampMs(t)
-          .setSchemaVersion(version)
-          .setTemperature(round2(temperature))
-          .setHumidity(round2(humidity));
+      Telemetry.Builder b =
+          Telemetry.newBuilder()
+              .setDeviceId(deviceId)
+              .setTimestampMs(t)
+              .setSchemaVersion(version)
+              .setTemperature(round2(temperature))
+              .setHumidity(round2(humidity));
       if (version >= 2) {
         b.setPressure(round2(pressure))
-            .setLocation(GeoLocation.newBuilder().setLatitude(round6(curLat))
-                .setLongitude(round6(curLon)).setAltitude(Math.round(altitude)))
+            .setLocation(
+                GeoLocation.newBuilder()
+                    .setLatitude(round6(curLat))
+                    .setLongitude(round6(curLon))
+                    .setAltitude(Math.round(altitude)))
             .putMetadata("firmware", firmware)
             .putMetadata("site", site.name());
       }

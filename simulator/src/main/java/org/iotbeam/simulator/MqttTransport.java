@@ -20,33 +20,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes as devices do to Azure IoT Hub over MQTT 3.1.1 (Paho 1.2.5): topic
- * {@code devices/{deviceId}/messages/events/{property bag}}, the property bag carrying the
- * application property {@code traceparent} ({@code traceparent=00-...-01}, URL-encoded), QoS 1.
- * Each batch is published and then its PUBACKs are awaited; a publish that finds the client
- * disconnected waits with exponential backoff (100 ms .. 5 s) while Paho reconnects
- * (automatic reconnect, 1 s doubling to 2 min), and one whose PUBACK does not come (or whose
- * connection dropped before it) is published again, up to 5 times: at least once.
+ * Publishes as devices do to Azure IoT Hub over MQTT 3.1.1 (Paho 1.2.5): topic {@code
+ * devices/{deviceId}/messages/events/{property bag}}, the property bag carrying the application
+ * property {@code traceparent} ({@code traceparent=00-...-01}, URL-encoded), QoS 1. Each batch is
+ * published and then its PUBACKs are awaited; a publish that finds the client disconnected waits
+ * with exponential backoff (100 ms .. 5 s) while Paho reconnects (automatic reconnect, 1 s doubling
+ * to 2 min), and one whose PUBACK does not come (or whose connection dropped before it) is
+ * published again, up to 5 times: at least once.
  *
  * <h2>Against a local broker</h2>
+ *
  * {@code --transport mqtt --mqttUrl tcp://127.0.0.1:1883}: one shared connection publishes for
  * every device (a local broker does not check who may publish where).
  *
  * <h2>Against a real IoT Hub</h2>
- * IoT Hub allows a device to publish only on its own topic, with its own connection, so
- * {@code --iothubHost myhub.azure-devices.net} switches to one connection per device:
+ *
+ * IoT Hub allows a device to publish only on its own topic, with its own connection, so {@code
+ * --iothubHost myhub.azure-devices.net} switches to one connection per device:
+ *
  * <ul>
  *   <li>URL {@code ssl://myhub.azure-devices.net:8883} (TLS; the JDK's trust store has the roots);
  *   <li>client id = the device id;
  *   <li>user name {@code myhub.azure-devices.net/{deviceId}/?api-version=2021-04-12};
- *   <li>password = a SAS token ({@link SasToken}) for resource
- *       {@code myhub.azure-devices.net/devices/{deviceId}}, signed with the device's key, valid
- *       for an hour and renewed on every reconnect.
+ *   <li>password = a SAS token ({@link SasToken}) for resource {@code
+ *       myhub.azure-devices.net/devices/{deviceId}}, signed with the device's key, valid for an
+ *       hour and renewed on every reconnect.
  * </ul>
- * The key comes from the environment, never from a flag: {@code IOTHUB_DEVICE_KEY} (one key for
- * all simulated devices, e.g. a single registered device with {@code --devices 1}) or
- * {@code IOTHUB_GROUP_KEY} (a DPS enrollment-group key from which each device's key is derived,
- * {@link SasToken#deriveDeviceKey}). The devices must exist in the hub's registry.
+ *
+ * The key comes from the environment, never from a flag: {@code IOTHUB_DEVICE_KEY} (one key for all
+ * simulated devices, e.g. a single registered device with {@code --devices 1}) or {@code
+ * IOTHUB_GROUP_KEY} (a DPS enrollment-group key from which each device's key is derived, {@link
+ * SasToken#deriveDeviceKey}). The devices must exist in the hub's registry.
  */
 public final class MqttTransport implements Transport {
   private static final Logger LOG = LoggerFactory.getLogger(MqttTransport.class);
@@ -78,8 +82,13 @@ public final class MqttTransport implements Transport {
     return new MqttTransport("ssl://" + hubHost + ":8883", hubHost, deviceKey, "", 60_000);
   }
 
-  private MqttTransport(String serverUri, String iotHubHost, Function<String, String> deviceKey,
-      String clientIdPrefix, long ackTimeoutMs) throws MqttException {
+  private MqttTransport(
+      String serverUri,
+      String iotHubHost,
+      Function<String, String> deviceKey,
+      String clientIdPrefix,
+      long ackTimeoutMs)
+      throws MqttException {
     this.serverUri = serverUri;
     this.iotHubHost = iotHubHost;
     this.deviceKey = deviceKey;
@@ -92,7 +101,9 @@ public final class MqttTransport implements Transport {
 
   /** IoT Hub's device-to-cloud topic with a property bag. */
   public static String topic(String deviceId, String traceparent) {
-    return "devices/" + deviceId + "/messages/events/traceparent="
+    return "devices/"
+        + deviceId
+        + "/messages/events/traceparent="
         + URLEncoder.encode(traceparent, StandardCharsets.UTF_8);
   }
 
@@ -123,29 +134,30 @@ public final class MqttTransport implements Transport {
       o.setUserName(SasToken.mqttUsername(iotHubHost, deviceId));
       o.setPassword(freshToken(deviceId).toCharArray());
     }
-    client.setCallback(new MqttCallbackExtended() {
-      @Override
-      public void connectComplete(boolean reconnect, String uri) {
-        if (reconnect) {
-          reconnects.incrementAndGet();
-          LOG.info("MQTT client {} reconnected to {}", clientId, uri);
-        }
-      }
+    client.setCallback(
+        new MqttCallbackExtended() {
+          @Override
+          public void connectComplete(boolean reconnect, String uri) {
+            if (reconnect) {
+              reconnects.incrementAndGet();
+              LOG.info("MQTT client {} reconnected to {}", clientId, uri);
+            }
+          }
 
-      @Override
-      public void connectionLost(Throwable cause) {
-        LOG.warn("MQTT client {} lost its connection: {}", clientId, String.valueOf(cause));
-        if (iotHubHost != null) {
-          o.setPassword(freshToken(deviceId).toCharArray()); // the reconnect reuses `o`
-        }
-      }
+          @Override
+          public void connectionLost(Throwable cause) {
+            LOG.warn("MQTT client {} lost its connection: {}", clientId, String.valueOf(cause));
+            if (iotHubHost != null) {
+              o.setPassword(freshToken(deviceId).toCharArray()); // the reconnect reuses `o`
+            }
+          }
 
-      @Override
-      public void messageArrived(String topic, MqttMessage message) {}
+          @Override
+          public void messageArrived(String topic, MqttMessage message) {}
 
-      @Override
-      public void deliveryComplete(IMqttDeliveryToken token) {}
-    });
+          @Override
+          public void deliveryComplete(IMqttDeliveryToken token) {}
+        });
     long backoff = 200;
     for (int attempt = 1; ; attempt++) {
       try {
@@ -156,8 +168,12 @@ public final class MqttTransport implements Transport {
           client.close();
           throw e;
         }
-        LOG.warn("MQTT connect to {} failed (attempt {}): {}; retrying in {} ms", serverUri,
-            attempt, e.toString(), backoff);
+        LOG.warn(
+            "MQTT connect to {} failed (attempt {}): {}; retrying in {} ms",
+            serverUri,
+            attempt,
+            e.toString(),
+            backoff);
         sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
       }
@@ -209,12 +225,13 @@ public final class MqttTransport implements Transport {
         return client.publish(topic, m.payload(), 1, false);
       } catch (MqttException e) {
         int code = e.getReasonCode();
-        boolean transientError = code == MqttException.REASON_CODE_CLIENT_NOT_CONNECTED
-            || code == MqttException.REASON_CODE_CONNECTION_LOST
-            || code == MqttException.REASON_CODE_CLIENT_DISCONNECTING
-            || code == MqttException.REASON_CODE_MAX_INFLIGHT
-            || code == MqttException.REASON_CODE_CLIENT_TIMEOUT
-            || code == MqttException.REASON_CODE_WRITE_TIMEOUT;
+        boolean transientError =
+            code == MqttException.REASON_CODE_CLIENT_NOT_CONNECTED
+                || code == MqttException.REASON_CODE_CONNECTION_LOST
+                || code == MqttException.REASON_CODE_CLIENT_DISCONNECTING
+                || code == MqttException.REASON_CODE_MAX_INFLIGHT
+                || code == MqttException.REASON_CODE_CLIENT_TIMEOUT
+                || code == MqttException.REASON_CODE_WRITE_TIMEOUT;
         if (!transientError || System.currentTimeMillis() > deadline) {
           LOG.warn("publish of message {} failed: {}", m.index(), e.toString());
           failed.incrementAndGet();

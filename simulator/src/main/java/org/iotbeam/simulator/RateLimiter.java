@@ -3,10 +3,10 @@ package org.iotbeam.simulator;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A steady pacing rate limiter: permit {@code k} is due at {@code start + k / rate}. A caller
- * that falls behind (a slow transport) may catch up in a burst of at most {@code maxBurst}
- * seconds' worth of permits; older debt is forgiven so a stall does not turn into a flood.
- * Not thread-safe: one sender thread paces itself.
+ * A steady pacing rate limiter: permit {@code k} is due at {@code start + k / rate}. A caller that
+ * falls behind (a slow transport) may catch up in a burst of at most {@code maxBurst} seconds'
+ * worth of permits; older debt is forgiven so a stall does not turn into a flood. Not thread-safe:
+ * one sender thread paces itself.
  */
 public final class RateLimiter {
   private final double permitsPerSecond;

@@ -15,7 +15,11 @@ public interface SimulateOptions extends PipelineOptions {
   String LOCAL_KAFKA = "127.0.0.1:9092";
 
   /** Where the messages go. */
-  enum TransportKind { mqtt, kafka, file }
+  enum TransportKind {
+    mqtt,
+    kafka,
+    file
+  }
 
   @Description("mqtt (IoT Hub style), kafka (Event Hubs style) or file (raw archive files)")
   @Validation.Required
@@ -46,8 +50,9 @@ public interface SimulateOptions extends PipelineOptions {
 
   void setBatchSize(int v);
 
-  @Description("check the flags, print the configuration and exit without connecting (exit 0: "
-      + "the flags are good, 2: they are not)")
+  @Description(
+      "check the flags, print the configuration and exit without connecting (exit 0: "
+          + "the flags are good, 2: they are not)")
   boolean isDryRun();
 
   void setDryRun(boolean v);
@@ -96,8 +101,9 @@ public interface SimulateOptions extends PipelineOptions {
 
   void setAnomalyRate(double v);
 
-  @Description("name:lat:lon[:altitudeM[:meanTempC]], repeatable (default: amsterdam, seattle, "
-      + "singapore, sao-paulo, denver)")
+  @Description(
+      "name:lat:lon[:altitudeM[:meanTempC]], repeatable (default: amsterdam, seattle, "
+          + "singapore, sao-paulo, denver)")
   List<String> getSite();
 
   void setSite(List<String> v);
@@ -127,28 +133,32 @@ public interface SimulateOptions extends PipelineOptions {
 
   void setMqttClientId(String v);
 
-  @Description("Azure IoT Hub host, e.g. myhub.azure-devices.net: TLS on 8883, one connection "
-      + "per device, SAS from env IOTHUB_DEVICE_KEY or IOTHUB_GROUP_KEY")
+  @Description(
+      "Azure IoT Hub host, e.g. myhub.azure-devices.net: TLS on 8883, one connection "
+          + "per device, SAS from env IOTHUB_DEVICE_KEY or IOTHUB_GROUP_KEY")
   String getIothubHost();
 
   void setIothubHost(String v);
 
   // --- kafka ---
-  @Description("Kafka bootstrap servers; with --eventhubs the default is the namespace of the "
-      + "connection string")
+  @Description(
+      "Kafka bootstrap servers; with --eventhubs the default is the namespace of the "
+          + "connection string")
   @Default.String(LOCAL_KAFKA) // as the pipelines' and the bridge's
   String getBootstrapServers();
 
   void setBootstrapServers(String v);
 
-  @Description("Kafka topic / event hub (default telemetry, or the connection string's "
-      + "EntityPath with --eventhubs)")
+  @Description(
+      "Kafka topic / event hub (default telemetry, or the connection string's "
+          + "EntityPath with --eventhubs)")
   String getTopic();
 
   void setTopic(String v);
 
-  @Description("Event Hubs Kafka endpoint: SASL_SSL + PLAIN, connection string from env "
-      + "EVENTHUBS_CONNECTION_STRING")
+  @Description(
+      "Event Hubs Kafka endpoint: SASL_SSL + PLAIN, connection string from env "
+          + "EVENTHUBS_CONNECTION_STRING")
   boolean isEventhubs();
 
   void setEventhubs(boolean v);

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Runs a simulation: generates messages ({@link MessageGenerator}), paces them
- * ({@link RateLimiter}), hands them to a {@link Transport} in batches, reports progress on stderr
- * and returns a {@link SimulatorSummary}. The transport stays open (the caller owns it).
+ * Runs a simulation: generates messages ({@link MessageGenerator}), paces them ({@link
+ * RateLimiter}), hands them to a {@link Transport} in batches, reports progress on stderr and
+ * returns a {@link SimulatorSummary}. The transport stays open (the caller owns it).
  *
  * <pre>{@code
  * SimulatorConfig cfg = new SimulatorConfig().devices(50).count(2000).rate(2000).seed(7);
@@ -28,7 +28,7 @@ public final class Simulator {
   private final PrintStream progressOut;
   private volatile boolean stopRequested;
   private final AtomicLong handedOver = new AtomicLong();
-  private Consumer<SimulatedMessage> tap = m -> { };
+  private Consumer<SimulatedMessage> tap = m -> {};
 
   public Simulator(SimulatorConfig config, Transport transport, PrintStream progressOut) {
     this.config = config.validate();
@@ -37,8 +37,7 @@ public final class Simulator {
   }
 
   /** Runs {@code config} against {@code transport}, progress to stderr. */
-  public static SimulatorSummary run(SimulatorConfig config, Transport transport)
-      throws Exception {
+  public static SimulatorSummary run(SimulatorConfig config, Transport transport) throws Exception {
     return new Simulator(config, transport, System.err).run();
   }
 
@@ -54,8 +53,8 @@ public final class Simulator {
   }
 
   public SimulatorSummary run() throws Exception {
-    long startMs = config.startTime() != null ? config.startTime().toEpochMilli()
-        : System.currentTimeMillis();
+    long startMs =
+        config.startTime() != null ? config.startTime().toEpochMilli() : System.currentTimeMillis();
     MessageGenerator gen = new MessageGenerator(config, startMs);
     RateLimiter limiter = config.unthrottled() ? null : new RateLimiter(config.rate());
     long[] validByVersion = new long[4];
@@ -68,8 +67,7 @@ public final class Simulator {
     long last = Long.MIN_VALUE;
 
     long t0 = System.nanoTime();
-    long deadline = config.duration() == null ? Long.MAX_VALUE
-        : t0 + config.duration().toNanos();
+    long deadline = config.duration() == null ? Long.MAX_VALUE : t0 + config.duration().toNanos();
     long limit = config.count() > 0 ? config.count() : Long.MAX_VALUE;
     ScheduledExecutorService progress = startProgress(t0);
     List<SimulatedMessage> batch = new ArrayList<>(config.batchSize());
@@ -111,35 +109,60 @@ public final class Simulator {
       }
     }
     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-    return new SimulatorSummary(transport.name(), gen.generated(), valid, malformed,
-        validByVersion, malformedByVersion, byKind, anomalies, transport.delivered(),
-        transport.failed(), transport.reconnects(), elapsedMs,
-        first == Long.MAX_VALUE ? 0 : first, last == Long.MIN_VALUE ? 0 : last);
+    return new SimulatorSummary(
+        transport.name(),
+        gen.generated(),
+        valid,
+        malformed,
+        validByVersion,
+        malformedByVersion,
+        byKind,
+        anomalies,
+        transport.delivered(),
+        transport.failed(),
+        transport.reconnects(),
+        elapsedMs,
+        first == Long.MAX_VALUE ? 0 : first,
+        last == Long.MIN_VALUE ? 0 : last);
   }
 
   private ScheduledExecutorService startProgress(long t0) {
-    if (progressOut == null || config.progressInterval() == null
-        || config.progressInterval().isZero() || config.progressInterval().isNegative()) {
+    if (progressOut == null
+        || config.progressInterval() == null
+        || config.progressInterval().isZero()
+        || config.progressInterval().isNegative()) {
       return null;
     }
-    ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "simulator-progress");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService s =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "simulator-progress");
+              t.setDaemon(true);
+              return t;
+            });
     long every = config.progressInterval().toMillis();
     long[] previous = {0, t0};
-    s.scheduleAtFixedRate(() -> {
-      long now = System.nanoTime();
-      long sent = handedOver.get();
-      double rate = (sent - previous[0]) * 1e9 / Math.max(1, now - previous[1]);
-      previous[0] = sent;
-      previous[1] = now;
-      progressOut.printf("[simulator] %s sent=%d delivered=%d rate=%.0f/s errors=%d "
-              + "reconnects=%d elapsed=%ds%n", transport.name(), sent, transport.delivered(),
-          rate, transport.failed(), transport.reconnects(), TimeUnit.NANOSECONDS.toSeconds(
-              now - t0));
-    }, every, every, TimeUnit.MILLISECONDS);
+    s.scheduleAtFixedRate(
+        () -> {
+          long now = System.nanoTime();
+          long sent = handedOver.get();
+          double rate = (sent - previous[0]) * 1e9 / Math.max(1, now - previous[1]);
+          previous[0] = sent;
+          previous[1] = now;
+          progressOut.printf(
+              "[simulator] %s sent=%d delivered=%d rate=%.0f/s errors=%d "
+                  + "reconnects=%d elapsed=%ds%n",
+              transport.name(),
+              sent,
+              transport.delivered(),
+              rate,
+              transport.failed(),
+              transport.reconnects(),
+              TimeUnit.NANOSECONDS.toSeconds(now - t0));
+        },
+        every,
+        every,
+        TimeUnit.MILLISECONDS);
     return s;
   }
 }

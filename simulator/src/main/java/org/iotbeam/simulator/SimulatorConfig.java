@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a simulator run does. Build one with the fluent setters (or from the CLI,
- * {@link DeviceSimulator}); {@link #validate()} says what is wrong in words a user can act on.
+ * What a simulator run does. Build one with the fluent setters (or from the CLI, {@link
+ * DeviceSimulator}); {@link #validate()} says what is wrong in words a user can act on.
  * Determinism: with the same config (including {@code seed} and {@code startTime}) the generated
  * message sequence is byte-for-byte the same, whatever the transport.
  */
@@ -228,41 +228,56 @@ public final class SimulatorConfig {
   /** Every bad setting, in words naming the flag and how to fix it; empty when all is well. */
   public List<String> problems() {
     List<String> problems = new ArrayList<>();
-    Problems require = (ok, message) -> {
-      if (!ok) {
-        problems.add(message);
-      }
-    };
-    require.check(devices >= 1 && devices <= 1_000_000,
+    Problems require =
+        (ok, message) -> {
+          if (!ok) {
+            problems.add(message);
+          }
+        };
+    require.check(
+        devices >= 1 && devices <= 1_000_000,
         "--devices must be between 1 and 1000000, got " + devices);
-    require.check(unthrottled || (rate > 0 && !Double.isInfinite(rate)),
+    require.check(
+        unthrottled || (rate > 0 && !Double.isInfinite(rate)),
         "--rate must be > 0 messages per second (or use --unthrottled), got " + rate);
-    require.check(batchSize >= 1 && batchSize <= 100_000,
+    require.check(
+        batchSize >= 1 && batchSize <= 100_000,
         "--batchSize must be between 1 and 100000, got " + batchSize);
-    require.check(count >= 0 || duration != null,
+    require.check(
+        count >= 0 || duration != null,
         "give --count and/or --duration: the simulator must know when to stop");
     require.check(count != 0, "--count must be > 0, got 0");
-    require.check(duration == null || (!duration.isNegative() && !duration.isZero()),
+    require.check(
+        duration == null || (!duration.isNegative() && !duration.isZero()),
         "--duration must be > 0, got " + duration);
-    require.check(interval == null || interval.toMillis() >= 1,
+    require.check(
+        interval == null || interval.toMillis() >= 1,
         "--interval must be at least 1 ms, got " + interval);
     require.check(versionMix.length == 3, "--versionMix needs three fractions v1,v2,v3");
     double sum = 0;
     for (int i = 0; i < 3; i++) {
-      require.check(versionMix[i] >= 0 && versionMix[i] <= 1, "--versionMix: the v" + (i + 1)
-          + " fraction must be in [0, 1], got " + versionMix[i]);
+      require.check(
+          versionMix[i] >= 0 && versionMix[i] <= 1,
+          "--versionMix: the v" + (i + 1) + " fraction must be in [0, 1], got " + versionMix[i]);
       sum += versionMix[i];
     }
-    require.check(Math.abs(sum - 1) < 1e-6,
+    require.check(
+        Math.abs(sum - 1) < 1e-6,
         "--versionMix fractions v1,v2,v3 must add up to 1, they add up to " + sum);
-    require.check(malformedRatio >= 0 && malformedRatio <= 1,
+    require.check(
+        malformedRatio >= 0 && malformedRatio <= 1,
         "--malformedRatio must be in [0, 1], got " + malformedRatio);
-    require.check(anomalyRate >= 0 && anomalyRate <= 1,
+    require.check(
+        anomalyRate >= 0 && anomalyRate <= 1,
         "--anomalyRate must be in [0, 1], got " + anomalyRate);
     require.check(sites != null && !sites.isEmpty(), "give at least one --site");
-    require.check(deviceIdPrefix != null
+    require.check(
+        deviceIdPrefix != null
             && deviceId(devices - 1).matches("^[A-Za-z0-9][A-Za-z0-9_.:-]{2,63}$"),
-        "--devicePrefix '" + deviceIdPrefix + "' makes device ids like '" + deviceId(0)
+        "--devicePrefix '"
+            + deviceIdPrefix
+            + "' makes device ids like '"
+            + deviceId(0)
             + "' that do not match ^[A-Za-z0-9][A-Za-z0-9_.:-]{2,63}$");
     return problems;
   }

@@ -52,10 +52,13 @@ public record SimulatorSummary(
       f.put("malformed_v" + v, Long.toString(malformedByVersion[v]));
     }
     for (MalformedKind k : MalformedKind.values()) {
-      f.put("malformed_" + k.name().toLowerCase(), Long.toString(malformedByKind.getOrDefault(k, 0L)));
+      f.put(
+          "malformed_" + k.name().toLowerCase(),
+          Long.toString(malformedByKind.getOrDefault(k, 0L)));
     }
     for (AnomalyKind k : AnomalyKind.values()) {
-      f.put("anomalous_" + k.name().toLowerCase(),
+      f.put(
+          "anomalous_" + k.name().toLowerCase(),
           Long.toString(anomalousReadings.getOrDefault(k, 0L)));
     }
     f.put("delivered", Long.toString(delivered));

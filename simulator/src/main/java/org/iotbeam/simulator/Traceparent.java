@@ -3,7 +3,9 @@ package org.iotbeam.simulator;
 import java.util.SplittableRandom;
 import java.util.regex.Pattern;
 
-/** W3C trace context {@code traceparent} values: {@code 00-<32 hex trace id>-<16 hex span id>-01}. */
+/**
+ * W3C trace context {@code traceparent} values: {@code 00-<32 hex trace id>-<16 hex span id>-01}.
+ */
 public final class Traceparent {
   public static final Pattern PATTERN = Pattern.compile("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$");
   private static final char[] HEX = "0123456789abcdef".toCharArray();

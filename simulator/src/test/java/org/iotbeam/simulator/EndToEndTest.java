@@ -47,8 +47,14 @@ public class EndToEndTest {
   }
 
   private static SimulatorConfig config(int devices, int count, double rate) {
-    return new SimulatorConfig().devices(devices).count(count).rate(rate).seed(2026)
-        .malformedRatio(0.05).anomalyRate(0.01).progressInterval(Duration.ofSeconds(2));
+    return new SimulatorConfig()
+        .devices(devices)
+        .count(count)
+        .rate(rate)
+        .seed(2026)
+        .malformedRatio(0.05)
+        .anomalyRate(0.01)
+        .progressInterval(Duration.ofSeconds(2));
   }
 
   /** Reads the topic until {@code expected} records arrived, then a little more for extras. */
@@ -59,8 +65,8 @@ public class EndToEndTest {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
     List<ConsumerRecord<String, byte[]>> got = new java.util.ArrayList<>();
-    try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<String, byte[]> c =
+        new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
       c.subscribe(List.of(topic));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (got.size() < expected && System.nanoTime() < deadline) {
@@ -81,8 +87,8 @@ public class EndToEndTest {
   }
 
   /** Every record matches a sent message by traceparent: same key and bytes, none missing. */
-  private static void assertExactly(List<SimulatedMessage> sent,
-      List<ConsumerRecord<String, byte[]>> got) {
+  private static void assertExactly(
+      List<SimulatedMessage> sent, List<ConsumerRecord<String, byte[]>> got) {
     assertEquals("records in Kafka", sent.size(), got.size());
     Map<String, SimulatedMessage> byTrace = new HashMap<>();
     for (SimulatedMessage m : sent) {
@@ -105,8 +111,10 @@ public class EndToEndTest {
   public void simulatorOverMqttThroughBridgeIntoKafka() throws Exception {
     kafka.createTopic("from-mqtt", 4);
     try (LocalMqttBroker mqtt = LocalMqttBroker.start();
-        MqttKafkaBridge bridge = new MqttKafkaBridge(mqtt.url(), kafka.bootstrapServers(),
-            "from-mqtt", "test-bridge", Map.of()).start()) {
+        MqttKafkaBridge bridge =
+            new MqttKafkaBridge(
+                    mqtt.url(), kafka.bootstrapServers(), "from-mqtt", "test-bridge", Map.of())
+                .start()) {
       List<SimulatedMessage> sent = new java.util.ArrayList<>();
       SimulatorSummary s;
       try (MqttTransport t = MqttTransport.local(mqtt.url(), "test-sim")) {
@@ -123,8 +131,8 @@ public class EndToEndTest {
       Set<String> keys = new HashSet<>();
       got.forEach(r -> keys.add(r.key()));
       assertEquals(50, keys.size());
-      assertTrue(got.stream().allMatch(r -> r.key().equals(
-          header(r, MqttKafkaBridge.DEVICE_ID_HEADER))));
+      assertTrue(
+          got.stream().allMatch(r -> r.key().equals(header(r, MqttKafkaBridge.DEVICE_ID_HEADER))));
       assertThat(bridge.forwarded(), equalTo(2000L));
       assertThat(bridge.received(), equalTo(2000L));
       assertThat(bridge.failed(), equalTo(0L));
@@ -137,8 +145,10 @@ public class EndToEndTest {
     List<SimulatedMessage> sent = new java.util.ArrayList<>();
     SimulatorSummary s;
     try (KafkaTransport t = new KafkaTransport(kafka.bootstrapServers(), "direct", Map.of())) {
-      s = new Simulator(config(50, 3000, 3000).startTime(Instant.now()), t, System.err)
-          .tap(sent::add).run();
+      s =
+          new Simulator(config(50, 3000, 3000).startTime(Instant.now()), t, System.err)
+              .tap(sent::add)
+              .run();
     }
     System.out.println("kafka run:\n" + s);
     assertEquals(3000, s.generated());
@@ -153,10 +163,23 @@ public class EndToEndTest {
     kafka.createTopic("bench", 4);
     int n = Integer.getInteger("bench.kafka.count", 300_000);
     SimulatorSummary s;
-    try (KafkaTransport t = new KafkaTransport(kafka.bootstrapServers(), "bench",
-        Map.of("linger.ms", "20", "compression.type", "lz4"))) {
-      s = new Simulator(new SimulatorConfig().devices(1000).count(n).unthrottled(true)
-          .batchSize(1000).seed(1).progressInterval(Duration.ofSeconds(2)), t, System.err).run();
+    try (KafkaTransport t =
+        new KafkaTransport(
+            kafka.bootstrapServers(),
+            "bench",
+            Map.of("linger.ms", "20", "compression.type", "lz4"))) {
+      s =
+          new Simulator(
+                  new SimulatorConfig()
+                      .devices(1000)
+                      .count(n)
+                      .unthrottled(true)
+                      .batchSize(1000)
+                      .seed(1)
+                      .progressInterval(Duration.ofSeconds(2)),
+                  t,
+                  System.err)
+              .run();
     }
     System.out.println("kafka unthrottled:\n" + s);
     assertEquals(n, s.delivered());
@@ -166,10 +189,26 @@ public class EndToEndTest {
   public void cliOverKafka() throws Exception {
     kafka.createTopic("cli", 2);
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    int rc = DeviceSimulator.execute(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
-        System.err, "--transport", "kafka", "--bootstrapServers", kafka.bootstrapServers(),
-        "--topic", "cli", "--devices", "20", "--count", "500", "--rate", "1000",
-        "--malformedRatio", "0.1", "--seed", "3");
+    int rc =
+        DeviceSimulator.execute(
+            new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err,
+            "--transport",
+            "kafka",
+            "--bootstrapServers",
+            kafka.bootstrapServers(),
+            "--topic",
+            "cli",
+            "--devices",
+            "20",
+            "--count",
+            "500",
+            "--rate",
+            "1000",
+            "--malformedRatio",
+            "0.1",
+            "--seed",
+            "3");
     String summary = out.toString(StandardCharsets.UTF_8);
     assertEquals(summary, 0, rc);
     assertTrue(summary, summary.contains("delivered: 500\n"));
@@ -181,12 +220,27 @@ public class EndToEndTest {
   public void cliOverMqttThroughBridgeCli() throws Exception {
     kafka.createTopic("cli-mqtt", 2);
     try (LocalMqttBroker mqtt = LocalMqttBroker.start()) {
-      java.util.concurrent.ExecutorService ex = java.util.concurrent.Executors.newSingleThreadExecutor();
+      java.util.concurrent.ExecutorService ex =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
       try {
-        java.util.concurrent.Future<Integer> bridgeRc = ex.submit(() ->
-            MqttKafkaBridge.execute(System.out, System.err, "--mqttUrl", mqtt.url(),
-                "--bootstrapServers", kafka.bootstrapServers(), "--topic", "cli-mqtt",
-                "--clientId", "cli-bridge", "--duration", "8", "--statsInterval", "2"));
+        java.util.concurrent.Future<Integer> bridgeRc =
+            ex.submit(
+                () ->
+                    MqttKafkaBridge.execute(
+                        System.out,
+                        System.err,
+                        "--mqttUrl",
+                        mqtt.url(),
+                        "--bootstrapServers",
+                        kafka.bootstrapServers(),
+                        "--topic",
+                        "cli-mqtt",
+                        "--clientId",
+                        "cli-bridge",
+                        "--duration",
+                        "8",
+                        "--statsInterval",
+                        "2"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (mqtt.server().listConnectedClients().stream()
             .noneMatch(c -> c.getClientID().equals("cli-bridge"))) {
@@ -195,9 +249,22 @@ public class EndToEndTest {
         }
         Thread.sleep(300); // its subscription follows the connection
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int rc = DeviceSimulator.execute(new java.io.PrintStream(out, true,
-                StandardCharsets.UTF_8), System.err, "--transport", "mqtt", "--mqttUrl",
-            mqtt.url(), "--devices", "10", "--count", "300", "--rate", "500", "--seed", "9");
+        int rc =
+            DeviceSimulator.execute(
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err,
+                "--transport",
+                "mqtt",
+                "--mqttUrl",
+                mqtt.url(),
+                "--devices",
+                "10",
+                "--count",
+                "300",
+                "--rate",
+                "500",
+                "--seed",
+                "9");
         String summary = out.toString(StandardCharsets.UTF_8);
         assertEquals(summary, 0, rc);
         assertTrue(summary, summary.contains("delivered: 300\n"));

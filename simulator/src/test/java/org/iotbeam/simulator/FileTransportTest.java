@@ -27,16 +27,23 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 public class FileTransportTest {
-  @Rule
-  public TemporaryFolder tmp = new TemporaryFolder();
+  @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
   @Test(timeout = 120_000)
   public void roundTripsThroughRawArchiveFormat() throws Exception {
     Path dir = tmp.newFolder("archive").toPath();
     // 200 devices, 1 reading each per 10 s: 30,000 messages span 25 minutes -> crosses an hour
-    SimulatorConfig cfg = new SimulatorConfig().devices(200).count(30_000).seed(99)
-        .unthrottled(true).interval(java.time.Duration.ofSeconds(10)).malformedRatio(0.05)
-        .batchSize(500).startTime(Instant.parse("2026-03-01T09:50:00Z")).progressInterval(null);
+    SimulatorConfig cfg =
+        new SimulatorConfig()
+            .devices(200)
+            .count(30_000)
+            .seed(99)
+            .unthrottled(true)
+            .interval(java.time.Duration.ofSeconds(10))
+            .malformedRatio(0.05)
+            .batchSize(500)
+            .startTime(Instant.parse("2026-03-01T09:50:00Z"))
+            .progressInterval(null);
     List<SimulatedMessage> sent = new ArrayList<>();
     SimulatorSummary s;
     try (FileTransport t = new FileTransport(dir, "sim", 1, 10_000)) {
@@ -48,8 +55,10 @@ public class FileTransportTest {
 
     List<Path> files;
     try (Stream<Path> w = Files.walk(dir)) {
-      files = w.filter(p -> p.toString().endsWith(RawArchiveFormat.SUFFIX)).sorted()
-          .collect(Collectors.toList());
+      files =
+          w.filter(p -> p.toString().endsWith(RawArchiveFormat.SUFFIX))
+              .sorted()
+              .collect(Collectors.toList());
     }
     assertThat(files.size(), greaterThan(1));
     List<InboundMessage> read = new ArrayList<>();
@@ -76,7 +85,8 @@ public class FileTransportTest {
       assertArrayEquals(want.payload(), got.getPayload().toByteArray());
       assertEquals(want.deviceId(), got.getKey());
       assertEquals(want.eventTimeMs() + want.ingestDelayMs(), got.getIngestTimeMs());
-      assertThat(got.getSource().getTopic(),
+      assertThat(
+          got.getSource().getTopic(),
           containsString(RawArchiveFormat.partitionOf(want.eventTimeMs() + want.ingestDelayMs())));
     }
     assertTrue(Files.isDirectory(dir.resolve("dt=2026-03-01/hour=09")));
@@ -88,10 +98,27 @@ public class FileTransportTest {
     Path dir = tmp.newFolder("bench").toPath();
     int n = Integer.getInteger("bench.count", 500_000);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int rc = DeviceSimulator.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
-        System.err, "--transport", "file", "--outputDir", dir.toString(), "--unthrottled",
-        "--count", Integer.toString(n), "--devices", "1000", "--batchSize", "1000",
-        "--startTime", "2026-02-01T00:00:00Z", "--seed", "5", "--progressInterval", "2s");
+    int rc =
+        DeviceSimulator.execute(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err,
+            "--transport",
+            "file",
+            "--outputDir",
+            dir.toString(),
+            "--unthrottled",
+            "--count",
+            Integer.toString(n),
+            "--devices",
+            "1000",
+            "--batchSize",
+            "1000",
+            "--startTime",
+            "2026-02-01T00:00:00Z",
+            "--seed",
+            "5",
+            "--progressInterval",
+            "2s");
     String summary = out.toString(StandardCharsets.UTF_8);
     System.out.println(summary);
     assertEquals(summary, 0, rc);
@@ -105,9 +132,16 @@ public class FileTransportTest {
     List<byte[]> runs = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       Path dir = tmp.newFolder("same-" + i).toPath();
-      SimulatorConfig cfg = new SimulatorConfig().devices(30).count(5000).unthrottled(true)
-          .seed(i < 2 ? 77 : 78).malformedRatio(0.1).anomalyRate(0.01)
-          .startTime(Instant.parse("2026-05-05T05:55:00Z")).progressInterval(null);
+      SimulatorConfig cfg =
+          new SimulatorConfig()
+              .devices(30)
+              .count(5000)
+              .unthrottled(true)
+              .seed(i < 2 ? 77 : 78)
+              .malformedRatio(0.1)
+              .anomalyRate(0.01)
+              .startTime(Instant.parse("2026-05-05T05:55:00Z"))
+              .progressInterval(null);
       try (FileTransport t = new FileTransport(dir)) {
         new Simulator(cfg, t, null).run();
       }

@@ -27,8 +27,13 @@ public class MessageGeneratorTest {
   static final long FUTURE_SKEW_MS = 5 * 60_000;
 
   private static SimulatorConfig config(long seed) {
-    return new SimulatorConfig().devices(100).count(5000).seed(seed).malformedRatio(0.05)
-        .anomalyRate(0.01).startTime(Instant.ofEpochMilli(START));
+    return new SimulatorConfig()
+        .devices(100)
+        .count(5000)
+        .seed(seed)
+        .malformedRatio(0.05)
+        .anomalyRate(0.01)
+        .startTime(Instant.ofEpochMilli(START));
   }
 
   @Test
@@ -119,8 +124,13 @@ public class MessageGeneratorTest {
 
   @Test
   public void malformedRatioIsHonouredAndEachMalformedMessageFails() {
-    SimulatorConfig cfg = new SimulatorConfig().devices(50).count(20_000).seed(11)
-        .malformedRatio(0.10).startTime(Instant.ofEpochMilli(START));
+    SimulatorConfig cfg =
+        new SimulatorConfig()
+            .devices(50)
+            .count(20_000)
+            .seed(11)
+            .malformedRatio(0.10)
+            .startTime(Instant.ofEpochMilli(START));
     MessageGenerator g = new MessageGenerator(cfg, START);
     Map<MalformedKind, Integer> kinds = new EnumMap<>(MalformedKind.class);
     int malformed = 0;
@@ -185,8 +195,14 @@ public class MessageGeneratorTest {
 
   @Test
   public void eventTimeFollowsStartAndCadence() {
-    SimulatorConfig cfg = new SimulatorConfig().devices(10).rate(10).count(100).seed(1)
-        .malformedRatio(0).startTime(Instant.ofEpochMilli(START));
+    SimulatorConfig cfg =
+        new SimulatorConfig()
+            .devices(10)
+            .rate(10)
+            .count(100)
+            .seed(1)
+            .malformedRatio(0)
+            .startTime(Instant.ofEpochMilli(START));
     assertEquals(1000, cfg.effectiveIntervalMs());
     MessageGenerator g = new MessageGenerator(cfg, START);
     for (int i = 0; i < 100; i++) {

@@ -27,15 +27,27 @@ public class MqttReconnectTest {
       MqttConnectOptions o = new MqttConnectOptions();
       o.setCleanSession(true);
       sub.connect(o);
-      sub.subscribe(MqttKafkaBridge.SUBSCRIPTION, 1, (topic, msg) ->
-          traces.add(MqttKafkaBridge.parseTopic(topic).properties().get("traceparent")));
+      sub.subscribe(
+          MqttKafkaBridge.SUBSCRIPTION,
+          1,
+          (topic, msg) ->
+              traces.add(MqttKafkaBridge.parseTopic(topic).properties().get("traceparent")));
       ScheduledExecutorService killer = Executors.newSingleThreadScheduledExecutor();
       SimulatorSummary s;
       try (MqttTransport t = MqttTransport.local(mqtt.url(), "sim-reconnect")) {
-        killer.schedule(() -> mqtt.server().disconnectClient("sim-reconnect"), 700,
-            TimeUnit.MILLISECONDS);
-        s = new Simulator(new SimulatorConfig().devices(20).count(1000).rate(500).seed(4)
-            .progressInterval(Duration.ofSeconds(1)), t, System.err).run();
+        killer.schedule(
+            () -> mqtt.server().disconnectClient("sim-reconnect"), 700, TimeUnit.MILLISECONDS);
+        s =
+            new Simulator(
+                    new SimulatorConfig()
+                        .devices(20)
+                        .count(1000)
+                        .rate(500)
+                        .seed(4)
+                        .progressInterval(Duration.ofSeconds(1)),
+                    t,
+                    System.err)
+                .run();
       } finally {
         killer.shutdownNow();
       }

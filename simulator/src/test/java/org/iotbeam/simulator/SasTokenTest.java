@@ -15,31 +15,36 @@ public class SasTokenTest {
 
   @Test
   public void deviceTokenMatchesAnIndependentImplementation() {
-    assertEquals("SharedAccessSignature sr=myhub.azure-devices.net%2Fdevices%2Fdev-000001"
+    assertEquals(
+        "SharedAccessSignature sr=myhub.azure-devices.net%2Fdevices%2Fdev-000001"
             + "&sig=WS%2B7ljCdYGuPXhBXHseEvxoQlpdt9Zd5DExT0MinGQI%3D&se=1767225600",
         SasToken.forDevice("myhub.azure-devices.net", "dev-000001", KEY, 1767225600L));
   }
 
   @Test
   public void groupKeyDerivation() {
-    assertEquals("yHSnlyDfNq3yGs/YYqY8/+kW/fDXomdFV9Bpw9gxBGw=",
+    assertEquals(
+        "yHSnlyDfNq3yGs/YYqY8/+kW/fDXomdFV9Bpw9gxBGw=",
         SasToken.deriveDeviceKey(KEY, "dev-000042"));
-    assertNotEquals(SasToken.deriveDeviceKey(KEY, "dev-000042"),
-        SasToken.deriveDeviceKey(KEY, "dev-000043"));
+    assertNotEquals(
+        SasToken.deriveDeviceKey(KEY, "dev-000042"), SasToken.deriveDeviceKey(KEY, "dev-000043"));
   }
 
   @Test
   public void policyNameAndUsername() {
-    assertThat(SasToken.generate("myhub.azure-devices.net", KEY, "iothubowner", 1L),
+    assertThat(
+        SasToken.generate("myhub.azure-devices.net", KEY, "iothubowner", 1L),
         containsString("&se=1&skn=iothubowner"));
-    assertEquals("myhub.azure-devices.net/dev-1/?api-version=2021-04-12",
+    assertEquals(
+        "myhub.azure-devices.net/dev-1/?api-version=2021-04-12",
         SasToken.mqttUsername("myhub.azure-devices.net", "dev-1"));
   }
 
   @Test
   public void badKeySaysSo() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> SasToken.forDevice("h", "d", "not base64 !!", 1));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> SasToken.forDevice("h", "d", "not base64 !!", 1));
     assertThat(e.getMessage(), containsString("not base64"));
   }
 }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 
 /**
- * Reads a configuration document strictly: an unknown field is a typo to report, not to ignore,
- * and every error names the document and says what is wrong.
+ * Reads a configuration document strictly: an unknown field is a typo to report, not to ignore, and
+ * every error names the document and says what is wrong.
  */
 public final class JsonConfig {
   private static final ObjectMapper STRICT =
@@ -28,8 +28,12 @@ public final class JsonConfig {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalArgumentException(what + " is not valid: " + cause.getMessage(), e);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(what + " is not valid: " + e.getOriginalMessage()
-          + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""), e);
+      throw new IllegalArgumentException(
+          what
+              + " is not valid: "
+              + e.getOriginalMessage()
+              + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : ""),
+          e);
     } catch (IOException e) {
       throw new IllegalArgumentException(what + " cannot be read: " + e.getMessage(), e);
     }

@@ -6,11 +6,10 @@ import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.Reading;
 
 /**
- * The order in which streaming saw a device's readings, rebuilt from what every message keeps:
- * its ingest time (the broker's append time: Event Hubs' enqueued time), then its partition and
- * offset, then its event time. A device's messages share a partition (the Kafka key is the device
- * id), where offsets are the arrival order itself; the ingest time orders them across a
- * repartitioning.
+ * The order in which streaming saw a device's readings, rebuilt from what every message keeps: its
+ * ingest time (the broker's append time: Event Hubs' enqueued time), then its partition and offset,
+ * then its event time. A device's messages share a partition (the Kafka key is the device id),
+ * where offsets are the arrival order itself; the ingest time orders them across a repartitioning.
  */
 public final class ArrivalOrder {
   public static final Comparator<Reading> READINGS = new ByArrival();

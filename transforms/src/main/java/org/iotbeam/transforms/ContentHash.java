@@ -13,8 +13,8 @@ import java.util.Map;
 import org.iotbeam.proto.Telemetry;
 
 /**
- * Content hashes: the identity of a reading for de-duplication, independent of how it was
- * framed. 128 bits of SHA-256: collisions are not a practical concern at any fleet size.
+ * Content hashes: the identity of a reading for de-duplication, independent of how it was framed.
+ * 128 bits of SHA-256: collisions are not a practical concern at any fleet size.
  */
 public final class ContentHash {
   private static final HexFormat HEX = HexFormat.of();
@@ -80,22 +80,22 @@ public final class ContentHash {
   /** The full SHA-256 in hex, as {@code sha256sum} prints it: to check a payload fetched later. */
   public static String sha256(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(bytes));
+      return HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }
   }
 
   /**
-   * The hash of a reading's content: of its serialization with map entries in key order and
-   * without the declared schema version, so that the same reading hashes the same whatever field
-   * order or schema version its writer used. The device id and timestamp are part of the
-   * message, hence of the hash.
+   * The hash of a reading's content: of its serialization with map entries in key order and without
+   * the declared schema version, so that the same reading hashes the same whatever field order or
+   * schema version its writer used. The device id and timestamp are part of the message, hence of
+   * the hash.
    *
    * <p>The serialization is written here, field by field as the generated code writes it, into a
-   * reused buffer: the generated code would build an entry object per map entry twice (size,
-   * then bytes) and a copy of the message to clear its version, which cost more than the digest.
+   * reused buffer: the generated code would build an entry object per map entry twice (size, then
+   * bytes) and a copy of the message to clear its version, which cost more than the digest.
    * ContentHashTest holds it to the generated code's bytes and fails when Telemetry gains a field.
    */
   public static String of(Telemetry t) {
@@ -149,8 +149,9 @@ public final class ContentHash {
         // a map entry is a message of key (1) and value (2), both always written
         String value = metadata.get(key);
         out.writeTag(Telemetry.METADATA_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-        out.writeUInt32NoTag(CodedOutputStream.computeStringSize(1, key)
-            + CodedOutputStream.computeStringSize(2, value));
+        out.writeUInt32NoTag(
+            CodedOutputStream.computeStringSize(1, key)
+                + CodedOutputStream.computeStringSize(2, value));
         out.writeString(1, key);
         out.writeString(2, value);
       }

@@ -11,39 +11,42 @@ import org.iotbeam.proto.SourcePosition;
 
 /**
  * Builds dead-letter records whose id is stable across replays of the same input, and which fit
- * every sink they go to. Kafka and Event Hubs take at most 1 MB a record, and a dead letter in
- * JSON carries its payload in base64 (4/3 of its size): one 800 KB message, inlined, would make a
- * dead letter no topic accepts, and a sink that fails on it fails the task again on every replay.
- * So a payload above {@link #MAX_INLINE_PAYLOAD_BYTES} is not inlined: the dead letter carries a
- * {@link PayloadReference} (size, SHA-256, the first {@link #PREFIX_BYTES} bytes) and its source
- * position, and the whole payload stays where the source position points (the topic, and the raw
- * archive). Free-text fields are cut at {@link #MAX_TEXT_CHARS}. A dead letter's protobuf JSON is
- * thus at most {@link #MAX_JSON_BYTES}.
+ * every sink they go to. Kafka and Event Hubs take at most 1 MB a record, and a dead letter in JSON
+ * carries its payload in base64 (4/3 of its size): one 800 KB message, inlined, would make a dead
+ * letter no topic accepts, and a sink that fails on it fails the task again on every replay. So a
+ * payload above {@link #MAX_INLINE_PAYLOAD_BYTES} is not inlined: the dead letter carries a {@link
+ * PayloadReference} (size, SHA-256, the first {@link #PREFIX_BYTES} bytes) and its source position,
+ * and the whole payload stays where the source position points (the topic, and the raw archive).
+ * Free-text fields are cut at {@link #MAX_TEXT_CHARS}. A dead letter's protobuf JSON is thus at
+ * most {@link #MAX_JSON_BYTES}.
  */
 public final class DeadLetters {
   /** Payloads up to this size travel inside the dead letter (the default payload limit). */
   public static final int MAX_INLINE_PAYLOAD_BYTES = 64 * 1024;
+
   /** How much of a larger payload the reference keeps. */
   public static final int PREFIX_BYTES = 1024;
+
   /** Longest detail, key or traceparent kept (a Kafka key alone may be 1 MB). */
   public static final int MAX_TEXT_CHARS = 1024;
+
   /**
-   * Upper bound of a dead letter in protobuf JSON: the inlined payload in base64 (87 KB) plus
-   * three text fields escaped at worst to six characters a character (19 KB), with room for the
-   * rest. Far below the 1 MB of a Kafka or Event Hubs record and the 256 KB of a Service Bus
-   * message.
+   * Upper bound of a dead letter in protobuf JSON: the inlined payload in base64 (87 KB) plus three
+   * text fields escaped at worst to six characters a character (19 KB), with room for the rest. Far
+   * below the 1 MB of a Kafka or Event Hubs record and the 256 KB of a Service Bus message.
    */
   public static final int MAX_JSON_BYTES = 128 * 1024;
 
   private DeadLetters() {}
 
   public static DeadLetter of(InboundMessage in, Violation v, Stage stage) {
-    return bounded(DeadLetter.newBuilder()
-        .setId(idOf(in))
-        .setInbound(in)
-        .setReason(v.reason().name())
-        .setDetail(v.detail())
-        .setStage(stage.code()));
+    return bounded(
+        DeadLetter.newBuilder()
+            .setId(idOf(in))
+            .setInbound(in)
+            .setReason(v.reason().name())
+            .setDetail(v.detail())
+            .setStage(stage.code()));
   }
 
   /**
@@ -53,19 +56,26 @@ public final class DeadLetters {
    * @param destination e.g. {@code cosmos/telemetry/aggregates}; also the id's prefix
    * @param recordId the record's own id: together with the destination, the dead letter's id
    */
-  public static DeadLetter sinkFailure(String destination, String recordId,
-      ByteString payload, String traceparent, Reason reason, String detail) {
-    return bounded(DeadLetter.newBuilder()
-        .setId(destination + "/" + recordId)
-        .setInbound(InboundMessage.newBuilder()
-            .setPayload(payload)
-            .setIngestTimeMs(System.currentTimeMillis())
-            .setKey(recordId)
-            .setTraceparent(traceparent == null ? "" : traceparent)
-            .setSource(SourcePosition.newBuilder().setSystem("sink").setTopic(destination)))
-        .setReason(reason.name())
-        .setDetail(detail == null ? "" : detail)
-        .setStage(Stage.SINK.code()));
+  public static DeadLetter sinkFailure(
+      String destination,
+      String recordId,
+      ByteString payload,
+      String traceparent,
+      Reason reason,
+      String detail) {
+    return bounded(
+        DeadLetter.newBuilder()
+            .setId(destination + "/" + recordId)
+            .setInbound(
+                InboundMessage.newBuilder()
+                    .setPayload(payload)
+                    .setIngestTimeMs(System.currentTimeMillis())
+                    .setKey(recordId)
+                    .setTraceparent(traceparent == null ? "" : traceparent)
+                    .setSource(SourcePosition.newBuilder().setSystem("sink").setTopic(destination)))
+            .setReason(reason.name())
+            .setDetail(detail == null ? "" : detail)
+            .setStage(Stage.SINK.code()));
   }
 
   private static DeadLetter bounded(DeadLetter.Builder d) {
@@ -74,13 +84,18 @@ public final class DeadLetters {
     ByteString payload = in.getPayload();
     if (payload.size() > MAX_INLINE_PAYLOAD_BYTES) {
       byte[] bytes = payload.toByteArray();
-      d.setPayloadRef(PayloadReference.newBuilder()
-          .setSizeBytes(bytes.length)
-          .setSha256(ContentHash.sha256(bytes))
-          .setPrefix(payload.substring(0, PREFIX_BYTES)));
+      d.setPayloadRef(
+          PayloadReference.newBuilder()
+              .setSizeBytes(bytes.length)
+              .setSha256(ContentHash.sha256(bytes))
+              .setPrefix(payload.substring(0, PREFIX_BYTES)));
       in.setPayload(ByteString.EMPTY);
-      d.setDetail(d.getDetail() + " [payload of " + bytes.length + " bytes not inlined: see "
-          + "payloadRef and the source position]");
+      d.setDetail(
+          d.getDetail()
+              + " [payload of "
+              + bytes.length
+              + " bytes not inlined: see "
+              + "payloadRef and the source position]");
     }
     in.setKey(cut(in.getKey()));
     in.setTraceparent(cut(in.getTraceparent()));

@@ -31,8 +31,7 @@ public final class DeviceAlertStateCoder extends AtomicCoder<DeviceAlertState> {
   }
 
   @Override
-  public void encode(DeviceAlertState value, OutputStream out, Context context)
-      throws IOException {
+  public void encode(DeviceAlertState value, OutputStream out, Context context) throws IOException {
     SNAPSHOT.encode(AlertStateSnapshots.toSnapshot(value), out, context);
   }
 

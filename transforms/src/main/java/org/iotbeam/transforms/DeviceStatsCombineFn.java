@@ -6,8 +6,8 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.iotbeam.domain.stats.DeviceStats;
 
 /**
- * Per metric: min, max, mean, standard deviation, count and first/last time, from partial
- * results of the same device and window (see {@link WindowedStatistics}).
+ * Per metric: min, max, mean, standard deviation, count and first/last time, from partial results
+ * of the same device and window (see {@link WindowedStatistics}).
  */
 public class DeviceStatsCombineFn extends CombineFn<DeviceStats, DeviceStats, DeviceStats> {
   @Override
@@ -35,14 +35,14 @@ public class DeviceStatsCombineFn extends CombineFn<DeviceStats, DeviceStats, De
   }
 
   @Override
-  public Coder<DeviceStats> getAccumulatorCoder(CoderRegistry registry,
-      Coder<DeviceStats> inputCoder) {
+  public Coder<DeviceStats> getAccumulatorCoder(
+      CoderRegistry registry, Coder<DeviceStats> inputCoder) {
     return DeviceStatsCoder.of();
   }
 
   @Override
-  public Coder<DeviceStats> getDefaultOutputCoder(CoderRegistry registry,
-      Coder<DeviceStats> inputCoder) {
+  public Coder<DeviceStats> getDefaultOutputCoder(
+      CoderRegistry registry, Coder<DeviceStats> inputCoder) {
     return DeviceStatsCoder.of();
   }
 }

@@ -46,36 +46,36 @@ import org.joda.time.Instant;
  * then every first copy evaluated for alerts (threshold rules, anomalies, trends and silence).
  * Outputs {@link #FIRST_COPIES} (for the windowed statistics) and {@link #ALERTS}.
  *
- * <p><b>Why one step.</b> Both need the device's readings on one worker in arrival order; as
- * two keyed steps every reading crossed a second exchange (encoded, sent, decoded, its key
- * hashed again) to reach the same key on another operator.
+ * <p><b>Why one step.</b> Both need the device's readings on one worker in arrival order; as two
+ * keyed steps every reading crossed a second exchange (encoded, sent, decoded, its key hashed
+ * again) to reach the same key on another operator.
  *
- * <p><b>Copies.</b> The same device, event time and content ({@link Reading#getContentHash()})
- * seen again within {@code horizon} of event time: at-least-once transports (MQTT QoS 1, Kafka
- * retries, IoT Hub redelivery) make them normal, and they must not count twice in an average nor
- * advance an alert's streak. A stream keeps the content hashes of the device's recent readings and
- * sweeps out those older than the horizon at most every half horizon, so state stays bounded by
- * the device's rate times one and a half horizons. The first copy to arrive wins, in a stream as in
- * a backfill.
+ * <p><b>Copies.</b> The same device, event time and content ({@link Reading#getContentHash()}) seen
+ * again within {@code horizon} of event time: at-least-once transports (MQTT QoS 1, Kafka retries,
+ * IoT Hub redelivery) make them normal, and they must not count twice in an average nor advance an
+ * alert's streak. A stream keeps the content hashes of the device's recent readings and sweeps out
+ * those older than the horizon at most every half horizon, so state stays bounded by the device's
+ * rate times one and a half horizons. The first copy to arrive wins, in a stream as in a backfill.
  *
- * <p><b>On arrival.</b> A stream evaluates each reading the moment it arrives (one Kafka
- * partition per device keeps its order), so an alert leaves within the pipeline's latency of its
- * reading instead of waiting for the watermark. A reading older than the newest one already
- * evaluated for its device follows the {@link OutOfOrderPolicy}, counted either way ({@value
+ * <p><b>On arrival.</b> A stream evaluates each reading the moment it arrives (one Kafka partition
+ * per device keeps its order), so an alert leaves within the pipeline's latency of its reading
+ * instead of waiting for the watermark. A reading older than the newest one already evaluated for
+ * its device follows the {@link OutOfOrderPolicy}, counted either way ({@value
  * TelemetryMetrics#ALERT_READINGS_OUT_OF_ORDER} plus the policy). Silence (no data) still runs on
  * event time: a timer at the last reading plus the silence, fired by the watermark.
  *
- * <p><b>Batch == streaming.</b> A bounded input (a backfill) has no arrival, so it is rebuilt:
- * each device's readings are sorted by {@link ArrivalOrder} (ingest time, partition, offset),
- * copies dropped and the rest evaluated in that order by the same {@link AlertEvaluator}. Silence
- * between two readings is raised when the later reading's event time has passed the deadline;
- * after the last reading, at the deadline (the backfill drops those after its range). A backfill
- * remembers every reading of its input (its watermark does not move until the input ends), so it
- * also drops a copy redelivered after the horizon, which a stream would have let through.
+ * <p><b>Batch == streaming.</b> A bounded input (a backfill) has no arrival, so it is rebuilt: each
+ * device's readings are sorted by {@link ArrivalOrder} (ingest time, partition, offset), copies
+ * dropped and the rest evaluated in that order by the same {@link AlertEvaluator}. Silence between
+ * two readings is raised when the later reading's event time has passed the deadline; after the
+ * last reading, at the deadline (the backfill drops those after its range). A backfill remembers
+ * every reading of its input (its watermark does not move until the input ends), so it also drops a
+ * copy redelivered after the horizon, which a stream would have let through.
  */
 public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollectionTuple> {
   /** Each device's readings without their copies, stamped with their event time. */
   public static final TupleTag<Reading> FIRST_COPIES = new TupleTag<>("firstCopies") {};
+
   /** Raised and cleared alerts. */
   public static final TupleTag<Alert> ALERTS = new TupleTag<>("alerts") {};
 
@@ -96,24 +96,35 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     if (bounded) {
       // a device's group is stamped with its first reading, so its outputs (never earlier) may
       // keep their own event times
-      timeline = readings.apply("PerDeviceTimeline", Window.<Reading>into(new GlobalWindows())
-          .withTimestampCombiner(TimestampCombiner.EARLIEST));
+      timeline =
+          readings.apply(
+              "PerDeviceTimeline",
+              Window.<Reading>into(new GlobalWindows())
+                  .withTimestampCombiner(TimestampCombiner.EARLIEST));
     } else if (!(readings.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
       // a stream from a source is in the global window already: no operator for nothing
       timeline = readings.apply("PerDeviceTimeline", Window.into(new GlobalWindows()));
     }
-    PCollection<KV<String, Reading>> byDevice = timeline
-        .apply("KeyByDevice", WithKeys.of((Reading r) -> r.getTelemetry().getDeviceId())
-            .withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.READING));
+    PCollection<KV<String, Reading>> byDevice =
+        timeline
+            .apply(
+                "KeyByDevice",
+                WithKeys.of((Reading r) -> r.getTelemetry().getDeviceId())
+                    .withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.READING));
     TupleTagList alertsTag = TupleTagList.of(ALERTS);
-    PCollectionTuple out = bounded
-        ? byDevice
-            .apply("GroupByDevice", GroupByKey.create())
-            .apply("InArrivalOrder", ParDo.of(new InArrivalOrderFn(rules, outOfOrder))
-                .withOutputTags(FIRST_COPIES, alertsTag))
-        : byDevice.apply("OnArrival", ParDo.of(new OnArrivalFn(horizon, rules, outOfOrder))
-            .withOutputTags(FIRST_COPIES, alertsTag));
+    PCollectionTuple out =
+        bounded
+            ? byDevice
+                .apply("GroupByDevice", GroupByKey.create())
+                .apply(
+                    "InArrivalOrder",
+                    ParDo.of(new InArrivalOrderFn(rules, outOfOrder))
+                        .withOutputTags(FIRST_COPIES, alertsTag))
+            : byDevice.apply(
+                "OnArrival",
+                ParDo.of(new OnArrivalFn(horizon, rules, outOfOrder))
+                    .withOutputTags(FIRST_COPIES, alertsTag));
     out.get(FIRST_COPIES).setCoder(Coders.READING);
     out.get(ALERTS).setCoder(Coders.ALERT);
     return out;
@@ -125,15 +136,18 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     final OutOfOrderPolicy outOfOrder;
     final Counter duplicates = TelemetryMetrics.counter(TelemetryMetrics.DUPLICATES);
     private final Counter suppressed = TelemetryMetrics.counter(TelemetryMetrics.ALERTS_SUPPRESSED);
-    private final Counter late = TelemetryMetrics.counter(
-        TelemetryMetrics.ALERT_READINGS_OUT_OF_ORDER);
+    private final Counter late =
+        TelemetryMetrics.counter(TelemetryMetrics.ALERT_READINGS_OUT_OF_ORDER);
     private final Counter latePolicy;
 
     TimelineFn(AlertRules rules, OutOfOrderPolicy outOfOrder) {
       this.evaluator = new AlertEvaluator(rules);
       this.outOfOrder = outOfOrder;
-      this.latePolicy = TelemetryMetrics.counter(TelemetryMetrics.ALERT_READINGS_OUT_OF_ORDER
-          + "_" + outOfOrder.name().toLowerCase(Locale.ROOT));
+      this.latePolicy =
+          TelemetryMetrics.counter(
+              TelemetryMetrics.ALERT_READINGS_OUT_OF_ORDER
+                  + "_"
+                  + outOfOrder.name().toLowerCase(Locale.ROOT));
     }
 
     /** Evaluates one reading against the device's state; empty when the policy skips it. */
@@ -152,18 +166,19 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     }
 
     static void count(Alert a) {
-      String prefix = a.getState() == AlertState.RAISED
-          ? TelemetryMetrics.ALERTS_RAISED_PREFIX
-          : TelemetryMetrics.ALERTS_CLEARED_PREFIX;
+      String prefix =
+          a.getState() == AlertState.RAISED
+              ? TelemetryMetrics.ALERTS_RAISED_PREFIX
+              : TelemetryMetrics.ALERTS_CLEARED_PREFIX;
       TelemetryMetrics.counter(prefix + a.getSeverity().name().toLowerCase(Locale.ROOT)).inc();
     }
   }
 
   /**
    * The stream: one state cell per device ({@link DeviceTimelineState}), one reading at a time as
-   * it comes. Timers are moved lazily: a reading only sets one when none is pending or its new
-   * due time is earlier, and a timer that fires early re-arms itself, so a steady device costs a
-   * timer operation per silence period and per half horizon, not one per reading.
+   * it comes. Timers are moved lazily: a reading only sets one when none is pending or its new due
+   * time is earlier, and a timer that fires early re-arms itself, so a steady device costs a timer
+   * operation per silence period and per half horizon, not one per reading.
    */
   static class OnArrivalFn extends TimelineFn<KV<String, Reading>> {
     private final long horizonMs;
@@ -209,8 +224,9 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
       long newestBefore = s.alerts.lastReadingMs();
       for (Alert a : evaluate(s.alerts, r)) {
         // an alert is stamped with its reading's event time, never before the element's own
-        out.get(ALERTS).outputWithTimestamp(a, new Instant(Math.max(a.getEventTimeMs(),
-            timestamp.getMillis())));
+        out.get(ALERTS)
+            .outputWithTimestamp(
+                a, new Instant(Math.max(a.getEventTimeMs(), timestamp.getMillis())));
       }
       if (s.alerts.lastReadingMs() != newestBefore) {
         s.profile = r.getDevice();
@@ -309,12 +325,15 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
       }
     }
 
-    private void emitSilence(DeviceAlertState state, DeviceProfile profile, long at,
-        MultiOutputReceiver out) {
-      evaluator.onSilence(state, profile, at).ifPresent(a -> {
-        count(a);
-        out.get(ALERTS).outputWithTimestamp(a, new Instant(a.getEventTimeMs()));
-      });
+    private void emitSilence(
+        DeviceAlertState state, DeviceProfile profile, long at, MultiOutputReceiver out) {
+      evaluator
+          .onSilence(state, profile, at)
+          .ifPresent(
+              a -> {
+                count(a);
+                out.get(ALERTS).outputWithTimestamp(a, new Instant(a.getEventTimeMs()));
+              });
     }
   }
 }

@@ -5,8 +5,8 @@ import org.iotbeam.domain.dedup.RecentReadings;
 import org.iotbeam.proto.DeviceProfile;
 
 /**
- * Everything {@link DeviceTimeline} keeps of one device in a stream, as one state cell: the
- * runner looks a device's state up once a reading (read and write back), not once per field.
+ * Everything {@link DeviceTimeline} keeps of one device in a stream, as one state cell: the runner
+ * looks a device's state up once a reading (read and write back), not once per field.
  */
 final class DeviceTimelineState {
   /** No timer pending. */
@@ -14,12 +14,16 @@ final class DeviceTimelineState {
 
   /** Content hashes of the device's recent readings, to drop copies. */
   final RecentReadings recent;
+
   /** The alert evaluator's state of the device. */
   final DeviceAlertState alerts;
+
   /** The profile of the device's newest reading: what a silence alert describes. */
   DeviceProfile profile;
+
   /** When the sweep timer is due, or {@link #NONE}. */
   long sweepAt;
+
   /** When the silence timer is due, or {@link #NONE}. */
   long silenceAt;
 
@@ -27,8 +31,12 @@ final class DeviceTimelineState {
     this(new RecentReadings(), new DeviceAlertState(), null, NONE, NONE);
   }
 
-  DeviceTimelineState(RecentReadings recent, DeviceAlertState alerts, DeviceProfile profile,
-      long sweepAt, long silenceAt) {
+  DeviceTimelineState(
+      RecentReadings recent,
+      DeviceAlertState alerts,
+      DeviceProfile profile,
+      long sweepAt,
+      long silenceAt) {
     this.recent = recent;
     this.alerts = alerts;
     this.profile = profile;

@@ -52,7 +52,7 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
     long sweepAt = in.readLong();
     long silenceAt = in.readLong();
     DeviceProfile profile = in.readBoolean() ? Coders.DEVICE_PROFILE.decode(is) : null;
-    return new DeviceTimelineState(recent, DeviceAlertStateCoder.of().decode(is), profile,
-        sweepAt, silenceAt);
+    return new DeviceTimelineState(
+        recent, DeviceAlertStateCoder.of().decode(is), profile, sweepAt, silenceAt);
   }
 }

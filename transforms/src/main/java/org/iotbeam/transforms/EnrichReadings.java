@@ -12,14 +12,14 @@ import org.iotbeam.proto.Reading;
 import org.iotbeam.proto.Telemetry;
 
 /**
- * Adds what the platform knows to each reading: the device's profile from the registry, a
- * geohash of its location and a content hash. A device missing from the registry gets the
- * defaults and is counted, never dropped.
+ * Adds what the platform knows to each reading: the device's profile from the registry, a geohash
+ * of its location and a content hash. A device missing from the registry gets the defaults and is
+ * counted, never dropped.
  *
- * <p>The registry travels with the DoFn (every worker gets the same copy), not as a side input
- * from {@code Create}: on Flink a streaming job restored from a checkpoint does not run that
- * finished source again and the side input is empty ("Empty PCollection accessed as a singleton
- * view"), so every restart, upgrade or failover crash-looped (runners/scripts/failover-rehearsal.sh).
+ * <p>The registry travels with the DoFn (every worker gets the same copy), not as a side input from
+ * {@code Create}: on Flink a streaming job restored from a checkpoint does not run that finished
+ * source again and the side input is empty ("Empty PCollection accessed as a singleton view"), so
+ * every restart, upgrade or failover crash-looped (runners/scripts/failover-rehearsal.sh).
  */
 public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection<Reading>> {
   static final int GEOHASH_PRECISION = 7; // ~150 m: a building, not a street address
@@ -32,19 +32,18 @@ public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection
 
   @Override
   public PCollection<Reading> expand(PCollection<Reading> readings) {
-    return readings
-        .apply("Enrich", ParDo.of(new EnrichFn(registry)))
-        .setCoder(Coders.READING);
+    return readings.apply("Enrich", ParDo.of(new EnrichFn(registry))).setCoder(Coders.READING);
   }
 
   /** The reading with its device's profile, geohash and content hash. */
   public static Reading enrich(DeviceRegistry registry, Reading r) {
     Telemetry t = r.getTelemetry();
     DeviceRegistry.Resolved device = registry.resolve(t.getDeviceId());
-    Reading.Builder b = r.toBuilder()
-        .setDevice(device.profile())
-        .setKnownDevice(device.known())
-        .setContentHash(ContentHash.of(t));
+    Reading.Builder b =
+        r.toBuilder()
+            .setDevice(device.profile())
+            .setKnownDevice(device.known())
+            .setContentHash(ContentHash.of(t));
     if (t.hasLocation()) {
       GeoLocation l = t.getLocation();
       b.setGeohash(Geohash.encode(l.getLatitude(), l.getLongitude(), GEOHASH_PRECISION));

@@ -23,8 +23,8 @@ import org.joda.time.Instant;
  * Bytes in, readings or dead letters out. Each valid reading is stamped with its event time (the
  * device's timestamp): from here on, windows and timers run on the device's clock.
  *
- * <p>Nothing escapes: a payload that does not parse, fails a check, or trips a bug becomes a
- * {@link DeadLetter} that keeps the original bytes, a reason code and a sentence.
+ * <p>Nothing escapes: a payload that does not parse, fails a check, or trips a bug becomes a {@link
+ * DeadLetter} that keeps the original bytes, a reason code and a sentence.
  */
 public class ParseTelemetry extends PTransform<PCollection<InboundMessage>, PCollectionTuple> {
   public static final TupleTag<Reading> VALID = new TupleTag<>() {};
@@ -38,8 +38,10 @@ public class ParseTelemetry extends PTransform<PCollection<InboundMessage>, PCol
 
   @Override
   public PCollectionTuple expand(PCollection<InboundMessage> input) {
-    PCollectionTuple out = input.apply("ParseAndValidate",
-        ParDo.of(new ParseFn(limits)).withOutputTags(VALID, TupleTagList.of(DEAD_LETTERS)));
+    PCollectionTuple out =
+        input.apply(
+            "ParseAndValidate",
+            ParDo.of(new ParseFn(limits)).withOutputTags(VALID, TupleTagList.of(DEAD_LETTERS)));
     out.get(VALID).setCoder(Coders.READING);
     out.get(DEAD_LETTERS).setCoder(Coders.DEAD_LETTER);
     return out;

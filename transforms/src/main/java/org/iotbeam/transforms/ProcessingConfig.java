@@ -22,9 +22,15 @@ public final class ProcessingConfig implements Serializable {
   private final AlertRules rules;
   private final OutOfOrderPolicy outOfOrder;
 
-  private ProcessingConfig(Duration windowSize, Duration allowedLateness,
-      Duration earlyFiringDelay, Duration lateFiringDelay, Duration dedupHorizon,
-      ValidationLimits limits, DeviceRegistry registry, AlertRules rules,
+  private ProcessingConfig(
+      Duration windowSize,
+      Duration allowedLateness,
+      Duration earlyFiringDelay,
+      Duration lateFiringDelay,
+      Duration dedupHorizon,
+      ValidationLimits limits,
+      DeviceRegistry registry,
+      AlertRules rules,
       OutOfOrderPolicy outOfOrder) {
     if (windowSize.getMillis() <= 0) {
       throw new IllegalArgumentException("window size must be positive, was " + windowSize);
@@ -55,49 +61,112 @@ public final class ProcessingConfig implements Serializable {
   }
 
   /**
-   * 5-minute windows, 10 minutes of allowed lateness, no early panes, late panes at most every
-   * 30 seconds, 10-minute dedup, out-of-order readings evaluated.
+   * 5-minute windows, 10 minutes of allowed lateness, no early panes, late panes at most every 30
+   * seconds, 10-minute dedup, out-of-order readings evaluated.
    */
   public static ProcessingConfig defaults() {
-    return new ProcessingConfig(Duration.standardMinutes(5), Duration.standardMinutes(10), null,
-        Duration.standardSeconds(30), Duration.standardMinutes(10), ValidationLimits.defaults(),
-        DeviceRegistry.empty(), AlertRules.none(), OutOfOrderPolicy.EVALUATE);
+    return new ProcessingConfig(
+        Duration.standardMinutes(5),
+        Duration.standardMinutes(10),
+        null,
+        Duration.standardSeconds(30),
+        Duration.standardMinutes(10),
+        ValidationLimits.defaults(),
+        DeviceRegistry.empty(),
+        AlertRules.none(),
+        OutOfOrderPolicy.EVALUATE);
   }
 
   public ProcessingConfig withWindowSize(Duration d) {
-    return new ProcessingConfig(d, allowedLateness, earlyFiringDelay, lateFiringDelay,
-        dedupHorizon, limits, registry, rules, outOfOrder);
+    return new ProcessingConfig(
+        d,
+        allowedLateness,
+        earlyFiringDelay,
+        lateFiringDelay,
+        dedupHorizon,
+        limits,
+        registry,
+        rules,
+        outOfOrder);
   }
 
   public ProcessingConfig withAllowedLateness(Duration d) {
-    return new ProcessingConfig(windowSize, d, earlyFiringDelay, lateFiringDelay,
-        dedupHorizon, limits, registry, rules, outOfOrder);
+    return new ProcessingConfig(
+        windowSize,
+        d,
+        earlyFiringDelay,
+        lateFiringDelay,
+        dedupHorizon,
+        limits,
+        registry,
+        rules,
+        outOfOrder);
   }
 
   /** Early (speculative) panes this long after a window's first reading; null turns them off. */
   public ProcessingConfig withEarlyFiringDelay(Duration d) {
-    return new ProcessingConfig(windowSize, allowedLateness, d, lateFiringDelay,
-        dedupHorizon, limits, registry, rules, outOfOrder);
+    return new ProcessingConfig(
+        windowSize,
+        allowedLateness,
+        d,
+        lateFiringDelay,
+        dedupHorizon,
+        limits,
+        registry,
+        rules,
+        outOfOrder);
   }
 
   public ProcessingConfig withDedupHorizon(Duration d) {
-    return new ProcessingConfig(windowSize, allowedLateness, earlyFiringDelay, lateFiringDelay,
-        d, limits, registry, rules, outOfOrder);
+    return new ProcessingConfig(
+        windowSize,
+        allowedLateness,
+        earlyFiringDelay,
+        lateFiringDelay,
+        d,
+        limits,
+        registry,
+        rules,
+        outOfOrder);
   }
 
   public ProcessingConfig withLimits(ValidationLimits l) {
-    return new ProcessingConfig(windowSize, allowedLateness, earlyFiringDelay, lateFiringDelay,
-        dedupHorizon, l, registry, rules, outOfOrder);
+    return new ProcessingConfig(
+        windowSize,
+        allowedLateness,
+        earlyFiringDelay,
+        lateFiringDelay,
+        dedupHorizon,
+        l,
+        registry,
+        rules,
+        outOfOrder);
   }
 
   public ProcessingConfig withRegistry(DeviceRegistry r) {
-    return new ProcessingConfig(windowSize, allowedLateness, earlyFiringDelay, lateFiringDelay,
-        dedupHorizon, limits, r, rules, outOfOrder);
+    return new ProcessingConfig(
+        windowSize,
+        allowedLateness,
+        earlyFiringDelay,
+        lateFiringDelay,
+        dedupHorizon,
+        limits,
+        r,
+        rules,
+        outOfOrder);
   }
 
   public ProcessingConfig withRules(AlertRules r) {
-    return new ProcessingConfig(windowSize, allowedLateness, earlyFiringDelay, lateFiringDelay,
-        dedupHorizon, limits, registry, r, outOfOrder);
+    return new ProcessingConfig(
+        windowSize,
+        allowedLateness,
+        earlyFiringDelay,
+        lateFiringDelay,
+        dedupHorizon,
+        limits,
+        registry,
+        r,
+        outOfOrder);
   }
 
   public Duration windowSize() {
@@ -114,13 +183,29 @@ public final class ProcessingConfig implements Serializable {
 
   /** Late panes at most this often per window (processing time); 0: one per late reading. */
   public ProcessingConfig withLateFiringDelay(Duration d) {
-    return new ProcessingConfig(windowSize, allowedLateness, earlyFiringDelay, d,
-        dedupHorizon, limits, registry, rules, outOfOrder);
+    return new ProcessingConfig(
+        windowSize,
+        allowedLateness,
+        earlyFiringDelay,
+        d,
+        dedupHorizon,
+        limits,
+        registry,
+        rules,
+        outOfOrder);
   }
 
   public ProcessingConfig withOutOfOrderPolicy(OutOfOrderPolicy p) {
-    return new ProcessingConfig(windowSize, allowedLateness, earlyFiringDelay, lateFiringDelay,
-        dedupHorizon, limits, registry, rules, p);
+    return new ProcessingConfig(
+        windowSize,
+        allowedLateness,
+        earlyFiringDelay,
+        lateFiringDelay,
+        dedupHorizon,
+        limits,
+        registry,
+        rules,
+        p);
   }
 
   public Duration lateFiringDelay() {

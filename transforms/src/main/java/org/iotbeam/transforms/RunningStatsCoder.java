@@ -32,8 +32,14 @@ public class RunningStatsCoder extends CustomCoder<RunningStats> {
   @Override
   public RunningStats decode(InputStream is) throws IOException {
     DataInputStream in = new DataInputStream(is);
-    return RunningStats.of(in.readLong(), in.readDouble(), in.readDouble(), in.readDouble(),
-        in.readDouble(), in.readLong(), in.readLong());
+    return RunningStats.of(
+        in.readLong(),
+        in.readDouble(),
+        in.readDouble(),
+        in.readDouble(),
+        in.readDouble(),
+        in.readLong(),
+        in.readLong());
   }
 
   @Override

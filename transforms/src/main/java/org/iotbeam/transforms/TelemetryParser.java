@@ -13,9 +13,9 @@ import org.iotbeam.proto.SchemaVersions;
 import org.iotbeam.proto.Telemetry;
 
 /**
- * What {@link ParseTelemetry} does to one message, without Beam: bytes in, a reading or the
- * reason it is not one. Plain Java so that the benchmarks' single-threaded baseline runs the very
- * code the pipeline runs.
+ * What {@link ParseTelemetry} does to one message, without Beam: bytes in, a reading or the reason
+ * it is not one. Plain Java so that the benchmarks' single-threaded baseline runs the very code the
+ * pipeline runs.
  */
 public final class TelemetryParser {
   /**
@@ -46,8 +46,10 @@ public final class TelemetryParser {
       try {
         t = Telemetry.parseFrom(payload);
       } catch (InvalidProtocolBufferException e) {
-        return new Parsed(null,
-            new Violation(Reason.MALFORMED_PROTOBUF, String.valueOf(e.getMessage())), Stage.PARSE);
+        return new Parsed(
+            null,
+            new Violation(Reason.MALFORMED_PROTOBUF, String.valueOf(e.getMessage())),
+            Stage.PARSE);
       }
       bad = validator.check(t, in.getIngestTimeMs());
       if (bad.isPresent()) {
@@ -55,11 +57,14 @@ public final class TelemetryParser {
       }
       // the original bytes stay with the raw archive and the dead letters; a reading carries
       // only where and when it arrived through every keyed exchange after this
-      return new Parsed(Reading.newBuilder()
-          .setTelemetry(t)
-          .setInbound(in.toBuilder().clearPayload())
-          .setSchemaVersion(SchemaVersions.detect(t))
-          .build(), null, null);
+      return new Parsed(
+          Reading.newBuilder()
+              .setTelemetry(t)
+              .setInbound(in.toBuilder().clearPayload())
+              .setSchemaVersion(SchemaVersions.detect(t))
+              .build(),
+          null,
+          null);
     } catch (RuntimeException e) {
       // a bug must not stop the stream, nor lose the message that found it
       return new Parsed(null, new Violation(Reason.PROCESSING_ERROR, e.toString()), Stage.PARSE);

@@ -25,8 +25,11 @@ public final class TelemetryResults implements POutput {
   private final PCollection<Alert> alerts;
   private final PCollection<DeadLetter> deadLetters;
 
-  TelemetryResults(Pipeline pipeline, PCollection<Reading> readings,
-      PCollection<WindowAggregate> aggregates, PCollection<Alert> alerts,
+  TelemetryResults(
+      Pipeline pipeline,
+      PCollection<Reading> readings,
+      PCollection<WindowAggregate> aggregates,
+      PCollection<Alert> alerts,
       PCollection<DeadLetter> deadLetters) {
     this.pipeline = pipeline;
     this.readings = readings;
@@ -62,12 +65,11 @@ public final class TelemetryResults implements POutput {
 
   @Override
   public Map<TupleTag<?>, PValue> expand() {
-    return Map.of(READINGS, readings, AGGREGATES, aggregates, ALERTS, alerts,
-        DEAD_LETTERS, deadLetters);
+    return Map.of(
+        READINGS, readings, AGGREGATES, aggregates, ALERTS, alerts, DEAD_LETTERS, deadLetters);
   }
 
   @Override
   public void finishSpecifyingOutput(
-      String transformName, org.apache.beam.sdk.values.PInput input,
-      PTransform<?, ?> transform) {}
+      String transformName, org.apache.beam.sdk.values.PInput input, PTransform<?, ?> transform) {}
 }

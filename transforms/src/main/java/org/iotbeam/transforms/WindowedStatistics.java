@@ -32,16 +32,15 @@ import org.joda.time.Instant;
 /**
  * Per device and metric, the statistics of each event-time tumbling window.
  *
- * <p>Grouped by device, not by series, and combined in part before the keyed exchange: what
- * crosses it is one partial {@link DeviceStats} of all metrics per device, window and bundle
- * ({@link PreCombineFn}), and the window's state is one {@link DeviceStats} per device, so the
- * runner does one state update per device and bundle instead of one per reading and metric. A
- * pane therefore
- * carries every metric of the device's window (each with the same pane index and timing); a
- * metric the window has no value of has no aggregate.
+ * <p>Grouped by device, not by series, and combined in part before the keyed exchange: what crosses
+ * it is one partial {@link DeviceStats} of all metrics per device, window and bundle ({@link
+ * PreCombineFn}), and the window's state is one {@link DeviceStats} per device, so the runner does
+ * one state update per device and bundle instead of one per reading and metric. A pane therefore
+ * carries every metric of the device's window (each with the same pane index and timing); a metric
+ * the window has no value of has no aggregate.
  *
- * <p>Panes, each carrying everything seen so far (accumulating), so a sink that upserts by
- * {@link WindowAggregate#getId()} always holds the best answer:
+ * <p>Panes, each carrying everything seen so far (accumulating), so a sink that upserts by {@link
+ * WindowAggregate#getId()} always holds the best answer:
  *
  * <ul>
  *   <li>optionally early ones, every {@code earlyFiringDelay} of processing time while the window
@@ -49,22 +48,22 @@ import org.joda.time.Instant;
  *   <li>one on time, when the watermark passes the end of the window, and only if the window has
  *       readings (see below);
  *   <li>late ones within {@code allowedLateness}: at most one per {@code lateFiringDelay} of
- *       processing time after the first late reading, however many late readings arrive (a
- *       device that uploads an hour of buffered readings corrects each window a few times, not
- *       once per reading).
+ *       processing time after the first late reading, however many late readings arrive (a device
+ *       that uploads an hour of buffered readings corrects each window a few times, not once per
+ *       reading).
  * </ul>
  *
  * <p>Readings later than the allowed lateness are dropped by the runner, and counted by the
  * runner's own dropped-due-to-lateness metric (which counts partial results: each one or more
  * readings of one device and window, see {@link PreCombineFn}).
  *
- * <p>Why {@link Window.OnTimeBehavior#FIRE_IF_NON_EMPTY}: when the watermark jumps past the end
- * of a window plus its allowed lateness in one step (an idle partition catching up, a bounded
- * run ending), the runner fires the end-of-window and the garbage-collection timers one after the
- * other. The first emits the whole window and clears its state; the second finds a window with
- * no state that still counts as at its end, and with Beam's default (FIRE_ALWAYS) emits a second
- * "on time" pane: empty (count 0, NaN mean), final, and written after the right one. Empty
- * windows have no aggregate; {@link ToAggregatesFn} drops any empty pane as a second guard.
+ * <p>Why {@link Window.OnTimeBehavior#FIRE_IF_NON_EMPTY}: when the watermark jumps past the end of
+ * a window plus its allowed lateness in one step (an idle partition catching up, a bounded run
+ * ending), the runner fires the end-of-window and the garbage-collection timers one after the
+ * other. The first emits the whole window and clears its state; the second finds a window with no
+ * state that still counts as at its end, and with Beam's default (FIRE_ALWAYS) emits a second "on
+ * time" pane: empty (count 0, NaN mean), final, and written after the right one. Empty windows have
+ * no aggregate; {@link ToAggregatesFn} drops any empty pane as a second guard.
  */
 public class WindowedStatistics
     extends PTransform<PCollection<Reading>, PCollection<WindowAggregate>> {
@@ -73,8 +72,11 @@ public class WindowedStatistics
   private final Duration earlyFiringDelay; // null: no early panes
   private final Duration lateFiringDelay;
 
-  public WindowedStatistics(Duration windowSize, Duration allowedLateness,
-      Duration earlyFiringDelay, Duration lateFiringDelay) {
+  public WindowedStatistics(
+      Duration windowSize,
+      Duration allowedLateness,
+      Duration earlyFiringDelay,
+      Duration lateFiringDelay) {
     this.windowSize = windowSize;
     this.allowedLateness = allowedLateness;
     this.earlyFiringDelay = earlyFiringDelay;
@@ -83,22 +85,27 @@ public class WindowedStatistics
 
   @Override
   public PCollection<WindowAggregate> expand(PCollection<Reading> readings) {
-    AfterWatermark.AfterWatermarkEarlyAndLate trigger = AfterWatermark.pastEndOfWindow()
-        .withLateFirings(lateFiringDelay.getMillis() == 0
-            ? AfterPane.elementCountAtLeast(1)
-            : AfterProcessingTime.pastFirstElementInPane().plusDelayOf(lateFiringDelay));
-    Trigger withEarly = earlyFiringDelay == null
-        ? trigger
-        : trigger.withEarlyFirings(
-            AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiringDelay));
+    AfterWatermark.AfterWatermarkEarlyAndLate trigger =
+        AfterWatermark.pastEndOfWindow()
+            .withLateFirings(
+                lateFiringDelay.getMillis() == 0
+                    ? AfterPane.elementCountAtLeast(1)
+                    : AfterProcessingTime.pastFirstElementInPane().plusDelayOf(lateFiringDelay));
+    Trigger withEarly =
+        earlyFiringDelay == null
+            ? trigger
+            : trigger.withEarlyFirings(
+                AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiringDelay));
     return readings
         .apply("PreCombine", ParDo.of(new PreCombineFn(windowSize.getMillis())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), DeviceStatsCoder.of()))
-        .apply("Window", Window.<KV<String, DeviceStats>>into(FixedWindows.of(windowSize))
-            .triggering(withEarly)
-            .withAllowedLateness(allowedLateness)
-            .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
-            .accumulatingFiredPanes())
+        .apply(
+            "Window",
+            Window.<KV<String, DeviceStats>>into(FixedWindows.of(windowSize))
+                .triggering(withEarly)
+                .withAllowedLateness(allowedLateness)
+                .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
+                .accumulatingFiredPanes())
         .apply("Stats", Combine.perKey(new DeviceStatsCombineFn()))
         .apply("ToAggregates", ParDo.of(new ToAggregatesFn()))
         .setCoder(Coders.AGGREGATE);
@@ -108,8 +115,8 @@ public class WindowedStatistics
    * The statistics of each device and window within a bundle, handed on when the bundle ends (a
    * runner ends one before the watermark moves on and before a checkpoint) or when {@value
    * #MAX_OPEN} device windows are open: the keyed exchange and the windowed combine then see one
-   * partial result per device, window and bundle instead of one element per reading. A partial
-   * is stamped with its earliest reading, so it falls in the same window, on time or late as its
+   * partial result per device, window and bundle instead of one element per reading. A partial is
+   * stamped with its earliest reading, so it falls in the same window, on time or late as its
    * readings were.
    */
   static class PreCombineFn extends DoFn<Reading, KV<String, DeviceStats>> {
@@ -136,13 +143,14 @@ public class WindowedStatistics
     @ProcessElement
     public void process(@Element Reading r, OutputReceiver<KV<String, DeviceStats>> out) {
       long ts = r.getTelemetry().getTimestampMs();
-      DeviceWindow key = new DeviceWindow(r.getTelemetry().getDeviceId(),
-          Math.floorDiv(ts, windowMs) * windowMs);
+      DeviceWindow key =
+          new DeviceWindow(r.getTelemetry().getDeviceId(), Math.floorDiv(ts, windowMs) * windowMs);
       Partial p = open.get(key);
       if (p == null) {
         if (open.size() >= MAX_OPEN) { // bounded memory whatever the number of devices
           for (Map.Entry<DeviceWindow, Partial> e : open.entrySet()) {
-            out.outputWithTimestamp(KV.of(e.getKey().deviceId(), e.getValue().stats),
+            out.outputWithTimestamp(
+                KV.of(e.getKey().deviceId(), e.getValue().stats),
                 new Instant(e.getValue().earliestMs));
           }
           open.clear();
@@ -158,8 +166,10 @@ public class WindowedStatistics
     public void finishBundle(FinishBundleContext c) {
       for (Map.Entry<DeviceWindow, Partial> e : open.entrySet()) {
         if (!e.getValue().stats.isEmpty()) {
-          c.output(KV.of(e.getKey().deviceId(), e.getValue().stats),
-              new Instant(e.getValue().earliestMs), GlobalWindow.INSTANCE);
+          c.output(
+              KV.of(e.getKey().deviceId(), e.getValue().stats),
+              new Instant(e.getValue().earliestMs),
+              GlobalWindow.INSTANCE);
         }
       }
       open.clear();
@@ -192,11 +202,12 @@ public class WindowedStatistics
         empty.inc();
         return;
       }
-      PaneTiming timing = switch (pane.getTiming()) {
-        case EARLY -> PaneTiming.EARLY;
-        case LATE -> PaneTiming.LATE;
-        default -> PaneTiming.ON_TIME;
-      };
+      PaneTiming timing =
+          switch (pane.getTiming()) {
+            case EARLY -> PaneTiming.EARLY;
+            case LATE -> PaneTiming.LATE;
+            default -> PaneTiming.ON_TIME;
+          };
       for (Metric m : METRICS) {
         RunningStats s = d.of(m);
         if (s == null) {
@@ -208,25 +219,26 @@ public class WindowedStatistics
         } else if (timing == PaneTiming.EARLY) {
           early.inc();
         }
-        out.output(WindowAggregate.newBuilder()
-            .setId(aggregateId(e.getKey(), m.id(), window.start().getMillis()))
-            .setDeviceId(e.getKey())
-            .setMetric(m.id())
-            .setDeviceType(d.deviceType())
-            .setSite(d.site())
-            .setWindowStartMs(window.start().getMillis())
-            .setWindowEndMs(window.end().getMillis())
-            .setCount(s.count())
-            .setMin(s.min())
-            .setMax(s.max())
-            .setMean(s.mean())
-            .setStddev(s.stddev())
-            .setFirstTimestampMs(s.firstTimestampMs())
-            .setLastTimestampMs(s.lastTimestampMs())
-            .setPaneTiming(timing)
-            .setPaneIndex(pane.getIndex())
-            .setFinalPane(pane.isLast())
-            .build());
+        out.output(
+            WindowAggregate.newBuilder()
+                .setId(aggregateId(e.getKey(), m.id(), window.start().getMillis()))
+                .setDeviceId(e.getKey())
+                .setMetric(m.id())
+                .setDeviceType(d.deviceType())
+                .setSite(d.site())
+                .setWindowStartMs(window.start().getMillis())
+                .setWindowEndMs(window.end().getMillis())
+                .setCount(s.count())
+                .setMin(s.min())
+                .setMax(s.max())
+                .setMean(s.mean())
+                .setStddev(s.stddev())
+                .setFirstTimestampMs(s.firstTimestampMs())
+                .setLastTimestampMs(s.lastTimestampMs())
+                .setPaneTiming(timing)
+                .setPaneIndex(pane.getIndex())
+                .setFinalPane(pane.isLast())
+                .build());
       }
     }
   }

@@ -10,8 +10,8 @@ public final class AlertFixtures {
   private AlertFixtures() {}
 
   /** A threshold alert on temperature (threshold 45) of {@code device}, site plant-a. */
-  public static Alert raised(String device, String rule, Severity severity, int priority,
-      long raisedAtMs, double value) {
+  public static Alert raised(
+      String device, String rule, Severity severity, int priority, long raisedAtMs, double value) {
     return Alert.newBuilder()
         .setId(device + "|" + rule + "|" + raisedAtMs)
         .setDeviceId(device)

@@ -11,6 +11,7 @@ import org.iotbeam.proto.Telemetry;
 public final class Fixtures {
   /** 2026-01-01T00:00:00Z: a round origin makes window boundaries easy to read in tests. */
   public static final long T0 = 1767225600000L;
+
   public static final long MINUTE = 60_000L;
   public static final long SECOND = 1_000L;
 
@@ -35,8 +36,12 @@ public final class Fixtures {
     return InboundMessage.newBuilder()
         .setPayload(ByteString.copyFrom(payload))
         .setIngestTimeMs(ingestTimeMs)
-        .setSource(SourcePosition.newBuilder()
-            .setSystem("test").setTopic("telemetry").setPartition(0).setOffset(offset))
+        .setSource(
+            SourcePosition.newBuilder()
+                .setSystem("test")
+                .setTopic("telemetry")
+                .setPartition(0)
+                .setOffset(offset))
         .setTraceparent(String.format("00-%032x-%016x-01", offset + 1, offset + 1))
         .build();
   }
@@ -47,15 +52,23 @@ public final class Fixtures {
         .setTelemetry(t)
         .setInbound(inbound(t, 0))
         .setSchemaVersion(1)
-        .setDevice(DeviceProfile.newBuilder()
-            .setDeviceId(t.getDeviceId()).setDeviceType(deviceType).setSite("site-1"))
+        .setDevice(
+            DeviceProfile.newBuilder()
+                .setDeviceId(t.getDeviceId())
+                .setDeviceType(deviceType)
+                .setSite("site-1"))
         .setKnownDevice(true)
         .setContentHash(org.iotbeam.transforms.ContentHash.of(t))
         .build();
   }
 
   public static Reading temperatureReading(String device, long ts, double temperature) {
-    return reading(Telemetry.newBuilder()
-        .setDeviceId(device).setTimestampMs(ts).setTemperature(temperature).build(), "generic");
+    return reading(
+        Telemetry.newBuilder()
+            .setDeviceId(device)
+            .setTimestampMs(ts)
+            .setTemperature(temperature)
+            .build(),
+        "generic");
   }
 }

@@ -14,26 +14,39 @@ import org.iotbeam.proto.Telemetry;
 import org.junit.Test;
 
 public class ContentHashTest {
-  private static final Telemetry V3 = Telemetry.newBuilder()
-      .setDeviceId("dev-000042").setTimestampMs(1_790_000_000_123L).setSchemaVersion(3)
-      .setTemperature(21.5).setHumidity(48.25).setPressure(1009.5)
-      .setLocation(GeoLocation.newBuilder().setLatitude(52.1).setLongitude(4.3).setAltitude(12))
-      .putMetadata("firmware", "3.2.0").putMetadata("site", "plant-a")
-      .setBatteryLevel(88.5).setSignalStrength(-71).addErrorCodes("E_WEAK_SIGNAL")
-      .build();
+  private static final Telemetry V3 =
+      Telemetry.newBuilder()
+          .setDeviceId("dev-000042")
+          .setTimestampMs(1_790_000_000_123L)
+          .setSchemaVersion(3)
+          .setTemperature(21.5)
+          .setHumidity(48.25)
+          .setPressure(1009.5)
+          .setLocation(GeoLocation.newBuilder().setLatitude(52.1).setLongitude(4.3).setAltitude(12))
+          .putMetadata("firmware", "3.2.0")
+          .putMetadata("site", "plant-a")
+          .setBatteryLevel(88.5)
+          .setSignalStrength(-71)
+          .addErrorCodes("E_WEAK_SIGNAL")
+          .build();
 
   /** What the hash was before it skipped the copy: SHA-256 of the message without its version. */
   private static String copyThenHash(Telemetry t) throws Exception {
-    byte[] d = MessageDigest.getInstance("SHA-256")
-        .digest(t.toBuilder().setSchemaVersion(0).build().toByteArray());
+    byte[] d =
+        MessageDigest.getInstance("SHA-256")
+            .digest(t.toBuilder().setSchemaVersion(0).build().toByteArray());
     return HexFormat.of().formatHex(d, 0, 16);
   }
 
   @Test
   public void isTheHashOfTheMessageWithoutItsDeclaredVersion() throws Exception {
     assertEquals(copyThenHash(V3), ContentHash.of(V3));
-    Telemetry v1 = Telemetry.newBuilder().setDeviceId("d-1").setTimestampMs(5).setTemperature(1)
-        .build(); // no version declared, nothing after field 4
+    Telemetry v1 =
+        Telemetry.newBuilder()
+            .setDeviceId("d-1")
+            .setTimestampMs(5)
+            .setTemperature(1)
+            .build(); // no version declared, nothing after field 4
     assertEquals(copyThenHash(v1), ContentHash.of(v1));
     Telemetry versionOnly = Telemetry.newBuilder().setSchemaVersion(2).build();
     assertEquals(copyThenHash(versionOnly), ContentHash.of(versionOnly));
@@ -43,22 +56,33 @@ public class ContentHashTest {
 
   @Test
   public void metadataOrderDoesNotMatterButEveryValueDoes() {
-    Telemetry reversed = V3.toBuilder().clearMetadata()
-        .putMetadata("site", "plant-a").putMetadata("firmware", "3.2.0").build();
+    Telemetry reversed =
+        V3.toBuilder()
+            .clearMetadata()
+            .putMetadata("site", "plant-a")
+            .putMetadata("firmware", "3.2.0")
+            .build();
     assertEquals(ContentHash.of(V3), ContentHash.of(reversed));
-    assertNotEquals(ContentHash.of(V3),
-        ContentHash.of(V3.toBuilder().putMetadata("site", "plant-b").build()));
-    assertNotEquals(ContentHash.of(V3), ContentHash.of(V3.toBuilder().setSignalStrength(-70)
-        .build()));
-    assertNotEquals(ContentHash.of(V3), ContentHash.of(V3.toBuilder().setTimestampMs(
-        V3.getTimestampMs() + 1).build()));
+    assertNotEquals(
+        ContentHash.of(V3), ContentHash.of(V3.toBuilder().putMetadata("site", "plant-b").build()));
+    assertNotEquals(
+        ContentHash.of(V3), ContentHash.of(V3.toBuilder().setSignalStrength(-70).build()));
+    assertNotEquals(
+        ContentHash.of(V3),
+        ContentHash.of(V3.toBuilder().setTimestampMs(V3.getTimestampMs() + 1).build()));
   }
 
   @Test
   public void aFieldFromANewerSchemaIsContentToo() throws Exception {
-    Telemetry withUnknown = Telemetry.parseFrom(V3.toBuilder().setUnknownFields(
-        UnknownFieldSet.newBuilder().addField(16, UnknownFieldSet.Field.newBuilder()
-            .addVarint(7).build()).build()).build().toByteArray());
+    Telemetry withUnknown =
+        Telemetry.parseFrom(
+            V3.toBuilder()
+                .setUnknownFields(
+                    UnknownFieldSet.newBuilder()
+                        .addField(16, UnknownFieldSet.Field.newBuilder().addVarint(7).build())
+                        .build())
+                .build()
+                .toByteArray());
     assertEquals(copyThenHash(withUnknown), ContentHash.of(withUnknown));
     assertNotEquals(ContentHash.of(V3), ContentHash.of(withUnknown));
   }
@@ -66,8 +90,9 @@ public class ContentHashTest {
   @Test
   public void knowsEveryFieldOfTelemetry() {
     // ContentHash.of writes the fields itself: a new field must be added there (and here)
-    assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11), Telemetry.getDescriptor().getFields()
-        .stream().map(FieldDescriptor::getNumber).toList());
+    assertEquals(
+        List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11),
+        Telemetry.getDescriptor().getFields().stream().map(FieldDescriptor::getNumber).toList());
   }
 
   @Test

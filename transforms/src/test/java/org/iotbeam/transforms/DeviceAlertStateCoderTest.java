@@ -25,23 +25,27 @@ import org.junit.Test;
 public class DeviceAlertStateCoderTest {
   // a threshold that will be active, one that will be cooling down after a clear, anomaly and
   // trend detection on temperature, and silence detection
-  private static final AlertRules RULES = AlertRules.parse(("{"
-      + "\"thresholds\": ["
-      + " {\"id\": \"hot\", \"metric\": \"temperature\", \"operator\": \">\", \"value\": 30,"
-      + "  \"forReadings\": 2, \"cooldownMinutes\": 5},"
-      + " {\"id\": \"warm\", \"metric\": \"temperature\", \"operator\": \">\", \"value\": 25,"
-      + "  \"forMinutes\": 1, \"cooldownMinutes\": 60}],"
-      + "\"anomaly\": {\"metrics\": [\"temperature\"], \"zThreshold\": 3, \"warmUpReadings\": 10,"
-      + " \"cooldownMinutes\": 0},"
-      + "\"trends\": [{\"metric\": \"temperature\", \"windowMinutes\": 10,"
-      + " \"maxRatePerMinute\": 100, \"minReadings\": 5}],"
-      + "\"noData\": {\"enabled\": true, \"silenceMinutes\": 15}}").getBytes(UTF_8), "test");
+  private static final AlertRules RULES =
+      AlertRules.parse(
+          ("{"
+                  + "\"thresholds\": ["
+                  + " {\"id\": \"hot\", \"metric\": \"temperature\", \"operator\": \">\", \"value\": 30,"
+                  + "  \"forReadings\": 2, \"cooldownMinutes\": 5},"
+                  + " {\"id\": \"warm\", \"metric\": \"temperature\", \"operator\": \">\", \"value\": 25,"
+                  + "  \"forMinutes\": 1, \"cooldownMinutes\": 60}],"
+                  + "\"anomaly\": {\"metrics\": [\"temperature\"], \"zThreshold\": 3, \"warmUpReadings\": 10,"
+                  + " \"cooldownMinutes\": 0},"
+                  + "\"trends\": [{\"metric\": \"temperature\", \"windowMinutes\": 10,"
+                  + " \"maxRatePerMinute\": 100, \"minReadings\": 5}],"
+                  + "\"noData\": {\"enabled\": true, \"silenceMinutes\": 15}}")
+              .getBytes(UTF_8),
+          "test");
 
   private static final Coder<DeviceAlertState> CODER = DeviceAlertStateCoder.of();
 
   /**
-   * 20 calm readings, warm for two minutes, a cool one (clears "warm", which then cools down),
-   * then hot, the last one far off the baseline.
+   * 20 calm readings, warm for two minutes, a cool one (clears "warm", which then cools down), then
+   * hot, the last one far off the baseline.
    */
   private static DeviceAlertState everyKindOfCondition(AlertEvaluator ev) {
     DeviceAlertState s = new DeviceAlertState();
@@ -58,8 +62,8 @@ public class DeviceAlertStateCoderTest {
       ev.onReading(s, temperatureReading("dev-1", t, i < 2 ? 35 : 80));
     }
     // a condition of a rule that was removed since: kept as it was
-    s.restoreCondition("retired-rule", ConditionTracker.restore(4, T0, true, T0 + MINUTE,
-        Long.MIN_VALUE));
+    s.restoreCondition(
+        "retired-rule", ConditionTracker.restore(4, T0, true, T0 + MINUTE, Long.MIN_VALUE));
     return s;
   }
 
@@ -70,8 +74,9 @@ public class DeviceAlertStateCoderTest {
     DeviceAlertSnapshot before = AlertStateSnapshots.toSnapshot(original);
     // the state has what the test claims it has
     assertEquals(Set.of("hot", "anomaly:temperature", "retired-rule"), original.activeRules());
-    assertTrue(before.getConditionsList().stream().anyMatch(
-        c -> c.getRuleId().equals("warm") && c.hasQuietUntilMs() && !c.getActive()));
+    assertTrue(
+        before.getConditionsList().stream()
+            .anyMatch(c -> c.getRuleId().equals("warm") && c.hasQuietUntilMs() && !c.getActive()));
     assertEquals(1, before.getBaselinesCount());
     assertEquals(21, before.getTrends(0).getTimesMsCount()); // 10 minutes at 30 s, both ends
     assertTrue(before.hasLastReadingMs());
@@ -92,9 +97,9 @@ public class DeviceAlertStateCoderTest {
     }
     assertFalse(fromOriginal.isEmpty());
     assertEquals(fromOriginal, fromDecoded);
-    assertEquals(ev.onSilence(original, temperatureReading("dev-1", t, 0).getDevice(),
-        t + 20 * MINUTE), ev.onSilence(decoded, temperatureReading("dev-1", t, 0).getDevice(),
-        t + 20 * MINUTE));
+    assertEquals(
+        ev.onSilence(original, temperatureReading("dev-1", t, 0).getDevice(), t + 20 * MINUTE),
+        ev.onSilence(decoded, temperatureReading("dev-1", t, 0).getDevice(), t + 20 * MINUTE));
     assertEquals(AlertStateSnapshots.toSnapshot(original), AlertStateSnapshots.toSnapshot(decoded));
   }
 
@@ -109,12 +114,13 @@ public class DeviceAlertStateCoderTest {
   public void nestedInAnotherCoderItReadsBackOnlyItsOwnBytes() throws Exception {
     AlertEvaluator ev = new AlertEvaluator(RULES);
     org.apache.beam.sdk.coders.KvCoder<DeviceAlertState, String> kv =
-        org.apache.beam.sdk.coders.KvCoder.of(CODER,
-            org.apache.beam.sdk.coders.StringUtf8Coder.of());
-    var back = CoderUtils.clone(kv,
-        org.apache.beam.sdk.values.KV.of(everyKindOfCondition(ev), "after"));
+        org.apache.beam.sdk.coders.KvCoder.of(
+            CODER, org.apache.beam.sdk.coders.StringUtf8Coder.of());
+    var back =
+        CoderUtils.clone(kv, org.apache.beam.sdk.values.KV.of(everyKindOfCondition(ev), "after"));
     assertEquals("after", back.getValue());
-    assertEquals(AlertStateSnapshots.toSnapshot(everyKindOfCondition(ev)),
+    assertEquals(
+        AlertStateSnapshots.toSnapshot(everyKindOfCondition(ev)),
         AlertStateSnapshots.toSnapshot(back.getKey()));
   }
 }

@@ -24,9 +24,14 @@ public class DeviceTimelineStateCoderTest {
     s.sweepAt = 123_456L;
     var reading = Fixtures.temperatureReading("dev-1", Fixtures.T0, 41.5);
     s.profile = reading.getDevice();
-    AlertEvaluator evaluator = new AlertEvaluator(AlertRules.parse(("{\"thresholds\": [{\"id\":"
-        + " \"hot\", \"metric\": \"temperature\", \"operator\": \">\", \"value\": 40,"
-        + " \"forReadings\": 3, \"severity\": \"critical\"}]}").getBytes(), "test"));
+    AlertEvaluator evaluator =
+        new AlertEvaluator(
+            AlertRules.parse(
+                ("{\"thresholds\": [{\"id\":"
+                        + " \"hot\", \"metric\": \"temperature\", \"operator\": \">\", \"value\": 40,"
+                        + " \"forReadings\": 3, \"severity\": \"critical\"}]}")
+                    .getBytes(),
+                "test"));
     evaluator.onReading(s.alerts, reading);
 
     DeviceTimelineState back = CoderUtils.clone(DeviceTimelineStateCoder.of(), s);
@@ -38,7 +43,8 @@ public class DeviceTimelineStateCoderTest {
     assertEquals(DeviceTimelineState.NONE, back.silenceAt);
     assertEquals(s.profile, back.profile);
     assertEquals(s.alerts.lastReadingMs(), back.alerts.lastReadingMs());
-    assertEquals(CoderUtils.encodeToBase64(DeviceAlertStateCoder.of(), s.alerts),
+    assertEquals(
+        CoderUtils.encodeToBase64(DeviceAlertStateCoder.of(), s.alerts),
         CoderUtils.encodeToBase64(DeviceAlertStateCoder.of(), back.alerts));
   }
 

@@ -41,45 +41,52 @@ public class ParseTelemetryTest {
     Telemetry hot = telemetry("dev-000002", T0, 400, 40);
     byte[] garbage = {(byte) 0xff, (byte) 0xff, (byte) 0xff};
     InboundMessage badBytes = inbound(garbage, T0, 7);
-    PCollectionTuple out = p
-        .apply(Create.of(inbound(good, 1), inbound(hot, 2), badBytes).withCoder(Coders.INBOUND))
-        .apply(new ParseTelemetry(ValidationLimits.defaults()));
+    PCollectionTuple out =
+        p.apply(Create.of(inbound(good, 1), inbound(hot, 2), badBytes).withCoder(Coders.INBOUND))
+            .apply(new ParseTelemetry(ValidationLimits.defaults()));
 
-    PAssert.that(out.get(ParseTelemetry.VALID)).satisfies(rs -> {
-      List<Reading> list = new ArrayList<>();
-      rs.forEach(list::add);
-      assertEquals(1, list.size());
-      assertEquals(good, list.get(0).getTelemetry());
-      assertEquals(1, list.get(0).getSchemaVersion());
-      assertEquals(1, list.get(0).getInbound().getSource().getOffset());
-      return null;
-    });
-    PAssert.that(out.get(ParseTelemetry.DEAD_LETTERS)).satisfies(ds -> {
-      List<DeadLetter> list = new ArrayList<>();
-      ds.forEach(list::add);
-      list.sort((a, b) -> a.getId().compareTo(b.getId()));
-      assertEquals(2, list.size());
-      assertEquals("VALUE_OUT_OF_RANGE", list.get(0).getReason());
-      assertEquals("test:telemetry:0:2", list.get(0).getId());
-      assertEquals("validate", list.get(0).getStage());
-      assertEquals("MALFORMED_PROTOBUF", list.get(1).getReason());
-      assertEquals("parse", list.get(1).getStage());
-      assertThat(list.get(1).getInbound().getPayload().toByteArray(), is(garbage));
-      return null;
-    });
+    PAssert.that(out.get(ParseTelemetry.VALID))
+        .satisfies(
+            rs -> {
+              List<Reading> list = new ArrayList<>();
+              rs.forEach(list::add);
+              assertEquals(1, list.size());
+              assertEquals(good, list.get(0).getTelemetry());
+              assertEquals(1, list.get(0).getSchemaVersion());
+              assertEquals(1, list.get(0).getInbound().getSource().getOffset());
+              return null;
+            });
+    PAssert.that(out.get(ParseTelemetry.DEAD_LETTERS))
+        .satisfies(
+            ds -> {
+              List<DeadLetter> list = new ArrayList<>();
+              ds.forEach(list::add);
+              list.sort((a, b) -> a.getId().compareTo(b.getId()));
+              assertEquals(2, list.size());
+              assertEquals("VALUE_OUT_OF_RANGE", list.get(0).getReason());
+              assertEquals("test:telemetry:0:2", list.get(0).getId());
+              assertEquals("validate", list.get(0).getStage());
+              assertEquals("MALFORMED_PROTOBUF", list.get(1).getReason());
+              assertEquals("parse", list.get(1).getStage());
+              assertThat(list.get(1).getInbound().getPayload().toByteArray(), is(garbage));
+              return null;
+            });
     p.run().waitUntilFinish();
   }
 
   @Test
   public void validReadingsCarryTheirEventTimeAsTimestamp() {
-    PCollectionTuple out = p
-        .apply(Create.of(inbound(telemetry("dev-000001", T0 + 1234, 20, 50), 1))
-            .withCoder(Coders.INBOUND))
-        .apply(new ParseTelemetry(ValidationLimits.defaults()));
-    PAssert.that(out.get(ParseTelemetry.VALID)
-            .apply(org.apache.beam.sdk.transforms.Reify.timestamps())
-            .apply(MapElements.into(TypeDescriptors.longs())
-                .via(tv -> tv.getTimestamp().getMillis())))
+    PCollectionTuple out =
+        p.apply(
+                Create.of(inbound(telemetry("dev-000001", T0 + 1234, 20, 50), 1))
+                    .withCoder(Coders.INBOUND))
+            .apply(new ParseTelemetry(ValidationLimits.defaults()));
+    PAssert.that(
+            out.get(ParseTelemetry.VALID)
+                .apply(org.apache.beam.sdk.transforms.Reify.timestamps())
+                .apply(
+                    MapElements.into(TypeDescriptors.longs())
+                        .via(tv -> tv.getTimestamp().getMillis())))
         .containsInAnyOrder(T0 + 1234);
     p.run().waitUntilFinish();
   }
@@ -92,9 +99,17 @@ public class ParseTelemetryTest {
   public void randomAndTruncatedBytesAllBecomeDeadLettersAndTheCountsAddUp() {
     Random rnd = new Random(2026);
     List<InboundMessage> inputs = new ArrayList<>();
-    byte[] validBytes = Telemetry.newBuilder().setDeviceId("dev-000123").setTimestampMs(T0)
-        .setTemperature(21).setHumidity(40).setPressure(1000).setBatteryLevel(50)
-        .setSchemaVersion(3).build().toByteArray();
+    byte[] validBytes =
+        Telemetry.newBuilder()
+            .setDeviceId("dev-000123")
+            .setTimestampMs(T0)
+            .setTemperature(21)
+            .setHumidity(40)
+            .setPressure(1000)
+            .setBatteryLevel(50)
+            .setSchemaVersion(3)
+            .build()
+            .toByteArray();
     // a prefix that ends on a field boundary is a valid shorter message; only cuts inside a
     // field are truncation damage
     List<Integer> cutsInsideAField = new ArrayList<>();
@@ -115,8 +130,9 @@ public class ParseTelemetryTest {
       }
       inputs.add(inbound(b, T0, i));
     }
-    PCollectionTuple out = p.apply(Create.of(inputs).withCoder(Coders.INBOUND))
-        .apply(new ParseTelemetry(ValidationLimits.defaults()));
+    PCollectionTuple out =
+        p.apply(Create.of(inputs).withCoder(Coders.INBOUND))
+            .apply(new ParseTelemetry(ValidationLimits.defaults()));
     PAssert.thatSingleton(out.get(ParseTelemetry.VALID).apply("CountValid", Count.globally()))
         .isEqualTo(0L);
     PAssert.thatSingleton(out.get(ParseTelemetry.DEAD_LETTERS).apply("CountDead", Count.globally()))
@@ -129,18 +145,32 @@ public class ParseTelemetryTest {
     long dead = counter(result, TelemetryMetrics.DEAD_LETTERS);
     assertEquals(10_000, received);
     assertEquals(received, valid + dead);
-    long byReason = StreamSupport.stream(result.metrics().queryMetrics(MetricsFilter.builder()
-                .addNameFilter(MetricNameFilter.inNamespace(TelemetryMetrics.NAMESPACE)).build())
-            .getCounters().spliterator(), false)
-        .filter(c -> c.getName().getName().startsWith(TelemetryMetrics.DEAD_LETTER_REASON_PREFIX))
-        .collect(Collectors.summingLong(MetricResult::getAttempted));
+    long byReason =
+        StreamSupport.stream(
+                result
+                    .metrics()
+                    .queryMetrics(
+                        MetricsFilter.builder()
+                            .addNameFilter(MetricNameFilter.inNamespace(TelemetryMetrics.NAMESPACE))
+                            .build())
+                    .getCounters()
+                    .spliterator(),
+                false)
+            .filter(
+                c -> c.getName().getName().startsWith(TelemetryMetrics.DEAD_LETTER_REASON_PREFIX))
+            .collect(Collectors.summingLong(MetricResult::getAttempted));
     assertEquals("every dead letter has exactly one reason", dead, byReason);
   }
 
   static long counter(PipelineResult result, String name) {
-    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(TelemetryMetrics.NAMESPACE, name)).build())
-        .getCounters()) {
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(TelemetryMetrics.NAMESPACE, name))
+                    .build())
+            .getCounters()) {
       return c.getAttempted();
     }
     return 0;

@@ -39,28 +39,56 @@ public class TelemetryProcessingTest {
     }
     // dev-000500: normal readings, one of them redelivered
     for (int i = 0; i < 5; i++) {
-      input.add(inbound(telemetry("dev-000500", T0 + i * MINUTE + 30 * SECOND, 20 + i, 50),
-          offset++));
+      input.add(
+          inbound(telemetry("dev-000500", T0 + i * MINUTE + 30 * SECOND, 20 + i, 50), offset++));
     }
     input.add(inbound(telemetry("dev-000500", T0 + 30 * SECOND, 20, 50), offset++));
     input.add(inbound(new byte[] {1, 2, 3}, T0, offset++));
     input.add(inbound(telemetry("dev-000500", T0, 500, 50), offset++));
 
-    TelemetryResults out = p.apply(Create.of(input).withCoder(Coders.INBOUND))
-        .apply(new TelemetryProcessing(ProcessingConfig.defaults()
-            .withRules(BundledConfig.rules()).withRegistry(BundledConfig.registry())));
+    TelemetryResults out =
+        p.apply(Create.of(input).withCoder(Coders.INBOUND))
+            .apply(
+                new TelemetryProcessing(
+                    ProcessingConfig.defaults()
+                        .withRules(BundledConfig.rules())
+                        .withRegistry(BundledConfig.registry())));
 
     PAssert.thatSingleton(out.readings().apply("CountReadings", Count.globally())).isEqualTo(16L);
     PAssert.thatSingleton(out.deadLetters().apply("CountDead", Count.globally())).isEqualTo(2L);
-    PAssert.that(out.alerts().apply("AlertSummary", MapElements.into(TypeDescriptors.strings())
-            .via(a -> a.getDeviceId() + " " + a.getRuleId() + " " + a.getState() + " "
-                + a.getSeverity() + " @" + (a.getRaisedAtMs() - T0) / MINUTE)))
+    PAssert.that(
+            out.alerts()
+                .apply(
+                    "AlertSummary",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            a ->
+                                a.getDeviceId()
+                                    + " "
+                                    + a.getRuleId()
+                                    + " "
+                                    + a.getState()
+                                    + " "
+                                    + a.getSeverity()
+                                    + " @"
+                                    + (a.getRaisedAtMs() - T0) / MINUTE)))
         .containsInAnyOrder("dev-000042 cold-room-warm RAISED CRITICAL @10");
-    PAssert.that(out.aggregates()
-            .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")))
-            .apply("AggregateSummary", MapElements.into(TypeDescriptors.strings()).via(a -> String.format(Locale.ROOT,
-                "%s %s %s n=%d mean=%.1f", a.getDeviceId(), a.getDeviceType(),
-                (a.getWindowStartMs() - T0) / MINUTE, a.getCount(), a.getMean()))))
+    PAssert.that(
+            out.aggregates()
+                .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")))
+                .apply(
+                    "AggregateSummary",
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            a ->
+                                String.format(
+                                    Locale.ROOT,
+                                    "%s %s %s n=%d mean=%.1f",
+                                    a.getDeviceId(),
+                                    a.getDeviceType(),
+                                    (a.getWindowStartMs() - T0) / MINUTE,
+                                    a.getCount(),
+                                    a.getMean()))))
         .containsInAnyOrder(
             "dev-000042 cold-room 0 n=5 mean=9.0",
             "dev-000042 cold-room 5 n=5 mean=9.0",
@@ -70,8 +98,10 @@ public class TelemetryProcessingTest {
     result.waitUntilFinish();
     long received = ParseTelemetryTest.counter(result, TelemetryMetrics.RECEIVED);
     assertEquals(input.size(), received);
-    assertEquals(received, ParseTelemetryTest.counter(result, TelemetryMetrics.VALID)
-        + ParseTelemetryTest.counter(result, TelemetryMetrics.DEAD_LETTERS));
+    assertEquals(
+        received,
+        ParseTelemetryTest.counter(result, TelemetryMetrics.VALID)
+            + ParseTelemetryTest.counter(result, TelemetryMetrics.DEAD_LETTERS));
     assertEquals(1, ParseTelemetryTest.counter(result, TelemetryMetrics.DUPLICATES));
   }
 }

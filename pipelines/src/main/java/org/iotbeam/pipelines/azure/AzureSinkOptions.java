@@ -17,21 +17,19 @@ import org.iotbeam.proto.WindowAggregate;
 import org.iotbeam.transforms.TelemetryResults;
 
 /**
- * The Azure sinks' flags together, and the one call a pipeline makes to wire them:
- * {@code AzureSinkOptions.applyTo(results, options)}. Each sink is applied only when configured
- * ({@code --cosmosEndpoint}; {@code --serviceBusNamespace} or env SERVICEBUS_CONNECTION_STRING),
- * so with no flags it does nothing.
+ * The Azure sinks' flags together, and the one call a pipeline makes to wire them: {@code
+ * AzureSinkOptions.applyTo(results, options)}. Each sink is applied only when configured ({@code
+ * --cosmosEndpoint}; {@code --serviceBusNamespace} or env SERVICEBUS_CONNECTION_STRING), so with no
+ * flags it does nothing.
  */
 public interface AzureSinkOptions extends CosmosSinkOptions, ServiceBusSinkOptions {
 
   /**
-   * Applies the configured sinks to the results' aggregates and alerts; returns each applied
-   * sink's dead letters (records it could not write after retries, in the windows of what it
-   * wrote: for a {@link org.iotbeam.pipelines.sinks.DeadLetterHandler}), empty when none is
-   * configured.
+   * Applies the configured sinks to the results' aggregates and alerts; returns each applied sink's
+   * dead letters (records it could not write after retries, in the windows of what it wrote: for a
+   * {@link org.iotbeam.pipelines.sinks.DeadLetterHandler}), empty when none is configured.
    */
-  static List<PCollection<DeadLetter>> applyTo(TelemetryResults results,
-      AzureSinkOptions options) {
+  static List<PCollection<DeadLetter>> applyTo(TelemetryResults results, AzureSinkOptions options) {
     return applyTo(results.aggregates(), results.alerts(), options, false, true);
   }
 
@@ -40,28 +38,44 @@ public interface AzureSinkOptions extends CosmosSinkOptions, ServiceBusSinkOptio
    *
    * @param reprocessing the aggregates are a backfill's, complete for their windows: they replace
    *     what streaming stored for the same windows ({@link CosmosUpsert#reprocessedAggregates})
-   * @param notify send the alerts to Service Bus when it is configured; a backfill does not
-   *     unless asked, so yesterday's alerts are not announced again
+   * @param notify send the alerts to Service Bus when it is configured; a backfill does not unless
+   *     asked, so yesterday's alerts are not announced again
    */
-  static List<PCollection<DeadLetter>> applyTo(PCollection<WindowAggregate> aggregates,
-      PCollection<Alert> alerts, AzureSinkOptions options, boolean reprocessing,
+  static List<PCollection<DeadLetter>> applyTo(
+      PCollection<WindowAggregate> aggregates,
+      PCollection<Alert> alerts,
+      AzureSinkOptions options,
+      boolean reprocessing,
       boolean notify) {
     List<PCollection<DeadLetter>> failures = new ArrayList<>();
     String endpoint = options.getCosmosEndpoint();
     if (endpoint != null && !endpoint.isBlank()) {
       CosmosConnection connection = connection(options);
-      RetryPolicy policy = new RetryPolicy(options.getCosmosMaxAttempts(),
-          RetryPolicy.defaults().baseBackoff(), RetryPolicy.defaults().maxBackoff());
-      CosmosUpsert<WindowAggregate> upsert = reprocessing
-          ? CosmosUpsert.reprocessedAggregates(connection) : CosmosUpsert.aggregates(connection);
-      failures.add(aggregates.apply("CosmosAggregates",
-          upsert.withRetryPolicy(policy).withOrderGuard(options.getCosmosPaneOrderGuard())));
-      failures.add(alerts.apply("CosmosAlerts", CosmosUpsert.alerts(connection)
-          .withRetryPolicy(policy).withOrderGuard(options.getCosmosPaneOrderGuard())));
+      RetryPolicy policy =
+          new RetryPolicy(
+              options.getCosmosMaxAttempts(),
+              RetryPolicy.defaults().baseBackoff(),
+              RetryPolicy.defaults().maxBackoff());
+      CosmosUpsert<WindowAggregate> upsert =
+          reprocessing
+              ? CosmosUpsert.reprocessedAggregates(connection)
+              : CosmosUpsert.aggregates(connection);
+      failures.add(
+          aggregates.apply(
+              "CosmosAggregates",
+              upsert.withRetryPolicy(policy).withOrderGuard(options.getCosmosPaneOrderGuard())));
+      failures.add(
+          alerts.apply(
+              "CosmosAlerts",
+              CosmosUpsert.alerts(connection)
+                  .withRetryPolicy(policy)
+                  .withOrderGuard(options.getCosmosPaneOrderGuard())));
     }
     if (notify && ServiceBusConnection.isConfigured(options.getServiceBusNamespace())) {
-      failures.add(alerts.apply("ServiceBusAlerts",
-          new ServiceBusAlertSink(ServiceBusConnection.fromOptions(options))));
+      failures.add(
+          alerts.apply(
+              "ServiceBusAlerts",
+              new ServiceBusAlertSink(ServiceBusConnection.fromOptions(options))));
     }
     return failures;
   }

@@ -11,9 +11,7 @@ import java.util.List;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.RawArchiveFormat;
 
-/**
- * The archive layouts a backfill reads, each listed by ingest hour ({@code --archiveFormat}).
- */
+/** The archive layouts a backfill reads, each listed by ingest hour ({@code --archiveFormat}). */
 public enum ArchiveFormat {
   /**
    * This platform's raw archive ({@link RawArchiveFormat}): {@code BASE/dt=YYYY-MM-DD/hour=HH/
@@ -22,7 +20,9 @@ public enum ArchiveFormat {
   RAW {
     @Override
     String pattern(String base, long hourStartMs) {
-      return slash(base) + RawArchiveFormat.partitionOf(hourStartMs) + "*"
+      return slash(base)
+          + RawArchiveFormat.partitionOf(hourStartMs)
+          + "*"
           + RawArchiveFormat.SUFFIX;
     }
 
@@ -49,8 +49,11 @@ public enum ArchiveFormat {
 
     @Override
     String pattern(String base, long hourStartMs) {
-      return slash(base) + "*/" + hourPath.format(Instant.ofEpochMilli(hourStartMs))
-          + "/*/*" + CaptureFiles.SUFFIX;
+      return slash(base)
+          + "*/"
+          + hourPath.format(Instant.ofEpochMilli(hourStartMs))
+          + "/*/*"
+          + CaptureFiles.SUFFIX;
     }
 
     @Override

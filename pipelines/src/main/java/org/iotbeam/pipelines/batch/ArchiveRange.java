@@ -37,8 +37,8 @@ public final class ArchiveRange implements Serializable {
 
   /**
    * Parses {@code --from}/{@code --to}: ISO-8601 instants ({@code 2026-11-26T10:00:00Z}) or UTC
-   * dates ({@code 2026-11-26}, meaning its midnight), checking {@code from < to} and that both
-   * fall on a window boundary (else a partial first or last window would overwrite the complete
+   * dates ({@code 2026-11-26}, meaning its midnight), checking {@code from < to} and that both fall
+   * on a window boundary (else a partial first or last window would overwrite the complete
    * aggregate of the same id).
    *
    * @throws InvalidOptionsException naming every problem and what to pass instead
@@ -54,11 +54,19 @@ public final class ArchiveRange implements Serializable {
       for (var e : List.of(new Object[] {"--from", f}, new Object[] {"--to", t})) {
         Instant i = (Instant) e[1];
         if (i.toEpochMilli() % windowMs != 0) {
-          Instant floor = Instant.ofEpochMilli(i.toEpochMilli() - Math.floorMod(i.toEpochMilli(),
-              windowMs));
-          problems.add(e[0] + "=" + i + " is not on a " + (windowMs / 60_000)
-              + "-minute window boundary (a partial window would overwrite a complete aggregate);"
-              + " use " + floor + " or " + floor.plusMillis(windowMs));
+          Instant floor =
+              Instant.ofEpochMilli(i.toEpochMilli() - Math.floorMod(i.toEpochMilli(), windowMs));
+          problems.add(
+              e[0]
+                  + "="
+                  + i
+                  + " is not on a "
+                  + (windowMs / 60_000)
+                  + "-minute window boundary (a partial window would overwrite a complete aggregate);"
+                  + " use "
+                  + floor
+                  + " or "
+                  + floor.plusMillis(windowMs));
         }
       }
     }
@@ -70,8 +78,10 @@ public final class ArchiveRange implements Serializable {
 
   private static Instant parseInstant(String flag, String value, List<String> problems) {
     if (value == null || value.isBlank()) {
-      problems.add(flag + " is required: an ISO-8601 instant (2026-11-26T10:00:00Z) or a UTC "
-          + "date (2026-11-26)");
+      problems.add(
+          flag
+              + " is required: an ISO-8601 instant (2026-11-26T10:00:00Z) or a UTC "
+              + "date (2026-11-26)");
       return null;
     }
     String v = value.trim();
@@ -83,8 +93,12 @@ public final class ArchiveRange implements Serializable {
     try {
       return LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant();
     } catch (DateTimeParseException e) {
-      problems.add(flag + "=" + value + " is neither an ISO-8601 instant (2026-11-26T10:00:00Z)"
-          + " nor a date (2026-11-26)");
+      problems.add(
+          flag
+              + "="
+              + value
+              + " is neither an ISO-8601 instant (2026-11-26T10:00:00Z)"
+              + " nor a date (2026-11-26)");
       return null;
     }
   }
@@ -104,7 +118,8 @@ public final class ArchiveRange implements Serializable {
   /** The start of every hour the range touches. */
   public List<Long> hours() {
     List<Long> out = new ArrayList<>();
-    for (long h = Math.floorDiv(fromMs, ReadSpan.HOUR_MS) * ReadSpan.HOUR_MS; h < toMs;
+    for (long h = Math.floorDiv(fromMs, ReadSpan.HOUR_MS) * ReadSpan.HOUR_MS;
+        h < toMs;
         h += ReadSpan.HOUR_MS) {
       out.add(h);
     }
@@ -113,7 +128,8 @@ public final class ArchiveRange implements Serializable {
 
   /** {@code 20261120T1000Z-20261120T1100Z}: the range in a file name. */
   public String stamp() {
-    return STAMP.format(Instant.ofEpochMilli(fromMs)) + "-"
+    return STAMP.format(Instant.ofEpochMilli(fromMs))
+        + "-"
         + STAMP.format(Instant.ofEpochMilli(toMs));
   }
 
@@ -122,8 +138,12 @@ public final class ArchiveRange implements Serializable {
     Matcher m = PARTITION.matcher(path);
     long found = -1;
     while (m.find()) {
-      found = LocalDate.parse(m.group(1)).atStartOfDay(ZoneOffset.UTC).toInstant()
-          .plus(Integer.parseInt(m.group(2)), ChronoUnit.HOURS).toEpochMilli();
+      found =
+          LocalDate.parse(m.group(1))
+              .atStartOfDay(ZoneOffset.UTC)
+              .toInstant()
+              .plus(Integer.parseInt(m.group(2)), ChronoUnit.HOURS)
+              .toEpochMilli();
     }
     return found;
   }

@@ -19,9 +19,9 @@ import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.transforms.Coders;
 
 /**
- * The messages a backfill processes, read from an archive ({@link ArchiveFormat}): lists the
- * files of the {@link ReadSpan}'s ingest hours, spreads them over the workers, reads each and
- * keeps what {@link MessageSelector} places in the range or its warm-up.
+ * The messages a backfill processes, read from an archive ({@link ArchiveFormat}): lists the files
+ * of the {@link ReadSpan}'s ingest hours, spreads them over the workers, reads each and keeps what
+ * {@link MessageSelector} places in the range or its warm-up.
  */
 public final class ArchiveSource extends PTransform<PBegin, PCollection<InboundMessage>> {
   private final ArchiveFormat format;
@@ -31,8 +31,12 @@ public final class ArchiveSource extends PTransform<PBegin, PCollection<InboundM
   private final long progressLogMs;
   private final String runId = UUID.randomUUID().toString();
 
-  ArchiveSource(ArchiveFormat format, String base, MessageSelector selector,
-      ReadProgress.Plan plan, long progressLogMs) {
+  ArchiveSource(
+      ArchiveFormat format,
+      String base,
+      MessageSelector selector,
+      ReadProgress.Plan plan,
+      long progressLogMs) {
     this.format = format;
     this.base = base;
     this.selector = selector;
@@ -47,14 +51,15 @@ public final class ArchiveSource extends PTransform<PBegin, PCollection<InboundM
   @Override
   public PCollection<InboundMessage> expand(PBegin begin) {
     return begin
-        .apply("HourPatterns", Create.of(format.patterns(base, selector.span()))
-            .withCoder(StringUtf8Coder.of()))
+        .apply(
+            "HourPatterns",
+            Create.of(format.patterns(base, selector.span())).withCoder(StringUtf8Coder.of()))
         .apply("ListFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
         // one file per task: without this a runner may fuse all files into the listing's worker
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
         .apply("OpenFiles", FileIO.readMatches())
-        .apply("ReadFiles", ParDo.of(
-            new ReadArchiveFn(format, selector, runId, plan, progressLogMs)))
+        .apply(
+            "ReadFiles", ParDo.of(new ReadArchiveFn(format, selector, runId, plan, progressLogMs)))
         .setCoder(Coders.INBOUND);
   }
 
@@ -72,8 +77,8 @@ public final class ArchiveSource extends PTransform<PBegin, PCollection<InboundM
       String pattern = format.pattern(base, hour);
       try {
         MatchResult m = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
-        List<MatchResult.Metadata> found = m.status() == MatchResult.Status.OK
-            ? m.metadata() : List.of();
+        List<MatchResult.Metadata> found =
+            m.status() == MatchResult.Status.OK ? m.metadata() : List.of();
         for (MatchResult.Metadata f : found) {
           files++;
           bytes += f.sizeBytes();

@@ -45,19 +45,19 @@ import org.joda.time.Duration;
  * </pre>
  *
  * One file per hour of the range and shard, always, empty ones included: so the set of files a
- * backfill writes depends only on its range and shard count, and a rerun of the same range
- * replaces exactly its own files, leaving nothing stale beside them (a record that is gone now
- * cannot linger in a shard that happened to be empty this time). A record lies in the hour of its
- * time (window start, alert time, a dead letter's event or ingest time), one outside the range
- * (a sink's failure, stamped when it failed) in the range's first hour. Files of the same range
- * written with another {@code --fileShards} are deleted after the run ({@link
- * #deleteOtherShardCounts}). The files lie beside the streaming pipeline's, in the same
- * partitions; a reader keeping the last record per id reads the backfill's after them.
+ * backfill writes depends only on its range and shard count, and a rerun of the same range replaces
+ * exactly its own files, leaving nothing stale beside them (a record that is gone now cannot linger
+ * in a shard that happened to be empty this time). A record lies in the hour of its time (window
+ * start, alert time, a dead letter's event or ingest time), one outside the range (a sink's
+ * failure, stamped when it failed) in the range's first hour. Files of the same range written with
+ * another {@code --fileShards} are deleted after the run ({@link #deleteOtherShardCounts}). The
+ * files lie beside the streaming pipeline's, in the same partitions; a reader keeping the last
+ * record per id reads the backfill's after them.
  */
 final class BackfillFiles<T extends Message>
     extends PTransform<PCollection<T>, WriteFilesResult<String>> {
-  private static final Pattern SHARDS = Pattern.compile("-s\\d+-of-(\\d+)"
-      + Pattern.quote(JsonLinesFileSink.SUFFIX) + "$");
+  private static final Pattern SHARDS =
+      Pattern.compile("-s\\d+-of-(\\d+)" + Pattern.quote(JsonLinesFileSink.SUFFIX) + "$");
 
   private final String base;
   private final String kind;
@@ -70,8 +70,13 @@ final class BackfillFiles<T extends Message>
    * @param base the kind's directory ({@code outputBase/aggregates/})
    * @param kind the file prefix (aggregates, alerts, dead-letters)
    */
-  BackfillFiles(String base, String kind, ArchiveRange range, int shards,
-      SerializableFunction<T, String> id, SerializableFunction<T, Long> time) {
+  BackfillFiles(
+      String base,
+      String kind,
+      ArchiveRange range,
+      int shards,
+      SerializableFunction<T, String> id,
+      SerializableFunction<T, Long> time) {
     this.base = base;
     this.kind = kind;
     this.range = range;
@@ -88,15 +93,30 @@ final class BackfillFiles<T extends Message>
     int n = shards;
     SerializableFunction<T, String> idFn = id;
     SerializableFunction<T, Long> timeFn = time;
-    PCollection<KV<String, String>> lines = records
-        // one pane per file: a second pane would replace the first under the same name
-        .apply("Unwindowed", Window.<T>into(new GlobalWindows()).triggering(DefaultTrigger.of())
-            .withAllowedLateness(Duration.ZERO).discardingFiredPanes())
-        .apply("ToFile", MapElements
-            .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
-            .via((T rec) -> KV.of(fileName(k, r, hourOf(r, timeFn.apply(rec)),
-                shardOf(idFn.apply(rec), n), n), ProtoJson.toJson(rec))))
-        .setCoder(coder);
+    PCollection<KV<String, String>> lines =
+        records
+            // one pane per file: a second pane would replace the first under the same name
+            .apply(
+                "Unwindowed",
+                Window.<T>into(new GlobalWindows())
+                    .triggering(DefaultTrigger.of())
+                    .withAllowedLateness(Duration.ZERO)
+                    .discardingFiredPanes())
+            .apply(
+                "ToFile",
+                MapElements.into(
+                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.strings()))
+                    .via(
+                        (T rec) ->
+                            KV.of(
+                                fileName(
+                                    k,
+                                    r,
+                                    hourOf(r, timeFn.apply(rec)),
+                                    shardOf(idFn.apply(rec), n),
+                                    n),
+                                ProtoJson.toJson(rec))))
+            .setCoder(coder);
     // an empty line for every file: each of them is written, with or without records
     List<KV<String, String>> every = new ArrayList<>();
     for (long hour : range.hours()) {
@@ -106,16 +126,19 @@ final class BackfillFiles<T extends Message>
     }
     PCollection<KV<String, String>> placeholders =
         records.getPipeline().apply("EveryFile", Create.of(every).withCoder(coder));
-    return PCollectionList.of(lines).and(placeholders)
+    return PCollectionList.of(lines)
+        .and(placeholders)
         .apply("WithEveryFile", Flatten.pCollections())
-        .apply("Write", FileIO.<String, KV<String, String>>writeDynamic()
-            .by(KV::getKey)
-            .withDestinationCoder(StringUtf8Coder.of())
-            .via(Contextful.fn(KV::getValue), new LinesSink())
-            .to(base)
-            .withNaming(name -> (window, pane, numShards, shard, compression) -> name)
-            .withNumShards(1)
-            .withCompression(Compression.GZIP));
+        .apply(
+            "Write",
+            FileIO.<String, KV<String, String>>writeDynamic()
+                .by(KV::getKey)
+                .withDestinationCoder(StringUtf8Coder.of())
+                .via(Contextful.fn(KV::getValue), new LinesSink())
+                .to(base)
+                .withNaming(name -> (window, pane, numShards, shard, compression) -> name)
+                .withNumShards(1)
+                .withCompression(Compression.GZIP));
   }
 
   /** The hour (start) a record of time {@code t} is filed under: its own, or the range's first. */
@@ -129,10 +152,15 @@ final class BackfillFiles<T extends Message>
     return Math.floorMod(recordId.hashCode(), shards);
   }
 
-  static String fileName(String kind, ArchiveRange range, long hourStartMs, int shard,
-      int shards) {
-    return String.format(Locale.ROOT, "%s%s-backfill-%s-s%02d-of-%02d%s",
-        RawArchiveFormat.partitionOf(hourStartMs), kind, range.stamp(), shard, shards,
+  static String fileName(String kind, ArchiveRange range, long hourStartMs, int shard, int shards) {
+    return String.format(
+        Locale.ROOT,
+        "%s%s-backfill-%s-s%02d-of-%02d%s",
+        RawArchiveFormat.partitionOf(hourStartMs),
+        kind,
+        range.stamp(),
+        shard,
+        shards,
         JsonLinesFileSink.SUFFIX);
   }
 
@@ -147,9 +175,16 @@ final class BackfillFiles<T extends Message>
     String b = base.endsWith("/") ? base : base + "/";
     List<ResourceId> stale = new ArrayList<>();
     for (long hour : range.hours()) {
-      MatchResult m = FileSystems.match(b + RawArchiveFormat.partitionOf(hour) + kind
-          + "-backfill-" + range.stamp() + "-s*" + JsonLinesFileSink.SUFFIX,
-          EmptyMatchTreatment.ALLOW);
+      MatchResult m =
+          FileSystems.match(
+              b
+                  + RawArchiveFormat.partitionOf(hour)
+                  + kind
+                  + "-backfill-"
+                  + range.stamp()
+                  + "-s*"
+                  + JsonLinesFileSink.SUFFIX,
+              EmptyMatchTreatment.ALLOW);
       if (m.status() != MatchResult.Status.OK) {
         continue;
       }

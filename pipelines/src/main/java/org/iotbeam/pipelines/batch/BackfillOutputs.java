@@ -19,20 +19,19 @@ import org.iotbeam.proto.WindowAggregate;
  * Writes a backfill's results where streaming writes them, behind the same flags:
  *
  * <ul>
- *   <li>files under {@code --outputBase} ({@code aggregates/}, {@code alerts/},
- *       {@code dead-letters/}, by {@code dt=/hour=}), named from the range ({@link
- *       BackfillFiles});</li>
- *   <li>the Kafka topics ({@code --aggregatesTopic}, {@code --alertsTopic},
- *       {@code --deadLetterTopic}, keyed by record id) with {@code --writeKafka};</li>
+ *   <li>files under {@code --outputBase} ({@code aggregates/}, {@code alerts/}, {@code
+ *       dead-letters/}, by {@code dt=/hour=}), named from the range ({@link BackfillFiles});
+ *   <li>the Kafka topics ({@code --aggregatesTopic}, {@code --alertsTopic}, {@code
+ *       --deadLetterTopic}, keyed by record id) with {@code --writeKafka};
  *   <li>Cosmos DB with {@code --cosmosEndpoint}: the backfill's aggregates replace what streaming
- *       stored for their windows, never a newer window's latest item;</li>
- *   <li>Service Bus and the alert webhook only with {@code --notifyAlerts}: reprocessing a day
- *       must not announce its alerts a second time unless asked.</li>
+ *       stored for their windows, never a newer window's latest item;
+ *   <li>Service Bus and the alert webhook only with {@code --notifyAlerts}: reprocessing a day must
+ *       not announce its alerts a second time unless asked.
  * </ul>
  *
  * Dead letters include the "recovered" records ({@link Recovery}) and the failures of the sinks,
- * through the same {@link DeadLetterHandler} as streaming's: logged, on the topic with
- * {@code --writeKafka} (what it refuses in the files only), in the files.
+ * through the same {@link DeadLetterHandler} as streaming's: logged, on the topic with {@code
+ * --writeKafka} (what it refuses in the files only), in the files.
  */
 final class BackfillOutputs {
   static final String AGGREGATES = "aggregates";
@@ -43,8 +42,10 @@ final class BackfillOutputs {
   private BackfillOutputs() {}
 
   /** Applies every configured sink; returns where the results go, for the summary. */
-  static List<String> write(BackfillPipeline.BackfillResults results,
-      BackfillPipeline.Options options, MessageSelector selector) {
+  static List<String> write(
+      BackfillPipeline.BackfillResults results,
+      BackfillPipeline.Options options,
+      MessageSelector selector) {
     ArchiveRange range = selector.range();
     List<String> where = new ArrayList<>();
     PCollection<WindowAggregate> aggregates = results.aggregates();
@@ -55,23 +56,42 @@ final class BackfillOutputs {
     KafkaClientSettings settings = kafka(options);
 
     // every sink that can fail adds its dead letters here (docs: DeadLetterHandler)
-    DeadLetterHandler deadLetters = DeadLetterHandler.of(aggregates.getPipeline())
-        .withFiles("DeadLetterFiles", new BackfillFiles<>(base + DEAD_LETTERS + "/",
-            DEAD_LETTERS, range, shards, DeadLetter::getId,
-            d -> selector.timeOf(d.getInbound())));
+    DeadLetterHandler deadLetters =
+        DeadLetterHandler.of(aggregates.getPipeline())
+            .withFiles(
+                "DeadLetterFiles",
+                new BackfillFiles<>(
+                    base + DEAD_LETTERS + "/",
+                    DEAD_LETTERS,
+                    range,
+                    shards,
+                    DeadLetter::getId,
+                    d -> selector.timeOf(d.getInbound())));
     if (kafka) {
-      deadLetters.withTopic("DeadLettersToKafka", new KafkaJsonSink<>(
-          settings.bootstrapServers(), options.getDeadLetterTopic(), settings.producer(),
-          DeadLetter::getId));
+      deadLetters.withTopic(
+          "DeadLettersToKafka",
+          new KafkaJsonSink<>(
+              settings.bootstrapServers(),
+              options.getDeadLetterTopic(),
+              settings.producer(),
+              DeadLetter::getId));
     }
     try (deadLetters) {
       deadLetters.add(results.deadLetters()).add(results.recovered());
 
-      aggregates.apply("AggregateFiles", new BackfillFiles<>(base + AGGREGATES + "/",
-          AGGREGATES, range, shards, WindowAggregate::getId,
-          WindowAggregate::getWindowStartMs));
-      alerts.apply("AlertFiles", new BackfillFiles<>(base + ALERTS + "/", ALERTS, range, shards,
-          Alert::getId, Alert::getEventTimeMs));
+      aggregates.apply(
+          "AggregateFiles",
+          new BackfillFiles<>(
+              base + AGGREGATES + "/",
+              AGGREGATES,
+              range,
+              shards,
+              WindowAggregate::getId,
+              WindowAggregate::getWindowStartMs));
+      alerts.apply(
+          "AlertFiles",
+          new BackfillFiles<>(
+              base + ALERTS + "/", ALERTS, range, shards, Alert::getId, Alert::getEventTimeMs));
       where.add("files " + base + "{" + String.join(",", KINDS) + "}/");
 
       boolean notify = Boolean.TRUE.equals(options.getNotifyAlerts());
@@ -81,24 +101,41 @@ final class BackfillOutputs {
       }
       deadLetters.addAll(AzureSinkOptions.applyTo(aggregates, alerts, options, true, notify));
       if (options.getCosmosEndpoint() != null && !options.getCosmosEndpoint().isBlank()) {
-        where.add("Cosmos DB " + options.getCosmosEndpoint() + " ("
-            + options.getCosmosDatabase() + ")");
+        where.add(
+            "Cosmos DB " + options.getCosmosEndpoint() + " (" + options.getCosmosDatabase() + ")");
       }
-      if (notify && options.getServiceBusNamespace() != null
+      if (notify
+          && options.getServiceBusNamespace() != null
           && !options.getServiceBusNamespace().isBlank()) {
         where.add("Service Bus " + options.getServiceBusNamespace());
       }
 
       if (kafka) {
-        deadLetters.add(aggregates.apply("AggregatesToKafka", new KafkaJsonSink<>(
-            settings.bootstrapServers(), options.getAggregatesTopic(), settings.producer(),
-            WindowAggregate::getId)));
-        deadLetters.add(alerts.apply("AlertsToKafka", new KafkaJsonSink<>(
-            settings.bootstrapServers(), options.getAlertsTopic(), settings.producer(),
-            Alert::getId)));
-        where.add("Kafka " + options.getBootstrapServers() + " topics "
-            + options.getAggregatesTopic() + ", " + options.getAlertsTopic() + ", "
-            + options.getDeadLetterTopic());
+        deadLetters.add(
+            aggregates.apply(
+                "AggregatesToKafka",
+                new KafkaJsonSink<>(
+                    settings.bootstrapServers(),
+                    options.getAggregatesTopic(),
+                    settings.producer(),
+                    WindowAggregate::getId)));
+        deadLetters.add(
+            alerts.apply(
+                "AlertsToKafka",
+                new KafkaJsonSink<>(
+                    settings.bootstrapServers(),
+                    options.getAlertsTopic(),
+                    settings.producer(),
+                    Alert::getId)));
+        where.add(
+            "Kafka "
+                + options.getBootstrapServers()
+                + " topics "
+                + options.getAggregatesTopic()
+                + ", "
+                + options.getAlertsTopic()
+                + ", "
+                + options.getDeadLetterTopic());
       }
     }
     return where;
@@ -116,8 +153,9 @@ final class BackfillOutputs {
       throws IOException {
     int deleted = 0;
     for (String kind : KINDS) {
-      deleted += BackfillFiles.deleteOtherShardCounts(FileOutputOptions.base(options) + kind,
-          kind, range, options.getFileShards());
+      deleted +=
+          BackfillFiles.deleteOtherShardCounts(
+              FileOutputOptions.base(options) + kind, kind, range, options.getFileShards());
     }
     return deleted;
   }

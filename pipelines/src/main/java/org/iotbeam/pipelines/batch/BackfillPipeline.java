@@ -5,8 +5,6 @@ import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.azure.blobstore.DefaultBlobstoreClientBuilderFactory;
-import org.apache.beam.sdk.io.azure.options.BlobstoreOptions;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.Default;
@@ -52,29 +50,29 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <ul>
- *   <li><b>What is read</b>: the archive ({@code --archiveFormat}: this platform's raw archive,
- *       or Event Hubs Capture files) is filed by ingest time; the ingest hours that can hold the
- *       range's readings are listed ({@link ReadSpan}: widen with {@code --extraIngestHours}),
- *       and the messages placed by {@link MessageSelector}: readings by their event time, broken
+ *   <li><b>What is read</b>: the archive ({@code --archiveFormat}: this platform's raw archive, or
+ *       Event Hubs Capture files) is filed by ingest time; the ingest hours that can hold the
+ *       range's readings are listed ({@link ReadSpan}: widen with {@code --extraIngestHours}), and
+ *       the messages placed by {@link MessageSelector}: readings by their event time, broken
  *       messages by their ingest time, plus a warm-up before the range for the alert and
  *       de-duplication state ({@code --warmupMinutes}). Every message is parsed, validated,
  *       enriched and de-duplicated again: a limit that was too tight, a parser bug or a wrong
- *       registry entry is repaired by rerunning the range.</li>
- *   <li><b>What is written</b>: only the range's own outputs: whole windows inside it (the range
- *       is window-aligned), its alerts, the dead letters of its messages; warm-up outputs and
- *       alerts after the range (a silence timer firing because the input ends) are dropped and
- *       counted. Sinks: {@link BackfillOutputs}. Earlier dead letters whose message is now a
- *       reading are superseded by a "recovered" record ({@link Recovery}).</li>
- *   <li><b>Progress and summary</b>: progress lines while reading ({@link ReadProgress}); a
- *       {@link Summary} at the end: read, written, recovered, still dead, and where.</li>
+ *       registry entry is repaired by rerunning the range.
+ *   <li><b>What is written</b>: only the range's own outputs: whole windows inside it (the range is
+ *       window-aligned), its alerts, the dead letters of its messages; warm-up outputs and alerts
+ *       after the range (a silence timer firing because the input ends) are dropped and counted.
+ *       Sinks: {@link BackfillOutputs}. Earlier dead letters whose message is now a reading are
+ *       superseded by a "recovered" record ({@link Recovery}).
+ *   <li><b>Progress and summary</b>: progress lines while reading ({@link ReadProgress}); a {@link
+ *       Summary} at the end: read, written, recovered, still dead, and where.
  * </ul>
  *
- * <p>Azure Blob ({@code azfs://}) through {@link BlobClientFactory}, chosen automatically for
- * azfs paths: locally (Azurite) a connection string from the environment variable
- * {@code AZURE_STORAGE_CONNECTION_STRING} (a flag only for Azurite's published development key);
- * in production no secret at all, {@code --blobServiceEndpoint=https://ACCOUNT.blob.core.windows.net}
- * and DefaultAzureCredential (the job's managed/workload identity). Before the run it fails fast
- * on bad flags (all listed), a missing container and a span without any archive file.
+ * <p>Azure Blob ({@code azfs://}) through {@link BlobClientFactory}, chosen automatically for azfs
+ * paths: locally (Azurite) a connection string from the environment variable {@code
+ * AZURE_STORAGE_CONNECTION_STRING} (a flag only for Azurite's published development key); in
+ * production no secret at all, {@code --blobServiceEndpoint=https://ACCOUNT.blob.core.windows.net}
+ * and DefaultAzureCredential (the job's managed/workload identity). Before the run it fails fast on
+ * bad flags (all listed), a missing container and a span without any archive file.
  */
 public final class BackfillPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(BackfillPipeline.class);
@@ -83,12 +81,17 @@ public final class BackfillPipeline {
    * The backfill's flags, on top of the ones that decide what the composite computes. Flags the
    * streaming pipeline has too have the same names and defaults.
    */
-  public interface Options extends TelemetryOptions, KafkaOptions, AzureSinkOptions,
-      AlertWebhookOptions, FileOutputOptions {
-    @Description("Base of the archive: a local path or azfs://ACCOUNT/CONTAINER/PATH. RAW: the "
-        + "streaming pipeline's outputBase/raw (files BASE/dt=YYYY-MM-DD/hour=HH/*.pb.gz); "
-        + "CAPTURE: Event Hubs Capture's folder of one event hub, .../{namespace}/{eventhub} "
-        + "(files BASE/{partition}/YYYY/MM/DD/HH/mm/ss.avro).")
+  public interface Options
+      extends TelemetryOptions,
+          KafkaOptions,
+          AzureSinkOptions,
+          AlertWebhookOptions,
+          FileOutputOptions {
+    @Description(
+        "Base of the archive: a local path or azfs://ACCOUNT/CONTAINER/PATH. RAW: the "
+            + "streaming pipeline's outputBase/raw (files BASE/dt=YYYY-MM-DD/hour=HH/*.pb.gz); "
+            + "CAPTURE: Event Hubs Capture's folder of one event hub, .../{namespace}/{eventhub} "
+            + "(files BASE/{partition}/YYYY/MM/DD/HH/mm/ss.avro).")
     @Validation.Required
     String getArchiveBase();
 
@@ -100,31 +103,35 @@ public final class BackfillPipeline {
 
     void setArchiveFormat(ArchiveFormat value);
 
-    @Description("Start of the event-time range, inclusive: an ISO-8601 instant "
-        + "(2026-11-26T10:00:00Z) or a UTC date (2026-11-26). On a window boundary.")
+    @Description(
+        "Start of the event-time range, inclusive: an ISO-8601 instant "
+            + "(2026-11-26T10:00:00Z) or a UTC date (2026-11-26). On a window boundary.")
     @Validation.Required
     String getFrom();
 
     void setFrom(String value);
 
-    @Description("End of the event-time range, exclusive: an ISO-8601 instant or a UTC date. "
-        + "On a window boundary.")
+    @Description(
+        "End of the event-time range, exclusive: an ISO-8601 instant or a UTC date. "
+            + "On a window boundary.")
     @Validation.Required
     String getTo();
 
     void setTo(String value);
 
-    @Description("Minutes of archive before --from that are read to warm up the alert and "
-        + "de-duplication state (consecutive readings, anomaly baselines, trends, cooldowns), so "
-        + "the first alerts of the range are those streaming raised; their own outputs are "
-        + "dropped. 0: start from empty state at --from.")
+    @Description(
+        "Minutes of archive before --from that are read to warm up the alert and "
+            + "de-duplication state (consecutive readings, anomaly baselines, trends, cooldowns), so "
+            + "the first alerts of the range are those streaming raised; their own outputs are "
+            + "dropped. 0: start from empty state at --from.")
     @Default.Integer(60)
     Integer getWarmupMinutes();
 
     void setWarmupMinutes(Integer value);
 
-    @Description("The streaming run's --maxOutOfOrderSeconds (its watermark delay): how long "
-        + "after the range its readings could still arrive on time. Only widens what is read.")
+    @Description(
+        "The streaming run's --maxOutOfOrderSeconds (its watermark delay): how long "
+            + "after the range its readings could still arrive on time. Only widens what is read.")
     @Default.Integer(60)
     Integer getMaxOutOfOrderSeconds();
 
@@ -136,40 +143,45 @@ public final class BackfillPipeline {
 
     void setIdlePartitionSeconds(Integer value);
 
-    @Description("Hours of archive read beyond the computed ingest span on both sides: the lag "
-        + "of devices whose clocks trail the broker (buffering gateways), whose on-time readings "
-        + "arrive later than the watermark delay and allowed lateness say.")
+    @Description(
+        "Hours of archive read beyond the computed ingest span on both sides: the lag "
+            + "of devices whose clocks trail the broker (buffering gateways), whose on-time readings "
+            + "arrive later than the watermark delay and allowed lateness say.")
     @Default.Integer(0)
     Integer getExtraIngestHours();
 
     void setExtraIngestHours(Integer value);
 
-    @Description("The earlier dead-letter files (a local path or azfs://; dt=/hour= below it) "
-        + "whose messages this backfill may recover. Empty: the dead-letters/ beside a RAW "
-        + "--archiveBase (the streaming layout); none for CAPTURE. 'none': do not look.")
+    @Description(
+        "The earlier dead-letter files (a local path or azfs://; dt=/hour= below it) "
+            + "whose messages this backfill may recover. Empty: the dead-letters/ beside a RAW "
+            + "--archiveBase (the streaming layout); none for CAPTURE. 'none': do not look.")
     @Default.String("")
     String getPriorDeadLetters();
 
     void setPriorDeadLetters(String value);
 
-    @Description("Log a progress line (files and messages read, ingest hours done, estimated "
-        + "time left) at most this often, in seconds.")
+    @Description(
+        "Log a progress line (files and messages read, ingest hours done, estimated "
+            + "time left) at most this often, in seconds.")
     @Default.Integer(10)
     Integer getProgressLogSeconds();
 
     void setProgressLogSeconds(Integer value);
 
-    @Description("Also write the aggregates, alerts and dead letters to the Kafka topics "
-        + "(--bootstrapServers, --aggregatesTopic, --alertsTopic, --deadLetterTopic), keyed by "
-        + "record id, as streaming does.")
+    @Description(
+        "Also write the aggregates, alerts and dead letters to the Kafka topics "
+            + "(--bootstrapServers, --aggregatesTopic, --alertsTopic, --deadLetterTopic), keyed by "
+            + "record id, as streaming does.")
     @Default.Boolean(false)
     Boolean getWriteKafka();
 
     void setWriteKafka(Boolean value);
 
-    @Description("Send the range's alerts to the notification sinks too (--alertWebhookUrl and "
-        + "its --webhook* flags, Service Bus), as streaming does. Off: reprocessing a day does "
-        + "not announce its alerts a second time.")
+    @Description(
+        "Send the range's alerts to the notification sinks too (--alertWebhookUrl and "
+            + "its --webhook* flags, Service Bus), as streaming does. Off: reprocessing a day does "
+            + "not announce its alerts a second time.")
     @Default.Boolean(false)
     Boolean getNotifyAlerts();
 
@@ -191,8 +203,12 @@ public final class BackfillPipeline {
   }
 
   /** What a checked set of flags amounts to: the range, what is read, the composite's config. */
-  record Plan(ProcessingConfig config, ArchiveRange range, ReadSpan span,
-      MessageSelector selector, String priorDeadLetters) {}
+  record Plan(
+      ProcessingConfig config,
+      ArchiveRange range,
+      ReadSpan span,
+      MessageSelector selector,
+      String priorDeadLetters) {}
 
   /** Checks, builds, runs to completion and summarises one backfill. */
   public static Summary run(Options options) {
@@ -200,30 +216,46 @@ public final class BackfillPipeline {
     ReadProgress.Plan listed = preflight(options, plan);
     EmbeddedFlink.configureIfEmbedded(options);
     Pipeline p = Pipeline.create(options);
-    ArchiveSource source = new ArchiveSource(options.getArchiveFormat(),
-        options.getArchiveBase(), plan.selector(), listed,
-        options.getProgressLogSeconds() * 1000L);
+    ArchiveSource source =
+        new ArchiveSource(
+            options.getArchiveFormat(),
+            options.getArchiveBase(),
+            plan.selector(),
+            listed,
+            options.getProgressLogSeconds() * 1000L);
     BackfillResults results = expand(p, source, plan.config(), plan.priorDeadLetters());
     List<String> where = BackfillOutputs.write(results, options, plan.selector());
-    LOG.info("backfill {}: reading {} files ({} MiB) of {} under {}", plan.range(),
-        listed.files(), listed.bytes() >> 20, plan.span(), options.getArchiveBase());
+    LOG.info(
+        "backfill {}: reading {} files ({} MiB) of {} under {}",
+        plan.range(),
+        listed.files(),
+        listed.bytes() >> 20,
+        plan.span(),
+        options.getArchiveBase());
     long start = System.nanoTime();
     PipelineResult result = p.run();
     PipelineResult.State state = result.waitUntilFinish();
     Summary summary = Summary.of(result, plan.range(), System.nanoTime() - start, where);
     if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("backfill " + plan.range() + " ended " + state + "; "
-          + summary);
+      throw new IllegalStateException(
+          "backfill " + plan.range() + " ended " + state + "; " + summary);
     }
     try {
       int stale = BackfillOutputs.deleteStaleFiles(options, plan.range());
       if (stale > 0) {
-        LOG.info("deleted {} files of an earlier backfill of {} with another --fileShards", stale,
+        LOG.info(
+            "deleted {} files of an earlier backfill of {} with another --fileShards",
+            stale,
             plan.range());
       }
     } catch (IOException e) {
-      throw new IllegalStateException("backfill " + plan.range() + " done, but the files of an "
-          + "earlier run with another --fileShards could not be deleted: " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "backfill "
+              + plan.range()
+              + " done, but the files of an "
+              + "earlier run with another --fileShards could not be deleted: "
+              + e.getMessage(),
+          e);
     }
     LOG.info("{}", summary);
     return summary;
@@ -238,14 +270,15 @@ public final class BackfillPipeline {
     OptionProblems problems = new OptionProblems();
     ProcessingConfig config = problems.parse(() -> ProcessingConfigs.fromOptions(options));
     long windowMs = config == null ? 300_000L : config.windowSize().getMillis();
-    ArchiveRange range = problems.parse(
-        () -> ArchiveRange.parse(options.getFrom(), options.getTo(), windowMs));
+    ArchiveRange range =
+        problems.parse(() -> ArchiveRange.parse(options.getFrom(), options.getTo(), windowMs));
     problems.add(FileOutputOptions.problems(options, 99));
     notNegative(problems, "--warmupMinutes", options.getWarmupMinutes());
     notNegative(problems, "--maxOutOfOrderSeconds", options.getMaxOutOfOrderSeconds());
     notNegative(problems, "--idlePartitionSeconds", options.getIdlePartitionSeconds());
     notNegative(problems, "--extraIngestHours", options.getExtraIngestHours());
-    problems.addIf(options.getProgressLogSeconds() == null || options.getProgressLogSeconds() < 1,
+    problems.addIf(
+        options.getProgressLogSeconds() == null || options.getProgressLogSeconds() < 1,
         "--progressLogSeconds must be 1 or more");
     problems.addIf(options.getArchiveFormat() == null, "--archiveFormat must be RAW or CAPTURE");
     if (Boolean.TRUE.equals(options.getWriteKafka())) {
@@ -255,12 +288,21 @@ public final class BackfillPipeline {
     problems.add(BlobClientFactory.secretFlagProblems(options));
     problems.throwIfAny("cannot start the backfill");
     long warmupMs = options.getWarmupMinutes() * 60_000L;
-    ReadSpan span = ReadSpan.forRange(range, warmupMs,
-        config.limits().maxFutureSkew().toMillis(),
-        options.getMaxOutOfOrderSeconds() * 1000L, config.allowedLateness().getMillis(),
-        options.getIdlePartitionSeconds() * 1000L, options.getExtraIngestHours() * 3_600_000L);
-    return new Plan(config, range, span, new MessageSelector(range, span, warmupMs,
-        config.limits()), priorDeadLetters(options));
+    ReadSpan span =
+        ReadSpan.forRange(
+            range,
+            warmupMs,
+            config.limits().maxFutureSkew().toMillis(),
+            options.getMaxOutOfOrderSeconds() * 1000L,
+            config.allowedLateness().getMillis(),
+            options.getIdlePartitionSeconds() * 1000L,
+            options.getExtraIngestHours() * 3_600_000L);
+    return new Plan(
+        config,
+        range,
+        span,
+        new MessageSelector(range, span, warmupMs, config.limits()),
+        priorDeadLetters(options));
   }
 
   private static void notNegative(OptionProblems problems, String flag, Integer value) {
@@ -299,14 +341,26 @@ public final class BackfillPipeline {
       return listed;
     }
     List<String> patterns = format.patterns(options.getArchiveBase(), plan.span());
-    String checked = patterns.size() <= 6
-        ? String.join(", ", patterns)
-        : String.join(", ", patterns.subList(0, 3)) + " ... "
-            + String.join(", ", patterns.subList(patterns.size() - 2, patterns.size()))
-            + " (" + patterns.size() + " hours)";
-    throw new IllegalArgumentException("no " + format.name().toLowerCase(java.util.Locale.ROOT)
-        + " archive files under " + options.getArchiveBase() + " for " + plan.range()
-        + " (" + plan.span() + "): checked " + checked);
+    String checked =
+        patterns.size() <= 6
+            ? String.join(", ", patterns)
+            : String.join(", ", patterns.subList(0, 3))
+                + " ... "
+                + String.join(", ", patterns.subList(patterns.size() - 2, patterns.size()))
+                + " ("
+                + patterns.size()
+                + " hours)";
+    throw new IllegalArgumentException(
+        "no "
+            + format.name().toLowerCase(java.util.Locale.ROOT)
+            + " archive files under "
+            + options.getArchiveBase()
+            + " for "
+            + plan.range()
+            + " ("
+            + plan.span()
+            + "): checked "
+            + checked);
   }
 
   /**
@@ -315,21 +369,36 @@ public final class BackfillPipeline {
    *
    * @param priorDeadLetters earlier dead-letter files, or null for none
    */
-  public static BackfillResults expand(Pipeline p, ArchiveSource source, ProcessingConfig config,
-      String priorDeadLetters) {
+  public static BackfillResults expand(
+      Pipeline p, ArchiveSource source, ProcessingConfig config, String priorDeadLetters) {
     MessageSelector selector = source.selector();
     ArchiveRange range = selector.range();
     PCollection<InboundMessage> messages = p.apply("ReadArchive", source);
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
-    PCollection<DeadLetter> deadLetters = results.deadLetters()
-        .apply("DeadLettersInRange", ParDo.of(new InRange<DeadLetter>(range, "dead_letters",
-            d -> selector.timeOf(d.getInbound())))).setCoder(Coders.DEAD_LETTER);
+    PCollection<DeadLetter> deadLetters =
+        results
+            .deadLetters()
+            .apply(
+                "DeadLettersInRange",
+                ParDo.of(
+                    new InRange<DeadLetter>(
+                        range, "dead_letters", d -> selector.timeOf(d.getInbound()))))
+            .setCoder(Coders.DEAD_LETTER);
     return new BackfillResults(
-        results.aggregates().apply("AggregatesInRange", ParDo.of(
-            new InRange<WindowAggregate>(range, "aggregates",
-                WindowAggregate::getWindowStartMs))).setCoder(Coders.AGGREGATE),
-        results.alerts().apply("AlertsInRange", ParDo.of(
-            new InRange<Alert>(range, "alerts", Alert::getEventTimeMs))).setCoder(Coders.ALERT),
+        results
+            .aggregates()
+            .apply(
+                "AggregatesInRange",
+                ParDo.of(
+                    new InRange<WindowAggregate>(
+                        range, "aggregates", WindowAggregate::getWindowStartMs)))
+            .setCoder(Coders.AGGREGATE),
+        results
+            .alerts()
+            .apply(
+                "AlertsInRange",
+                ParDo.of(new InRange<Alert>(range, "alerts", Alert::getEventTimeMs)))
+            .setCoder(Coders.ALERT),
         deadLetters,
         deadLetters.apply("Recovery", new Recovery(priorDeadLetters, selector, messages)));
   }
@@ -338,14 +407,16 @@ public final class BackfillPipeline {
    * What a backfill writes: the composite's outputs limited to the range, and the records that
    * supersede the earlier dead letters of recovered messages.
    */
-  public record BackfillResults(PCollection<WindowAggregate> aggregates,
-      PCollection<Alert> alerts, PCollection<DeadLetter> deadLetters,
+  public record BackfillResults(
+      PCollection<WindowAggregate> aggregates,
+      PCollection<Alert> alerts,
+      PCollection<DeadLetter> deadLetters,
       PCollection<DeadLetter> recovered) {}
 
   /**
-   * Keeps the records of the range: warm-up outputs before it, and alerts after it (a silence
-   * timer firing because the batch input ends: the data after the range was not read, so they
-   * are not known), are dropped and counted.
+   * Keeps the records of the range: warm-up outputs before it, and alerts after it (a silence timer
+   * firing because the batch input ends: the data after the range was not read, so they are not
+   * known), are dropped and counted.
    */
   static final class InRange<T> extends DoFn<T, T> {
     private final ArchiveRange range;

@@ -16,13 +16,13 @@ import org.iotbeam.proto.InboundMessage;
  *       the range holding that timestamp, exactly as streaming windows it: in range it is
  *       processed; in the warm-up before {@code from} it is processed for the alert and
  *       de-duplication state only (its outputs are dropped); anywhere else it is left out and
- *       counted.</li>
- *   <li>Anything else (bytes that no longer parse, a missing or absurd timestamp) is headed for
- *       the dead letters, and belongs to the range holding its <em>ingest</em> time, the one
+ *       counted.
+ *   <li>Anything else (bytes that no longer parse, a missing or absurd timestamp) is headed for the
+ *       dead letters, and belongs to the range holding its <em>ingest</em> time, the one
  *       trustworthy time it has. So consecutive ranges share out the broken messages between them,
- *       each to exactly one.</li>
+ *       each to exactly one.
  *   <li>Only messages ingested within the {@link ReadSpan} count, whichever files the listing
- *       returned (a Capture file's path time is only near its events' enqueued times).</li>
+ *       returned (a Capture file's path time is only near its events' enqueued times).
  * </ul>
  */
 final class MessageSelector implements Serializable {
@@ -62,8 +62,8 @@ final class MessageSelector implements Serializable {
   }
 
   /**
-   * @param fallbackIngestMs the ingest time to assume when the message has none (the start of
-   *     its file's hour)
+   * @param fallbackIngestMs the ingest time to assume when the message has none (the start of its
+   *     file's hour)
    */
   Placement place(InboundMessage m, long fallbackIngestMs) {
     long ingest = m.getIngestTimeMs() > 0 ? m.getIngestTimeMs() : fallbackIngestMs;
@@ -75,8 +75,8 @@ final class MessageSelector implements Serializable {
       if (range.contains(ts)) {
         return new Placement(Kind.IN_RANGE, ts);
       }
-      return new Placement(ts >= warmupFromMs && ts < range.fromMs() ? Kind.WARMUP : Kind.OUTSIDE,
-          ts);
+      return new Placement(
+          ts >= warmupFromMs && ts < range.fromMs() ? Kind.WARMUP : Kind.OUTSIDE, ts);
     }
     return new Placement(range.contains(ingest) ? Kind.IN_RANGE : Kind.OUTSIDE, ingest);
   }

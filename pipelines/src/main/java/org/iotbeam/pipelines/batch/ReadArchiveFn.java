@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * (AUTO: gzip by the {@code .gz} suffix; Avro files compress inside), so the stream here is the
  * format itself.
  *
- * <p>Logs a progress line ({@link ReadProgress}) at most every {@code logEveryMs}, and one when
- * the last listed file has been read.
+ * <p>Logs a progress line ({@link ReadProgress}) at most every {@code logEveryMs}, and one when the
+ * last listed file has been read.
  */
 class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
   private static final Logger LOG = LoggerFactory.getLogger(ReadArchiveFn.class);
@@ -61,8 +61,12 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
    * @param runId tells runs in one JVM apart (tests, the benchmark), for the progress figures
    * @param plan what the driver listed: the progress lines' totals
    */
-  ReadArchiveFn(ArchiveFormat format, MessageSelector selector, String runId,
-      ReadProgress.Plan plan, long logEveryMs) {
+  ReadArchiveFn(
+      ArchiveFormat format,
+      MessageSelector selector,
+      String runId,
+      ReadProgress.Plan plan,
+      long logEveryMs) {
     this.format = format;
     this.selector = selector;
     this.runId = runId;
@@ -92,7 +96,8 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
           out.outputWithTimestamp(m, new Instant(p.timestampMs()));
         }
       }
-    } catch (RawArchiveFormat.ArchiveReadException | UncheckedIOException
+    } catch (RawArchiveFormat.ArchiveReadException
+        | UncheckedIOException
         | AvroRuntimeException e) {
       throw new IOException("archive file " + path + " is corrupt after " + n + " records", e);
     }

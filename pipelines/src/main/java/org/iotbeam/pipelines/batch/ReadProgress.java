@@ -15,7 +15,8 @@ import java.util.TreeMap;
  */
 final class ReadProgress {
   /** What the driver listed before the run. */
-  record Plan(long files, long bytes, TreeMap<Long, Integer> filesPerHour) implements Serializable {}
+  record Plan(long files, long bytes, TreeMap<Long, Integer> filesPerHour)
+      implements Serializable {}
 
   private final Plan plan;
   private final long startNanos;
@@ -57,11 +58,20 @@ final class ReadProgress {
       double perByte = (double) elapsed.toNanos() / bytes;
       eta = human(Duration.ofNanos((long) (perByte * (plan.bytes() - bytes))));
     }
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "backfill %s: read %d/%d files (%.0f%% of %s), %,d messages, %d/%d ingest hours done, "
             + "%s elapsed, reading ETA %s (this JVM)",
-        what, files, plan.files(), plan.bytes() > 0 ? 100.0 * bytes / plan.bytes() : 100.0,
-        mib(plan.bytes()), messages, hoursDone, plan.filesPerHour().size(), human(elapsed), eta);
+        what,
+        files,
+        plan.files(),
+        plan.bytes() > 0 ? 100.0 * bytes / plan.bytes() : 100.0,
+        mib(plan.bytes()),
+        messages,
+        hoursDone,
+        plan.filesPerHour().size(),
+        human(elapsed),
+        eta);
   }
 
   static String human(Duration d) {

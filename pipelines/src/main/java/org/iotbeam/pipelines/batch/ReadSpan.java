@@ -13,10 +13,10 @@ import java.util.List;
  * <p>A reading with event time {@code t} in the range was accepted by the validator only if it
  * arrived no earlier than {@code t - maxFutureSkew} (a device clock running ahead). It counted in
  * its window only if it arrived before the watermark passed the window's end plus the allowed
- * lateness; the watermark trails the newest event time by the watermark delay
- * ({@code --maxOutOfOrderSeconds}) and, for a partition that went silent, runs on after the idle
- * timeout ({@code --idlePartitionSeconds}). So, with devices whose clocks keep up with the broker,
- * the readings of the range arrived in
+ * lateness; the watermark trails the newest event time by the watermark delay ({@code
+ * --maxOutOfOrderSeconds}) and, for a partition that went silent, runs on after the idle timeout
+ * ({@code --idlePartitionSeconds}). So, with devices whose clocks keep up with the broker, the
+ * readings of the range arrived in
  *
  * <pre>
  *   [from - warm-up - maxFutureSkew,  to + watermark delay + allowed lateness + idle timeout)
@@ -25,9 +25,9 @@ import java.util.List;
  * (the warm-up reaches back for the alert and de-duplication state) and this is read, widened to
  * whole hours. Devices whose clocks trail the broker (a buffering gateway, IoT Hub routing that
  * lags) keep on-time readings arriving later than that, since the watermark follows their data:
- * widen the span by that lag with {@code --extraIngestHours}. Readings found in the span but
- * which streaming dropped as too late are counted by the backfill: it may be more complete than
- * the stream, never less, within the span.
+ * widen the span by that lag with {@code --extraIngestHours}. Readings found in the span but which
+ * streaming dropped as too late are counted by the backfill: it may be more complete than the
+ * stream, never less, within the span.
  */
 public final class ReadSpan implements Serializable {
   static final long HOUR_MS = 3_600_000L;
@@ -44,12 +44,18 @@ public final class ReadSpan implements Serializable {
    * The span for {@code range}; every duration in milliseconds, {@code extraMs} added on both
    * sides.
    */
-  public static ReadSpan forRange(ArchiveRange range, long warmupMs, long maxFutureSkewMs,
-      long watermarkDelayMs, long allowedLatenessMs, long idleTimeoutMs, long extraMs) {
+  public static ReadSpan forRange(
+      ArchiveRange range,
+      long warmupMs,
+      long maxFutureSkewMs,
+      long watermarkDelayMs,
+      long allowedLatenessMs,
+      long idleTimeoutMs,
+      long extraMs) {
     long from = range.fromMs() - warmupMs - maxFutureSkewMs - extraMs;
     long to = range.toMs() + watermarkDelayMs + allowedLatenessMs + idleTimeoutMs + extraMs;
-    return new ReadSpan(Math.floorDiv(from, HOUR_MS) * HOUR_MS,
-        Math.floorDiv(to + HOUR_MS - 1, HOUR_MS) * HOUR_MS);
+    return new ReadSpan(
+        Math.floorDiv(from, HOUR_MS) * HOUR_MS, Math.floorDiv(to + HOUR_MS - 1, HOUR_MS) * HOUR_MS);
   }
 
   /** The first ingest time read (a whole hour). */
@@ -77,7 +83,10 @@ public final class ReadSpan implements Serializable {
 
   @Override
   public String toString() {
-    return "ingest hours [" + Instant.ofEpochMilli(fromMs) + ", " + Instant.ofEpochMilli(toMs)
+    return "ingest hours ["
+        + Instant.ofEpochMilli(fromMs)
+        + ", "
+        + Instant.ofEpochMilli(toMs)
         + ")";
   }
 }

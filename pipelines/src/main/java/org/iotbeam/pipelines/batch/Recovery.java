@@ -44,21 +44,21 @@ import org.iotbeam.transforms.TelemetryMetrics;
  * What became of the messages an earlier run dead-lettered, now that the backfill has re-judged
  * them with the flags given now.
  *
- * <p>The earlier dead letters are read from their files ({@code --priorDeadLetters}: the
- * streaming pipeline's {@code outputBase/dead-letters}, by default the one next to a raw archive;
- * every {@code dt=/hour=} of the read span, earlier backfills' files included). Those whose
- * message lies in this backfill's range, by the same rule the backfill reads by ({@link
- * MessageSelector}), are joined by dead-letter id (the message's source position) with this run's
- * dead letters and with the ids of the messages it read:
+ * <p>The earlier dead letters are read from their files ({@code --priorDeadLetters}: the streaming
+ * pipeline's {@code outputBase/dead-letters}, by default the one next to a raw archive; every
+ * {@code dt=/hour=} of the read span, earlier backfills' files included). Those whose message lies
+ * in this backfill's range, by the same rule the backfill reads by ({@link MessageSelector}), are
+ * joined by dead-letter id (the message's source position) with this run's dead letters and with
+ * the ids of the messages it read:
  *
  * <ul>
- *   <li>dead before, read now, not dead now: <b>recovered</b>. A record with the same id
- *       supersedes the dead letter in every dead-letter sink: {@link Stage#RECOVERED},
- *       {@link Reason#RECOVERED}, the original message, and a detail naming the backfill and
- *       the earlier reason. A reader that keeps the last record per id sees it resolved.</li>
+ *   <li>dead before, read now, not dead now: <b>recovered</b>. A record with the same id supersedes
+ *       the dead letter in every dead-letter sink: {@link Stage#RECOVERED}, {@link
+ *       Reason#RECOVERED}, the original message, and a detail naming the backfill and the earlier
+ *       reason. A reader that keeps the last record per id sees it resolved.
  *   <li>dead before and dead now: <b>still dead</b>; the new dead letter (same id, perhaps a new
- *       reason) replaces the old.</li>
- *   <li>dead now only: <b>newly dead</b> (stricter flags than the earlier run's).</li>
+ *       reason) replaces the old.
+ *   <li>dead now only: <b>newly dead</b> (stricter flags than the earlier run's).
  * </ul>
  *
  * Sink and webhook failures (their ids are not source positions) and earlier "recovered" records
@@ -92,20 +92,26 @@ final class Recovery extends PTransform<PCollection<DeadLetter>, PCollection<Dea
     this.messages = messages;
   }
 
-  /** @param deadNow this run's dead letters of the range */
+  /**
+   * @param deadNow this run's dead letters of the range
+   */
   @Override
   public PCollection<DeadLetter> expand(PCollection<DeadLetter> deadNow) {
-    PCollection<DeadLetter> before = deadNow.getPipeline().begin()
-        .apply("PriorDeadLetters", new PriorDeadLetters(priorBase, selector));
-    PCollectionView<List<String>> beforeIds = before
-        .apply("PriorIds", MapElements.into(TypeDescriptors.strings()).via(DeadLetter::getId))
-        .apply("Distinct", Distinct.create())
-        .apply("AsList", View.asList());
-    PCollection<KV<String, Long>> read = messages
-        .apply("ReadOfPrior", ParDo.of(new ReadOfPriorFn(beforeIds)).withSideInputs(beforeIds))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
-    return KeyedPCollectionTuple
-        .of(BEFORE, keyed(before, "KeyPrior"))
+    PCollection<DeadLetter> before =
+        deadNow
+            .getPipeline()
+            .begin()
+            .apply("PriorDeadLetters", new PriorDeadLetters(priorBase, selector));
+    PCollectionView<List<String>> beforeIds =
+        before
+            .apply("PriorIds", MapElements.into(TypeDescriptors.strings()).via(DeadLetter::getId))
+            .apply("Distinct", Distinct.create())
+            .apply("AsList", View.asList());
+    PCollection<KV<String, Long>> read =
+        messages
+            .apply("ReadOfPrior", ParDo.of(new ReadOfPriorFn(beforeIds)).withSideInputs(beforeIds))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+    return KeyedPCollectionTuple.of(BEFORE, keyed(before, "KeyPrior"))
         .and(NOW, keyed(deadNow, "KeyNow"))
         .and(READ, read)
         .apply("ById", CoGroupByKey.create())
@@ -113,10 +119,11 @@ final class Recovery extends PTransform<PCollection<DeadLetter>, PCollection<Dea
         .setCoder(Coders.DEAD_LETTER);
   }
 
-  private static PCollection<KV<String, DeadLetter>> keyed(PCollection<DeadLetter> d,
-      String name) {
-    return d.apply(name, WithKeys.<String, DeadLetter>of(DeadLetter::getId)
-            .withKeyType(TypeDescriptors.strings()))
+  private static PCollection<KV<String, DeadLetter>> keyed(PCollection<DeadLetter> d, String name) {
+    return d.apply(
+            name,
+            WithKeys.<String, DeadLetter>of(DeadLetter::getId)
+                .withKeyType(TypeDescriptors.strings()))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.DEAD_LETTER));
   }
 
@@ -172,7 +179,8 @@ final class Recovery extends PTransform<PCollection<DeadLetter>, PCollection<Dea
 
   /** A dead letter of an inbound message (not a sink's failure, not a "recovered" record). */
   static boolean isOfAMessage(DeadLetter d) {
-    return !STAGE.equals(d.getStage()) && !Stage.SINK.is(d.getStage())
+    return !STAGE.equals(d.getStage())
+        && !Stage.SINK.is(d.getStage())
         && d.getId().equals(DeadLetters.idOf(d.getInbound()));
   }
 
@@ -238,17 +246,24 @@ final class Recovery extends PTransform<PCollection<DeadLetter>, PCollection<Dea
     }
   }
 
-  private static final Comparator<DeadLetter> BY_CONTENT = Comparator
-      .comparing(DeadLetter::getReason).thenComparing(DeadLetter::getDetail)
-      .thenComparing(DeadLetter::getStage);
+  private static final Comparator<DeadLetter> BY_CONTENT =
+      Comparator.comparing(DeadLetter::getReason)
+          .thenComparing(DeadLetter::getDetail)
+          .thenComparing(DeadLetter::getStage);
 
   /** The record that supersedes {@code before} once its message is a reading. */
   static DeadLetter recovered(DeadLetter before, String range) {
     return before.toBuilder()
         .setStage(STAGE)
         .setReason(REASON)
-        .setDetail("a valid reading when the backfill of " + range + " reprocessed it (was "
-            + before.getReason() + ": " + before.getDetail() + ")")
+        .setDetail(
+            "a valid reading when the backfill of "
+                + range
+                + " reprocessed it (was "
+                + before.getReason()
+                + ": "
+                + before.getDetail()
+                + ")")
         .build();
   }
 }

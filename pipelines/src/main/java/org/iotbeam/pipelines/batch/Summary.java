@@ -39,8 +39,8 @@ public record Summary(
     List<String> where,
     long elapsedNanos) {
 
-  static Summary of(PipelineResult result, ArchiveRange range, long elapsedNanos,
-      List<String> where) {
+  static Summary of(
+      PipelineResult result, ArchiveRange range, long elapsedNanos, List<String> where) {
     MetricQueryResults m = result.metrics().queryMetrics(MetricsFilter.builder().build());
     long raised = 0;
     long cleared = 0;
@@ -55,7 +55,8 @@ public record Summary(
         cleared += value(c);
       }
     }
-    return new Summary(range.toString(),
+    return new Summary(
+        range.toString(),
         counter(m, ReadArchiveFn.FILES_READ),
         counter(m, ReadArchiveFn.MESSAGES_READ),
         counter(m, ReadArchiveFn.IN_RANGE),
@@ -68,11 +69,13 @@ public record Summary(
         counter(m, TelemetryMetrics.DUPLICATES),
         counter(m, BackfillPipeline.InRange.written("aggregates")),
         counter(m, BackfillPipeline.InRange.written("alerts")),
-        raised, cleared,
+        raised,
+        cleared,
         counter(m, BackfillPipeline.InRange.outside("aggregates"))
             + counter(m, BackfillPipeline.InRange.outside("alerts"))
             + counter(m, BackfillPipeline.InRange.outside("dead_letters")),
-        List.copyOf(where), elapsedNanos);
+        List.copyOf(where),
+        elapsedNanos);
   }
 
   private static long counter(MetricQueryResults m, String name) {
@@ -106,14 +109,31 @@ public record Summary(
 
   @Override
   public String toString() {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "backfill %s done in %.1f s: %d files, %d messages read (%d in range, %d warm-up, "
             + "%d outside; %.0f msg/s), %d valid, %d duplicates dropped; written: %d aggregates, "
             + "%d alerts, %d dead letters (%d warm-up or after-range records dropped); earlier "
             + "dead letters: %d recovered, %d still dead; alert events raised/cleared incl. "
             + "warm-up: %d/%d; to: %s",
-        range, seconds(), files, messagesRead, messagesInRange, warmupMessages, messagesOutside,
-        messagesPerSecond(), valid, duplicates, aggregates, alerts, deadLetters, outsideRange,
-        recovered, stillDead, alertsRaised, alertsCleared, String.join("; ", where));
+        range,
+        seconds(),
+        files,
+        messagesRead,
+        messagesInRange,
+        warmupMessages,
+        messagesOutside,
+        messagesPerSecond(),
+        valid,
+        duplicates,
+        aggregates,
+        alerts,
+        deadLetters,
+        outsideRange,
+        recovered,
+        stillDead,
+        alertsRaised,
+        alertsCleared,
+        String.join("; ", where));
   }
 }

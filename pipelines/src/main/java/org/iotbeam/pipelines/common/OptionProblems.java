@@ -7,9 +7,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Collects every problem with a command's flags, from each options interface's own check
- * ({@code FileOutputOptions.problems}, {@code KafkaOptions.problems}, ...), so that the command
- * fails once, listing all of them, instead of on the first.
+ * Collects every problem with a command's flags, from each options interface's own check ({@code
+ * FileOutputOptions.problems}, {@code KafkaOptions.problems}, ...), so that the command fails once,
+ * listing all of them, instead of on the first.
  */
 public final class OptionProblems {
   private final List<String> problems = new ArrayList<>();

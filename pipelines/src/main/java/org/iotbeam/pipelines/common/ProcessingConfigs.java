@@ -42,32 +42,37 @@ public final class ProcessingConfigs {
     AlertRules rules = null;
     DeviceRegistry registry = null;
     try {
-      rules = o.getRulesFile().isEmpty()
-          ? BundledConfig.rules()
-          : AlertRules.parse(read(o.getRulesFile(), "--rulesFile"), o.getRulesFile());
+      rules =
+          o.getRulesFile().isEmpty()
+              ? BundledConfig.rules()
+              : AlertRules.parse(read(o.getRulesFile(), "--rulesFile"), o.getRulesFile());
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }
     try {
-      registry = o.getRegistryFile().isEmpty()
-          ? BundledConfig.registry()
-          : DeviceRegistry.parse(read(o.getRegistryFile(), "--registryFile"),
-              o.getRegistryFile());
+      registry =
+          o.getRegistryFile().isEmpty()
+              ? BundledConfig.registry()
+              : DeviceRegistry.parse(
+                  read(o.getRegistryFile(), "--registryFile"), o.getRegistryFile());
     } catch (IllegalArgumentException e) {
       problems.add(e.getMessage());
     }
     if (!problems.isEmpty()) {
       throw new InvalidOptionsException("invalid pipeline configuration", problems);
     }
-    ValidationLimits limits = ValidationLimits.defaults()
-        .withMaxPayloadBytes(o.getMaxPayloadBytes())
-        .withMaxFutureSkew(java.time.Duration.ofSeconds(o.getMaxFutureSkewSeconds()))
-        .withMaxAge(java.time.Duration.ofHours(o.getMaxAgeHours()));
+    ValidationLimits limits =
+        ValidationLimits.defaults()
+            .withMaxPayloadBytes(o.getMaxPayloadBytes())
+            .withMaxFutureSkew(java.time.Duration.ofSeconds(o.getMaxFutureSkewSeconds()))
+            .withMaxAge(java.time.Duration.ofHours(o.getMaxAgeHours()));
     return ProcessingConfig.defaults()
         .withWindowSize(Duration.standardMinutes(o.getWindowMinutes()))
         .withAllowedLateness(Duration.standardMinutes(o.getAllowedLatenessMinutes()))
-        .withEarlyFiringDelay(o.getEarlyFiringSeconds() == 0
-            ? null : Duration.standardSeconds(o.getEarlyFiringSeconds()))
+        .withEarlyFiringDelay(
+            o.getEarlyFiringSeconds() == 0
+                ? null
+                : Duration.standardSeconds(o.getEarlyFiringSeconds()))
         .withLateFiringDelay(Duration.standardSeconds(o.getLateFiringSeconds()))
         .withOutOfOrderPolicy(o.getOutOfOrderAlerts())
         .withDedupHorizon(Duration.standardMinutes(o.getDedupMinutes()))

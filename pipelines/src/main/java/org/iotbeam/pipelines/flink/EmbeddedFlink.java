@@ -16,24 +16,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place that configures Flink embedded: the MiniCluster the FlinkRunner starts in this
- * JVM for {@code --flinkMaster=[local]} (or {@code [auto]} outside a cluster), which the demo, the
+ * The one place that configures Flink embedded: the MiniCluster the FlinkRunner starts in this JVM
+ * for {@code --flinkMaster=[local]} (or {@code [auto]} outside a cluster), which the demo, the
  * tests and local runs use.
  *
- * <p>Local means local. Left to its defaults the MiniCluster's REST endpoint and blob server
- * listen on every interface, and anyone who reaches the machine can read every pipeline option
- * ({@code GET /jobs/<id>/config}) and cancel the job. {@link #configure} binds them (and the
- * JobManager's and TaskManager's RPC and data ports, where the MiniCluster opens any) to
- * 127.0.0.1 and turns off cancelling and submitting from the web UI, unless the configuration
- * the user gave already sets a key: {@code web.cancel.enable: true} in their flink-conf.yaml asks
- * for cancelling.
+ * <p>Local means local. Left to its defaults the MiniCluster's REST endpoint and blob server listen
+ * on every interface, and anyone who reaches the machine can read every pipeline option ({@code GET
+ * /jobs/<id>/config}) and cancel the job. {@link #configure} binds them (and the JobManager's and
+ * TaskManager's RPC and data ports, where the MiniCluster opens any) to 127.0.0.1 and turns off
+ * cancelling and submitting from the web UI, unless the configuration the user gave already sets a
+ * key: {@code web.cancel.enable: true} in their flink-conf.yaml asks for cancelling.
  *
- * <p>How the runner takes a configuration: {@code FlinkExecutionEnvironments} loads it from
- * {@code --flinkConfDir}, else the directory in env {@code FLINK_CONF_DIR}
- * ({@code GlobalConfiguration.loadConfiguration}), and hands it to the local environment. So
- * {@link #configure} writes a copy of that file with the keys added and points
- * {@code --flinkConfDir} at the copy. A cluster ({@code --flinkMaster=host:port}) is left alone:
- * its own flink-conf.yaml decides (runners/src/main/flink/conf binds it to 127.0.0.1 too).
+ * <p>How the runner takes a configuration: {@code FlinkExecutionEnvironments} loads it from {@code
+ * --flinkConfDir}, else the directory in env {@code FLINK_CONF_DIR} ({@code
+ * GlobalConfiguration.loadConfiguration}), and hands it to the local environment. So {@link
+ * #configure} writes a copy of that file with the keys added and points {@code --flinkConfDir} at
+ * the copy. A cluster ({@code --flinkMaster=host:port}) is left alone: its own flink-conf.yaml
+ * decides (runners/src/main/flink/conf binds it to 127.0.0.1 too).
  */
 public final class EmbeddedFlink {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedFlink.class);
@@ -72,7 +71,9 @@ public final class EmbeddedFlink {
   /** Whether Flink options with this {@code --flinkMaster} start a MiniCluster in this JVM. */
   public static boolean isEmbedded(FlinkPipelineOptions f) {
     String master = f.getFlinkMaster();
-    return master == null || master.isEmpty() || master.equals(LOCAL_MASTER)
+    return master == null
+        || master.isEmpty()
+        || master.equals(LOCAL_MASTER)
         || master.equals("[auto]");
   }
 
@@ -85,10 +86,10 @@ public final class EmbeddedFlink {
   }
 
   /**
-   * Checkpoints to files under {@code dir}: Flink embedded's default keeps them in the
-   * JobManager's memory, 5 MB a state, which an unbounded run outgrows; every checkpoint then
-   * fails, files are never finalized and the job restarts. (A cluster brings its own checkpoint
-   * storage in its flink-conf.yaml.)
+   * Checkpoints to files under {@code dir}: Flink embedded's default keeps them in the JobManager's
+   * memory, 5 MB a state, which an unbounded run outgrows; every checkpoint then fails, files are
+   * never finalized and the job restarts. (A cluster brings its own checkpoint storage in its
+   * flink-conf.yaml.)
    */
   public static void checkpointToFiles(FlinkPipelineOptions f, Path dir) {
     f.setStateBackend("filesystem");
@@ -105,15 +106,17 @@ public final class EmbeddedFlink {
   /**
    * For an embedded run: points {@code --flinkConfDir} at a copy of the current configuration
    * ({@code --flinkConfDir}, else env {@code FLINK_CONF_DIR}, else none) to which every key of
-   * {@code extra}, then of {@link #LOCAL_ONLY}, that it does not set yet is added. Does nothing
-   * for a cluster. Keys are matched in the flat {@code key: value} form of flink-conf.yaml.
+   * {@code extra}, then of {@link #LOCAL_ONLY}, that it does not set yet is added. Does nothing for
+   * a cluster. Keys are matched in the flat {@code key: value} form of flink-conf.yaml.
    */
   public static void configure(FlinkPipelineOptions f, Map<String, String> extra) {
     if (!isEmbedded(f)) {
       return;
     }
-    String base = f.getFlinkConfDir() != null && !f.getFlinkConfDir().isEmpty()
-        ? f.getFlinkConfDir() : System.getenv("FLINK_CONF_DIR");
+    String base =
+        f.getFlinkConfDir() != null && !f.getFlinkConfDir().isEmpty()
+            ? f.getFlinkConfDir()
+            : System.getenv("FLINK_CONF_DIR");
     try {
       String fileName = "flink-conf.yaml";
       String existing = "";
@@ -141,8 +144,11 @@ public final class EmbeddedFlink {
       }
       Path dir = Files.createTempDirectory("iotbeam-flink-conf");
       Path file = dir.resolve(fileName);
-      String text = existing + (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n")
-          + "# added by org.iotbeam.pipelines.flink.EmbeddedFlink\n" + added;
+      String text =
+          existing
+              + (existing.isEmpty() || existing.endsWith("\n") ? "" : "\n")
+              + "# added by org.iotbeam.pipelines.flink.EmbeddedFlink\n"
+              + added;
       Files.writeString(file, text, StandardCharsets.UTF_8);
       file.toFile().deleteOnExit();
       dir.toFile().deleteOnExit();

@@ -17,9 +17,9 @@ import org.apache.kafka.common.security.oauthbearer.OAuthBearerToken;
 import org.apache.kafka.common.security.oauthbearer.OAuthBearerTokenCallback;
 
 /**
- * Kafka's OAUTHBEARER login for Event Hubs: Microsoft Entra tokens from
- * {@code DefaultAzureCredential} (managed identity on AKS, workload identity, environment, Azure
- * CLI...) for scope {@code https://<namespace>.servicebus.windows.net/.default}. The Kafka client
+ * Kafka's OAUTHBEARER login for Event Hubs: Microsoft Entra tokens from {@code
+ * DefaultAzureCredential} (managed identity on AKS, workload identity, environment, Azure CLI...)
+ * for scope {@code https://<namespace>.servicebus.windows.net/.default}. The Kafka client
  * instantiates it by class name ({@code sasl.login.callback.handler.class}) and refreshes the token
  * before it expires.
  */
@@ -28,8 +28,8 @@ public class EventHubsOAuthCallbackHandler implements AuthenticateCallbackHandle
   private volatile String scope;
 
   @Override
-  public void configure(Map<String, ?> configs, String saslMechanism,
-      List<AppConfigurationEntry> jaasConfigEntries) {
+  public void configure(
+      Map<String, ?> configs, String saslMechanism, List<AppConfigurationEntry> jaasConfigEntries) {
     if (!"OAUTHBEARER".equals(saslMechanism)) {
       throw new IllegalArgumentException("unexpected SASL mechanism " + saslMechanism);
     }
@@ -59,11 +59,11 @@ public class EventHubsOAuthCallbackHandler implements AuthenticateCallbackHandle
       if (cb instanceof OAuthBearerTokenCallback tokenCallback) {
         try {
           AccessToken t = credential.getTokenSync(new TokenRequestContext().addScopes(scope));
-          tokenCallback.token(new Token(t.getToken(), t.getExpiresAt().toInstant().toEpochMilli(),
-              scope));
+          tokenCallback.token(
+              new Token(t.getToken(), t.getExpiresAt().toInstant().toEpochMilli(), scope));
         } catch (RuntimeException e) {
-          throw new KafkaException("could not get an Entra token for " + scope + ": "
-              + e.getMessage(), e);
+          throw new KafkaException(
+              "could not get an Entra token for " + scope + ": " + e.getMessage(), e);
         }
       } else {
         throw new UnsupportedCallbackException(cb);
@@ -74,7 +74,8 @@ public class EventHubsOAuthCallbackHandler implements AuthenticateCallbackHandle
   @Override
   public void close() {}
 
-  private record Token(String value, long lifetimeMs, String scopeName) implements OAuthBearerToken {
+  private record Token(String value, long lifetimeMs, String scopeName)
+      implements OAuthBearerToken {
     @Override
     public Set<String> scope() {
       return Set.of(scopeName);

@@ -40,13 +40,13 @@ public final class EventTimes {
   }
 
   /**
-   * The timestamp the source gives a record: its event time when that is plausible (within
-   * {@code maxAgeMs} before and {@code maxFutureMs} after the broker's timestamp), else the broker's
+   * The timestamp the source gives a record: its event time when that is plausible (within {@code
+   * maxAgeMs} before and {@code maxFutureMs} after the broker's timestamp), else the broker's
    * timestamp. Implausible times become dead letters downstream anyway; this keeps them from
    * dragging the watermark or landing in windows that closed long ago.
    */
-  public static long plausible(byte[] payload, long recordTimestampMs, long maxAgeMs,
-      long maxFutureMs) {
+  public static long plausible(
+      byte[] payload, long recordTimestampMs, long maxAgeMs, long maxFutureMs) {
     long t = fromPayload(payload);
     if (isPlausible(t, recordTimestampMs, maxAgeMs, maxFutureMs)) {
       return t;
@@ -55,8 +55,8 @@ public final class EventTimes {
   }
 
   /** A positive event time within [record - maxAge, record + maxFuture] (any, without record). */
-  public static boolean isPlausible(long eventMs, long recordTimestampMs, long maxAgeMs,
-      long maxFutureMs) {
+  public static boolean isPlausible(
+      long eventMs, long recordTimestampMs, long maxAgeMs, long maxFutureMs) {
     if (eventMs <= 0) {
       return false;
     }

@@ -32,22 +32,22 @@ public final class KafkaClientSettings implements Serializable {
   private final Environment env;
   private final HashMap<String, Object> extra = new HashMap<>();
 
-  private KafkaClientSettings(String bootstrapServers, EventHubsAuth auth, String groupId,
-      Environment env) {
+  private KafkaClientSettings(
+      String bootstrapServers, EventHubsAuth auth, String groupId, Environment env) {
     this.bootstrapServers = bootstrapServers;
     this.auth = auth;
     this.groupId = groupId;
     this.env = env;
   }
 
-  public static KafkaClientSettings of(String bootstrapServers, EventHubsAuth auth,
-      String groupId) {
+  public static KafkaClientSettings of(
+      String bootstrapServers, EventHubsAuth auth, String groupId) {
     return of(bootstrapServers, auth, groupId, System::getenv);
   }
 
   /** With an explicit environment, for tests. */
-  public static KafkaClientSettings of(String bootstrapServers, EventHubsAuth auth, String groupId,
-      Environment env) {
+  public static KafkaClientSettings of(
+      String bootstrapServers, EventHubsAuth auth, String groupId, Environment env) {
     return new KafkaClientSettings(bootstrapServers, auth, groupId, env);
   }
 
@@ -94,29 +94,39 @@ public final class KafkaClientSettings implements Serializable {
       }
     }
     if (groupId == null || groupId.isBlank()) {
-      p.add("--consumerGroup is empty; offsets are committed to a consumer group "
-          + "(commitOffsetsInFinalize needs one)");
+      p.add(
+          "--consumerGroup is empty; offsets are committed to a consumer group "
+              + "(commitOffsetsInFinalize needs one)");
     }
     if (auth == EventHubsAuth.CONNECTION_STRING) {
       String cs = env.apply(CONNECTION_STRING_ENV);
       if (cs == null || cs.isBlank()) {
-        p.add("--eventHubsAuth=CONNECTION_STRING needs the environment variable "
-            + CONNECTION_STRING_ENV + " (the Event Hubs namespace connection string); "
-            + "it is never taken from a flag");
+        p.add(
+            "--eventHubsAuth=CONNECTION_STRING needs the environment variable "
+                + CONNECTION_STRING_ENV
+                + " (the Event Hubs namespace connection string); "
+                + "it is never taken from a flag");
       } else if (!cs.contains("Endpoint=")) {
-        p.add("environment variable " + CONNECTION_STRING_ENV
-            + " does not look like an Event Hubs connection string (no Endpoint=...)");
+        p.add(
+            "environment variable "
+                + CONNECTION_STRING_ENV
+                + " does not look like an Event Hubs connection string (no Endpoint=...)");
       }
     }
     if (auth == EventHubsAuth.OAUTHBEARER && namespaceHost() == null) {
-      p.add("--eventHubsAuth=OAUTHBEARER needs --bootstrapServers=<namespace>"
-          + ".servicebus.windows.net:9093 (the token scope is derived from the host)");
+      p.add(
+          "--eventHubsAuth=OAUTHBEARER needs --bootstrapServers=<namespace>"
+              + ".servicebus.windows.net:9093 (the token scope is derived from the host)");
     }
-    if (auth != EventHubsAuth.NONE && bootstrapServers != null
-        && !bootstrapServers.trim().endsWith(":9093") && !bootstrapServers.startsWith("127.")
+    if (auth != EventHubsAuth.NONE
+        && bootstrapServers != null
+        && !bootstrapServers.trim().endsWith(":9093")
+        && !bootstrapServers.startsWith("127.")
         && !bootstrapServers.startsWith("localhost")) {
-      p.add("Event Hubs' Kafka endpoint listens on port 9093; --bootstrapServers="
-          + bootstrapServers + " looks wrong");
+      p.add(
+          "Event Hubs' Kafka endpoint listens on port 9093; --bootstrapServers="
+              + bootstrapServers
+              + " looks wrong");
     }
     return p;
   }
@@ -129,9 +139,10 @@ public final class KafkaClientSettings implements Serializable {
     if (auth == EventHubsAuth.NONE) {
       return m;
     }
-    m.putAll(auth == EventHubsAuth.CONNECTION_STRING
-        ? EventHubsKafka.connectionString(env.apply(CONNECTION_STRING_ENV))
-        : EventHubsKafka.oauthBearer(EventHubsOAuthCallbackHandler.class.getName()));
+    m.putAll(
+        auth == EventHubsAuth.CONNECTION_STRING
+            ? EventHubsKafka.connectionString(env.apply(CONNECTION_STRING_ENV))
+            : EventHubsKafka.oauthBearer(EventHubsOAuthCallbackHandler.class.getName()));
     return m;
   }
 
@@ -182,7 +193,12 @@ public final class KafkaClientSettings implements Serializable {
 
   @Override
   public String toString() {
-    return "KafkaClientSettings{bootstrapServers=" + bootstrapServers + ", auth=" + auth
-        + ", groupId=" + groupId + "}"; // never the connection string
+    return "KafkaClientSettings{bootstrapServers="
+        + bootstrapServers
+        + ", auth="
+        + auth
+        + ", groupId="
+        + groupId
+        + "}"; // never the connection string
   }
 }

@@ -14,12 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches, while the job runs, that the Kafka (Event Hubs) credentials still work: every
- * {@code period} a worker checks them as {@link KafkaPreflight} does before the start. A refusal
- * (a rotated key, a revoked role) counts in {@code kafka_auth_failures} and logs an ERROR naming
- * the credential and what to check; the dashboard alerts on the counter's increase. Without it
- * Beam's Kafka consumer only logs "terminated during authentication", and the job reads nothing
- * while it looks healthy.
+ * Watches, while the job runs, that the Kafka (Event Hubs) credentials still work: every {@code
+ * period} a worker checks them as {@link KafkaPreflight} does before the start. A refusal (a
+ * rotated key, a revoked role) counts in {@code kafka_auth_failures} and logs an ERROR naming the
+ * credential and what to check; the dashboard alerts on the counter's increase. Without it Beam's
+ * Kafka consumer only logs "terminated during authentication", and the job reads nothing while it
+ * looks healthy.
  */
 public class KafkaCredentialWatch extends PTransform<PBegin, PDone> {
   /** Counted here and by the Kafka sinks when a write is refused for its credentials. */
@@ -38,10 +38,18 @@ public class KafkaCredentialWatch extends PTransform<PBegin, PDone> {
   @Override
   public PDone expand(PBegin input) {
     input
-        .apply("Every" + period.toSeconds() + "s", GenerateSequence.from(0)
-            .withRate(1, org.joda.time.Duration.millis(period.toMillis())))
-        .apply("CheckCredentials", ParDo.of(new CheckFn(settings, topic,
-            period.compareTo(Duration.ofSeconds(30)) < 0 ? period : Duration.ofSeconds(30))));
+        .apply(
+            "Every" + period.toSeconds() + "s",
+            GenerateSequence.from(0).withRate(1, org.joda.time.Duration.millis(period.toMillis())))
+        .apply(
+            "CheckCredentials",
+            ParDo.of(
+                new CheckFn(
+                    settings,
+                    topic,
+                    period.compareTo(Duration.ofSeconds(30)) < 0
+                        ? period
+                        : Duration.ofSeconds(30))));
     return PDone.in(input.getPipeline());
   }
 
@@ -64,8 +72,9 @@ public class KafkaCredentialWatch extends PTransform<PBegin, PDone> {
       KafkaPreflight.Result r = KafkaPreflight.check(settings, topic, List.of(), timeout);
       if (r.credentialsRefused()) {
         authFailures.inc();
-        LOG.error("Kafka credentials refused while the job runs, it reads and writes nothing: "
-            + "{}", r.problems().get(0));
+        LOG.error(
+            "Kafka credentials refused while the job runs, it reads and writes nothing: " + "{}",
+            r.problems().get(0));
       } else if (!r.problems().isEmpty()) {
         LOG.warn("Kafka check: {}", String.join("; ", r.problems()));
       }

@@ -8,9 +8,9 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * Where a pipeline's results go on Kafka (or Event Hubs' Kafka endpoint): the broker, its
- * authentication and the output topics. Shared by the streaming pipeline and the backfill
- * ({@code --writeKafka}), so both write to the same topics under the same flags; the streaming
- * pipeline's input adds {@link KafkaSourceOptions}.
+ * authentication and the output topics. Shared by the streaming pipeline and the backfill ({@code
+ * --writeKafka}), so both write to the same topics under the same flags; the streaming pipeline's
+ * input adds {@link KafkaSourceOptions}.
  */
 public interface KafkaOptions extends PipelineOptions {
   @Description("Kafka bootstrap servers; for Event Hubs <namespace>.servicebus.windows.net:9093.")
@@ -19,9 +19,10 @@ public interface KafkaOptions extends PipelineOptions {
 
   void setBootstrapServers(String value);
 
-  @Description("Authentication: NONE (plain broker), CONNECTION_STRING (SASL PLAIN with the "
-      + "connection string from env EVENTHUBS_CONNECTION_STRING) or OAUTHBEARER (Entra token "
-      + "from DefaultAzureCredential).")
+  @Description(
+      "Authentication: NONE (plain broker), CONNECTION_STRING (SASL PLAIN with the "
+          + "connection string from env EVENTHUBS_CONNECTION_STRING) or OAUTHBEARER (Entra token "
+          + "from DefaultAzureCredential).")
   @Default.Enum("NONE")
   EventHubsAuth getEventHubsAuth();
 
@@ -39,8 +40,9 @@ public interface KafkaOptions extends PipelineOptions {
 
   void setAlertsTopic(String value);
 
-  @Description("Topic the dead letters go to (key = dead-letter id); a backfill's records of "
-      + "recovered messages too.")
+  @Description(
+      "Topic the dead letters go to (key = dead-letter id); a backfill's records of "
+          + "recovered messages too.")
   @Default.String("dead-letters")
   String getDeadLetterTopic();
 
@@ -62,15 +64,15 @@ public interface KafkaOptions extends PipelineOptions {
 
   /** The output topics, for checks against the input. */
   static List<String> outputTopics(KafkaOptions o) {
-    return java.util.Arrays.asList(o.getAggregatesTopic(), o.getAlertsTopic(),
-        o.getDeadLetterTopic());
+    return java.util.Arrays.asList(
+        o.getAggregatesTopic(), o.getAlertsTopic(), o.getDeadLetterTopic());
   }
 
   /** Adds a problem when {@code topic} is not a legal Kafka topic (or event hub) name. */
   static void topicNameProblem(List<String> problems, String flag, String topic) {
     if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,249}")) {
-      problems.add(flag + "='" + topic + "' is not a valid topic name ([A-Za-z0-9._-], 1-249 "
-          + "chars)");
+      problems.add(
+          flag + "='" + topic + "' is not a valid topic name ([A-Za-z0-9._-], 1-249 " + "chars)");
     }
   }
 }

@@ -31,8 +31,9 @@ public interface KafkaSourceOptions extends KafkaOptions {
     List<String> p = KafkaOptions.problems(o, o.getConsumerGroup());
     KafkaOptions.topicNameProblem(p, "--inputTopic", o.getInputTopic());
     if (o.getInputTopic() != null && KafkaOptions.outputTopics(o).contains(o.getInputTopic())) {
-      p.add("--inputTopic must differ from the output topics (the pipeline would read its own "
-          + "output)");
+      p.add(
+          "--inputTopic must differ from the output topics (the pipeline would read its own "
+              + "output)");
     }
     return p;
   }

@@ -24,14 +24,14 @@ import org.joda.time.Duration;
  * the protobuf payload, untouched. Each message keeps where it came from (topic, partition,
  * offset), the broker's timestamp as its ingest time and the W3C {@code traceparent} header.
  *
- * <p>Always unbounded, as production reads: KafkaIO's bounded modes (a record count or a read
- * time) go through Beam's bounded wrapper, which bypasses the watermark policy and splits a
- * record count evenly over partitions of unequal size. Stop a run by cancelling it, or with a
- * savepoint; a backfill is the bounded way to process a fixed set of messages.
+ * <p>Always unbounded, as production reads: KafkaIO's bounded modes (a record count or a read time)
+ * go through Beam's bounded wrapper, which bypasses the watermark policy and splits a record count
+ * evenly over partitions of unequal size. Stop a run by cancelling it, or with a savepoint; a
+ * backfill is the bounded way to process a fixed set of messages.
  *
- * <p>Elements are stamped with the device's event time read cheaply from the payload (see
- * {@link EventTimePolicy}); offsets are committed to the consumer group when Beam finalizes a
- * checkpoint ({@code commitOffsetsInFinalize}), never by the consumer's auto-commit.
+ * <p>Elements are stamped with the device's event time read cheaply from the payload (see {@link
+ * EventTimePolicy}); offsets are committed to the consumer group when Beam finalizes a checkpoint
+ * ({@code commitOffsetsInFinalize}), never by the consumer's auto-commit.
  */
 public class KafkaTelemetrySource extends PTransform<PBegin, PCollection<InboundMessage>> {
   public static final String TRACEPARENT_HEADER = "traceparent";
@@ -43,8 +43,13 @@ public class KafkaTelemetrySource extends PTransform<PBegin, PCollection<Inbound
   private final long maxAgeMs;
   private final long maxFutureMs;
 
-  public KafkaTelemetrySource(KafkaClientSettings settings, String topic, Duration maxOutOfOrder,
-      Duration idleTimeout, long maxAgeMs, long maxFutureMs) {
+  public KafkaTelemetrySource(
+      KafkaClientSettings settings,
+      String topic,
+      Duration maxOutOfOrder,
+      Duration idleTimeout,
+      long maxAgeMs,
+      long maxFutureMs) {
     this.settings = settings;
     this.topic = topic;
     this.maxOutOfOrder = maxOutOfOrder;
@@ -55,17 +60,18 @@ public class KafkaTelemetrySource extends PTransform<PBegin, PCollection<Inbound
 
   @Override
   public PCollection<InboundMessage> expand(PBegin input) {
-    KafkaIO.Read<byte[], byte[]> read = KafkaIO.<byte[], byte[]>read()
-        .withBootstrapServers(settings.bootstrapServers())
-        .withTopic(topic)
-        .withKeyDeserializerAndCoder(ByteArrayDeserializer.class,
-            NullableCoder.of(ByteArrayCoder.of()))
-        .withValueDeserializerAndCoder(ByteArrayDeserializer.class,
-            NullableCoder.of(ByteArrayCoder.of()))
-        .withConsumerConfigUpdates(settings.consumer())
-        .withTimestampPolicyFactory(EventTimePolicy.factory(maxOutOfOrder, idleTimeout, maxAgeMs,
-            maxFutureMs))
-        .commitOffsetsInFinalize();
+    KafkaIO.Read<byte[], byte[]> read =
+        KafkaIO.<byte[], byte[]>read()
+            .withBootstrapServers(settings.bootstrapServers())
+            .withTopic(topic)
+            .withKeyDeserializerAndCoder(
+                ByteArrayDeserializer.class, NullableCoder.of(ByteArrayCoder.of()))
+            .withValueDeserializerAndCoder(
+                ByteArrayDeserializer.class, NullableCoder.of(ByteArrayCoder.of()))
+            .withConsumerConfigUpdates(settings.consumer())
+            .withTimestampPolicyFactory(
+                EventTimePolicy.factory(maxOutOfOrder, idleTimeout, maxAgeMs, maxFutureMs))
+            .commitOffsetsInFinalize();
     return input
         .apply("ReadKafka", read)
         .apply("ToInboundMessage", ParDo.of(new ToInboundFn()))
@@ -74,7 +80,8 @@ public class KafkaTelemetrySource extends PTransform<PBegin, PCollection<Inbound
 
   static class ToInboundFn extends DoFn<KafkaRecord<byte[], byte[]>, InboundMessage> {
     @ProcessElement
-    public void process(@Element KafkaRecord<byte[], byte[]> r, OutputReceiver<InboundMessage> out) {
+    public void process(
+        @Element KafkaRecord<byte[], byte[]> r, OutputReceiver<InboundMessage> out) {
       out.output(toInbound(r));
     }
   }
@@ -82,14 +89,16 @@ public class KafkaTelemetrySource extends PTransform<PBegin, PCollection<Inbound
   public static InboundMessage toInbound(KafkaRecord<byte[], byte[]> r) {
     byte[] value = r.getKV().getValue();
     byte[] key = r.getKV().getKey();
-    InboundMessage.Builder b = InboundMessage.newBuilder()
-        .setPayload(value == null ? ByteString.EMPTY : ByteString.copyFrom(value))
-        .setIngestTimeMs(r.getTimestamp())
-        .setSource(SourcePosition.newBuilder()
-            .setSystem("kafka")
-            .setTopic(r.getTopic())
-            .setPartition(r.getPartition())
-            .setOffset(r.getOffset()));
+    InboundMessage.Builder b =
+        InboundMessage.newBuilder()
+            .setPayload(value == null ? ByteString.EMPTY : ByteString.copyFrom(value))
+            .setIngestTimeMs(r.getTimestamp())
+            .setSource(
+                SourcePosition.newBuilder()
+                    .setSystem("kafka")
+                    .setTopic(r.getTopic())
+                    .setPartition(r.getPartition())
+                    .setOffset(r.getOffset()));
     if (key != null) {
       b.setKey(new String(key, StandardCharsets.UTF_8));
     }

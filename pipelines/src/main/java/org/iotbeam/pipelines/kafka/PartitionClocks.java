@@ -6,10 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.joda.time.Instant;
 
 /**
- * What the partitions of one Kafka read know of each other within a JVM: each partition's
- * watermark and whether it is active, so that an idle or empty partition can follow the others
- * instead of the wall clock. Flink runs every reader of a task manager in one JVM; a read's
- * readers on other task managers are not seen (see {@link EventTimePolicy}).
+ * What the partitions of one Kafka read know of each other within a JVM: each partition's watermark
+ * and whether it is active, so that an idle or empty partition can follow the others instead of the
+ * wall clock. Flink runs every reader of a task manager in one JVM; a read's readers on other task
+ * managers are not seen (see {@link EventTimePolicy}).
  */
 final class PartitionClocks {
   private static final Map<String, Group> GROUPS = new ConcurrentHashMap<>();
@@ -31,11 +31,11 @@ final class PartitionClocks {
     }
 
     /**
-     * Where an idle partition should be: at the slowest active one among the others; when none
-     * is active (the whole stream is quiet), at the most advanced of them, so that a partition
-     * whose last data was old (a buffered upload) does not hold every window back. Partitions
-     * that never had data lead nobody: their clock says nothing about the devices'. Empty when
-     * no other partition has had data.
+     * Where an idle partition should be: at the slowest active one among the others; when none is
+     * active (the whole stream is quiet), at the most advanced of them, so that a partition whose
+     * last data was old (a buffered upload) does not hold every window back. Partitions that never
+     * had data lead nobody: their clock says nothing about the devices'. Empty when no other
+     * partition has had data.
      */
     Optional<Instant> leader(String except) {
       Instant slowestActive = null;

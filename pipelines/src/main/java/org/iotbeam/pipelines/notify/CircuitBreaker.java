@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Stops trying a destination (an SMTP relay, the SMS service, one webhook URL) for
- * {@link #COOL_OFF} after {@link #OPEN_AFTER} messages in a row failed there: messages then fail
- * at once instead of each waiting through its retries, so a dead destination does not hold up
- * the pipeline. One per destination and JVM, shared by every worker thread sending there: that
- * the relay is down is true for all of them.
+ * Stops trying a destination (an SMTP relay, the SMS service, one webhook URL) for {@link
+ * #COOL_OFF} after {@link #OPEN_AFTER} messages in a row failed there: messages then fail at once
+ * instead of each waiting through its retries, so a dead destination does not hold up the pipeline.
+ * One per destination and JVM, shared by every worker thread sending there: that the relay is down
+ * is true for all of them.
  */
 final class CircuitBreaker {
   static final int OPEN_AFTER = 5;
@@ -34,8 +34,12 @@ final class CircuitBreaker {
     if (nowMs >= openUntilMs) {
       return null;
     }
-    return "not tried: " + failuresInARow + " messages in a row failed at " + destination
-        + "; it is tried again after " + Instant.ofEpochMilli(openUntilMs);
+    return "not tried: "
+        + failuresInARow
+        + " messages in a row failed at "
+        + destination
+        + "; it is tried again after "
+        + Instant.ofEpochMilli(openUntilMs);
   }
 
   synchronized void succeeded() {

@@ -44,7 +44,8 @@ class DecideNoticesFn extends DoFn<KV<String, Alert>, Notice> {
   }
 
   @ProcessElement
-  public void process(@Element KV<String, Alert> e,
+  public void process(
+      @Element KV<String, Alert> e,
       @StateId("series") ValueState<SeriesState> series,
       @TimerId("settle") Timer settle,
       OutputReceiver<Notice> out) {
@@ -54,7 +55,7 @@ class DecideNoticesFn extends DoFn<KV<String, Alert>, Notice> {
       case DUPLICATE -> replays.inc();
       case FLAPPING_STARTED -> flapping.inc();
       case HELD_WHILE_FLAPPING -> heldFlapping.inc();
-      default -> { }
+      default -> {}
     }
     o.notices().forEach(out::output);
     o.settleCheckAtMs().ifPresent(t -> settle.set(new Instant(t)));

@@ -34,12 +34,15 @@ public final class DirectoryLedger implements SendLedger {
     Path f = file(key);
     Files.createDirectories(f.getParent());
     try {
-      Files.write(f, content(CLAIMED, key), java.nio.file.StandardOpenOption.CREATE_NEW,
+      Files.write(
+          f,
+          content(CLAIMED, key),
+          java.nio.file.StandardOpenOption.CREATE_NEW,
           java.nio.file.StandardOpenOption.WRITE);
       return Claim.NEW;
     } catch (FileAlreadyExistsException e) {
-      String status = Files.readAllLines(f, StandardCharsets.UTF_8).stream().findFirst()
-          .orElse(CLAIMED);
+      String status =
+          Files.readAllLines(f, StandardCharsets.UTF_8).stream().findFirst().orElse(CLAIMED);
       switch (status) {
         case SENT:
           return Claim.SENT;

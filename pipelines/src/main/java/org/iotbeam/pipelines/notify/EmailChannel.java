@@ -27,9 +27,9 @@ import org.iotbeam.transforms.ContentHash;
 
 /**
  * Sends a plain-text e-mail through an SMTP relay (any: Azure Communication Services'
- * smtp.azurecomm.net, Office 365, a company relay) with Jakarta Mail. STARTTLS is required
- * (the connection fails rather than continue in clear text) and the relay's certificate and host
- * name are checked; credentials, when the environment has them, are sent only after STARTTLS.
+ * smtp.azurecomm.net, Office 365, a company relay) with Jakarta Mail. STARTTLS is required (the
+ * connection fails rather than continue in clear text) and the relay's certificate and host name
+ * are checked; credentials, when the environment has them, are sent only after STARTTLS.
  *
  * <p>The Message-ID is derived from the message key, so a second send of the same notification
  * carries the same id; the clear of an alert refers to its raise ({@code In-Reply-To}), so mail
@@ -92,14 +92,21 @@ public class EmailChannel implements NotificationChannel {
       t.connect(smtp.host(), smtp.port(), username, secret);
       t.sendMessage(mail, mail.getAllRecipients());
     } catch (AuthenticationFailedException e) {
-      throw new DeliveryException("the SMTP relay refused the credentials of env "
-          + SmtpSettings.USERNAME_ENV + ": " + e.getMessage(), false, e);
+      throw new DeliveryException(
+          "the SMTP relay refused the credentials of env "
+              + SmtpSettings.USERNAME_ENV
+              + ": "
+              + e.getMessage(),
+          false,
+          e);
     } catch (MessagingException e) {
       int code = replyCode(e);
       // 5xx: the relay refuses this message for good (bad address, policy); 4xx and
       // connection trouble may pass on another attempt
-      throw new DeliveryException("SMTP " + smtp.host() + ":" + smtp.port() + ": "
-          + describe(e), code < 500 || code >= 600, e);
+      throw new DeliveryException(
+          "SMTP " + smtp.host() + ":" + smtp.port() + ": " + describe(e),
+          code < 500 || code >= 600,
+          e);
     }
   }
 
@@ -110,8 +117,7 @@ public class EmailChannel implements NotificationChannel {
   }
 
   static String messageId(String key) {
-    return "<" + ContentHash.hex(key.getBytes(StandardCharsets.UTF_8))
-        + "@iotbeam.notifications>";
+    return "<" + ContentHash.hex(key.getBytes(StandardCharsets.UTF_8)) + "@iotbeam.notifications>";
   }
 
   private static int replyCode(MessagingException e) {
@@ -125,7 +131,8 @@ public class EmailChannel implements NotificationChannel {
       if (t instanceof SMTPSenderFailedException s) {
         return s.getReturnCode();
       }
-      if (t instanceof SendFailedException s && s.getNextException() instanceof MessagingException n
+      if (t instanceof SendFailedException s
+          && s.getNextException() instanceof MessagingException n
           && n != t) {
         return replyCode(n);
       }
@@ -137,8 +144,11 @@ public class EmailChannel implements NotificationChannel {
     StringBuilder b = new StringBuilder(String.valueOf(e.getMessage()).trim());
     Throwable c = e.getCause() != null ? e.getCause() : e.getNextException();
     if (c != null && c != e) {
-      b.append(" (").append(c.getClass().getSimpleName()).append(": ")
-          .append(String.valueOf(c.getMessage()).trim()).append(')');
+      b.append(" (")
+          .append(c.getClass().getSimpleName())
+          .append(": ")
+          .append(String.valueOf(c.getMessage()).trim())
+          .append(')');
     }
     return b.toString();
   }

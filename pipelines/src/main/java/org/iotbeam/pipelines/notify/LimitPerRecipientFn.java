@@ -22,11 +22,11 @@ import org.iotbeam.transforms.TelemetryMetrics;
 import org.joda.time.Duration;
 
 /**
- * Per recipient (key: {@link #key channel and recipient}), the {@link RecipientRateLimiter} in
- * Beam state: a delivery within the limit becomes a message at once, one beyond it is held; a
+ * Per recipient (key: {@link #key channel and recipient}), the {@link RecipientRateLimiter} in Beam
+ * state: a delivery within the limit becomes a message at once, one beyond it is held; a
  * processing-time timer ends each period and sends the digest of what was held. The timer holds
- * this step's output watermark at the timestamp of the message that started the period, so a
- * digest is never late for the steps after it.
+ * this step's output watermark at the timestamp of the message that started the period, so a digest
+ * is never late for the steps after it.
  */
 class LimitPerRecipientFn extends DoFn<KV<String, Delivery>, OutgoingMessage> {
   private final RecipientRateLimiter limiter;
@@ -50,7 +50,8 @@ class LimitPerRecipientFn extends DoFn<KV<String, Delivery>, OutgoingMessage> {
   }
 
   @ProcessElement
-  public void process(@Element KV<String, Delivery> e,
+  public void process(
+      @Element KV<String, Delivery> e,
       @StateId("recipient") ValueState<RecipientState> recipient,
       @TimerId("periodEnd") Timer periodEnd,
       OutputReceiver<OutgoingMessage> out) {
@@ -69,7 +70,9 @@ class LimitPerRecipientFn extends DoFn<KV<String, Delivery>, OutgoingMessage> {
   }
 
   @OnTimer("periodEnd")
-  public void onPeriodEnd(OnTimerContext c, @Key String key,
+  public void onPeriodEnd(
+      OnTimerContext c,
+      @Key String key,
       @StateId("recipient") ValueState<RecipientState> recipient,
       @TimerId("periodEnd") Timer periodEnd) {
     RecipientState s = recipient.read();
@@ -81,8 +84,7 @@ class LimitPerRecipientFn extends DoFn<KV<String, Delivery>, OutgoingMessage> {
     if (d.isPresent()) {
       digests.inc();
       int nl = key.indexOf('\n');
-      c.output(OutgoingMessages.digest(key.substring(0, nl), key.substring(nl + 1), d.get(),
-          now));
+      c.output(OutgoingMessages.digest(key.substring(0, nl), key.substring(nl + 1), d.get(), now));
       periodEnd.offset(period()).setRelative();
     }
     recipient.write(s);

@@ -22,8 +22,8 @@ public class LogChannel implements NotificationChannel {
     if (m.getDigest()) {
       LOG.info("notification to log:{}: {}\n{}", m.getRecipient(), text.subject(m), text.body(m));
     } else {
-      LOG.info("notification to log:{}: {} | {}", m.getRecipient(), text.subject(m),
-          text.shortText(m));
+      LOG.info(
+          "notification to log:{}: {} | {}", m.getRecipient(), text.subject(m), text.shortText(m));
     }
   }
 }

@@ -32,8 +32,8 @@ import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.TelemetryMetrics;
 
 /**
- * Tells people about alerts: e-mail, SMS, webhooks and the log, as the routes say, without
- * storms. Returns the messages that could not be delivered, as dead letters.
+ * Tells people about alerts: e-mail, SMS, webhooks and the log, as the routes say, without storms.
+ * Returns the messages that could not be delivered, as dead letters.
  *
  * <pre>
  * alerts -> by series (device|rule) : DecideNotices  (one notice per alert id and state;
@@ -43,9 +43,11 @@ import org.iotbeam.transforms.TelemetryMetrics;
  *        -> by channel              : Send&lt;channel&gt; (ledger, retries, circuit breaker)
  *                                      -> dead letters (NOTIFICATION_FAILED)
  * </pre>
+ *
  * Each channel sends in its own step (after a reshuffle, so in its own task on Flink), and a
  * destination that keeps failing is rested ({@link CircuitBreaker}): a failing channel produces
- * dead letters without holding up the others. docs/notifications.md describes the routes file and the channels.
+ * dead letters without holding up the others. docs/notifications.md describes the routes file and
+ * the channels.
  */
 public class Notify extends PTransform<PCollection<Alert>, PCollection<DeadLetter>> {
   static final ProtoCoder<Notice> NOTICE = ProtoCoder.of(Notice.class);
@@ -62,8 +64,8 @@ public class Notify extends PTransform<PCollection<Alert>, PCollection<DeadLette
    * Applies the step when {@code --notificationRoutesFile} is given: its dead letters, or empty
    * when notifications are off. The options were checked before ({@link NotifyConfig#problems}).
    */
-  public static Optional<PCollection<DeadLetter>> applyTo(PCollection<Alert> alerts,
-      NotifyOptions options) {
+  public static Optional<PCollection<DeadLetter>> applyTo(
+      PCollection<Alert> alerts, NotifyOptions options) {
     return NotifyConfig.fromOptions(options, System::getenv)
         .map(c -> alerts.apply("Notify", new Notify(c)));
   }
@@ -71,35 +73,45 @@ public class Notify extends PTransform<PCollection<Alert>, PCollection<DeadLette
   @Override
   public PCollection<DeadLetter> expand(PCollection<Alert> alerts) {
     NotificationRoutes routes = config.routes();
-    PCollection<Notice> notices = alerts
-        .apply("AlertTimeline", Window.<Alert>into(new GlobalWindows()))
-        .apply("BySeries", WithKeys.of(SeriesNotifier::seriesKey)
-            .withKeyType(TypeDescriptors.strings()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.ALERT))
-        .apply("DecideNotices", ParDo.of(new DecideNoticesFn(routes.flapping())))
-        .setCoder(NOTICE);
+    PCollection<Notice> notices =
+        alerts
+            .apply("AlertTimeline", Window.<Alert>into(new GlobalWindows()))
+            .apply(
+                "BySeries",
+                WithKeys.of(SeriesNotifier::seriesKey).withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.ALERT))
+            .apply("DecideNotices", ParDo.of(new DecideNoticesFn(routes.flapping())))
+            .setCoder(NOTICE);
 
-    PCollection<OutgoingMessage> messages = notices
-        .apply("Route", ParDo.of(new RouteFn(routes)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), DELIVERY))
-        .apply("RateLimitPerRecipient", ParDo.of(new LimitPerRecipientFn(routes.rateLimit())))
-        .setCoder(MESSAGE);
+    PCollection<OutgoingMessage> messages =
+        notices
+            .apply("Route", ParDo.of(new RouteFn(routes)))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), DELIVERY))
+            .apply("RateLimitPerRecipient", ParDo.of(new LimitPerRecipientFn(routes.rateLimit())))
+            .setCoder(MESSAGE);
 
     int kinds = ChannelKind.values().length;
-    PCollectionList<OutgoingMessage> byChannel = messages.apply("ByChannel",
-        Partition.of(kinds, (OutgoingMessage m, int n) ->
-            ChannelKind.fromId(m.getChannel()).orElseThrow().ordinal()));
+    PCollectionList<OutgoingMessage> byChannel =
+        messages.apply(
+            "ByChannel",
+            Partition.of(
+                kinds,
+                (OutgoingMessage m, int n) ->
+                    ChannelKind.fromId(m.getChannel()).orElseThrow().ordinal()));
     List<PCollection<DeadLetter>> failures = new ArrayList<>();
     for (ChannelKind kind : routes.channels()) {
       String name = capitalized(kind.id());
-      failures.add(byChannel.get(kind.ordinal())
-          // its own task on a runner that fuses steps (Flink): a slow channel's sends do not
-          // run in the thread that feeds the other channels
-          .apply("Isolate" + name, Reshuffle.viaRandomKey())
-          .apply("Send" + name, ParDo.of(new SendFn(kind, config)))
-          .setCoder(Coders.DEAD_LETTER));
+      failures.add(
+          byChannel
+              .get(kind.ordinal())
+              // its own task on a runner that fuses steps (Flink): a slow channel's sends do not
+              // run in the thread that feeds the other channels
+              .apply("Isolate" + name, Reshuffle.viaRandomKey())
+              .apply("Send" + name, ParDo.of(new SendFn(kind, config)))
+              .setCoder(Coders.DEAD_LETTER));
     }
-    return PCollectionList.of(failures).apply("Undelivered", Flatten.pCollections())
+    return PCollectionList.of(failures)
+        .apply("Undelivered", Flatten.pCollections())
         .setCoder(Coders.DEAD_LETTER);
   }
 

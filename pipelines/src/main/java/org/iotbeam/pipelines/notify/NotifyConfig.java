@@ -9,19 +9,25 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.iotbeam.domain.notify.ChannelKind;
 import org.iotbeam.domain.InvalidConfigException;
+import org.iotbeam.domain.notify.ChannelKind;
 import org.iotbeam.domain.notify.NotificationRoutes;
 import org.iotbeam.pipelines.common.InvalidOptionsException;
 import org.iotbeam.pipelines.common.ProcessingConfigs;
 
 /**
- * Everything the notification step needs, checked before the pipeline is built: the routes,
- * and the settings of each channel the routes use. {@link #fromOptions} reports every problem
- * of the routes file and the flags at once.
+ * Everything the notification step needs, checked before the pipeline is built: the routes, and the
+ * settings of each channel the routes use. {@link #fromOptions} reports every problem of the routes
+ * file and the flags at once.
  */
-public record NotifyConfig(NotificationRoutes routes, SmtpSettings smtp, SmsSettings sms,
-    int maxAttempts, long initialBackoffMs, long timeoutMs, String ledgerDir)
+public record NotifyConfig(
+    NotificationRoutes routes,
+    SmtpSettings smtp,
+    SmsSettings sms,
+    int maxAttempts,
+    long initialBackoffMs,
+    long timeoutMs,
+    String ledgerDir)
     implements Serializable {
 
   /**
@@ -38,8 +44,8 @@ public record NotifyConfig(NotificationRoutes routes, SmtpSettings smtp, SmsSett
     List<String> problems = new ArrayList<>();
     NotificationRoutes routes = null;
     try {
-      routes = NotificationRoutes.parse(
-          ProcessingConfigs.read(file, "--notificationRoutesFile"), file);
+      routes =
+          NotificationRoutes.parse(ProcessingConfigs.read(file, "--notificationRoutesFile"), file);
     } catch (InvalidConfigException e) {
       problems.addAll(e.problems().stream().map(p -> file + ": " + p).toList());
     } catch (IllegalArgumentException e) {
@@ -62,10 +68,14 @@ public record NotifyConfig(NotificationRoutes routes, SmtpSettings smtp, SmsSett
       ledgerProblem(ledger).ifPresent(problems::add);
     }
     Set<ChannelKind> used = routes == null ? Set.of() : routes.channels();
-    SmtpSettings smtp = used.contains(ChannelKind.EMAIL)
-        ? smtp(o, env, timeout == null ? 0 : timeout, problems) : null;
-    SmsSettings sms = used.contains(ChannelKind.SMS)
-        ? sms(o, env, timeout == null ? 0 : timeout, problems) : null;
+    SmtpSettings smtp =
+        used.contains(ChannelKind.EMAIL)
+            ? smtp(o, env, timeout == null ? 0 : timeout, problems)
+            : null;
+    SmsSettings sms =
+        used.contains(ChannelKind.SMS)
+            ? sms(o, env, timeout == null ? 0 : timeout, problems)
+            : null;
     if (!problems.isEmpty()) {
       throw new InvalidOptionsException("notifications cannot start", problems);
     }
@@ -82,8 +92,8 @@ public record NotifyConfig(NotificationRoutes routes, SmtpSettings smtp, SmsSett
     }
   }
 
-  private static SmtpSettings smtp(NotifyOptions o, Function<String, String> env, long timeout,
-      List<String> problems) {
+  private static SmtpSettings smtp(
+      NotifyOptions o, Function<String, String> env, long timeout, List<String> problems) {
     String why = "the routes use the email channel: ";
     String host = o.getSmtpHost();
     if (host == null || host.isBlank()) {
@@ -102,37 +112,44 @@ public record NotifyConfig(NotificationRoutes routes, SmtpSettings smtp, SmsSett
     boolean user = present(env.apply(SmtpSettings.USERNAME_ENV));
     boolean secret = present(env.apply(SmtpSettings.PASSWORD_ENV));
     if (user != secret) {
-      problems.add("env " + SmtpSettings.USERNAME_ENV + " and " + SmtpSettings.PASSWORD_ENV
-          + " go together: set both (authenticated relay) or neither");
+      problems.add(
+          "env "
+              + SmtpSettings.USERNAME_ENV
+              + " and "
+              + SmtpSettings.PASSWORD_ENV
+              + " go together: set both (authenticated relay) or neither");
     }
     boolean startTls = !Boolean.FALSE.equals(o.getSmtpStartTls());
     if (!startTls && (user || secret)) {
-      problems.add("--smtpStartTls=false with SMTP credentials in the environment: credentials "
-          + "are only sent over STARTTLS");
+      problems.add(
+          "--smtpStartTls=false with SMTP credentials in the environment: credentials "
+              + "are only sent over STARTTLS");
     }
     String pem = "";
     String certs = o.getSmtpTrustedCertificates();
     if (certs != null && !certs.isEmpty()) {
       try {
-        pem = new String(ProcessingConfigs.read(certs, "--smtpTrustedCertificates"),
-            StandardCharsets.US_ASCII);
+        pem =
+            new String(
+                ProcessingConfigs.read(certs, "--smtpTrustedCertificates"),
+                StandardCharsets.US_ASCII);
         SmtpSettings.certificates(pem);
       } catch (IllegalArgumentException e) {
         problems.add(e.getMessage());
       } catch (java.security.cert.CertificateException e) {
-        problems.add("--smtpTrustedCertificates=" + certs + " holds no PEM certificate: "
-            + e.getMessage());
+        problems.add(
+            "--smtpTrustedCertificates=" + certs + " holds no PEM certificate: " + e.getMessage());
       }
     }
     return new SmtpSettings(host, port == null ? 0 : port, from, startTls, pem, timeout);
   }
 
-  private static SmsSettings sms(NotifyOptions o, Function<String, String> env, long timeout,
-      List<String> problems) {
+  private static SmsSettings sms(
+      NotifyOptions o, Function<String, String> env, long timeout, List<String> problems) {
     String from = o.getSmsFrom();
     if (from == null || from.isBlank()) {
-      problems.add("the routes use the sms channel: --smsFrom (the sender number or id) is "
-          + "required");
+      problems.add(
+          "the routes use the sms channel: --smsFrom (the sender number or id) is " + "required");
     }
     String cs = SmsSettings.connectionStringProblem(env.apply(SmsSettings.CONNECTION_ENV));
     if (cs != null) {
@@ -143,8 +160,11 @@ public record NotifyConfig(NotificationRoutes routes, SmtpSettings smtp, SmsSett
 
   private static Optional<String> ledgerProblem(String dir) {
     if (dir.contains("://")) {
-      return Optional.of("--notificationLedger=" + dir + ": a directory path is needed (a "
-          + "shared mount on a cluster); object stores lack the atomic create it relies on");
+      return Optional.of(
+          "--notificationLedger="
+              + dir
+              + ": a directory path is needed (a "
+              + "shared mount on a cluster); object stores lack the atomic create it relies on");
     }
     try {
       Path p = Path.of(dir);

@@ -6,14 +6,15 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * The notification step's flags (docs/notifications.md). Without {@code --notificationRoutesFile}
- * nothing is notified. Secrets come from the environment only: {@value SmtpSettings#USERNAME_ENV}
- * / {@value SmtpSettings#PASSWORD_ENV} for the SMTP relay, {@value SmsSettings#CONNECTION_ENV}
- * for Azure Communication Services.
+ * nothing is notified. Secrets come from the environment only: {@value SmtpSettings#USERNAME_ENV} /
+ * {@value SmtpSettings#PASSWORD_ENV} for the SMTP relay, {@value SmsSettings#CONNECTION_ENV} for
+ * Azure Communication Services.
  */
 public interface NotifyOptions extends PipelineOptions {
-  @Description("Notification routes (JSON, version 1; a local path or azfs://...): who is told "
-      + "about which alerts over which channel. Empty: no notifications. Example: "
-      + "iotbeam/example-notification-routes.json in the transforms jar.")
+  @Description(
+      "Notification routes (JSON, version 1; a local path or azfs://...): who is told "
+          + "about which alerts over which channel. Empty: no notifications. Example: "
+          + "iotbeam/example-notification-routes.json in the transforms jar.")
   @Default.String("")
   String getNotificationRoutesFile();
 
@@ -31,29 +32,33 @@ public interface NotifyOptions extends PipelineOptions {
 
   void setSmtpPort(Integer value);
 
-  @Description("Sender address of the notification e-mails (for Azure Communication Services: "
-      + "a MailFrom address of its connected domain, e.g. DoNotReply@<domain>).")
+  @Description(
+      "Sender address of the notification e-mails (for Azure Communication Services: "
+          + "a MailFrom address of its connected domain, e.g. DoNotReply@<domain>).")
   @Default.String("")
   String getSmtpFrom();
 
   void setSmtpFrom(String value);
 
-  @Description("Require STARTTLS (true). false only for a relay on the same host or in a test "
-      + "lab: credentials are then refused, they never travel in clear text.")
+  @Description(
+      "Require STARTTLS (true). false only for a relay on the same host or in a test "
+          + "lab: credentials are then refused, they never travel in clear text.")
   @Default.Boolean(true)
   Boolean getSmtpStartTls();
 
   void setSmtpStartTls(Boolean value);
 
-  @Description("PEM file of the CA certificate(s) the SMTP relay's certificate must chain to, "
-      + "instead of the JVM's trust store (a relay with a private CA). Empty: the JVM's.")
+  @Description(
+      "PEM file of the CA certificate(s) the SMTP relay's certificate must chain to, "
+          + "instead of the JVM's trust store (a relay with a private CA). Empty: the JVM's.")
   @Default.String("")
   String getSmtpTrustedCertificates();
 
   void setSmtpTrustedCertificates(String value);
 
-  @Description("Sender of the SMS channel: a phone number (E.164) or alphanumeric sender id of "
-      + "the Azure Communication Services resource.")
+  @Description(
+      "Sender of the SMS channel: a phone number (E.164) or alphanumeric sender id of "
+          + "the Azure Communication Services resource.")
   @Default.String("")
   String getSmsFrom();
 
@@ -77,10 +82,11 @@ public interface NotifyOptions extends PipelineOptions {
 
   void setNotificationTimeoutMs(Long value);
 
-  @Description("Send ledger: a directory every worker can write (shared or local for one node) "
-      + "where each message is claimed by its key before it is sent, so a restart from a "
-      + "checkpoint does not send again what went out after that checkpoint. Empty: none (Beam "
-      + "state alone; see docs/notifications.md).")
+  @Description(
+      "Send ledger: a directory every worker can write (shared or local for one node) "
+          + "where each message is claimed by its key before it is sent, so a restart from a "
+          + "checkpoint does not send again what went out after that checkpoint. Empty: none (Beam "
+          + "state alone; see docs/notifications.md).")
   @Default.String("")
   String getNotificationLedger();
 

@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the messages of one channel through a {@link Sender}; a message that cannot be sent
- * becomes a dead letter (stage {@code sink}, reason {@code NOTIFICATION_FAILED}, destination
- * {@code notify/<channel>}, the message as JSON for the payload, so it can be sent again).
+ * Sends the messages of one channel through a {@link Sender}; a message that cannot be sent becomes
+ * a dead letter (stage {@code sink}, reason {@code NOTIFICATION_FAILED}, destination {@code
+ * notify/<channel>}, the message as JSON for the payload, so it can be sent again).
  */
 class SendFn extends DoFn<OutgoingMessage, DeadLetter> {
   private static final Logger LOG = LoggerFactory.getLogger(SendFn.class);
@@ -40,11 +40,19 @@ class SendFn extends DoFn<OutgoingMessage, DeadLetter> {
 
   @Setup
   public void setup() throws IOException {
-    SendLedger ledger = config.ledgerDir().isEmpty()
-        ? SendLedger.NONE : new DirectoryLedger(Path.of(config.ledgerDir()));
-    sender = new Sender(m -> Channels.destination(kind, config, m), Channels.open(kind, config),
-        ledger, config.maxAttempts(), config.initialBackoffMs(), Sleeper.REAL,
-        System::currentTimeMillis);
+    SendLedger ledger =
+        config.ledgerDir().isEmpty()
+            ? SendLedger.NONE
+            : new DirectoryLedger(Path.of(config.ledgerDir()));
+    sender =
+        new Sender(
+            m -> Channels.destination(kind, config, m),
+            Channels.open(kind, config),
+            ledger,
+            config.maxAttempts(),
+            config.initialBackoffMs(),
+            Sleeper.REAL,
+            System::currentTimeMillis);
   }
 
   @ProcessElement
@@ -61,12 +69,16 @@ class SendFn extends DoFn<OutgoingMessage, DeadLetter> {
         failed.inc();
         Alert a = m.getNotices(0).getAlert();
         try (LogContext ignored = LogContext.forMessage(a.getDeviceId(), a.getTraceparent())) {
-          LOG.warn("notification {} over {} not delivered: {}", m.getKey(), kind.id(),
-              r.detail());
+          LOG.warn("notification {} over {} not delivered: {}", m.getKey(), kind.id(), r.detail());
         }
-        out.output(DeadLetters.sinkFailure("notify/" + kind.id(), m.getKey(),
-            ByteString.copyFromUtf8(ProtoJson.toJson(m)), a.getTraceparent(),
-            Reason.NOTIFICATION_FAILED, r.detail()));
+        out.output(
+            DeadLetters.sinkFailure(
+                "notify/" + kind.id(),
+                m.getKey(),
+                ByteString.copyFromUtf8(ProtoJson.toJson(m)),
+                a.getTraceparent(),
+                Reason.NOTIFICATION_FAILED,
+                r.detail()));
       }
       default -> throw new AssertionError(r.status());
     }

@@ -9,10 +9,10 @@ import org.iotbeam.proto.OutgoingMessage;
 
 /**
  * Sends over one channel so that a failing channel costs little and hides nothing: unless the
- * destination's {@link CircuitBreaker} is open, the message is claimed in the
- * {@link SendLedger} (a message already sent is not sent again), tried up to
- * {@code maxAttempts} times with doubling backoff while the failure is retryable, and its
- * outcome recorded. (The other channels send in steps of their own.)
+ * destination's {@link CircuitBreaker} is open, the message is claimed in the {@link SendLedger} (a
+ * message already sent is not sent again), tried up to {@code maxAttempts} times with doubling
+ * backoff while the failure is retryable, and its outcome recorded. (The other channels send in
+ * steps of their own.)
  */
 public final class Sender implements AutoCloseable {
   private static final long MAX_BACKOFF_MS = 30_000;
@@ -25,7 +25,11 @@ public final class Sender implements AutoCloseable {
   private final Sleeper sleeper;
   private final LongSupplier clock;
 
-  public enum Status { SENT, ALREADY_SENT, FAILED }
+  public enum Status {
+    SENT,
+    ALREADY_SENT,
+    FAILED
+  }
 
   /**
    * @param attempts how many sends were tried (0: not tried)
@@ -34,12 +38,17 @@ public final class Sender implements AutoCloseable {
   public record Result(Status status, int attempts, String detail) {}
 
   /**
-   * @param destination where a message goes, for its circuit breaker: the relay, the service,
-   *     the webhook URL
+   * @param destination where a message goes, for its circuit breaker: the relay, the service, the
+   *     webhook URL
    */
-  public Sender(Function<OutgoingMessage, String> destination,
-      NotificationChannel delegate, SendLedger ledger, int maxAttempts, long initialBackoffMs,
-      Sleeper sleeper, LongSupplier clock) {
+  public Sender(
+      Function<OutgoingMessage, String> destination,
+      NotificationChannel delegate,
+      SendLedger ledger,
+      int maxAttempts,
+      long initialBackoffMs,
+      Sleeper sleeper,
+      LongSupplier clock) {
     this.destination = destination;
     this.delegate = delegate;
     this.ledger = ledger;
@@ -60,8 +69,11 @@ public final class Sender implements AutoCloseable {
         case SENT:
           return new Result(Status.ALREADY_SENT, 0, "");
         case IN_DOUBT:
-          return new Result(Status.FAILED, 0, "not sent again: an earlier attempt (before a "
-              + "restart) was interrupted, it may or may not have reached the recipient");
+          return new Result(
+              Status.FAILED,
+              0,
+              "not sent again: an earlier attempt (before a "
+                  + "restart) was interrupted, it may or may not have reached the recipient");
         default:
           break;
       }

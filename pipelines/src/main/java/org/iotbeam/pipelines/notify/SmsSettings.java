@@ -16,7 +16,9 @@ public record SmsSettings(String from, long timeoutMs) implements Serializable {
     }
     String lower = cs.toLowerCase(java.util.Locale.ROOT);
     if (!lower.contains("endpoint=https://") || !lower.contains("accesskey=")) {
-      return "env " + CONNECTION_ENV + " is not an Azure Communication Services connection "
+      return "env "
+          + CONNECTION_ENV
+          + " is not an Azure Communication Services connection "
           + "string (endpoint=https://<resource>.communication.azure.com/;accesskey=<key>)";
     }
     return null;

@@ -13,13 +13,19 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Where and how the email channel reaches its SMTP relay. The credentials are not part of it:
- * each worker reads {@value #USERNAME_ENV} and {@value #PASSWORD_ENV} from its own environment,
- * so they never travel in the job graph. The trusted certificates (public, not secret) travel as
- * PEM text, so the workers need no file.
+ * Where and how the email channel reaches its SMTP relay. The credentials are not part of it: each
+ * worker reads {@value #USERNAME_ENV} and {@value #PASSWORD_ENV} from its own environment, so they
+ * never travel in the job graph. The trusted certificates (public, not secret) travel as PEM text,
+ * so the workers need no file.
  */
-public record SmtpSettings(String host, int port, String from, boolean startTls,
-    String trustedCertificatesPem, long timeoutMs) implements Serializable {
+public record SmtpSettings(
+    String host,
+    int port,
+    String from,
+    boolean startTls,
+    String trustedCertificatesPem,
+    long timeoutMs)
+    implements Serializable {
   public static final String USERNAME_ENV = "SMTP_USERNAME";
   public static final String PASSWORD_ENV = "SMTP_PASSWORD";
 
@@ -48,8 +54,10 @@ public record SmtpSettings(String host, int port, String from, boolean startTls,
 
   /** The certificates of a PEM text; throws when there is none. */
   static Collection<? extends Certificate> certificates(String pem) throws CertificateException {
-    Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-        .generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+    Collection<? extends Certificate> certs =
+        CertificateFactory.getInstance("X.509")
+            .generateCertificates(
+                new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     if (certs.isEmpty()) {
       throw new CertificateException("no certificate in it");
     }

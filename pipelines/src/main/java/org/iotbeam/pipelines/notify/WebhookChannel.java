@@ -13,9 +13,9 @@ import org.iotbeam.proto.OutgoingMessage;
 /**
  * POSTs the message as JSON to the recipient URL, the way {@link AlertWebhookSink} posts alerts
  * (its {@code postOnce}: Idempotency-Key = the message key; client errors other than 408/429 are
- * final). The body: {@code text} (the subject, what chat webhooks such as Slack's show),
- * {@code body} (the e-mail text), {@code key}, and {@code notification}, the whole
- * {@code OutgoingMessage} with its notices and alerts.
+ * final). The body: {@code text} (the subject, what chat webhooks such as Slack's show), {@code
+ * body} (the e-mail text), {@code key}, and {@code notification}, the whole {@code OutgoingMessage}
+ * with its notices and alerts.
  */
 public class WebhookChannel implements NotificationChannel {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,10 +33,11 @@ public class WebhookChannel implements NotificationChannel {
   public void send(OutgoingMessage m) throws DeliveryException {
     String json;
     try {
-      ObjectNode body = JSON.createObjectNode()
-          .put("text", text.subject(m))
-          .put("body", text.body(m))
-          .put("key", m.getKey());
+      ObjectNode body =
+          JSON.createObjectNode()
+              .put("text", text.subject(m))
+              .put("body", text.body(m))
+              .put("key", m.getKey());
       body.set("notification", JSON.readTree(ProtoJson.toJson(m)));
       json = JSON.writeValueAsString(body);
     } catch (JsonProcessingException e) {
@@ -50,8 +51,9 @@ public class WebhookChannel implements NotificationChannel {
       throw new DeliveryException("interrupted", true, e);
     }
     if (!a.delivered()) {
-      throw new DeliveryException("webhook " + AlertWebhookSink.redacted(m.getRecipient()) + ": "
-          + a.error(), a.retryable());
+      throw new DeliveryException(
+          "webhook " + AlertWebhookSink.redacted(m.getRecipient()) + ": " + a.error(),
+          a.retryable());
     }
   }
 }

@@ -27,15 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves a pipeline's Beam metrics in Prometheus text format on
- * {@code http://127.0.0.1:<port>/metrics} by polling {@link PipelineResult#metrics()} every few
- * seconds, named by {@link PrometheusNames}: counters, distributions as summaries (exact count
- * and sum) plus exact min/max gauges, gauges. Values are summed over steps ("attempted" values).
+ * Serves a pipeline's Beam metrics in Prometheus text format on {@code
+ * http://127.0.0.1:<port>/metrics} by polling {@link PipelineResult#metrics()} every few seconds,
+ * named by {@link PrometheusNames}: counters, distributions as summaries (exact count and sum) plus
+ * exact min/max gauges, gauges. Values are summed over steps ("attempted" values).
  *
- * <p>For runners whose pipeline result has live metrics (Direct) and for a finished job. On Flink
- * a running job's Beam metrics live only in Flink's metric system (the result is filled from
- * accumulators when the job ends), so there {@link FlinkBeamMetricsReporter} serves the same
- * names; {@link #prepare} sets it up for the embedded runner.
+ * <p>For runners whose pipeline result has live metrics (Direct) and for a finished job. On Flink a
+ * running job's Beam metrics live only in Flink's metric system (the result is filled from
+ * accumulators when the job ends), so there {@link FlinkBeamMetricsReporter} serves the same names;
+ * {@link #prepare} sets it up for the embedded runner.
  */
 public final class BeamMetricsExporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BeamMetricsExporter.class);
@@ -45,39 +45,40 @@ public final class BeamMetricsExporter implements AutoCloseable {
   private final String host;
   private final ScheduledExecutorService poller;
   private final ExecutorService httpThreads;
-  private final AtomicReference<MetricSnapshots> last =
-      new AtomicReference<>(MetricSnapshots.of());
+  private final AtomicReference<MetricSnapshots> last = new AtomicReference<>(MetricSnapshots.of());
   private final AtomicLong polls = new AtomicLong();
   private final Set<String> reportedProblems = new HashSet<>();
 
-  private BeamMetricsExporter(Supplier<MetricQueryResults> source, String host, int port,
-      int pollSeconds) throws IOException {
+  private BeamMetricsExporter(
+      Supplier<MetricQueryResults> source, String host, int port, int pollSeconds)
+      throws IOException {
     this.source = source;
     this.host = host;
     this.poller = Executors.newSingleThreadScheduledExecutor(daemon("iotbeam-metrics-poll"));
     this.httpThreads = Executors.newFixedThreadPool(2, daemon("iotbeam-metrics-http"));
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register((MultiCollector) last::get);
-    this.server = HTTPServer.builder()
-        .hostname(host)
-        .port(port)
-        .registry(registry)
-        .executorService(httpThreads)
-        .buildAndStart();
+    this.server =
+        HTTPServer.builder()
+            .hostname(host)
+            .port(port)
+            .registry(registry)
+            .executorService(httpThreads)
+            .buildAndStart();
     poll();
     poller.scheduleWithFixedDelay(this::poll, pollSeconds, pollSeconds, TimeUnit.SECONDS);
     LOG.info("Beam metrics in Prometheus format on {}", url());
   }
 
   /** Starts serving the metrics of {@code result} on host:port (port 0: any free port). */
-  public static BeamMetricsExporter start(PipelineResult result, String host, int port,
-      int pollSeconds) {
+  public static BeamMetricsExporter start(
+      PipelineResult result, String host, int port, int pollSeconds) {
     return start(() -> result.metrics().allMetrics(), host, port, pollSeconds);
   }
 
   /** Starts serving whatever {@code source} returns; for tests and other launchers. */
-  public static BeamMetricsExporter start(Supplier<MetricQueryResults> source, String host,
-      int port, int pollSeconds) {
+  public static BeamMetricsExporter start(
+      Supplier<MetricQueryResults> source, String host, int port, int pollSeconds) {
     try {
       return new BeamMetricsExporter(source, host, port, Math.max(1, pollSeconds));
     } catch (IOException e) {
@@ -93,16 +94,19 @@ public final class BeamMetricsExporter implements AutoCloseable {
    */
   public static void prepare(PipelineOptions options) {
     ObservabilityOptions o = options.as(ObservabilityOptions.class);
-    if (o.getPrometheusPort() == null || o.getPrometheusPort() <= 0 || !EmbeddedFlink.isFlink(options)) {
+    if (o.getPrometheusPort() == null
+        || o.getPrometheusPort() <= 0
+        || !EmbeddedFlink.isFlink(options)) {
       return;
     }
     FlinkPipelineOptions f = options.as(FlinkPipelineOptions.class);
     if (EmbeddedFlink.isEmbedded(f)) {
       FlinkReporterConfig.enableEmbedded(f, o.getPrometheusHost(), o.getPrometheusPort());
     } else {
-      LOG.info("Flink cluster {}: its flink-conf.yaml must configure the reporter:{}",
-          f.getFlinkMaster(), FlinkReporterConfig.lines(o.getPrometheusHost(),
-              o.getPrometheusPort()));
+      LOG.info(
+          "Flink cluster {}: its flink-conf.yaml must configure the reporter:{}",
+          f.getFlinkMaster(),
+          FlinkReporterConfig.lines(o.getPrometheusHost(), o.getPrometheusPort()));
     }
   }
 
@@ -114,7 +118,9 @@ public final class BeamMetricsExporter implements AutoCloseable {
    */
   public static BeamMetricsExporter startIfEnabled(PipelineResult result, PipelineOptions options) {
     ObservabilityOptions o = options.as(ObservabilityOptions.class);
-    if (o.getPrometheusPort() == null || o.getPrometheusPort() <= 0 || EmbeddedFlink.isFlink(options)) {
+    if (o.getPrometheusPort() == null
+        || o.getPrometheusPort() <= 0
+        || EmbeddedFlink.isFlink(options)) {
       return null;
     }
     return start(result, o.getPrometheusHost(), o.getPrometheusPort(), o.getMetricsPollSeconds());
@@ -162,14 +168,22 @@ public final class BeamMetricsExporter implements AutoCloseable {
     for (MetricResult<DistributionResult> r : q.getDistributions()) {
       DistributionResult d = r.getAttempted();
       if (d != null) {
-        m.distribution(r.getName().getNamespace(), r.getName().getName(), d.getCount(),
-            d.getSum(), d.getMin(), d.getMax());
+        m.distribution(
+            r.getName().getNamespace(),
+            r.getName().getName(),
+            d.getCount(),
+            d.getSum(),
+            d.getMin(),
+            d.getMax());
       }
     }
     for (MetricResult<GaugeResult> r : q.getGauges()) {
       GaugeResult g = r.getAttempted();
       if (g != null) {
-        m.gauge(r.getName().getNamespace(), r.getName().getName(), g.getValue(),
+        m.gauge(
+            r.getName().getNamespace(),
+            r.getName().getName(),
+            g.getValue(),
             g.getTimestamp().getMillis());
       }
     }

@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One log line per dead letter, rate limited: at most {@code warnPerMinute} WARN lines per minute
  * and worker thread, the rest at DEBUG, and one WARN line per minute saying how many were not
- * shown. Each line carries the message's device id and trace id (MDC {@code deviceId},
- * {@code traceId}), so a dead letter's log line, its record and its producer's trace meet.
- * The counters ({@code iotbeam_dead_letters_by_reason_total}) count every one. Records of stage
- * {@link Stage#RECOVERED} (a backfill resolving an earlier dead letter) are not logged.
+ * shown. Each line carries the message's device id and trace id (MDC {@code deviceId}, {@code
+ * traceId}), so a dead letter's log line, its record and its producer's trace meet. The counters
+ * ({@code iotbeam_dead_letters_by_reason_total}) count every one. Records of stage {@link
+ * Stage#RECOVERED} (a backfill resolving an earlier dead letter) are not logged.
  */
 public class DeadLetterLog extends PTransform<PCollection<DeadLetter>, PDone> {
   private final int warnPerMinute;
@@ -61,9 +61,15 @@ public class DeadLetterLog extends PTransform<PCollection<DeadLetter>, PDone> {
       String device = d.getInbound().getKey();
       try (LogContext ignored = LogContext.forMessage(device, d.getInbound().getTraceparent())) {
         String fmt = "dead letter {} reason={} stage={} source={}:{}:{}: {}";
-        Object[] args = {d.getId(), d.getReason(), d.getStage(),
-            d.getInbound().getSource().getTopic(), d.getInbound().getSource().getPartition(),
-            d.getInbound().getSource().getOffset(), d.getDetail()};
+        Object[] args = {
+          d.getId(),
+          d.getReason(),
+          d.getStage(),
+          d.getInbound().getSource().getTopic(),
+          d.getInbound().getSource().getPartition(),
+          d.getInbound().getSource().getOffset(),
+          d.getDetail()
+        };
         if (warn) {
           LOG.warn(fmt, args);
         } else {

@@ -32,15 +32,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>While a Flink job runs, Beam metrics exist only as Flink metrics: the runner registers each
  * Beam counter as a Flink counter named {@code <namespace>.<name>} in its operator's group, and
- * each distribution as a Flink gauge whose value is a Beam {@code DistributionResult} (the
- * pipeline result's metrics are filled from accumulators only when the job ends). Flink's own
- * PrometheusReporter exports such a gauge as 0 and binds every interface; this one sums each
- * metric over operators and subtasks, names it with {@link PrometheusNames} (the same names as
- * {@link BeamMetricsExporter}) and exports distributions as summaries plus min/max gauges.
+ * each distribution as a Flink gauge whose value is a Beam {@code DistributionResult} (the pipeline
+ * result's metrics are filled from accumulators only when the job ends). Flink's own
+ * PrometheusReporter exports such a gauge as 0 and binds every interface; this one sums each metric
+ * over operators and subtasks, names it with {@link PrometheusNames} (the same names as {@link
+ * BeamMetricsExporter}) and exports distributions as summaries plus min/max gauges.
  *
- * <p>Configure it in the Flink configuration (embedded: {@code --flinkConfDir}, which
- * {@link FlinkReporterConfig} writes for {@code --prometheusPort}; cluster: conf/flink-conf.yaml,
- * with the pipelines jar on the cluster's classpath):
+ * <p>Configure it in the Flink configuration (embedded: {@code --flinkConfDir}, which {@link
+ * FlinkReporterConfig} writes for {@code --prometheusPort}; cluster: conf/flink-conf.yaml, with the
+ * pipelines jar on the cluster's classpath):
  *
  * <pre>
  * metrics.reporter.iotbeam.factory.class: org.iotbeam.pipelines.observability.FlinkBeamMetricsReporterFactory
@@ -51,9 +51,9 @@ import org.slf4j.LoggerFactory;
  * Flink's own metrics are not served here; add Flink's PrometheusReporter for those. A negative
  * port serves nothing: the reporter then only collects, for {@link #counters()}.
  *
- * <p>With the embedded runner the job runs in this JVM, so a launcher can also read the live
- * values directly: {@link #counters()} (what the demo watches to know when the pipeline has
- * drained) and {@link #openUrls()} (the endpoint to print).
+ * <p>With the embedded runner the job runs in this JVM, so a launcher can also read the live values
+ * directly: {@link #counters()} (what the demo watches to know when the pipeline has drained) and
+ * {@link #openUrls()} (the endpoint to print).
  */
 public class FlinkBeamMetricsReporter implements MetricReporter {
   private static final Logger LOG = LoggerFactory.getLogger(FlinkBeamMetricsReporter.class);
@@ -61,6 +61,7 @@ public class FlinkBeamMetricsReporter implements MetricReporter {
 
   /** Registered metric -> its Beam namespace and name. */
   private final Map<Metric, String[]> metrics = new ConcurrentHashMap<>();
+
   private final Set<String> reportedProblems = ConcurrentHashMap.newKeySet();
   private HTTPServer server;
   private ExecutorService httpThreads;
@@ -77,14 +78,22 @@ public class FlinkBeamMetricsReporter implements MetricReporter {
     }
     PrometheusRegistry registry = new PrometheusRegistry();
     registry.register((MultiCollector) this::collect);
-    httpThreads = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "iotbeam-metrics-http");
-      t.setDaemon(true);
-      return t;
-    });
+    httpThreads =
+        Executors.newFixedThreadPool(
+            2,
+            r -> {
+              Thread t = new Thread(r, "iotbeam-metrics-http");
+              t.setDaemon(true);
+              return t;
+            });
     try {
-      server = HTTPServer.builder().hostname(host).port(port).registry(registry)
-          .executorService(httpThreads).buildAndStart();
+      server =
+          HTTPServer.builder()
+              .hostname(host)
+              .port(port)
+              .registry(registry)
+              .executorService(httpThreads)
+              .buildAndStart();
     } catch (IOException e) {
       httpThreads.shutdownNow();
       throw new UncheckedIOException("cannot serve metrics on " + host + ":" + port, e);
@@ -107,7 +116,9 @@ public class FlinkBeamMetricsReporter implements MetricReporter {
    * (or print).
    */
   public static List<String> openUrls() {
-    return OPEN.stream().map(FlinkBeamMetricsReporter::url).filter(Objects::nonNull)
+    return OPEN.stream()
+        .map(FlinkBeamMetricsReporter::url)
+        .filter(Objects::nonNull)
         .collect(Collectors.toList());
   }
 
@@ -121,12 +132,13 @@ public class FlinkBeamMetricsReporter implements MetricReporter {
   public static Map<String, Long> counters() {
     Map<String, Long> sums = new TreeMap<>();
     for (FlinkBeamMetricsReporter r : OPEN) {
-      r.metrics.forEach((metric, name) -> {
-        if (metric instanceof Counter c
-            && name[0].equals(org.iotbeam.transforms.TelemetryMetrics.NAMESPACE)) {
-          sums.merge(name[1], c.getCount(), Long::sum);
-        }
-      });
+      r.metrics.forEach(
+          (metric, name) -> {
+            if (metric instanceof Counter c
+                && name[0].equals(org.iotbeam.transforms.TelemetryMetrics.NAMESPACE)) {
+              sums.merge(name[1], c.getCount(), Long::sum);
+            }
+          });
     }
     return sums;
   }
@@ -156,10 +168,10 @@ public class FlinkBeamMetricsReporter implements MetricReporter {
   }
 
   /**
-   * {@code iotbeam.messages_received} -> {iotbeam, messages_received}. Beam names its Flink
-   * metrics {@code <namespace><delimiter><name>} (delimiter '.' unless configured otherwise);
-   * Flink's own metric names carry no delimiter. Only the project's namespace and Beam's source
-   * metrics (backlog, elements read) are served.
+   * {@code iotbeam.messages_received} -> {iotbeam, messages_received}. Beam names its Flink metrics
+   * {@code <namespace><delimiter><name>} (delimiter '.' unless configured otherwise); Flink's own
+   * metric names carry no delimiter. Only the project's namespace and Beam's source metrics
+   * (backlog, elements read) are served.
    */
   static String[] beamName(String metricName) {
     int dot = metricName.indexOf('.');
@@ -178,29 +190,35 @@ public class FlinkBeamMetricsReporter implements MetricReporter {
   MetricSnapshots collect() {
     MetricSamples m = new MetricSamples();
     long now = System.currentTimeMillis();
-    metrics.forEach((metric, name) -> {
-      try {
-        if (metric instanceof Counter c) {
-          m.counter(name[0], name[1], c.getCount());
-        } else if (metric instanceof Gauge<?> g) {
-          Object v = g.getValue();
-          if (v instanceof Number n) {
-            m.gauge(name[0], name[1], n.longValue(), now);
-          } else if (v != null && isDistribution(v)) {
-            m.distribution(name[0], name[1], call(v, "getCount"), call(v, "getSum"),
-                call(v, "getMin"), call(v, "getMax"));
+    metrics.forEach(
+        (metric, name) -> {
+          try {
+            if (metric instanceof Counter c) {
+              m.counter(name[0], name[1], c.getCount());
+            } else if (metric instanceof Gauge<?> g) {
+              Object v = g.getValue();
+              if (v instanceof Number n) {
+                m.gauge(name[0], name[1], n.longValue(), now);
+              } else if (v != null && isDistribution(v)) {
+                m.distribution(
+                    name[0],
+                    name[1],
+                    call(v, "getCount"),
+                    call(v, "getSum"),
+                    call(v, "getMin"),
+                    call(v, "getMax"));
+              }
+            }
+          } catch (RuntimeException e) {
+            problem(name[0] + "." + name[1] + ": " + e);
           }
-        }
-      } catch (RuntimeException e) {
-        problem(name[0] + "." + name[1] + ": " + e);
-      }
-    });
+        });
     return m.toSnapshots(this::problem);
   }
 
   /**
-   * A Beam DistributionResult, found by name: on a cluster the job's classes (child-first) are
-   * not the ones this reporter was loaded with.
+   * A Beam DistributionResult, found by name: on a cluster the job's classes (child-first) are not
+   * the ones this reporter was loaded with.
    */
   private static boolean isDistribution(Object v) {
     for (Class<?> c = v.getClass(); c != null; c = c.getSuperclass()) {

@@ -28,8 +28,9 @@ public final class FlinkReporterConfig {
 
   /** The lines to append to a flink-conf.yaml. */
   public static String lines(String host, int port) {
-    StringBuilder b = new StringBuilder(
-        "\n# Beam metrics in Prometheus format (org.iotbeam.pipelines.observability)\n");
+    StringBuilder b =
+        new StringBuilder(
+            "\n# Beam metrics in Prometheus format (org.iotbeam.pipelines.observability)\n");
     entries(host, port).forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
     return b.toString();
   }

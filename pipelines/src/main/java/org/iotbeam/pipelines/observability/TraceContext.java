@@ -7,14 +7,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A W3C trace context {@code traceparent}: {@code version-traceid-parentid-flags}, e.g.
- * {@code 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01}. Parses what devices, the
- * simulator and the bridge send; a value that does not parse is treated as absent (never fatal).
+ * A W3C trace context {@code traceparent}: {@code version-traceid-parentid-flags}, e.g. {@code
+ * 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01}. Parses what devices, the simulator and
+ * the bridge send; a value that does not parse is treated as absent (never fatal).
  */
 public record TraceContext(String version, String traceId, String parentId, String flags) {
   // version 00 is exactly 55 chars; a later version may append "-..." fields we ignore
-  private static final Pattern HEADER = Pattern.compile(
-      "^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$");
+  private static final Pattern HEADER =
+      Pattern.compile("^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$");
   private static final String ZERO_TRACE = "0".repeat(32);
   private static final String ZERO_SPAN = "0".repeat(16);
 
@@ -28,8 +28,10 @@ public record TraceContext(String version, String traceId, String parentId, Stri
       return Optional.empty();
     }
     String version = m.group(1);
-    if (version.equals("ff") || (version.equals("00") && m.group(5) != null)
-        || m.group(2).equals(ZERO_TRACE) || m.group(3).equals(ZERO_SPAN)) {
+    if (version.equals("ff")
+        || (version.equals("00") && m.group(5) != null)
+        || m.group(2).equals(ZERO_TRACE)
+        || m.group(3).equals(ZERO_SPAN)) {
       return Optional.empty();
     }
     return Optional.of(new TraceContext(version, m.group(2), m.group(3), m.group(4)));

@@ -67,17 +67,23 @@ public interface AlertWebhookOptions extends PipelineOptions {
   }
 
   /**
-   * Sends the alerts to the webhook when one is configured; returns the alerts it could not
-   * deliver as dead letters (for a {@link DeadLetterHandler}), empty when there is no webhook.
-   * (Not {@code applyTo}: Beam refuses two static methods of one name and different return types
-   * across an options interface's supertypes, and {@code AzureSinkOptions.applyTo} exists.)
+   * Sends the alerts to the webhook when one is configured; returns the alerts it could not deliver
+   * as dead letters (for a {@link DeadLetterHandler}), empty when there is no webhook. (Not {@code
+   * applyTo}: Beam refuses two static methods of one name and different return types across an
+   * options interface's supertypes, and {@code AzureSinkOptions.applyTo} exists.)
    */
-  static Optional<PCollection<DeadLetter>> sendTo(PCollection<Alert> alerts,
-      AlertWebhookOptions o) {
+  static Optional<PCollection<DeadLetter>> sendTo(
+      PCollection<Alert> alerts, AlertWebhookOptions o) {
     if (!isConfigured(o)) {
       return Optional.empty();
     }
-    return Optional.of(alerts.apply("AlertWebhook", new AlertWebhookSink(o.getAlertWebhookUrl(),
-        o.getWebhookMaxAttempts(), o.getWebhookInitialBackoffMs(), o.getWebhookTimeoutMs())));
+    return Optional.of(
+        alerts.apply(
+            "AlertWebhook",
+            new AlertWebhookSink(
+                o.getAlertWebhookUrl(),
+                o.getWebhookMaxAttempts(),
+                o.getWebhookInitialBackoffMs(),
+                o.getWebhookTimeoutMs())));
   }
 }

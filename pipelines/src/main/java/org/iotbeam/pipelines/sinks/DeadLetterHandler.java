@@ -32,23 +32,23 @@ import org.joda.time.Duration;
  * and writes them everywhere dead letters go:
  *
  * <ol>
- *   <li>each collection into the global window with the default trigger (a sink's failures
- *       inherit the windows of what it wrote: an aggregate's window means nothing to its dead
- *       letter, and Flatten refuses to merge collections windowed differently);</li>
- *   <li>all of them to the dead-letter topic ({@link #withTopic}, optional); the records the
- *       topic itself refuses join the others, but go to the topic no second time (no cycle);</li>
+ *   <li>each collection into the global window with the default trigger (a sink's failures inherit
+ *       the windows of what it wrote: an aggregate's window means nothing to its dead letter, and
+ *       Flatten refuses to merge collections windowed differently);
+ *   <li>all of them to the dead-letter topic ({@link #withTopic}, optional); the records the topic
+ *       itself refuses join the others, but go to the topic no second time (no cycle);
  *   <li>counted: {@code sink_dead_letters} per record of stage {@link Stage#SINK} (the parser
- *       counts its own, {@code dead_letters}), so the dead-letter files hold {@code dead_letters
- *       + sink_dead_letters} records; logged ({@link DeadLetterLog}, records of stage
- *       {@link Stage#RECOVERED} are not failures and are not logged);</li>
- *   <li>to the dead-letter files ({@link #withFiles}).</li>
+ *       counts its own, {@code dead_letters}), so the dead-letter files hold {@code dead_letters +
+ *       sink_dead_letters} records; logged ({@link DeadLetterLog}, records of stage {@link
+ *       Stage#RECOVERED} are not failures and are not logged);
+ *   <li>to the dead-letter files ({@link #withFiles}).
  * </ol>
  *
  * The records are not changed on the way. Beam's own {@link ErrorHandler} contract: add before
- * {@code close()}, close before the pipeline runs (use try-with-resources); the handler throws
- * when used out of that order. Beam's {@code Pipeline.registerBadRecordErrorHandler} takes
- * {@code BadRecord}s, not our dead letters, and neither re-windows nor has a second sink for the
- * failures of the first: hence this one.
+ * {@code close()}, close before the pipeline runs (use try-with-resources); the handler throws when
+ * used out of that order. Beam's {@code Pipeline.registerBadRecordErrorHandler} takes {@code
+ * BadRecord}s, not our dead letters, and neither re-windows nor has a second sink for the failures
+ * of the first: hence this one.
  */
 public final class DeadLetterHandler implements ErrorHandler<DeadLetter, PDone> {
   private static final long serialVersionUID = 1L;
@@ -77,8 +77,8 @@ public final class DeadLetterHandler implements ErrorHandler<DeadLetter, PDone> 
    * The dead-letter topic: a sink that returns the records it could not write (e.g. {@link
    * KafkaJsonSink}); they go to the files only.
    */
-  public DeadLetterHandler withTopic(String name,
-      PTransform<PCollection<DeadLetter>, PCollection<DeadLetter>> sink) {
+  public DeadLetterHandler withTopic(
+      String name, PTransform<PCollection<DeadLetter>, PCollection<DeadLetter>> sink) {
     checkOpen();
     this.topicName = name;
     this.topic = sink;
@@ -86,8 +86,8 @@ public final class DeadLetterHandler implements ErrorHandler<DeadLetter, PDone> 
   }
 
   /** The dead-letter files: the last resort, whose failure fails the pipeline. */
-  public DeadLetterHandler withFiles(String name,
-      PTransform<PCollection<DeadLetter>, ? extends POutput> sink) {
+  public DeadLetterHandler withFiles(
+      String name, PTransform<PCollection<DeadLetter>, ? extends POutput> sink) {
     checkOpen();
     this.filesName = name;
     this.files = sink;
@@ -144,16 +144,20 @@ public final class DeadLetterHandler implements ErrorHandler<DeadLetter, PDone> 
     for (PCollection<DeadLetter> c : added) {
       global.add(inGlobalWindow(c));
     }
-    PCollection<DeadLetter> deadLetters = global.isEmpty()
-        ? pipeline.apply("NoDeadLetters", Create.empty(Coders.DEAD_LETTER))
-        : PCollectionList.of(global).apply("WithSinkFailures", Flatten.pCollections())
-            .setCoder(Coders.DEAD_LETTER);
+    PCollection<DeadLetter> deadLetters =
+        global.isEmpty()
+            ? pipeline.apply("NoDeadLetters", Create.empty(Coders.DEAD_LETTER))
+            : PCollectionList.of(global)
+                .apply("WithSinkFailures", Flatten.pCollections())
+                .setCoder(Coders.DEAD_LETTER);
     PCollection<DeadLetter> all = deadLetters;
     if (topic != null) {
       PCollection<DeadLetter> topicFailures = inGlobalWindow(deadLetters.apply(topicName, topic));
-      all = PCollectionList.of(deadLetters).and(topicFailures)
-          .apply("WithDeadLetterTopicFailures", Flatten.pCollections())
-          .setCoder(Coders.DEAD_LETTER);
+      all =
+          PCollectionList.of(deadLetters)
+              .and(topicFailures)
+              .apply("WithDeadLetterTopicFailures", Flatten.pCollections())
+              .setCoder(Coders.DEAD_LETTER);
     }
     all.apply("CountDeadLetters", ParDo.of(new CountFn()));
     all.apply("LogDeadLetters", new DeadLetterLog(WARN_PER_MINUTE));
@@ -162,8 +166,8 @@ public final class DeadLetterHandler implements ErrorHandler<DeadLetter, PDone> 
 
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("the dead-letter handler is closed: add dead letters and "
-          + "sinks before close()");
+      throw new IllegalStateException(
+          "the dead-letter handler is closed: add dead letters and " + "sinks before close()");
     }
   }
 
@@ -173,9 +177,12 @@ public final class DeadLetterHandler implements ErrorHandler<DeadLetter, PDone> 
     if (w.getWindowFn() instanceof GlobalWindows && w.getTrigger() instanceof DefaultTrigger) {
       return c;
     }
-    return c.apply(c.getName().replace('/', '_') + "_GlobalWindow",
-        Window.<DeadLetter>into(new GlobalWindows()).triggering(DefaultTrigger.of())
-            .withAllowedLateness(Duration.ZERO).discardingFiredPanes());
+    return c.apply(
+        c.getName().replace('/', '_') + "_GlobalWindow",
+        Window.<DeadLetter>into(new GlobalWindows())
+            .triggering(DefaultTrigger.of())
+            .withAllowedLateness(Duration.ZERO)
+            .discardingFiredPanes());
   }
 
   /** {@code sink_dead_letters}: one per dead letter of stage {@link Stage#SINK}. */

@@ -7,13 +7,14 @@ import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * Where a pipeline's files go and how many of them: shared by the streaming and the batch
- * pipeline, so a backfill given the streaming run's {@code --outputBase} writes beside it.
+ * Where a pipeline's files go and how many of them: shared by the streaming and the batch pipeline,
+ * so a backfill given the streaming run's {@code --outputBase} writes beside it.
  */
 public interface FileOutputOptions extends PipelineOptions {
-  @Description("Where the files go: a local directory or azfs://ACCOUNT/CONTAINER/PATH, with "
-      + "aggregates/, alerts/ and dead-letters/ below it (streaming adds raw/). A backfill takes "
-      + "the streaming run's, to put its results beside streaming's. Required.")
+  @Description(
+      "Where the files go: a local directory or azfs://ACCOUNT/CONTAINER/PATH, with "
+          + "aggregates/, alerts/ and dead-letters/ below it (streaming adds raw/). A backfill takes "
+          + "the streaming run's, to put its results beside streaming's. Required.")
   // a default (empty: reported by problems()) rather than @Validation.Required, so that a missing
   // --outputBase is listed with every other problem instead of failing alone at parse time
   @Default.String("")
@@ -21,8 +22,9 @@ public interface FileOutputOptions extends PipelineOptions {
 
   void setOutputBase(String value);
 
-  @Description("Files per kind and window (streaming) or hour of the range (backfill); fixed, so "
-      + "file names are deterministic.")
+  @Description(
+      "Files per kind and window (streaming) or hour of the range (backfill); fixed, so "
+          + "file names are deterministic.")
   @Default.Integer(2)
   Integer getFileShards();
 

@@ -11,10 +11,10 @@ import org.joda.time.Duration;
 /**
  * How a file sink cuts a stream into files: event-time windows of {@code windowSize} (one set of
  * files per window, under the window's date/hour partition), a pane at the watermark, early panes
- * every {@code flushDelay} of processing time while a window is open, and a late pane per
- * {@code flushDelay} for data behind the watermark up to {@code allowedLateness}. Panes are
- * discarding: every file holds records no other file holds. In a bounded pipeline the watermark
- * jumps to the end at once and each window gives one pane.
+ * every {@code flushDelay} of processing time while a window is open, and a late pane per {@code
+ * flushDelay} for data behind the watermark up to {@code allowedLateness}. Panes are discarding:
+ * every file holds records no other file holds. In a bounded pipeline the watermark jumps to the
+ * end at once and each window gives one pane.
  */
 public final class FileWindowing implements Serializable {
   private final Duration windowSize;
@@ -23,8 +23,10 @@ public final class FileWindowing implements Serializable {
 
   private FileWindowing(Duration windowSize, Duration allowedLateness, Duration flushDelay) {
     if (!HourAligned.divides(windowSize)) {
-      throw new IllegalArgumentException("a file window must divide an hour (so each file lies "
-          + "in one dt=/hour= partition), was " + windowSize);
+      throw new IllegalArgumentException(
+          "a file window must divide an hour (so each file lies "
+              + "in one dt=/hour= partition), was "
+              + windowSize);
     }
     if (allowedLateness.getMillis() < 0 || flushDelay.getMillis() <= 0) {
       throw new IllegalArgumentException("allowed lateness must be >= 0 and flush delay > 0");
@@ -34,8 +36,8 @@ public final class FileWindowing implements Serializable {
     this.flushDelay = flushDelay;
   }
 
-  public static FileWindowing of(Duration windowSize, Duration allowedLateness,
-      Duration flushDelay) {
+  public static FileWindowing of(
+      Duration windowSize, Duration allowedLateness, Duration flushDelay) {
     return new FileWindowing(windowSize, allowedLateness, flushDelay);
   }
 
@@ -53,11 +55,12 @@ public final class FileWindowing implements Serializable {
 
   public <T> Window<T> window() {
     return Window.<T>into(FixedWindows.of(windowSize))
-        .triggering(AfterWatermark.pastEndOfWindow()
-            .withEarlyFirings(
-                AfterProcessingTime.pastFirstElementInPane().plusDelayOf(flushDelay))
-            .withLateFirings(
-                AfterProcessingTime.pastFirstElementInPane().plusDelayOf(flushDelay)))
+        .triggering(
+            AfterWatermark.pastEndOfWindow()
+                .withEarlyFirings(
+                    AfterProcessingTime.pastFirstElementInPane().plusDelayOf(flushDelay))
+                .withLateFirings(
+                    AfterProcessingTime.pastFirstElementInPane().plusDelayOf(flushDelay)))
         .withAllowedLateness(allowedLateness)
         .discardingFiredPanes();
   }

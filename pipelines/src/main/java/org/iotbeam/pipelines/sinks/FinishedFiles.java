@@ -14,8 +14,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The finished output files of a sink under a local directory: Beam's {@code .temp*} directories
- * hold panes that no checkpoint has finalized yet, and are skipped. For tools and tests that
- * read what a run wrote.
+ * hold panes that no checkpoint has finalized yet, and are skipped. For tools and tests that read
+ * what a run wrote.
  */
 public final class FinishedFiles {
   private FinishedFiles() {}
@@ -29,7 +29,8 @@ public final class FinishedFiles {
       return s.filter(Files::isRegularFile)
           .filter(f -> f.getFileName().toString().endsWith(suffix))
           .filter(f -> !dir.relativize(f).toString().contains(".temp"))
-          .sorted().collect(Collectors.toList());
+          .sorted()
+          .collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -38,8 +39,10 @@ public final class FinishedFiles {
   /** The non-blank lines of one gzip'd JSON-lines file. */
   public static List<String> gzipLines(Path file) {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
-          .filter(l -> !l.isBlank()).collect(Collectors.toList());
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8)
+          .lines()
+          .filter(l -> !l.isBlank())
+          .collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(file.toString(), e);
     }

@@ -13,13 +13,13 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Writes protobuf records as JSON lines (protobuf's JSON mapping, one record per line), gzip'd,
- * under {@code base/dt=YYYY-MM-DD/hour=HH/<prefix>-<window>-p<pane>-s<shard>-of-<n>.jsonl.gz}.
- * The aggregates, alerts and dead-letter files of the streaming and the batch pipeline.
+ * under {@code base/dt=YYYY-MM-DD/hour=HH/<prefix>-<window>-p<pane>-s<shard>-of-<n>.jsonl.gz}. The
+ * aggregates, alerts and dead-letter files of the streaming and the batch pipeline.
  *
- * <p>The input is re-windowed by {@link FileWindowing} on the records' own timestamps: an
- * aggregate carries the end of its window, an alert its event time, a dead letter the time the
- * source gave its message. Late panes upstream (late aggregates) arrive as late data here and go
- * to additional files of the same window, with the next pane index, never replacing earlier ones.
+ * <p>The input is re-windowed by {@link FileWindowing} on the records' own timestamps: an aggregate
+ * carries the end of its window, an alert its event time, a dead letter the time the source gave
+ * its message. Late panes upstream (late aggregates) arrive as late data here and go to additional
+ * files of the same window, with the next pane index, never replacing earlier ones.
  */
 public class JsonLinesFileSink<T extends Message>
     extends PTransform<PCollection<T>, WriteFilesResult<Void>> {
@@ -43,11 +43,13 @@ public class JsonLinesFileSink<T extends Message>
         .apply("ToJson", MapElements.into(TypeDescriptors.strings()).via(ProtoJson::toJson))
         .setCoder(StringUtf8Coder.of())
         .apply("FileWindows", windowing.<String>window())
-        .apply("WriteJsonLines", FileIO.<String>write()
-            .via(TextIO.sink())
-            .to(base)
-            .withNaming(new PartitionedFileNaming(prefix, SUFFIX))
-            .withCompression(Compression.GZIP)
-            .withNumShards(numShards));
+        .apply(
+            "WriteJsonLines",
+            FileIO.<String>write()
+                .via(TextIO.sink())
+                .to(base)
+                .withNaming(new PartitionedFileNaming(prefix, SUFFIX))
+                .withCompression(Compression.GZIP)
+                .withNumShards(numShards));
   }
 }

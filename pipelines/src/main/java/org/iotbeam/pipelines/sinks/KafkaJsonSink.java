@@ -41,21 +41,21 @@ import org.slf4j.LoggerFactory;
  * Publishes protobuf records as JSON to a Kafka topic (or Event Hub), keyed by their id, so a
  * compacted topic or a consumer that upserts by key keeps the latest pane or alert state.
  *
- * <p>No record can stop the pipeline. Beam's {@code KafkaIO.write()} fails the bundle when any
- * send fails, and a record the broker will never take (larger than the topic's
- * {@code max.message.bytes}, say) then fails the task, which restores, replays the same record
- * and fails again, for ever. Here each record the producer gives up on, after its own bounded
- * retries ({@code delivery.timeout.ms}), comes out as a {@link DeadLetter} (stage {@code sink},
- * destination {@code kafka/<topic>}, the record's JSON as payload): reason
- * {@link Reason#SINK_RECORD_REJECTED} when the broker refused the record itself, else
- * {@link Reason#SINK_WRITE_FAILED} (timed out, unauthorized). Counted in
- * {@code kafka_records_written}, {@code kafka_records_failed}, and {@code kafka_auth_failures}
- * when the credentials were refused ({@code sink_dead_letters}: {@link DeadLetterHandler}).
+ * <p>No record can stop the pipeline. Beam's {@code KafkaIO.write()} fails the bundle when any send
+ * fails, and a record the broker will never take (larger than the topic's {@code
+ * max.message.bytes}, say) then fails the task, which restores, replays the same record and fails
+ * again, for ever. Here each record the producer gives up on, after its own bounded retries ({@code
+ * delivery.timeout.ms}), comes out as a {@link DeadLetter} (stage {@code sink}, destination {@code
+ * kafka/<topic>}, the record's JSON as payload): reason {@link Reason#SINK_RECORD_REJECTED} when
+ * the broker refused the record itself, else {@link Reason#SINK_WRITE_FAILED} (timed out,
+ * unauthorized). Counted in {@code kafka_records_written}, {@code kafka_records_failed}, and {@code
+ * kafka_auth_failures} when the credentials were refused ({@code sink_dead_letters}: {@link
+ * DeadLetterHandler}).
  *
  * <p>Delivery is at-least-once: every bundle waits for the broker's acknowledgements before it
  * completes, so a checkpoint covers only acknowledged records; after a restore, records written
- * since the last checkpoint are written again, with the same key and value (Event Hubs has no
- * Kafka transactions).
+ * since the last checkpoint are written again, with the same key and value (Event Hubs has no Kafka
+ * transactions).
  */
 public class KafkaJsonSink<T extends Message>
     extends PTransform<PCollection<T>, PCollection<DeadLetter>> {
@@ -68,7 +68,10 @@ public class KafkaJsonSink<T extends Message>
   private final Map<String, Object> producerConfig;
   private final SerializableFunction<T, String> keyFn;
 
-  public KafkaJsonSink(String bootstrapServers, String topic, Map<String, Object> producerConfig,
+  public KafkaJsonSink(
+      String bootstrapServers,
+      String topic,
+      Map<String, Object> producerConfig,
       SerializableFunction<T, String> keyFn) {
     this.bootstrapServers = bootstrapServers;
     this.topic = topic;
@@ -85,7 +88,8 @@ public class KafkaJsonSink<T extends Message>
   public PCollection<DeadLetter> expand(PCollection<T> records) {
     Map<String, Object> config = new HashMap<>(producerConfig);
     config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    return records.apply("WriteKafka", ParDo.of(new WriteFn<>(topic, config, keyFn)))
+    return records
+        .apply("WriteKafka", ParDo.of(new WriteFn<>(topic, config, keyFn)))
         .setCoder(Coders.DEAD_LETTER);
   }
 
@@ -101,8 +105,12 @@ public class KafkaJsonSink<T extends Message>
     private transient List<Pending> pending;
 
     /** A send in flight and what a dead letter of it needs. */
-    private record Pending(String key, String json, Future<RecordMetadata> result,
-        Instant timestamp, BoundedWindow window) {}
+    private record Pending(
+        String key,
+        String json,
+        Future<RecordMetadata> result,
+        Instant timestamp,
+        BoundedWindow window) {}
 
     WriteFn(String topic, Map<String, Object> config, SerializableFunction<T, String> keyFn) {
       this.topic = topic;
@@ -121,13 +129,14 @@ public class KafkaJsonSink<T extends Message>
     }
 
     @ProcessElement
-    public void process(@Element T record, @DoFn.Timestamp Instant timestamp,
-        BoundedWindow window) {
+    public void process(
+        @Element T record, @DoFn.Timestamp Instant timestamp, BoundedWindow window) {
       String key = keyFn.apply(record);
       String json = ProtoJson.toJson(record);
       // send() reports every failure, even one it finds before sending, through the future
-      pending.add(new Pending(key, json, producer.send(new ProducerRecord<>(topic, key, json)),
-          timestamp, window));
+      pending.add(
+          new Pending(
+              key, json, producer.send(new ProducerRecord<>(topic, key, json)), timestamp, window));
     }
 
     @FinishBundle
@@ -148,14 +157,26 @@ public class KafkaJsonSink<T extends Message>
           failures++;
           String detail = cause.getClass().getSimpleName() + ": " + cause.getMessage();
           first = first == null ? detail : first;
-          c.output(DeadLetters.sinkFailure(destination(topic), p.key(),
-              ByteString.copyFromUtf8(p.json()), "", reasonOf(cause), detail),
-              p.timestamp(), p.window());
+          c.output(
+              DeadLetters.sinkFailure(
+                  destination(topic),
+                  p.key(),
+                  ByteString.copyFromUtf8(p.json()),
+                  "",
+                  reasonOf(cause),
+                  detail),
+              p.timestamp(),
+              p.window());
         }
       }
       if (failures > 0) {
-        LOG.warn("{} of {} record(s) not written to Kafka topic {}, sent to the dead letters; "
-            + "first: {}", failures, pending.size(), topic, first);
+        LOG.warn(
+            "{} of {} record(s) not written to Kafka topic {}, sent to the dead letters; "
+                + "first: {}",
+            failures,
+            pending.size(),
+            topic,
+            first);
       }
       pending.clear();
     }
@@ -171,8 +192,9 @@ public class KafkaJsonSink<T extends Message>
   /** Whether the broker refused the record itself, so that sending it again cannot succeed. */
   static Reason reasonOf(Throwable cause) {
     return cause instanceof RecordTooLargeException
-        || cause instanceof RecordBatchTooLargeException
-        || cause instanceof InvalidRecordException
-        ? Reason.SINK_RECORD_REJECTED : Reason.SINK_WRITE_FAILED;
+            || cause instanceof RecordBatchTooLargeException
+            || cause instanceof InvalidRecordException
+        ? Reason.SINK_RECORD_REJECTED
+        : Reason.SINK_WRITE_FAILED;
   }
 }

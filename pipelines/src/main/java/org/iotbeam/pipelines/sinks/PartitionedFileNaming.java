@@ -8,9 +8,9 @@ import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.iotbeam.proto.RawArchiveFormat;
 
 /**
- * File names that say which window, pane and shard a file holds, under the window's
- * {@code dt=YYYY-MM-DD/hour=HH/} partition:
- * {@code dt=2026-11-26/hour=21/aggregates-20261126T2100Z-20261126T2105Z-p000-s00-of-02.jsonl.gz}.
+ * File names that say which window, pane and shard a file holds, under the window's {@code
+ * dt=YYYY-MM-DD/hour=HH/} partition: {@code
+ * dt=2026-11-26/hour=21/aggregates-20261126T2100Z-20261126T2105Z-p000-s00-of-02.jsonl.gz}.
  *
  * <p>The same window, pane and shard always get the same name, so a replay overwrites instead of
  * duplicating, and a later pane (late data) gets a new file instead of replacing the earlier one.
@@ -30,8 +30,8 @@ public final class PartitionedFileNaming implements FileIO.Write.FileNaming {
   }
 
   @Override
-  public String getFilename(BoundedWindow window, PaneInfo pane, int numShards, int shardIndex,
-      Compression compression) {
+  public String getFilename(
+      BoundedWindow window, PaneInfo pane, int numShards, int shardIndex, Compression compression) {
     String span;
     String partition;
     if (window instanceof IntervalWindow w) {
@@ -41,8 +41,9 @@ public final class PartitionedFileNaming implements FileIO.Write.FileNaming {
       partition = "global/";
       span = "global";
     }
-    return String.format("%s%s-%s-p%03d-s%02d-of-%02d%s", partition, prefix, span,
-        pane == null ? 0 : pane.getIndex(), shardIndex, numShards, suffix);
+    return String.format(
+        "%s%s-%s-p%03d-s%02d-of-%02d%s",
+        partition, prefix, span, pane == null ? 0 : pane.getIndex(), shardIndex, numShards, suffix);
   }
 
   private static String stamp(long ms) {

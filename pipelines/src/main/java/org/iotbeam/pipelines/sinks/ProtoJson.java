@@ -25,8 +25,9 @@ public final class ProtoJson {
       JsonFormat.parser().ignoringUnknownFields().merge(json, builder);
       return builder;
     } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("not a " + builder.getDescriptorForType().getFullName()
-          + " in JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "not a " + builder.getDescriptorForType().getFullName() + " in JSON: " + e.getMessage(),
+          e);
     }
   }
 }

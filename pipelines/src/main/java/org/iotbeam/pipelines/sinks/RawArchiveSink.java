@@ -1,12 +1,12 @@
 package org.iotbeam.pipelines.sinks;
 
+import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.util.HashMap;
 import java.util.Map;
-import com.google.protobuf.ByteString;
 import org.apache.beam.sdk.extensions.protobuf.ByteStringCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
@@ -18,30 +18,29 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.RawArchiveFormat;
-import org.iotbeam.transforms.Coders;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Writes messages to the raw archive ({@link RawArchiveFormat}): gzip'd delimited
- * {@link InboundMessage}s under {@code base/dt=YYYY-MM-DD/hour=HH/} of their <em>ingest</em> time,
- * one set of {@code numShards} files per ingest-time window and pane (see {@link
- * PartitionedFileNaming}). The streaming pipeline gives it every message as it arrived, before
- * parsing. {@code base} is a local path or {@code azfs://account/container/path}. Works on bounded
- * and unbounded input.
+ * Writes messages to the raw archive ({@link RawArchiveFormat}): gzip'd delimited {@link
+ * InboundMessage}s under {@code base/dt=YYYY-MM-DD/hour=HH/} of their <em>ingest</em> time, one set
+ * of {@code numShards} files per ingest-time window and pane (see {@link PartitionedFileNaming}).
+ * The streaming pipeline gives it every message as it arrived, before parsing. {@code base} is a
+ * local path or {@code azfs://account/container/path}. Works on bounded and unbounded input.
  *
  * <p>Files go by ingest time, not by the timestamp the source gave: that is the device's event
- * time, which is missing or absurd for exactly the messages reprocessing exists for. The
- * watermark still follows event time; an ingest time behind it (a device clock running ahead) is
- * late data of the file windows, kept by their allowed lateness (see {@link FileWindowing}).
+ * time, which is missing or absurd for exactly the messages reprocessing exists for. The watermark
+ * still follows event time; an ingest time behind it (a device clock running ahead) is late data of
+ * the file windows, kept by their allowed lateness (see {@link FileWindowing}).
  *
- * <p>Messages are encoded where they are read, into one chunk per ingest-time window and bundle
- * (at most {@value #MAX_CHUNK_BYTES} bytes), and only the chunks are windowed, grouped by shard
- * and written: the runner handles a few elements a second there instead of one per message.
+ * <p>Messages are encoded where they are read, into one chunk per ingest-time window and bundle (at
+ * most {@value #MAX_CHUNK_BYTES} bytes), and only the chunks are windowed, grouped by shard and
+ * written: the runner handles a few elements a second there instead of one per message.
  */
 public class RawArchiveSink
     extends PTransform<PCollection<InboundMessage>, WriteFilesResult<Void>> {
   public static final String PREFIX = "raw";
+
   /** Largest chunk of encoded messages a bundle hands on at once. */
   static final int MAX_CHUNK_BYTES = 4 << 20;
 
@@ -58,25 +57,28 @@ public class RawArchiveSink
   @Override
   public WriteFilesResult<Void> expand(PCollection<InboundMessage> messages) {
     return messages
-        .apply("ChunksByIngestTime", ParDo.of(
-            new ChunkFn(windowing.windowSize().getMillis(), MAX_CHUNK_BYTES)))
+        .apply(
+            "ChunksByIngestTime",
+            ParDo.of(new ChunkFn(windowing.windowSize().getMillis(), MAX_CHUNK_BYTES)))
         .setCoder(ByteStringCoder.of())
         .apply("ArchiveWindows", windowing.<ByteString>window())
         .setCoder(ByteStringCoder.of())
-        .apply("WriteArchive", FileIO.<ByteString>write()
-            .via(new ChunkSink())
-            .to(base)
-            .withNaming(new PartitionedFileNaming(PREFIX, RawArchiveFormat.SUFFIX))
-            .withCompression(Compression.GZIP)
-            .withNumShards(numShards));
+        .apply(
+            "WriteArchive",
+            FileIO.<ByteString>write()
+                .via(new ChunkSink())
+                .to(base)
+                .withNaming(new PartitionedFileNaming(PREFIX, RawArchiveFormat.SUFFIX))
+                .withCompression(Compression.GZIP)
+                .withNumShards(numShards));
   }
 
   /**
-   * Encodes messages as {@link RawArchiveFormat} writes them, gathered per ingest-time window
-   * until the bundle ends (a runner ends one before every checkpoint and before the watermark
-   * moves) or the chunk is full. A chunk is stamped with its earliest ingest time, so the file
-   * windows put it, and every message in it, in the window of its ingest time. A message without
-   * an ingest time counts at the timestamp it had.
+   * Encodes messages as {@link RawArchiveFormat} writes them, gathered per ingest-time window until
+   * the bundle ends (a runner ends one before every checkpoint and before the watermark moves) or
+   * the chunk is full. A chunk is stamped with its earliest ingest time, so the file windows put
+   * it, and every message in it, in the window of its ingest time. A message without an ingest time
+   * counts at the timestamp it had.
    */
   static class ChunkFn extends DoFn<InboundMessage, ByteString> {
     private final long windowMs;
@@ -99,8 +101,9 @@ public class RawArchiveSink
     }
 
     @ProcessElement
-    public void process(@Element InboundMessage m, @Timestamp Instant timestamp,
-        OutputReceiver<ByteString> out) throws IOException {
+    public void process(
+        @Element InboundMessage m, @Timestamp Instant timestamp, OutputReceiver<ByteString> out)
+        throws IOException {
       long at = m.getIngestTimeMs() > 0 ? m.getIngestTimeMs() : timestamp.getMillis();
       long window = Math.floorDiv(at, windowMs) * windowMs;
       Chunk c = open.computeIfAbsent(window, w -> new Chunk());

@@ -10,11 +10,10 @@ import static org.junit.Assume.assumeTrue;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
-import org.iotbeam.transforms.ProcessingConfig;
 import org.iotbeam.pipelines.azure.cosmos.CosmosConnection;
 import org.iotbeam.pipelines.azure.servicebus.ServiceBusConnection;
-import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.transforms.Coders;
+import org.iotbeam.transforms.ProcessingConfig;
 import org.iotbeam.transforms.TelemetryProcessing;
 import org.iotbeam.transforms.TelemetryResults;
 import org.junit.Test;
@@ -37,16 +36,18 @@ public class AzureSinkOptionsTest {
 
   @Test
   public void flagsApplyTheSinks() {
-    AzureSinkOptions options = PipelineOptionsFactory.fromArgs(
-        "--cosmosEndpoint=https://acct.documents.azure.com:443/", "--cosmosGatewayMode=true",
-        "--serviceBusNamespace=sb-iotbeam", "--serviceBusQueue=alerts-test")
-        .as(AzureSinkOptions.class);
+    AzureSinkOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--cosmosEndpoint=https://acct.documents.azure.com:443/",
+                    "--cosmosGatewayMode=true",
+                "--serviceBusNamespace=sb-iotbeam", "--serviceBusQueue=alerts-test")
+            .as(AzureSinkOptions.class);
     Pipeline p = Pipeline.create(options);
     assertThat(AzureSinkOptions.applyTo(results(p), options), hasSize(3));
     CosmosConnection c = AzureSinkOptions.connection(options);
     assertEquals("telemetry", c.database());
     assertFalse(c.toString().contains("explicit key"));
-    assertEquals("sb-iotbeam.servicebus.windows.net",
-        ServiceBusConnection.fullyQualified("sb-iotbeam"));
+    assertEquals(
+        "sb-iotbeam.servicebus.windows.net", ServiceBusConnection.fullyQualified("sb-iotbeam"));
   }
 }

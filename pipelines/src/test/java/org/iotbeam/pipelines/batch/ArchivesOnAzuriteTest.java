@@ -71,27 +71,31 @@ public class ArchivesOnAzuriteTest {
   }
 
   /**
-   * Every message, valid or not, lands once under the hour of its ingest time, whatever its
-   * event time (the source stamps messages with their event time; the sink files them by
-   * ingest time).
+   * Every message, valid or not, lands once under the hour of its ingest time, whatever its event
+   * time (the source stamps messages with their event time; the sink files them by ingest time).
    */
   @Test
   public void theRawArchiveHoldsEveryMessageUnderItsIngestHour() throws Exception {
-    List<TimestampedValue<InboundMessage>> in = List.of(
-        // a reading of 09:50 that arrived at 10:20 (a gateway's buffer)
-        stamped(message(reading("dev-a", T0 - 10 * MIN), T0 + 20 * MIN, 1), T0 - 10 * MIN),
-        // a device clock 2 minutes ahead: event 11:01, ingested 10:59
-        stamped(message(reading("dev-b", T0 + 61 * MIN), T0 + 59 * MIN, 2), T0 + 61 * MIN),
-        // bytes that do not parse, and an empty payload: stamped with the broker's time
-        stamped(message(new byte[] {0x0a, (byte) 0xff}, T0 + 65 * MIN, 3), T0 + 65 * MIN),
-        stamped(message(new byte[0], T0 + 5 * MIN, 4), T0 + 5 * MIN));
-    PipelineOptions o = PipelineOptionsFactory.fromArgs(args("--runner=DirectRunner"))
-        .create();
+    List<TimestampedValue<InboundMessage>> in =
+        List.of(
+            // a reading of 09:50 that arrived at 10:20 (a gateway's buffer)
+            stamped(message(reading("dev-a", T0 - 10 * MIN), T0 + 20 * MIN, 1), T0 - 10 * MIN),
+            // a device clock 2 minutes ahead: event 11:01, ingested 10:59
+            stamped(message(reading("dev-b", T0 + 61 * MIN), T0 + 59 * MIN, 2), T0 + 61 * MIN),
+            // bytes that do not parse, and an empty payload: stamped with the broker's time
+            stamped(message(new byte[] {0x0a, (byte) 0xff}, T0 + 65 * MIN, 3), T0 + 65 * MIN),
+            stamped(message(new byte[0], T0 + 5 * MIN, 4), T0 + 5 * MIN));
+    PipelineOptions o = PipelineOptionsFactory.fromArgs(args("--runner=DirectRunner")).create();
     Pipeline p = Pipeline.create(o);
     p.apply(Create.timestamped(in).withCoder(Coders.INBOUND))
-        .apply(new RawArchiveSink("azfs://" + ACCOUNT + "/archive/raw/",
-            FileWindowing.of(Duration.standardMinutes(5), Duration.standardHours(169),
-                Duration.standardSeconds(60)), 1));
+        .apply(
+            new RawArchiveSink(
+                "azfs://" + ACCOUNT + "/archive/raw/",
+                FileWindowing.of(
+                    Duration.standardMinutes(5),
+                    Duration.standardHours(169),
+                    Duration.standardSeconds(60)),
+                1));
     p.run().waitUntilFinish();
 
     BlobContainerClient archive = azurite.client().getBlobContainerClient("archive");
@@ -100,12 +104,17 @@ public class ArchivesOnAzuriteTest {
       assertTrue(b.getName(), b.getName().endsWith(RawArchiveFormat.SUFFIX));
       byte[] gz = archive.getBlobClient(b.getName()).downloadContent().toBytes();
       try (var stream = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
-        RawArchiveFormat.read(stream).forEachRemaining(m -> {
-          assertTrue(b.getName() + " holds a message ingested at " + m.getIngestTimeMs(),
-              b.getName().startsWith("raw/" + RawArchiveFormat.partitionOf(m.getIngestTimeMs())));
-          offsetsByHour.computeIfAbsent(b.getName().substring(0, 27), k -> new ArrayList<>())
-              .add(m.getSource().getOffset());
-        });
+        RawArchiveFormat.read(stream)
+            .forEachRemaining(
+                m -> {
+                  assertTrue(
+                      b.getName() + " holds a message ingested at " + m.getIngestTimeMs(),
+                      b.getName()
+                          .startsWith("raw/" + RawArchiveFormat.partitionOf(m.getIngestTimeMs())));
+                  offsetsByHour
+                      .computeIfAbsent(b.getName().substring(0, 27), k -> new ArrayList<>())
+                      .add(m.getSource().getOffset());
+                });
       }
     }
     assertEquals(2, offsetsByHour.size());
@@ -130,24 +139,38 @@ public class ArchivesOnAzuriteTest {
         String dev = devices.get(d);
         long t = T0 + i * MIN + d * 1000L;
         double temp = dev.equals("hot-01") && i >= 20 && i < 30 ? 50.0 : 20.0 + (i % 7) * 0.5;
-        byte[] body = Telemetry.newBuilder().setDeviceId(dev).setTimestampMs(t)
-            .setSchemaVersion(3).setTemperature(temp).setHumidity(40).build().toByteArray();
+        byte[] body =
+            Telemetry.newBuilder()
+                .setDeviceId(dev)
+                .setTimestampMs(t)
+                .setSchemaVersion(3)
+                .setTemperature(temp)
+                .setHumidity(40)
+                .build()
+                .toByteArray();
         event(files, sequence, d == 1 ? 1 : 0, t + 2000, body, dev);
       }
     }
     event(files, sequence, 1, T0 + 20 * MIN + 500, new byte[] {0x0a, (byte) 0xff, 1}, "dev-b");
     event(files, sequence, 0, T0 + 30 * MIN + 500, null, "dev-a");
     for (Map.Entry<String, List<GenericRecord>> f : files.entrySet()) {
-      capture.getBlobClient("iotbeam-ns/telemetry/" + f.getKey())
+      capture
+          .getBlobClient("iotbeam-ns/telemetry/" + f.getKey())
           .upload(BinaryData.fromBytes(avro(f.getValue())));
     }
     assertTrue(files.containsKey("0/2026/11/20/09/58/00.avro"));
 
     String out = "azfs://" + ACCOUNT + "/processed/capture-backfill";
-    BackfillPipeline.Options o = PipelineOptionsFactory.fromArgs(args("--runner=DirectRunner",
-        "--archiveFormat=CAPTURE", "--archiveBase=azfs://" + ACCOUNT + "/capture/iotbeam-ns/telemetry",
-        "--from=2026-11-20T10:00:00Z", "--to=2026-11-20T11:00:00Z", "--outputBase=" + out))
-        .as(BackfillPipeline.Options.class);
+    BackfillPipeline.Options o =
+        PipelineOptionsFactory.fromArgs(
+                args(
+                    "--runner=DirectRunner",
+                    "--archiveFormat=CAPTURE",
+                    "--archiveBase=azfs://" + ACCOUNT + "/capture/iotbeam-ns/telemetry",
+                    "--from=2026-11-20T10:00:00Z",
+                    "--to=2026-11-20T11:00:00Z",
+                    "--outputBase=" + out))
+            .as(BackfillPipeline.Options.class);
     Summary s = BackfillPipeline.run(o);
     assertEquals(files.size(), s.files());
     assertEquals(182, s.messagesRead());
@@ -159,14 +182,20 @@ public class ArchivesOnAzuriteTest {
     Map<String, String> reasons = new TreeMap<>();
     dead.forEach(d -> reasons.put(d.getId(), d.getReason()));
     // the ids streaming gives the same events read from the Kafka endpoint
-    assertEquals(Map.of("kafka:telemetry:1:60", "MALFORMED_PROTOBUF",
-        "kafka:telemetry:0:120", "EMPTY_PAYLOAD"), reasons);
-    InboundMessage broken = dead.stream().filter(d -> d.getInbound().getSource().getPartition()
-        == 1).findFirst().orElseThrow().getInbound();
+    assertEquals(
+        Map.of(
+            "kafka:telemetry:1:60", "MALFORMED_PROTOBUF", "kafka:telemetry:0:120", "EMPTY_PAYLOAD"),
+        reasons);
+    InboundMessage broken =
+        dead.stream()
+            .filter(d -> d.getInbound().getSource().getPartition() == 1)
+            .findFirst()
+            .orElseThrow()
+            .getInbound();
     assertEquals(T0 + 20 * MIN, broken.getIngestTimeMs()); // Capture's time has whole seconds
     assertEquals("dev-b", broken.getKey());
-    assertEquals("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
-        broken.getTraceparent());
+    assertEquals(
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", broken.getTraceparent());
   }
 
   private static final DateTimeFormatter PATH =
@@ -175,10 +204,15 @@ public class ArchivesOnAzuriteTest {
       DateTimeFormatter.ofPattern("M/d/yyyy h:mm:ss a", Locale.US).withZone(ZoneOffset.UTC);
 
   /** Appends an event to the Capture file of its partition and 15-minute window (from 09:58). */
-  private static void event(Map<String, List<GenericRecord>> files, Map<Integer, Long> sequence,
-      int partition, long enqueuedMs, byte[] body, String key) {
-    long windowStart = T0 - 2 * MIN + Math.floorDiv(enqueuedMs - (T0 - 2 * MIN), 15 * MIN)
-        * 15 * MIN;
+  private static void event(
+      Map<String, List<GenericRecord>> files,
+      Map<Integer, Long> sequence,
+      int partition,
+      long enqueuedMs,
+      byte[] body,
+      String key) {
+    long windowStart =
+        T0 - 2 * MIN + Math.floorDiv(enqueuedMs - (T0 - 2 * MIN), 15 * MIN) * 15 * MIN;
     GenericRecord r = new GenericData.Record(CaptureFiles.SCHEMA);
     long seq = sequence.merge(partition, 1L, Long::sum) - 1;
     r.put("SequenceNumber", seq);
@@ -189,13 +223,18 @@ public class ArchivesOnAzuriteTest {
     system.put("x-opt-sequence-number", seq);
     r.put("SystemProperties", system);
     Map<String, Object> props = new HashMap<>();
-    props.put(CaptureFiles.TRACEPARENT, ByteBuffer.wrap(
-        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".getBytes(
-            StandardCharsets.UTF_8)));
+    props.put(
+        CaptureFiles.TRACEPARENT,
+        ByteBuffer.wrap(
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+                .getBytes(StandardCharsets.UTF_8)));
     r.put("Properties", props);
     r.put("Body", body == null ? null : ByteBuffer.wrap(body));
-    files.computeIfAbsent(partition + "/" + PATH.format(Instant.ofEpochMilli(windowStart))
-        + CaptureFiles.SUFFIX, k -> new ArrayList<>()).add(r);
+    files
+        .computeIfAbsent(
+            partition + "/" + PATH.format(Instant.ofEpochMilli(windowStart)) + CaptureFiles.SUFFIX,
+            k -> new ArrayList<>())
+        .add(r);
   }
 
   private static byte[] avro(List<GenericRecord> records) throws Exception {
@@ -218,15 +257,21 @@ public class ArchivesOnAzuriteTest {
   }
 
   private static byte[] reading(String device, long eventMs) {
-    return Telemetry.newBuilder().setDeviceId(device).setTimestampMs(eventMs).setSchemaVersion(3)
-        .setTemperature(21).build().toByteArray();
+    return Telemetry.newBuilder()
+        .setDeviceId(device)
+        .setTimestampMs(eventMs)
+        .setSchemaVersion(3)
+        .setTemperature(21)
+        .build()
+        .toByteArray();
   }
 
   private static InboundMessage message(byte[] payload, long ingestMs, long offset) {
-    return InboundMessage.newBuilder().setPayload(ByteString.copyFrom(payload))
+    return InboundMessage.newBuilder()
+        .setPayload(ByteString.copyFrom(payload))
         .setIngestTimeMs(ingestMs)
-        .setSource(SourcePosition.newBuilder().setSystem("kafka").setTopic("telemetry")
-            .setOffset(offset))
+        .setSource(
+            SourcePosition.newBuilder().setSystem("kafka").setTopic("telemetry").setOffset(offset))
         .build();
   }
 

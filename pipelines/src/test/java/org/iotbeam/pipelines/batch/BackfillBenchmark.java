@@ -25,11 +25,11 @@ import org.iotbeam.simulator.SimulatedMessage;
 import org.iotbeam.simulator.SimulatorConfig;
 
 /**
- * A benchmark command, not a test: generates a raw archive of N messages with the simulator's
- * file transport (two generators in parallel, disjoint devices), then backfills it on Flink
- * embedded in batch mode, and prints messages per second, elapsed time and heap; then runs the
- * same domain work over the same archive in one plain thread ({@link DomainBaseline}) and prints
- * how many times faster that is.
+ * A benchmark command, not a test: generates a raw archive of N messages with the simulator's file
+ * transport (two generators in parallel, disjoint devices), then backfills it on Flink embedded in
+ * batch mode, and prints messages per second, elapsed time and heap; then runs the same domain work
+ * over the same archive in one plain thread ({@link DomainBaseline}) and prints how many times
+ * faster that is.
  *
  * <pre>
  * runners/scripts/backfill-benchmark.sh [--messages=5000000] [--devices=1000] [--parallelism=2]
@@ -84,14 +84,16 @@ public final class BackfillBenchmark {
 
     // 1. the archive: reuse one of the same size, else generate it
     long t0 = System.nanoTime();
-    Path marker = archive.resolve("_generated-" + messages + "-" + devicesPerGenerator * generators);
+    Path marker =
+        archive.resolve("_generated-" + messages + "-" + devicesPerGenerator * generators);
     if (!Files.exists(marker)) {
       ExecutorService pool = Executors.newFixedThreadPool(generators);
       List<Future<Long>> done = new ArrayList<>();
       for (int g = 0; g < generators; g++) {
         final int gen = g;
-        done.add(pool.submit(() -> generate(archive, gen, devicesPerGenerator, intervalMs,
-            perGenerator)));
+        done.add(
+            pool.submit(
+                () -> generate(archive, gen, devicesPerGenerator, intervalMs, perGenerator)));
       }
       long written = 0;
       for (Future<Long> f : done) {
@@ -100,8 +102,13 @@ public final class BackfillBenchmark {
       pool.shutdown();
       Files.writeString(marker, Long.toString(written));
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "generated %,d messages in %.1f s (%.0f msg/s) under %s%n",
-          written, s, written / s, archive);
+      System.out.printf(
+          Locale.ROOT,
+          "generated %,d messages in %.1f s (%.0f msg/s) under %s%n",
+          written,
+          s,
+          written / s,
+          archive);
     } else {
       System.out.println("reusing the archive under " + archive);
     }
@@ -109,11 +116,17 @@ public final class BackfillBenchmark {
     long hours = (spanMs + 3_599_999) / 3_600_000 + 1;
 
     // 2. the backfill on Flink embedded, batch
-    List<String> flags = new ArrayList<>(List.of(
-        "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=" + parallelism,
-        "--archiveBase=" + archive, "--outputBase=" + dir.resolve("out"),
-        "--from=" + START, "--to=" + START.plus(Duration.ofHours(hours)),
-        "--progressLogSeconds=10"));
+    List<String> flags =
+        new ArrayList<>(
+            List.of(
+                "--runner=FlinkRunner",
+                "--flinkMaster=[local]",
+                "--parallelism=" + parallelism,
+                "--archiveBase=" + archive,
+                "--outputBase=" + dir.resolve("out"),
+                "--from=" + START,
+                "--to=" + START.plus(Duration.ofHours(hours)),
+                "--progressLogSeconds=10"));
     if (managedMemoryMb > 0) {
       // Flink's local environment gives its sorters 128 MiB of managed memory: the three sorts
       // of millions of readings (de-duplication, alert timelines, file shards) spill GBs to disk
@@ -121,14 +134,18 @@ public final class BackfillBenchmark {
       Files.createDirectories(conf);
       // on a busy machine the embedded task manager can starve past the 50 s heartbeat
       // timeout, which fails the job (seen at a load average of 70 on 2 cores)
-      Files.writeString(conf.resolve("flink-conf.yaml"),
-          "taskmanager.memory.managed.size: " + managedMemoryMb + "m\n"
+      Files.writeString(
+          conf.resolve("flink-conf.yaml"),
+          "taskmanager.memory.managed.size: "
+              + managedMemoryMb
+              + "m\n"
               + "heartbeat.timeout: 300000\n");
       flags.add("--flinkConfDir=" + conf);
     }
     flags.addAll(passThrough);
-    BackfillPipeline.Options o = PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new))
-        .as(BackfillPipeline.Options.class);
+    BackfillPipeline.Options o =
+        PipelineOptionsFactory.fromArgs(flags.toArray(String[]::new))
+            .as(BackfillPipeline.Options.class);
     for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
       p.resetPeakUsage();
     }
@@ -142,11 +159,18 @@ public final class BackfillBenchmark {
     }
     Runtime rt = Runtime.getRuntime();
     System.out.println(s);
-    System.out.printf(Locale.ROOT, "BENCHMARK backfill on Flink embedded (batch, parallelism %d, "
+    System.out.printf(
+        Locale.ROOT,
+        "BENCHMARK backfill on Flink embedded (batch, parallelism %d, "
             + "%d cores): %,d messages in %.1f s = %,.0f msg/s; heap peak %d MiB of max %d MiB; "
             + "GC %.1f s%n",
-        parallelism, rt.availableProcessors(), s.messagesRead(), s.seconds(),
-        s.messagesPerSecond(), heapPeak >> 20, rt.maxMemory() >> 20,
+        parallelism,
+        rt.availableProcessors(),
+        s.messagesRead(),
+        s.seconds(),
+        s.messagesPerSecond(),
+        heapPeak >> 20,
+        rt.maxMemory() >> 20,
         (gcMillis() - gcBefore) / 1e3);
     if (!keep) {
       deleteTree(dir.resolve("out"));
@@ -156,23 +180,43 @@ public final class BackfillBenchmark {
     if (baselineMessages > 0) {
       long cap = baselineMessages;
       DomainBaseline.stopRecordings();
-      DomainBaseline.Result b = DomainBaseline.measure(ProcessingConfigs.fromOptions(o),
-          () -> DomainBaseline.limit(DomainBaseline.archive(archive).get(), cap),
-          Math.min(300_000, s.messagesRead()), 1);
-      System.out.print(b.report(String.format(Locale.ROOT, "the archive's messages from %,d "
-          + "devices, the backfill's configuration", devicesPerGenerator * generators)));
-      System.out.printf(Locale.ROOT, "RATIO baseline/pipeline: %.1f (one plain thread does the "
+      DomainBaseline.Result b =
+          DomainBaseline.measure(
+              ProcessingConfigs.fromOptions(o),
+              () -> DomainBaseline.limit(DomainBaseline.archive(archive).get(), cap),
+              Math.min(300_000, s.messagesRead()),
+              1);
+      System.out.print(
+          b.report(
+              String.format(
+                  Locale.ROOT,
+                  "the archive's messages from %,d " + "devices, the backfill's configuration",
+                  devicesPerGenerator * generators)));
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO baseline/pipeline: %.1f (one plain thread does the "
               + "domain work at %,.0f msg/s, the backfill at parallelism %d reached %,.0f "
-              + "msg/s); load average %s%n", b.throughput() / s.messagesPerSecond(),
-          b.throughput(), parallelism, s.messagesPerSecond(), StreamingBenchmark.loadavg());
+              + "msg/s); load average %s%n",
+          b.throughput() / s.messagesPerSecond(),
+          b.throughput(),
+          parallelism,
+          s.messagesPerSecond(),
+          StreamingBenchmark.loadavg());
     }
   }
 
   private static long generate(Path archive, int gen, int devices, long intervalMs, long count)
       throws Exception {
-    SimulatorConfig c = new SimulatorConfig().devices(devices).seed(42 + gen)
-        .deviceIdPrefix("bench" + gen + "-").interval(Duration.ofMillis(intervalMs))
-        .startTime(START).unthrottled(true).count(count).validate();
+    SimulatorConfig c =
+        new SimulatorConfig()
+            .devices(devices)
+            .seed(42 + gen)
+            .deviceIdPrefix("bench" + gen + "-")
+            .interval(Duration.ofMillis(intervalMs))
+            .startTime(START)
+            .unthrottled(true)
+            .count(count)
+            .validate();
     MessageGenerator g = new MessageGenerator(c, START.toEpochMilli());
     try (FileTransport t = new FileTransport(archive, "gen" + gen, 1, 100_000)) {
       List<SimulatedMessage> batch = new ArrayList<>(1000);

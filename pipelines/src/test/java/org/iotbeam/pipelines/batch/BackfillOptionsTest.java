@@ -20,7 +20,8 @@ public class BackfillOptionsTest {
   public void sharedFlagsAgreeWithTheStreamingPipelines() {
     PipelineOptionsFactory.register(StreamingPipeline.Options.class);
     PipelineOptionsFactory.register(BackfillPipeline.Options.class);
-    BackfillPipeline.Options b = PipelineOptionsFactory.fromArgs().as(BackfillPipeline.Options.class);
+    BackfillPipeline.Options b =
+        PipelineOptionsFactory.fromArgs().as(BackfillPipeline.Options.class);
     StreamingPipeline.Options s = b.as(StreamingPipeline.Options.class);
     assertEquals(s.getMaxOutOfOrderSeconds(), b.getMaxOutOfOrderSeconds());
     assertEquals(s.getIdlePartitionSeconds(), b.getIdlePartitionSeconds());
@@ -32,11 +33,19 @@ public class BackfillOptionsTest {
 
   @Test
   public void everyBadFlagIsListedAtOnce() {
-    BackfillPipeline.Options o = PipelineOptionsFactory.fromArgs("--archiveBase=/a",
-        "--from=2026-11-20T10:02:00Z", "--to=2026-11-20T11:00:00Z",
-        "--fileShards=0", "--warmupMinutes=-5", "--extraIngestHours=-1", "--maxAgeHours=0",
-        "--alertWebhookUrl=ftp://x", "--writeKafka=true", "--bootstrapServers=")
-        .as(BackfillPipeline.Options.class);
+    BackfillPipeline.Options o =
+        PipelineOptionsFactory.fromArgs(
+                "--archiveBase=/a",
+                "--from=2026-11-20T10:02:00Z",
+                "--to=2026-11-20T11:00:00Z",
+                "--fileShards=0",
+                "--warmupMinutes=-5",
+                "--extraIngestHours=-1",
+                "--maxAgeHours=0",
+                "--alertWebhookUrl=ftp://x",
+                "--writeKafka=true",
+                "--bootstrapServers=")
+            .as(BackfillPipeline.Options.class);
     InvalidOptionsException e =
         assertThrows(InvalidOptionsException.class, () -> BackfillPipeline.plan(o));
     assertThat(e.getMessage(), containsString("--from=2026-11-20T10:02:00Z is not on a 5-minute"));
@@ -52,14 +61,19 @@ public class BackfillOptionsTest {
 
   @Test
   public void earlierDeadLettersAreBesideARawArchiveUnlessSaidOtherwise() {
-    assertEquals("azfs://acct/telemetry/dead-letters", BackfillPipeline.priorDeadLetters(
-        options("--archiveBase=azfs://acct/telemetry/raw/")));
-    assertEquals("/x/dl", BackfillPipeline.priorDeadLetters(
-        options("--archiveBase=/data/raw", "--priorDeadLetters=/x/dl")));
-    assertNull(BackfillPipeline.priorDeadLetters(
-        options("--archiveBase=/data/raw", "--priorDeadLetters=none")));
-    assertNull(BackfillPipeline.priorDeadLetters(
-        options("--archiveBase=azfs://acct/capture/ns/hub", "--archiveFormat=CAPTURE")));
+    assertEquals(
+        "azfs://acct/telemetry/dead-letters",
+        BackfillPipeline.priorDeadLetters(options("--archiveBase=azfs://acct/telemetry/raw/")));
+    assertEquals(
+        "/x/dl",
+        BackfillPipeline.priorDeadLetters(
+            options("--archiveBase=/data/raw", "--priorDeadLetters=/x/dl")));
+    assertNull(
+        BackfillPipeline.priorDeadLetters(
+            options("--archiveBase=/data/raw", "--priorDeadLetters=none")));
+    assertNull(
+        BackfillPipeline.priorDeadLetters(
+            options("--archiveBase=azfs://acct/capture/ns/hub", "--archiveFormat=CAPTURE")));
   }
 
   private static BackfillPipeline.Options options(String... args) {

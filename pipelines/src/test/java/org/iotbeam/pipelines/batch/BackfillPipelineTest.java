@@ -46,19 +46,30 @@ public class BackfillPipelineTest {
   }
 
   /** Runs the reading side and the composite; returns the summary, the outputs land in lists. */
-  static Summary runExpand(BackfillPipeline.Options o, List<WindowAggregate> aggregates,
-      List<Alert> alerts, List<DeadLetter> deadLetters) {
+  static Summary runExpand(
+      BackfillPipeline.Options o,
+      List<WindowAggregate> aggregates,
+      List<Alert> alerts,
+      List<DeadLetter> deadLetters) {
     return runExpand(o, aggregates, alerts, deadLetters, new ArrayList<>());
   }
 
-  static Summary runExpand(BackfillPipeline.Options o, List<WindowAggregate> aggregates,
-      List<Alert> alerts, List<DeadLetter> deadLetters, List<DeadLetter> recovered) {
+  static Summary runExpand(
+      BackfillPipeline.Options o,
+      List<WindowAggregate> aggregates,
+      List<Alert> alerts,
+      List<DeadLetter> deadLetters,
+      List<DeadLetter> recovered) {
     BackfillPipeline.Plan plan = BackfillPipeline.plan(o);
     ReadProgress.Plan listed = BackfillPipeline.preflight(o, plan);
     Pipeline p = Pipeline.create(o);
-    BackfillPipeline.BackfillResults r = BackfillPipeline.expand(p,
-        new ArchiveSource(o.getArchiveFormat(), o.getArchiveBase(), plan.selector(), listed, 1000),
-        plan.config(), plan.priorDeadLetters());
+    BackfillPipeline.BackfillResults r =
+        BackfillPipeline.expand(
+            p,
+            new ArchiveSource(
+                o.getArchiveFormat(), o.getArchiveBase(), plan.selector(), listed, 1000),
+            plan.config(),
+            plan.priorDeadLetters());
     String run = java.util.UUID.randomUUID().toString();
     PAssert.that(r.aggregates()).satisfies(it -> collect(run + "/aggregates", it));
     PAssert.that(r.alerts()).satisfies(it -> collect(run + "/alerts", it));
@@ -108,19 +119,36 @@ public class BackfillPipelineTest {
     List<WindowAggregate> aggs = new ArrayList<>();
     List<Alert> alerts = new ArrayList<>();
     List<DeadLetter> dead = new ArrayList<>();
-    Summary s = runExpand(options("--archiveBase=" + base, "--from=2026-11-20T10:00:00Z",
-        "--to=2026-11-20T12:00:00Z", "--outputBase=" + tmp.newFolder("out")), aggs, alerts, dead);
+    Summary s =
+        runExpand(
+            options(
+                "--archiveBase=" + base,
+                "--from=2026-11-20T10:00:00Z",
+                "--to=2026-11-20T12:00:00Z",
+                "--outputBase=" + tmp.newFolder("out")),
+            aggs,
+            alerts,
+            dead);
 
     // 3 devices x 2 metrics x 24 five-minute windows, one final pane each
     assertEquals(144, aggs.size());
     assertEquals(144, aggs.stream().map(WindowAggregate::getId).distinct().count());
     String late = "|" + (t0 + 115 * min);
     // (one pane each; its final_pane flag is the DirectRunner's timing, not checked here)
-    assertEquals(List.of(), aggs.stream().filter(a -> a.getCount()
-        != (a.getId().equals("dev-a|temperature" + late)
-            || a.getId().equals("dev-a|humidity" + late) ? 6 : 5)).toList());
-    assertTrue(aggs.stream().allMatch(a -> a.getWindowStartMs() >= t0
-        && a.getWindowEndMs() <= t0 + 120 * min));
+    assertEquals(
+        List.of(),
+        aggs.stream()
+            .filter(
+                a ->
+                    a.getCount()
+                        != (a.getId().equals("dev-a|temperature" + late)
+                                || a.getId().equals("dev-a|humidity" + late)
+                            ? 6
+                            : 5))
+            .toList());
+    assertTrue(
+        aggs.stream()
+            .allMatch(a -> a.getWindowStartMs() >= t0 && a.getWindowEndMs() <= t0 + 120 * min));
     // the broken payloads ingested at 10:07, 10:37, 11:07, 11:37 (not 12:07: after the range)
     assertEquals(4, dead.size());
     assertTrue(dead.stream().allMatch(d -> d.getReason().equals("MALFORMED_PROTOBUF")));
@@ -140,25 +168,39 @@ public class BackfillPipelineTest {
     Path base = tmp.newFolder("raw").toPath();
     ArchiveFixture.standard(60).writeTo(base);
     String out = tmp.newFolder("out").toString();
-    String[] flags = {"--archiveBase=" + base, "--from=2026-11-20T10:00:00Z",
-        "--to=2026-11-20T11:00:00Z", "--outputBase=" + out};
+    String[] flags = {
+      "--archiveBase=" + base,
+      "--from=2026-11-20T10:00:00Z",
+      "--to=2026-11-20T11:00:00Z",
+      "--outputBase=" + out
+    };
     Summary first = BackfillPipeline.run(options(flags));
     Map<String, List<String>> names = new TreeMap<>();
     for (String kind : BackfillOutputs.KINDS) {
       names.put(kind, OutputFiles.names(out, kind));
       // every file of the range, empty or not: 1 hour x 2 shards
-      assertEquals(kind, List.of(
-          out + "/" + kind + "/dt=2026-11-20/hour=10/" + kind
-              + "-backfill-20261120T1000Z-20261120T1100Z-s00-of-02.jsonl.gz",
-          out + "/" + kind + "/dt=2026-11-20/hour=10/" + kind
-              + "-backfill-20261120T1000Z-20261120T1100Z-s01-of-02.jsonl.gz"),
+      assertEquals(
+          kind,
+          List.of(
+              out
+                  + "/"
+                  + kind
+                  + "/dt=2026-11-20/hour=10/"
+                  + kind
+                  + "-backfill-20261120T1000Z-20261120T1100Z-s00-of-02.jsonl.gz",
+              out
+                  + "/"
+                  + kind
+                  + "/dt=2026-11-20/hour=10/"
+                  + kind
+                  + "-backfill-20261120T1000Z-20261120T1100Z-s01-of-02.jsonl.gz"),
           names.get(kind));
     }
     List<WindowAggregate> aggs = OutputFiles.read(out, "aggregates", WindowAggregate::newBuilder);
     assertEquals(3 * 2 * 12, aggs.size());
     assertEquals(aggs.size(), aggs.stream().map(WindowAggregate::getId).distinct().count());
-    assertEquals(2, OutputFiles.<DeadLetter>read(out, "dead-letters", DeadLetter::newBuilder)
-        .size());
+    assertEquals(
+        2, OutputFiles.<DeadLetter>read(out, "dead-letters", DeadLetter::newBuilder).size());
     List<Alert> alerts = OutputFiles.read(out, "alerts", Alert::newBuilder);
     assertThat(ruleIds(alerts, AlertState.RAISED), hasItem("hot-01/temperature-critical-high"));
     assertEquals(first.aggregates(), aggs.size());
@@ -186,10 +228,9 @@ public class BackfillPipelineTest {
     List<WindowAggregate> sharded =
         OutputFiles.read(out, "aggregates", WindowAggregate::newBuilder);
     assertEquals(aggs.size(), sharded.size());
-    SameResults.assertSameAggregates(SameResults.finalPanes(aggs),
-        SameResults.finalPanes(sharded));
-    assertEquals(2, OutputFiles.<DeadLetter>read(out, "dead-letters", DeadLetter::newBuilder)
-        .size());
+    SameResults.assertSameAggregates(SameResults.finalPanes(aggs), SameResults.finalPanes(sharded));
+    assertEquals(
+        2, OutputFiles.<DeadLetter>read(out, "dead-letters", DeadLetter::newBuilder).size());
   }
 
   @Test
@@ -199,27 +240,43 @@ public class BackfillPipelineTest {
     fixture.writeTo(dir.resolve("raw"));
     List<InboundMessage> archived = fixture.messages();
     InboundMessage reading = archived.get(40); // a valid reading of 10:13
-    InboundMessage broken = archived.stream()
-        .filter(m -> m.getPayload().size() == 4).findFirst().orElseThrow(); // 10:07
-    InboundMessage notArchived = reading.toBuilder()
-        .setSource(reading.getSource().toBuilder().setOffset(9999)).build();
+    InboundMessage broken =
+        archived.stream()
+            .filter(m -> m.getPayload().size() == 4)
+            .findFirst()
+            .orElseThrow(); // 10:07
+    InboundMessage notArchived =
+        reading.toBuilder().setSource(reading.getSource().toBuilder().setOffset(9999)).build();
     // what streaming wrote with a too tight limit, a sink's failure, and one of another archive
-    writeDeadLetters(dir.resolve("dead-letters/dt=2026-11-20/hour=10/dl.jsonl.gz"), List.of(
-        DeadLetters.of(reading, new Violation(Reason.PAYLOAD_TOO_LARGE, "60 > 50 bytes"),
-            Stage.PARSE),
-        DeadLetters.of(broken, new Violation(Reason.MALFORMED_PROTOBUF, "truncated"),
-            Stage.PARSE),
-        DeadLetters.of(notArchived, new Violation(Reason.PAYLOAD_TOO_LARGE, "60 > 50"),
-            Stage.PARSE),
-        DeadLetters.sinkFailure("cosmos/telemetry/aggregates", "x|temperature|1",
-            com.google.protobuf.ByteString.copyFromUtf8("{}"), "", Reason.SINK_WRITE_FAILED,
-            "throttled")));
+    writeDeadLetters(
+        dir.resolve("dead-letters/dt=2026-11-20/hour=10/dl.jsonl.gz"),
+        List.of(
+            DeadLetters.of(
+                reading, new Violation(Reason.PAYLOAD_TOO_LARGE, "60 > 50 bytes"), Stage.PARSE),
+            DeadLetters.of(
+                broken, new Violation(Reason.MALFORMED_PROTOBUF, "truncated"), Stage.PARSE),
+            DeadLetters.of(
+                notArchived, new Violation(Reason.PAYLOAD_TOO_LARGE, "60 > 50"), Stage.PARSE),
+            DeadLetters.sinkFailure(
+                "cosmos/telemetry/aggregates",
+                "x|temperature|1",
+                com.google.protobuf.ByteString.copyFromUtf8("{}"),
+                "",
+                Reason.SINK_WRITE_FAILED,
+                "throttled")));
     List<DeadLetter> dead = new ArrayList<>();
     List<DeadLetter> recovered = new ArrayList<>();
-    Summary s = runExpand(options("--archiveBase=" + dir.resolve("raw"),
-        "--from=2026-11-20T10:00:00Z", "--to=2026-11-20T11:00:00Z",
-        "--outputBase=" + tmp.newFolder("out")), new ArrayList<>(), new ArrayList<>(), dead,
-        recovered);
+    Summary s =
+        runExpand(
+            options(
+                "--archiveBase=" + dir.resolve("raw"),
+                "--from=2026-11-20T10:00:00Z",
+                "--to=2026-11-20T11:00:00Z",
+                "--outputBase=" + tmp.newFolder("out")),
+            new ArrayList<>(),
+            new ArrayList<>(),
+            dead,
+            recovered);
 
     assertEquals(1, recovered.size());
     DeadLetter r = recovered.get(0);
@@ -235,8 +292,10 @@ public class BackfillPipelineTest {
 
   private static void writeDeadLetters(Path file, List<DeadLetter> records) throws Exception {
     Files.createDirectories(file.getParent());
-    try (var out = new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(
-        Files.newOutputStream(file)), StandardCharsets.UTF_8)) {
+    try (var out =
+        new java.io.OutputStreamWriter(
+            new java.util.zip.GZIPOutputStream(Files.newOutputStream(file)),
+            StandardCharsets.UTF_8)) {
       for (DeadLetter d : records) {
         out.write(ProtoJson.toJson(d) + "\n");
       }
@@ -248,22 +307,29 @@ public class BackfillPipelineTest {
     Path base = tmp.newFolder("raw").toPath();
     ArchiveFixture.standard(60).writeTo(base);
     Path rules = tmp.newFile("rules.json").toPath();
-    Files.writeString(rules, """
+    Files.writeString(
+        rules,
+        """
         {"thresholds": [
           {"id": "warm", "metric": "temperature", "operator": ">", "value": 22.0,
            "forReadings": 2, "severity": "warning", "priority": 3, "cooldownMinutes": 0}
         ]}
-        """, StandardCharsets.UTF_8);
-    String[] common = {"--archiveBase=" + base, "--from=2026-11-20T10:00:00Z",
-        "--to=2026-11-20T11:00:00Z", "--outputBase=" + tmp.newFolder("out")};
+        """,
+        StandardCharsets.UTF_8);
+    String[] common = {
+      "--archiveBase=" + base,
+      "--from=2026-11-20T10:00:00Z",
+      "--to=2026-11-20T11:00:00Z",
+      "--outputBase=" + tmp.newFolder("out")
+    };
 
     List<Alert> before = new ArrayList<>();
     runExpand(options(common), new ArrayList<>(), before, new ArrayList<>());
     List<Alert> after = new ArrayList<>();
     List<String> withRules = new ArrayList<>(List.of(common));
     withRules.add("--rulesFile=" + rules);
-    runExpand(options(withRules.toArray(String[]::new)), new ArrayList<>(), after,
-        new ArrayList<>());
+    runExpand(
+        options(withRules.toArray(String[]::new)), new ArrayList<>(), after, new ArrayList<>());
 
     assertThat(ruleIds(before, AlertState.RAISED), hasItem("hot-01/temperature-critical-high"));
     assertThat(ruleIds(before, AlertState.RAISED), not(hasItem("dev-a/warm")));
@@ -282,21 +348,42 @@ public class BackfillPipelineTest {
     String out = tmp.newFolder("out").toString();
     List<WindowAggregate> fullAggs = new ArrayList<>();
     List<Alert> full = new ArrayList<>();
-    runExpand(options("--archiveBase=" + base, "--from=2026-11-20T10:00:00Z",
-        "--to=2026-11-20T11:00:00Z", "--outputBase=" + out), fullAggs, full, new ArrayList<>());
+    runExpand(
+        options(
+            "--archiveBase=" + base,
+            "--from=2026-11-20T10:00:00Z",
+            "--to=2026-11-20T11:00:00Z",
+            "--outputBase=" + out),
+        fullAggs,
+        full,
+        new ArrayList<>());
     long from = ArchiveFixture.T0 + 25 * ArchiveFixture.MINUTE;
     List<Alert> expected = full.stream().filter(a -> a.getEventTimeMs() >= from).toList();
-    assertTrue(expected.stream().anyMatch(a -> a.getState() == AlertState.CLEARED
-        && a.getRuleId().equals("temperature-critical-high")));
+    assertTrue(
+        expected.stream()
+            .anyMatch(
+                a ->
+                    a.getState() == AlertState.CLEARED
+                        && a.getRuleId().equals("temperature-critical-high")));
 
     // [10:25, 11:00) warmed up on the hour before: the raise of 10:22 is known, its clear kept
     List<WindowAggregate> aggs = new ArrayList<>();
     List<Alert> warm = new ArrayList<>();
-    Summary s = runExpand(options("--archiveBase=" + base, "--from=2026-11-20T10:25:00Z",
-        "--to=2026-11-20T11:00:00Z", "--outputBase=" + out), aggs, warm, new ArrayList<>());
+    Summary s =
+        runExpand(
+            options(
+                "--archiveBase=" + base,
+                "--from=2026-11-20T10:25:00Z",
+                "--to=2026-11-20T11:00:00Z",
+                "--outputBase=" + out),
+            aggs,
+            warm,
+            new ArrayList<>());
     SameResults.assertSameAlerts(expected, warm);
-    SameResults.assertSameAggregates(SameResults.finalPanes(fullAggs.stream()
-        .filter(a -> a.getWindowStartMs() >= from).toList()), SameResults.finalPanes(aggs));
+    SameResults.assertSameAggregates(
+        SameResults.finalPanes(
+            fullAggs.stream().filter(a -> a.getWindowStartMs() >= from).toList()),
+        SameResults.finalPanes(aggs));
     assertEquals(3 * 2 * 7, aggs.size());
     assertEquals(25 * 3, s.warmupMessages()); // the readings of 10:00-10:24
     // 10:25-10:59, and the unreadable payload ingested at 10:37 (the one of 10:07 is before)
@@ -305,9 +392,16 @@ public class BackfillPipelineTest {
 
     // without warm-up the range starts blank: the still-hot device "raises" a second time
     List<Alert> cold = new ArrayList<>();
-    runExpand(options("--archiveBase=" + base, "--from=2026-11-20T10:25:00Z",
-        "--to=2026-11-20T11:00:00Z", "--outputBase=" + out, "--warmupMinutes=0"),
-        new ArrayList<>(), cold, new ArrayList<>());
+    runExpand(
+        options(
+            "--archiveBase=" + base,
+            "--from=2026-11-20T10:25:00Z",
+            "--to=2026-11-20T11:00:00Z",
+            "--outputBase=" + out,
+            "--warmupMinutes=0"),
+        new ArrayList<>(),
+        cold,
+        new ArrayList<>());
     assertThat(ruleIds(cold, AlertState.RAISED), hasItem("hot-01/temperature-critical-high"));
     assertThat(ruleIds(warm, AlertState.RAISED), not(hasItem("hot-01/temperature-critical-high")));
   }
@@ -316,20 +410,35 @@ public class BackfillPipelineTest {
   public void emptyRangeFailsFastNamingTheHoursChecked() throws Exception {
     Path base = tmp.newFolder("raw").toPath();
     ArchiveFixture.standard(30).writeTo(base);
-    BackfillPipeline.Options o = options("--archiveBase=" + base, "--from=2026-11-21T10:00:00Z",
-        "--to=2026-11-21T12:00:00Z", "--outputBase=" + tmp.newFolder("out"));
+    BackfillPipeline.Options o =
+        options(
+            "--archiveBase=" + base,
+            "--from=2026-11-21T10:00:00Z",
+            "--to=2026-11-21T12:00:00Z",
+            "--outputBase=" + tmp.newFolder("out"));
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BackfillPipeline.run(o));
-    assertThat(e.getMessage(), containsString("no raw archive files under " + base
-        + " for [2026-11-21T10:00:00Z, 2026-11-21T12:00:00Z) (ingest hours "
-        + "[2026-11-21T08:00:00Z, 2026-11-21T13:00:00Z)): checked " + base
-        + "/dt=2026-11-21/hour=08/*.pb.gz, " + base + "/dt=2026-11-21/hour=09/*.pb.gz"));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "no raw archive files under "
+                + base
+                + " for [2026-11-21T10:00:00Z, 2026-11-21T12:00:00Z) (ingest hours "
+                + "[2026-11-21T08:00:00Z, 2026-11-21T13:00:00Z)): checked "
+                + base
+                + "/dt=2026-11-21/hour=08/*.pb.gz, "
+                + base
+                + "/dt=2026-11-21/hour=09/*.pb.gz"));
   }
 
   @Test
   public void badRangeFailsFast() {
-    BackfillPipeline.Options o = options("--archiveBase=/nowhere", "--from=2026-11-21",
-        "--to=2026-11-20", "--outputBase=/nowhere");
+    BackfillPipeline.Options o =
+        options(
+            "--archiveBase=/nowhere",
+            "--from=2026-11-21",
+            "--to=2026-11-20",
+            "--outputBase=/nowhere");
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> BackfillPipeline.run(o));
     assertThat(e.getMessage(), containsString("must be before --to"));

@@ -15,8 +15,8 @@ public final class BackfillTestSupport {
     return ArchiveFixture.standard(minutes).files();
   }
 
-  public static <T extends Message> List<T> readOutputs(String base, String kind,
-      Supplier<? extends Message.Builder> builder) throws IOException {
+  public static <T extends Message> List<T> readOutputs(
+      String base, String kind, Supplier<? extends Message.Builder> builder) throws IOException {
     return OutputFiles.read(base, kind, builder);
   }
 }

@@ -28,8 +28,7 @@ final class OutputFiles {
     return names(base, kind, name -> true);
   }
 
-  static List<String> names(String base, String kind, Predicate<String> which)
-      throws IOException {
+  static List<String> names(String base, String kind, Predicate<String> which) throws IOException {
     List<String> out = new ArrayList<>();
     for (MatchResult.Metadata m : match(base, kind)) {
       if (which.test(m.resourceId().toString())) {
@@ -40,22 +39,29 @@ final class OutputFiles {
     return out;
   }
 
-  static <T extends Message> List<T> read(String base, String kind,
-      Supplier<? extends Message.Builder> builder) throws IOException {
+  static <T extends Message> List<T> read(
+      String base, String kind, Supplier<? extends Message.Builder> builder) throws IOException {
     return read(base, kind, builder, name -> true);
   }
 
   /** The records of the files of a kind whose name passes {@code which}. */
   @SuppressWarnings("unchecked")
-  static <T extends Message> List<T> read(String base, String kind,
-      Supplier<? extends Message.Builder> builder, Predicate<String> which) throws IOException {
+  static <T extends Message> List<T> read(
+      String base,
+      String kind,
+      Supplier<? extends Message.Builder> builder,
+      Predicate<String> which)
+      throws IOException {
     List<T> out = new ArrayList<>();
     for (MatchResult.Metadata m : match(base, kind)) {
       if (!which.test(m.resourceId().toString())) {
         continue;
       }
-      try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(
-          Channels.newInputStream(FileSystems.open(m.resourceId()))), StandardCharsets.UTF_8))) {
+      try (BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(
+                  new GZIPInputStream(Channels.newInputStream(FileSystems.open(m.resourceId()))),
+                  StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
           if (!line.isBlank()) {
@@ -69,8 +75,8 @@ final class OutputFiles {
 
   private static List<MatchResult.Metadata> match(String base, String kind) throws IOException {
     String b = base.endsWith("/") ? base : base + "/";
-    MatchResult r = FileSystems.match(b + kind + "/**" + JsonLinesFileSink.SUFFIX,
-        EmptyMatchTreatment.ALLOW);
+    MatchResult r =
+        FileSystems.match(b + kind + "/**" + JsonLinesFileSink.SUFFIX, EmptyMatchTreatment.ALLOW);
     return r.status() == MatchResult.Status.NOT_FOUND ? List.of() : r.metadata();
   }
 }

@@ -30,8 +30,8 @@ final class SameResults {
     return out;
   }
 
-  static void assertSameAggregates(Map<String, WindowAggregate> expected,
-      Map<String, WindowAggregate> actual) {
+  static void assertSameAggregates(
+      Map<String, WindowAggregate> expected, Map<String, WindowAggregate> actual) {
     List<String> problems = new ArrayList<>();
     diffKeys(expected.keySet(), actual.keySet(), problems);
     for (var e : expected.entrySet()) {
@@ -40,15 +40,22 @@ final class SameResults {
       if (y == null) {
         continue;
       }
-      if (!close(x.getMean(), y.getMean()) || !close(x.getStddev(), y.getStddev())
+      if (!close(x.getMean(), y.getMean())
+          || !close(x.getStddev(), y.getStddev())
           || !strip(x).equals(strip(y))) {
-        problems.add(e.getKey() + ": " + x.toString().replace('\n', ' ') + " vs "
-            + y.toString().replace('\n', ' '));
+        problems.add(
+            e.getKey()
+                + ": "
+                + x.toString().replace('\n', ' ')
+                + " vs "
+                + y.toString().replace('\n', ' '));
       }
     }
     if (!problems.isEmpty()) {
-      fail(problems.size() + " aggregates differ:\n" + String.join("\n",
-          problems.subList(0, Math.min(20, problems.size()))));
+      fail(
+          problems.size()
+              + " aggregates differ:\n"
+              + String.join("\n", problems.subList(0, Math.min(20, problems.size()))));
     }
   }
 
@@ -77,16 +84,21 @@ final class SameResults {
 
   /** Pane bookkeeping and the floating-point results aside, everything must be equal. */
   private static WindowAggregate strip(WindowAggregate a) {
-    return a.toBuilder().clearMean().clearStddev().clearPaneIndex().clearPaneTiming()
-        .clearFinalPane().build();
+    return a.toBuilder()
+        .clearMean()
+        .clearStddev()
+        .clearPaneIndex()
+        .clearPaneTiming()
+        .clearFinalPane()
+        .build();
   }
 
   private static boolean close(double a, double b) {
     return a == b || Math.abs(a - b) <= REL * Math.max(Math.abs(a), Math.abs(b));
   }
 
-  private static void diffKeys(java.util.Set<String> x, java.util.Set<String> y,
-      List<String> problems) {
+  private static void diffKeys(
+      java.util.Set<String> x, java.util.Set<String> y, List<String> problems) {
     for (String k : x) {
       if (!y.contains(k)) {
         problems.add("missing " + k);

@@ -12,7 +12,6 @@ import java.util.Properties;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.apache.beam.runners.flink.FlinkRunner;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -41,12 +40,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The input is free of droppably-late data, so the comparison is meaningful: every device sends
  * in event-time order, all devices are produced in global event-time order, and the newest reading
- * is minutes old, so the streaming watermark (newest event time minus {@code --maxOutOfOrderSeconds})
- * never passes a reading before it arrives; a reading of "now" on each partition after it moves
- * the watermark past the input's windows. One device's readings arrive out of order: alerts are
- * evaluated in arrival order by both. Late data beyond the allowed
- * lateness is what streaming drops by design and a backfill would count; it has no place here.
- * The archive holds every message as it arrived (the input and the ticks), filed by ingest time.
+ * is minutes old, so the streaming watermark (newest event time minus {@code
+ * --maxOutOfOrderSeconds}) never passes a reading before it arrives; a reading of "now" on each
+ * partition after it moves the watermark past the input's windows. One device's readings arrive out
+ * of order: alerts are evaluated in arrival order by both. Late data beyond the allowed lateness is
+ * what streaming drops by design and a backfill would count; it has no place here. The archive
+ * holds every message as it arrived (the input and the ticks), filed by ingest time.
  *
  * <p>What is not compared: pane bookkeeping (streaming's on-time pane is not the last pane while
  * the window may still get late data; in batch it is), and the last bits of mean and standard
@@ -82,35 +81,48 @@ public class StreamingBackfillParityTest {
       PipelineResult streaming = StreamingPipeline.run(streamingOptions(bs, out));
       try {
         int expectedAggregates = DEVICES.size() * 2 * (minutes / 5);
-        await("streaming raw archive and aggregates", () -> archivedCount(archive)
-            >= input.size() + PARTITIONS
-            && SameResults.finalPanes(read(out.toString(), "aggregates", true)).size()
-                >= expectedAggregates);
+        await(
+            "streaming raw archive and aggregates",
+            () ->
+                archivedCount(archive) >= input.size() + PARTITIONS
+                    && SameResults.finalPanes(read(out.toString(), "aggregates", true)).size()
+                        >= expectedAggregates);
         // alerts are evaluated as the same watermark passes; let their files settle
         int[] last = {-1};
-        await("streaming alert files stable", () -> {
-          int n = read(out.toString(), "alerts", false).size();
-          boolean stable = n >= 4 && n == last[0];
-          last[0] = n;
-          return stable;
-        });
+        await(
+            "streaming alert files stable",
+            () -> {
+              int n = read(out.toString(), "alerts", false).size();
+              boolean stable = n >= 4 && n == last[0];
+              last[0] = n;
+              return stable;
+            });
       } finally {
         streaming.cancel();
       }
     }
-    assertEquals("the archive holds every reading (and the ticks) once",
-        input.size() + PARTITIONS, archivedCount(archive));
+    assertEquals(
+        "the archive holds every reading (and the ticks) once",
+        input.size() + PARTITIONS,
+        archivedCount(archive));
 
     Path batchOut = tmp.newFolder("backfill").toPath();
-    BackfillPipeline.Options o = PipelineOptionsFactory.fromArgs(
-        "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2",
-        "--archiveBase=" + archive, "--outputBase=" + batchOut,
-        "--from=" + java.time.Instant.ofEpochMilli(base),
-        "--to=" + java.time.Instant.ofEpochMilli(base + minutes * MINUTE),
-        // all of it was ingested now, 25-70 minutes after its event times: the devices' clocks
-        // trail the broker by that much, beyond the watermark delay and the allowed lateness
-        "--extraIngestHours=2",
-        "--fileShards=1").as(BackfillPipeline.Options.class);
+    BackfillPipeline.Options o =
+        PipelineOptionsFactory.fromArgs(
+                "--runner=FlinkRunner",
+                "--flinkMaster=[local]",
+                "--parallelism=2",
+                "--archiveBase=" + archive,
+                "--outputBase=" + batchOut,
+                "--from=" + java.time.Instant.ofEpochMilli(base),
+                "--to=" + java.time.Instant.ofEpochMilli(base + minutes * MINUTE),
+                // all of it was ingested now, 25-70 minutes after its event times: the devices'
+                // clocks
+                // trail the broker by that much, beyond the watermark delay and the allowed
+                // lateness
+                "--extraIngestHours=2",
+                "--fileShards=1")
+            .as(BackfillPipeline.Options.class);
     Summary s = BackfillPipeline.run(o);
     LOG.info("{}", s);
     assertEquals(input.size(), s.messagesInRange());
@@ -125,17 +137,23 @@ public class StreamingBackfillParityTest {
     List<Alert> streamAlerts = read(out.toString(), "alerts", false);
     List<Alert> batchAlerts = read(batchOut.toString(), "alerts", false);
     assertTrue("the input raises alerts", streamAlerts.size() >= 4);
-    assertTrue("the out-of-order device raises hot", streamAlerts.stream()
-        .anyMatch(a -> a.getDeviceId().equals("par-ooo") && a.getRuleId().contains("critical")));
-    LOG.info("alerts: streaming {}, backfill {}; aggregates {}", streamAlerts.size(),
-        batchAlerts.size(), batchAggs.size());
+    assertTrue(
+        "the out-of-order device raises hot",
+        streamAlerts.stream()
+            .anyMatch(
+                a -> a.getDeviceId().equals("par-ooo") && a.getRuleId().contains("critical")));
+    LOG.info(
+        "alerts: streaming {}, backfill {}; aggregates {}",
+        streamAlerts.size(),
+        batchAlerts.size(),
+        batchAggs.size());
     SameResults.assertSameAlerts(streamAlerts, batchAlerts);
     assertEquals(new TreeSet<>(streamAggs.keySet()), new TreeSet<>(batchAggs.keySet()));
   }
 
   /**
-   * One reading a minute per device, in event-time order. par-hot runs above 45 C for four
-   * readings (threshold raise and clear); par-trend climbs 3 C a minute for a while (trend).
+   * One reading a minute per device, in event-time order. par-hot runs above 45 C for four readings
+   * (threshold raise and clear); par-trend climbs 3 C a minute for a while (trend).
    */
   private static List<Telemetry> input(long base, int minutes) {
     List<Telemetry> out = new ArrayList<>();
@@ -159,23 +177,33 @@ public class StreamingBackfillParityTest {
           out.add(reading(dev, t + 5_000L, hot + 0.05, 41 + (i % 5) + d));
           continue;
         }
-        out.add(Telemetry.newBuilder().setDeviceId(dev)
-            .setTimestampMs(base + i * MINUTE + d * 1000L).setSchemaVersion(3)
-            .setTemperature(temp).setHumidity(40 + (i % 5) + d).build());
+        out.add(
+            Telemetry.newBuilder()
+                .setDeviceId(dev)
+                .setTimestampMs(base + i * MINUTE + d * 1000L)
+                .setSchemaVersion(3)
+                .setTemperature(temp)
+                .setHumidity(40 + (i % 5) + d)
+                .build());
       }
     }
     return out;
   }
 
   private static Telemetry reading(String dev, long ts, double temp, double humidity) {
-    return Telemetry.newBuilder().setDeviceId(dev).setTimestampMs(ts).setSchemaVersion(3)
-        .setTemperature(temp).setHumidity(humidity).build();
+    return Telemetry.newBuilder()
+        .setDeviceId(dev)
+        .setTimestampMs(ts)
+        .setSchemaVersion(3)
+        .setTemperature(temp)
+        .setHumidity(humidity)
+        .build();
   }
 
   /**
-   * The input in order, then a reading of "now" on every partition: the stream goes on, and
-   * newer data is what moves the watermark past the input's windows (it is outside the range
-   * the backfill reprocesses).
+   * The input in order, then a reading of "now" on every partition: the stream goes on, and newer
+   * data is what moves the watermark past the input's windows (it is outside the range the backfill
+   * reprocesses).
    */
   private static void produce(String bootstrap, List<Telemetry> input, long now) {
     Properties p = new Properties();
@@ -187,8 +215,12 @@ public class StreamingBackfillParityTest {
         producer.send(new ProducerRecord<>("telemetry", t.getDeviceId(), t.toByteArray()));
       }
       for (int partition = 0; partition < PARTITIONS; partition++) {
-        producer.send(new ProducerRecord<>("telemetry", partition, "clock",
-            reading("clock", now + partition, 20, 40).toByteArray()));
+        producer.send(
+            new ProducerRecord<>(
+                "telemetry",
+                partition,
+                "clock",
+                reading("clock", now + partition, 20, 40).toByteArray()));
       }
       producer.flush();
     }
@@ -200,8 +232,8 @@ public class StreamingBackfillParityTest {
     return o;
   }
 
-  private static <T extends com.google.protobuf.Message> List<T> read(String base, String kind,
-      boolean aggregates) {
+  private static <T extends com.google.protobuf.Message> List<T> read(
+      String base, String kind, boolean aggregates) {
     try {
       return aggregates
           ? OutputFiles.read(base, kind, WindowAggregate::newBuilder)
@@ -217,8 +249,13 @@ public class StreamingBackfillParityTest {
     }
     try (Stream<Path> files = Files.walk(archive)) {
       long n = 0;
-      for (Path f : files.filter(f -> f.toString().endsWith(RawArchiveFormat.SUFFIX)
-          && !archive.relativize(f).toString().contains(".temp")).toList()) {
+      for (Path f :
+          files
+              .filter(
+                  f ->
+                      f.toString().endsWith(RawArchiveFormat.SUFFIX)
+                          && !archive.relativize(f).toString().contains(".temp"))
+              .toList()) {
         try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(f))) {
           var it = RawArchiveFormat.read(in);
           while (it.hasNext()) {

@@ -47,29 +47,32 @@ import org.iotbeam.transforms.TelemetryParser;
 
 /**
  * The pipeline's domain work in a plain single-threaded loop, no Beam: what one core does when
- * nothing but the project's own classes run. The benchmarks print it next to the pipeline's
- * figure, over the same messages, so that "the pipeline reaches X msg/s" comes with "and the
- * work itself costs Y".
+ * nothing but the project's own classes run. The benchmarks print it next to the pipeline's figure,
+ * over the same messages, so that "the pipeline reaches X msg/s" comes with "and the work itself
+ * costs Y".
  *
  * <p>Stages, cumulative: parse + validate ({@link TelemetryParser}); enrich, content hash and
  * de-duplicate ({@link EnrichReadings#enrich}, {@link RecentReadings} per device); 5-minute
- * statistics ({@link RunningStats} per device and metric); alert evaluation
- * ({@link AlertEvaluator}, {@link DeviceAlertState} per device). The messages go through once per
+ * statistics ({@link RunningStats} per device and metric); alert evaluation ({@link
+ * AlertEvaluator}, {@link DeviceAlertState} per device). The messages go through once per
  * cumulative stage count, each reading through its stages before the next reading, as the
- * pipeline's chained steps see them. Messages are taken in chunks of {@value #CHUNK} and only
- * their processing is timed, so reading or generating them is not counted: by the thread's CPU
- * time (on a shared machine, not the time other work ran instead; nor the garbage collector's
- * threads) and by the wall clock (everything, when the machine is quiet).
+ * pipeline's chained steps see them. Messages are taken in chunks of {@value #CHUNK} and only their
+ * processing is timed, so reading or generating them is not counted: by the thread's CPU time (on a
+ * shared machine, not the time other work ran instead; nor the garbage collector's threads) and by
+ * the wall clock (everything, when the machine is quiet).
  *
- * <p>Standalone: {@code -Dn=1000000 -Ddevices=1000,100000 [-Drepeat=1]} generates v3 messages with the
- * simulator (1% malformed, its default anomalies) and prints one report per device count.
+ * <p>Standalone: {@code -Dn=1000000 -Ddevices=1000,100000 [-Drepeat=1]} generates v3 messages with
+ * the simulator (1% malformed, its default anomalies) and prints one report per device count.
  */
 public final class DomainBaseline {
   static final int CHUNK = 1024;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   static final String[] STAGES = {
-      "parse + validate", "+ enrich, content hash, de-duplicate", "+ 5-minute statistics",
-      "+ alert evaluation (the whole domain work)"};
+    "parse + validate",
+    "+ enrich, content hash, de-duplicate",
+    "+ 5-minute statistics",
+    "+ alert evaluation (the whole domain work)"
+  };
 
   private final TelemetryParser parser;
   private final DeviceRegistry registry;
@@ -107,24 +110,52 @@ public final class DomainBaseline {
   }
 
   /** What a run measured: messages per CPU second through each stage and all before it. */
-  public record Result(long messages, double[] cumulative, double[] cumulativeWall, long valid, long duplicates,
-      long windows, long alerts, int devices, long stateBytes) {
+  public record Result(
+      long messages,
+      double[] cumulative,
+      double[] cumulativeWall,
+      long valid,
+      long duplicates,
+      long windows,
+      long alerts,
+      int devices,
+      long stateBytes) {
     /** Messages per second of the whole domain work. */
     public double throughput() {
       return cumulative[cumulative.length - 1];
     }
 
     public String report(String what) {
-      StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-          "BASELINE plain Java, one thread, no Beam (%s): %,d messages%n", what, messages));
+      StringBuilder b =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "BASELINE plain Java, one thread, no Beam (%s): %,d messages%n",
+                  what,
+                  messages));
       for (int s = 0; s < STAGES.length; s++) {
-        b.append(String.format(Locale.ROOT, "  %-44s %,11.0f msg/s CPU  %,11.0f msg/s wall%n",
-            STAGES[s], cumulative[s], cumulativeWall[s]));
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "  %-44s %,11.0f msg/s CPU  %,11.0f msg/s wall%n",
+                STAGES[s],
+                cumulative[s],
+                cumulativeWall[s]));
       }
-      b.append(String.format(Locale.ROOT, "  valid %,d, duplicates %,d, windows closed %,d, "
-              + "alert events %,d; %,d devices, state retained %,d MB (%,d bytes per device); "
-              + "load average %s%n", valid, duplicates, windows, alerts, devices,
-          stateBytes >> 20, devices == 0 ? 0 : stateBytes / devices, StreamingBenchmark.loadavg()));
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "  valid %,d, duplicates %,d, windows closed %,d, "
+                  + "alert events %,d; %,d devices, state retained %,d MB (%,d bytes per device); "
+                  + "load average %s%n",
+              valid,
+              duplicates,
+              windows,
+              alerts,
+              devices,
+              stateBytes >> 20,
+              devices == 0 ? 0 : stateBytes / devices,
+              StreamingBenchmark.loadavg()));
       return b.toString();
     }
   }
@@ -134,8 +165,8 @@ public final class DomainBaseline {
    * cumulative stage count, each time with fresh state; {@code repeat} times each, keeping the
    * fastest (on a shared machine, the run least disturbed by other work).
    */
-  public static Result measure(ProcessingConfig config, Supplier<Iterator<InboundMessage>> source,
-      long warmup, int repeat) {
+  public static Result measure(
+      ProcessingConfig config, Supplier<Iterator<InboundMessage>> source, long warmup, int repeat) {
     if (warmup > 0) {
       new DomainBaseline(config, STAGES.length).run(limit(source.get(), warmup));
     }
@@ -157,8 +188,16 @@ public final class DomainBaseline {
         }
       }
     }
-    return new Result(all.messages, throughput, wall, all.valid, all.duplicates, all.windows,
-        all.alerts, all.devices.size(), state);
+    return new Result(
+        all.messages,
+        throughput,
+        wall,
+        all.valid,
+        all.duplicates,
+        all.windows,
+        all.alerts,
+        all.devices.size(),
+        state);
   }
 
   /** Runs every message through the stages; only the processing of each chunk is timed. */
@@ -249,8 +288,8 @@ public final class DomainBaseline {
   }
 
   /**
-   * Stops (and so writes out) the JVM's flight recordings: a benchmark's profile summary is of
-   * its pipeline, and the baseline runs after it in the same JVM.
+   * Stops (and so writes out) the JVM's flight recordings: a benchmark's profile summary is of its
+   * pipeline, and the baseline runs after it in the same JVM.
    */
   public static void stopRecordings() {
     if (FlightRecorder.isAvailable() && FlightRecorder.isInitialized()) {
@@ -271,13 +310,23 @@ public final class DomainBaseline {
     return m.getHeapMemoryUsage().getUsed();
   }
 
-  /** {@code n} simulator messages from {@code devices} v3 devices, as the file transport frames them. */
+  /**
+   * {@code n} simulator messages from {@code devices} v3 devices, as the file transport frames
+   * them.
+   */
   static Supplier<Iterator<InboundMessage>> simulated(long n, int devices) {
     Instant start = Instant.parse("2026-11-01T00:00:00Z");
     return () -> {
-      SimulatorConfig c = new SimulatorConfig().devices(devices).seed(42)
-          .versionMix(0, 0, 1).interval(Duration.ofSeconds(10)).startTime(start)
-          .unthrottled(true).count(n).validate();
+      SimulatorConfig c =
+          new SimulatorConfig()
+              .devices(devices)
+              .seed(42)
+              .versionMix(0, 0, 1)
+              .interval(Duration.ofSeconds(10))
+              .startTime(start)
+              .unthrottled(true)
+              .count(n)
+              .validate();
       MessageGenerator g = new MessageGenerator(c, start.toEpochMilli());
       return new Iterator<>() {
         @Override
@@ -291,8 +340,11 @@ public final class DomainBaseline {
           return InboundMessage.newBuilder()
               .setPayload(ByteString.copyFrom(m.payload()))
               .setIngestTimeMs(m.eventTimeMs() + m.ingestDelayMs())
-              .setSource(SourcePosition.newBuilder().setSystem("file").setTopic("baseline")
-                  .setOffset(m.index()))
+              .setSource(
+                  SourcePosition.newBuilder()
+                      .setSystem("file")
+                      .setTopic("baseline")
+                      .setOffset(m.index()))
               .setTraceparent(m.traceparent())
               .setKey(m.deviceId())
               .build();
@@ -306,8 +358,7 @@ public final class DomainBaseline {
     return () -> {
       List<Path> files;
       try (Stream<Path> walk = Files.walk(base)) {
-        files = walk.filter(f -> f.toString().endsWith(RawArchiveFormat.SUFFIX)).sorted()
-            .toList();
+        files = walk.filter(f -> f.toString().endsWith(RawArchiveFormat.SUFFIX)).sorted().toList();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -323,8 +374,9 @@ public final class DomainBaseline {
               if (open != null) {
                 open.close();
               }
-              open = new GZIPInputStream(new BufferedInputStream(
-                  Files.newInputStream(next.next()), 1 << 16));
+              open =
+                  new GZIPInputStream(
+                      new BufferedInputStream(Files.newInputStream(next.next()), 1 << 16));
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }
@@ -346,17 +398,27 @@ public final class DomainBaseline {
 
   public static void main(String[] args) throws Exception {
     long n = Long.getLong("n", 1_000_000L);
-    ProcessingConfig config = ProcessingConfig.defaults()
-        .withRules(BundledConfig.rules()).withRegistry(BundledConfig.registry());
-    System.out.printf(Locale.ROOT, "machine: %d cores, max heap %,d MB, load average %s%n",
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+    ProcessingConfig config =
+        ProcessingConfig.defaults()
+            .withRules(BundledConfig.rules())
+            .withRegistry(BundledConfig.registry());
+    System.out.printf(
+        Locale.ROOT,
+        "machine: %d cores, max heap %,d MB, load average %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
         StreamingBenchmark.loadavg());
     for (String d : System.getProperty("devices", "1000,100000").split(",")) {
       int devices = Integer.parseInt(d.trim());
-      Result r = measure(config, simulated(n, devices), Math.min(n, 300_000),
-          Integer.getInteger("repeat", 1));
-      System.out.print(r.report(String.format(Locale.ROOT,
-          "simulator v3 messages from %,d devices, bundled rules and registry", devices)));
+      Result r =
+          measure(
+              config, simulated(n, devices), Math.min(n, 300_000), Integer.getInteger("repeat", 1));
+      System.out.print(
+          r.report(
+              String.format(
+                  Locale.ROOT,
+                  "simulator v3 messages from %,d devices, bundled rules and registry",
+                  devices)));
     }
   }
 }

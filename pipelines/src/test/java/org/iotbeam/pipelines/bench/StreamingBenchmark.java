@@ -42,31 +42,31 @@ import org.iotbeam.transforms.ProcessingConfig;
 
 /**
  * Throughput and latency of the streaming pipeline on Flink embedded against an in-process KRaft
- * broker, read as production reads: an unbounded KafkaIO source (no bounded read,
- * which would wrap the read in an Impulse/Reshuffle with sleeps). Not a test: prints figures.
+ * broker, read as production reads: an unbounded KafkaIO source (no bounded read, which would wrap
+ * the read in an Impulse/Reshuffle with sleeps). Not a test: prints figures.
  *
  * <ol>
  *   <li>throughput: pre-fill {@code -Dn} messages (default 1,000,000) from {@code -Ddevices}
  *       devices, start the pipeline asynchronously (parallelism {@code -Dparallelism}, 2) and
- *       scrape its Beam-metrics reporter's {@code iotbeam_messages_received_total} over HTTP
- *       every 500 ms until it reaches n, then cancel; msg/s over the steady part, from 10% to 90%
- *       of n (start-up excluded), interpolated between scrapes;
+ *       scrape its Beam-metrics reporter's {@code iotbeam_messages_received_total} over HTTP every
+ *       500 ms until it reaches n, then cancel; msg/s over the steady part, from 10% to 90% of n
+ *       (start-up excluded), interpolated between scrapes;
  *   <li>latency: produce at {@code -Drate} msg/s (default 10,000) for {@code -Dseconds} (30), each
  *       record's timestamp and event time = its produce time; 10 probe devices alternate hot/cold
- *       readings so each probe raises or clears an alert; latency = time the alert is read from
- *       the alerts topic - the reading's event time;
+ *       readings so each probe raises or clears an alert; latency = time the alert is read from the
+ *       alerts topic - the reading's event time;
  *   <li>baseline: the same domain work in one plain thread ({@link DomainBaseline}) over the
  *       throughput phase's messages with the pipeline's configuration, and the ratio of the two.
  * </ol>
  *
  * Prints the machine's load average (/proc/loadavg) with each figure: on a shared machine the
- * figures mean little without it. Bounded: the throughput phase gives up after
- * {@code -DmaxWaitSeconds} (300) and prints what it has.
+ * figures mean little without it. Bounded: the throughput phase gives up after {@code
+ * -DmaxWaitSeconds} (300) and prints what it has.
  */
 public final class StreamingBenchmark {
   private static final AtomicLong maxHeap = new AtomicLong();
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final Pattern RECEIVED =
       Pattern.compile("(?m)^iotbeam_messages_received_total\\s+(\\S+)");
 
@@ -77,66 +77,88 @@ public final class StreamingBenchmark {
     int seconds = Integer.getInteger("seconds", 30);
     int parallelism = Integer.getInteger("parallelism", 2);
     int maxWaitSeconds = Integer.getInteger("maxWaitSeconds", 300);
-    Thread heap = new Thread(() -> {
-      while (true) {
-        maxHeap.accumulateAndGet(heapUsed(), Math::max);
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heap-sampler");
+    Thread heap =
+        new Thread(
+            () -> {
+              while (true) {
+                maxHeap.accumulateAndGet(heapUsed(), Math::max);
+                try {
+                  Thread.sleep(200);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "heap-sampler");
     heap.setDaemon(true);
     heap.start();
     Path work = Files.createTempDirectory("iotbeam-bench-");
     Path rules = work.resolve("rules.json");
-    Files.writeString(rules, "{\"thresholds\": [{\"id\": \"probe-hot\", \"metric\": "
-        + "\"temperature\", \"operator\": \">\", \"value\": 45.0, \"forReadings\": 1, "
-        + "\"severity\": \"critical\", \"priority\": 1, \"cooldownMinutes\": 0}]}");
-    System.out.printf("machine: %d cores, max heap %,d MB, load average %s%n",
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+    Files.writeString(
+        rules,
+        "{\"thresholds\": [{\"id\": \"probe-hot\", \"metric\": "
+            + "\"temperature\", \"operator\": \">\", \"value\": 45.0, \"forReadings\": 1, "
+            + "\"severity\": \"critical\", \"priority\": 1, \"cooldownMinutes\": 0}]}");
+    System.out.printf(
+        "machine: %d cores, max heap %,d MB, load average %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
         loadavg());
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
       for (String t : List.of("bench-in", "lat-in")) {
         kafka.createTopic(t, parallelism);
       }
-      for (String t : List.of("aggregates", "alerts", "dead-letters", "lat-aggregates",
-          "lat-alerts", "lat-dead-letters")) {
+      for (String t :
+          List.of(
+              "aggregates",
+              "alerts",
+              "dead-letters",
+              "lat-aggregates",
+              "lat-alerts",
+              "lat-dead-letters")) {
         kafka.createTopic(t, 1);
       }
       Prefill prefill = new Prefill(n, devices, System.currentTimeMillis());
       double steady = throughput(bs, work, rules, prefill, parallelism, maxWaitSeconds);
       latency(bs, work, rules, rate, seconds, devices, parallelism);
-      baseline(options(bs, work.resolve("out-baseline"), rules, parallelism, ""), prefill,
-          steady);
+      baseline(options(bs, work.resolve("out-baseline"), rules, parallelism, ""), prefill, steady);
     }
     System.exit(0);
   }
 
   /**
    * The domain work of the pipeline in one plain thread ({@link DomainBaseline}), over the
-   * throughput phase's messages and with the pipeline's configuration, and how many times
-   * faster that is than the pipeline.
+   * throughput phase's messages and with the pipeline's configuration, and how many times faster
+   * that is than the pipeline.
    */
   static void baseline(StreamingPipeline.Options o, Prefill prefill, double pipelineMsgPerSec) {
     ProcessingConfig config = ProcessingConfigs.fromOptions(o);
     DomainBaseline.stopRecordings();
-    DomainBaseline.Result b = DomainBaseline.measure(config, prefill::inbound,
-        Math.min(prefill.n, 300_000), 1);
-    System.out.print(b.report(String.format(Locale.ROOT,
-        "the throughput phase's %,d messages from %,d devices, the pipeline's configuration",
-        prefill.n, prefill.devices)));
-    System.out.printf(Locale.ROOT, "RATIO baseline/pipeline: %.1f (one plain thread does the "
+    DomainBaseline.Result b =
+        DomainBaseline.measure(config, prefill::inbound, Math.min(prefill.n, 300_000), 1);
+    System.out.print(
+        b.report(
+            String.format(
+                Locale.ROOT,
+                "the throughput phase's %,d messages from %,d devices, the pipeline's configuration",
+                prefill.n,
+                prefill.devices)));
+    System.out.printf(
+        Locale.ROOT,
+        "RATIO baseline/pipeline: %.1f (one plain thread does the "
             + "domain work at %,.0f msg/s, the pipeline at parallelism %d reaches %,.0f msg/s); "
-            + "load average %s%n", b.throughput() / pipelineMsgPerSec, b.throughput(),
-        o.as(FlinkPipelineOptions.class).getParallelism(), pipelineMsgPerSec, loadavg());
+            + "load average %s%n",
+        b.throughput() / pipelineMsgPerSec,
+        b.throughput(),
+        o.as(FlinkPipelineOptions.class).getParallelism(),
+        pipelineMsgPerSec,
+        loadavg());
   }
 
   /**
-   * The throughput phase's messages: n readings from {@code devices} devices, event times
-   * spread over the 20 minutes before {@code nowMs}, in order per device.
+   * The throughput phase's messages: n readings from {@code devices} devices, event times spread
+   * over the 20 minutes before {@code nowMs}, in order per device.
    */
   record Prefill(long n, int devices, long nowMs) {
     long startMs() {
@@ -168,8 +190,8 @@ public final class StreamingBenchmark {
           return InboundMessage.newBuilder()
               .setPayload(ByteString.copyFrom(payload(k)))
               .setIngestTimeMs(nowMs)
-              .setSource(SourcePosition.newBuilder().setSystem("kafka").setTopic("bench-in")
-                  .setOffset(k))
+              .setSource(
+                  SourcePosition.newBuilder().setSystem("kafka").setTopic("bench-in").setOffset(k))
               .setKey(device(k))
               .build();
         }
@@ -178,14 +200,15 @@ public final class StreamingBenchmark {
   }
 
   /** Phase 1: unbounded read of n pre-filled messages, observed through the reporter. */
-  static double throughput(String bs, Path work, Path rules, Prefill prefill, int parallelism,
-      int maxWaitSeconds) throws Exception {
+  static double throughput(
+      String bs, Path work, Path rules, Prefill prefill, int parallelism, int maxWaitSeconds)
+      throws Exception {
     long n = prefill.n();
     long t0 = System.nanoTime();
     prefill(bs, "bench-in", prefill);
     System.out.printf("prefill: %,d messages in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
-    StreamingPipeline.Options o = options(bs, work.resolve("out-throughput"), rules,
-        parallelism, "");
+    StreamingPipeline.Options o =
+        options(bs, work.resolve("out-throughput"), rules, parallelism, "");
     o.setInputTopic("bench-in");
     String url = reporter(o);
     String loadBefore = loadavg();
@@ -200,8 +223,10 @@ public final class StreamingBenchmark {
         Thread.sleep(500);
         long got = scrapeReceived(url);
         if (got >= 0 && got < received) {
-          System.out.printf("WARNING: received fell from %,d to %,d: the job restarted "
-              + "(see the log); the figures below are not clean%n", received, got);
+          System.out.printf(
+              "WARNING: received fell from %,d to %,d: the job restarted "
+                  + "(see the log); the figures below are not clean%n",
+              received, got);
         }
         if (got >= 0) {
           received = got;
@@ -217,31 +242,44 @@ public final class StreamingBenchmark {
     double t90 = timeAt(samples, n * 9 / 10);
     double tAll = timeAt(samples, n);
     if (received < n) {
-      System.out.printf("THROUGHPUT INCOMPLETE: %,d of %,d received after %d s%n", received, n,
-          maxWaitSeconds);
+      System.out.printf(
+          "THROUGHPUT INCOMPLETE: %,d of %,d received after %d s%n", received, n, maxWaitSeconds);
     }
-    System.out.printf("THROUGHPUT (unbounded KafkaIO read, Flink embedded, parallelism %d, "
-        + "%d scrapes of %s): steady %,.0f msg/s (10%%..90%% of %,d in %.2f s); all %,d in "
-        + "%.1f s after submit (first message at %.1f s) = %,.0f msg/s incl. start-up; max heap "
-        + "used %,d MB; load average before %s, after %s%n", parallelism, samples.size(), url,
-        0.8 * n / (t90 - t10), n, t90 - t10, received, tAll, first, received / tAll,
-        maxHeap.get() >> 20, loadBefore, loadAfter);
+    System.out.printf(
+        "THROUGHPUT (unbounded KafkaIO read, Flink embedded, parallelism %d, "
+            + "%d scrapes of %s): steady %,.0f msg/s (10%%..90%% of %,d in %.2f s); all %,d in "
+            + "%.1f s after submit (first message at %.1f s) = %,.0f msg/s incl. start-up; max heap "
+            + "used %,d MB; load average before %s, after %s%n",
+        parallelism,
+        samples.size(),
+        url,
+        0.8 * n / (t90 - t10),
+        n,
+        t90 - t10,
+        received,
+        tAll,
+        first,
+        received / tAll,
+        maxHeap.get() >> 20,
+        loadBefore,
+        loadAfter);
     return 0.8 * n / (t90 - t10);
   }
 
   /** Phase 2: produce at a fixed rate, latency from a probe reading to its alert. */
-  static void latency(String bs, Path work, Path rules, int rate, int seconds, int devices,
-      int parallelism) throws Exception {
-    StreamingPipeline.Options l = options(bs, work.resolve("out-latency"), rules, parallelism,
-        "lat-");
+  static void latency(
+      String bs, Path work, Path rules, int rate, int seconds, int devices, int parallelism)
+      throws Exception {
+    StreamingPipeline.Options l =
+        options(bs, work.resolve("out-latency"), rules, parallelism, "lat-");
     l.setInputTopic("lat-in"); // the shipped watermark delay, lateness and checkpointing
     String url = reporter(l);
     PipelineResult lr = StreamingPipeline.run(l);
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
-    Thread consumer = new Thread(() -> consumeAlerts(bs, "lat-alerts", latencies, stop,
-        measureFrom));
+    Thread consumer =
+        new Thread(() -> consumeAlerts(bs, "lat-alerts", latencies, stop, measureFrom));
     consumer.start();
     String loadBefore;
     long sent;
@@ -252,8 +290,13 @@ public final class StreamingBenchmark {
       try (KafkaProducer<byte[], byte[]> p = producer(bs)) {
         while (scrapeReceived(url) <= 0 && System.nanoTime() - w0 < 120e9) {
           long now = System.currentTimeMillis();
-          p.send(new ProducerRecord<>("lat-in", null, now, "warmup".getBytes(
-              StandardCharsets.UTF_8), reading("warmup", now, 20)));
+          p.send(
+              new ProducerRecord<>(
+                  "lat-in",
+                  null,
+                  now,
+                  "warmup".getBytes(StandardCharsets.UTF_8),
+                  reading("warmup", now, 20)));
           p.flush();
           Thread.sleep(500);
         }
@@ -275,16 +318,27 @@ public final class StreamingBenchmark {
     Collections.sort(sorted);
     long probes = (sent + 999) / 1000; // each probe reading raises or clears an alert
     if (sorted.size() < probes) {
-      System.out.printf("WARNING: %d of %d alerts out within 5 s after the last send: the job "
-          + "did not keep up with %,d msg/s; the percentiles leave out the slowest%n",
+      System.out.printf(
+          "WARNING: %d of %d alerts out within 5 s after the last send: the job "
+              + "did not keep up with %,d msg/s; the percentiles leave out the slowest%n",
           sorted.size(), probes, rate);
     }
-    System.out.printf("LATENCY produce->alert at %,d msg/s for %d s (%,d sent): %d alert events, "
-        + "p50 %d ms, p95 %d ms, p99 %d ms, max %d ms; heap used max %,d MB, at end %,d MB; "
-        + "load average before %s, after %s%n", rate, seconds, sent, sorted.size(),
-        pct(sorted, 50), pct(sorted, 95), pct(sorted, 99),
-        sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1), maxHeap.get() >> 20,
-        heapAtEnd >> 20, loadBefore, loadavg());
+    System.out.printf(
+        "LATENCY produce->alert at %,d msg/s for %d s (%,d sent): %d alert events, "
+            + "p50 %d ms, p95 %d ms, p99 %d ms, max %d ms; heap used max %,d MB, at end %,d MB; "
+            + "load average before %s, after %s%n",
+        rate,
+        seconds,
+        sent,
+        sorted.size(),
+        pct(sorted, 50),
+        pct(sorted, 95),
+        pct(sorted, 99),
+        sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1),
+        maxHeap.get() >> 20,
+        heapAtEnd >> 20,
+        loadBefore,
+        loadavg());
   }
 
   /** Configures the Beam-metrics reporter of the embedded cluster on a free port; its URL. */
@@ -297,25 +351,30 @@ public final class StreamingBenchmark {
   }
 
   /**
-   * What the aggregation wrote for what came in: aggregate records (and late panes among them)
-   * per reading received, from the job's own counters.
+   * What the aggregation wrote for what came in: aggregate records (and late panes among them) per
+   * reading received, from the job's own counters.
    */
   static String amplification(String url) {
     long received = scrapeCounter(url, "iotbeam_messages_received_total");
     long aggregates = scrapeCounter(url, "iotbeam_aggregates_emitted_total");
     long late = scrapeCounter(url, "iotbeam_aggregates_late_panes_total");
-    return String.format(java.util.Locale.ROOT, "aggregates %,d records (%,d late panes, %.2f%%) "
-        + "for %,d readings: amplification %.4f", aggregates, late,
-        aggregates <= 0 ? 0.0 : 100.0 * late / aggregates, received,
+    return String.format(
+        java.util.Locale.ROOT,
+        "aggregates %,d records (%,d late panes, %.2f%%) " + "for %,d readings: amplification %.4f",
+        aggregates,
+        late,
+        aggregates <= 0 ? 0.0 : 100.0 * late / aggregates,
+        received,
         received <= 0 ? 0.0 : (double) aggregates / received);
   }
 
   static long scrapeCounter(String url, String name) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\s+(\\S+)")
-          .matcher(r.body());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
+      Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\s+(\\S+)").matcher(r.body());
       return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     } catch (java.io.IOException e) {
       return -1;
@@ -328,8 +387,10 @@ public final class StreamingBenchmark {
   /** iotbeam_messages_received_total; 0 before the first message; -1 if not served (yet). */
   static long scrapeReceived(String url) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-          .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         return -1;
       }
@@ -373,8 +434,9 @@ public final class StreamingBenchmark {
     return r.totalMemory() - r.freeMemory();
   }
 
-  static StreamingPipeline.Options options(String bs, Path out, Path rules, int parallelism,
-      String topicPrefix) throws java.io.IOException {
+  static StreamingPipeline.Options options(
+      String bs, Path out, Path rules, int parallelism, String topicPrefix)
+      throws java.io.IOException {
     StreamingPipeline.Options o = PipelineOptionsFactory.as(StreamingPipeline.Options.class);
     o.setRunner(FlinkRunner.class);
     FlinkPipelineOptions f = o.as(FlinkPipelineOptions.class);
@@ -396,8 +458,14 @@ public final class StreamingBenchmark {
   }
 
   static byte[] reading(String device, long ts, double temp) {
-    return Telemetry.newBuilder().setDeviceId(device).setTimestampMs(ts).setTemperature(temp)
-        .setHumidity(40 + (ts % 20)).setSchemaVersion(1).build().toByteArray();
+    return Telemetry.newBuilder()
+        .setDeviceId(device)
+        .setTimestampMs(ts)
+        .setTemperature(temp)
+        .setHumidity(40 + (ts % 20))
+        .setSchemaVersion(1)
+        .build()
+        .toByteArray();
   }
 
   static KafkaProducer<byte[], byte[]> producer(String bs) {
@@ -413,8 +481,9 @@ public final class StreamingBenchmark {
   static void prefill(String bs, String topic, Prefill prefill) {
     try (KafkaProducer<byte[], byte[]> p = producer(bs)) {
       for (long i = 0; i < prefill.n(); i++) {
-        p.send(new ProducerRecord<>(topic, prefill.device(i).getBytes(StandardCharsets.UTF_8),
-            prefill.payload(i)));
+        p.send(
+            new ProducerRecord<>(
+                topic, prefill.device(i).getBytes(StandardCharsets.UTF_8), prefill.payload(i)));
       }
       p.flush();
     }
@@ -444,8 +513,9 @@ public final class StreamingBenchmark {
           dev = "bench-" + (sent % devices);
           temp = 20 + (sent % 10);
         }
-        p.send(new ProducerRecord<>(topic, null, now, dev.getBytes(StandardCharsets.UTF_8),
-            reading(dev, now, temp)));
+        p.send(
+            new ProducerRecord<>(
+                topic, null, now, dev.getBytes(StandardCharsets.UTF_8), reading(dev, now, temp)));
         sent++;
       }
       p.flush();
@@ -453,8 +523,8 @@ public final class StreamingBenchmark {
     return sent;
   }
 
-  static void consumeAlerts(String bs, String topic, List<Long> latencies, AtomicBoolean stop,
-      AtomicLong measureFrom) {
+  static void consumeAlerts(
+      String bs, String topic, List<Long> latencies, AtomicBoolean stop, AtomicLong measureFrom) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bs);
     p.put("group.id", "bench-latency");

@@ -19,8 +19,10 @@ public class HourAlignedTest {
   @Test
   public void otherMinutesNameTheFlagAndValue() {
     for (Integer m : new Integer[] {null, -5, 0, 7, 25, 90, 120}) {
-      assertEquals(Optional.of("--w must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60), "
-          + "was " + m), HourAligned.problem("--w", m));
+      assertEquals(
+          Optional.of(
+              "--w must divide 60 (1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60), " + "was " + m),
+          HourAligned.problem("--w", m));
     }
   }
 

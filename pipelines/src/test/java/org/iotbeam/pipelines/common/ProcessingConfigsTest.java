@@ -23,12 +23,18 @@ public class ProcessingConfigsTest {
 
   @Test
   public void everyProblemIsListedAtOnceWithWhatToFix() {
-    InvalidOptionsException e = assertThrows(InvalidOptionsException.class,
-        () -> ProcessingConfigs.fromOptions(options("--windowMinutes=0",
-            "--rulesFile=/definitely/not/here.json", "--registryFile=" + tmp.getRoot())));
+    InvalidOptionsException e =
+        assertThrows(
+            InvalidOptionsException.class,
+            () ->
+                ProcessingConfigs.fromOptions(
+                    options(
+                        "--windowMinutes=0",
+                        "--rulesFile=/definitely/not/here.json",
+                        "--registryFile=" + tmp.getRoot())));
     assertThat(e.problems().get(0), containsString("--windowMinutes must be a positive number"));
-    assertThat(e.problems().get(1),
-        containsString("--rulesFile=/definitely/not/here.json: no such file"));
+    assertThat(
+        e.problems().get(1), containsString("--rulesFile=/definitely/not/here.json: no such file"));
     assertThat(e.problems().get(2), containsString("--registryFile=" + tmp.getRoot()));
     assertEquals(3, e.problems().size());
   }
@@ -36,10 +42,17 @@ public class ProcessingConfigsTest {
   @Test
   public void readsRulesAndRegistryFromFilesAndAppliesTheDurations() throws Exception {
     Path rules = tmp.newFile("rules.json").toPath();
-    Files.writeString(rules, "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
-        + " \"operator\": \">\", \"value\": 30}]}");
-    ProcessingConfig c = ProcessingConfigs.fromOptions(options("--rulesFile=" + rules,
-        "--windowMinutes=1", "--allowedLatenessMinutes=2", "--earlyFiringSeconds=10"));
+    Files.writeString(
+        rules,
+        "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
+            + " \"operator\": \">\", \"value\": 30}]}");
+    ProcessingConfig c =
+        ProcessingConfigs.fromOptions(
+            options(
+                "--rulesFile=" + rules,
+                "--windowMinutes=1",
+                "--allowedLatenessMinutes=2",
+                "--earlyFiringSeconds=10"));
     assertThat(c.rules().thresholds().stream().map(r -> r.id()).toList(), contains("hot"));
     assertEquals(60_000, c.windowSize().getMillis());
     assertEquals(120_000, c.allowedLateness().getMillis());
@@ -49,10 +62,14 @@ public class ProcessingConfigsTest {
   @Test
   public void aBadRulesFileNamesItselfAndTheMistake() throws Exception {
     Path rules = tmp.newFile("bad.json").toPath();
-    Files.writeString(rules, "{\"thresholds\": [{\"id\": \"x\", \"metric\": \"temp\","
-        + " \"operator\": \">\", \"value\": 1}]}");
-    InvalidOptionsException e = assertThrows(InvalidOptionsException.class,
-        () -> ProcessingConfigs.fromOptions(options("--rulesFile=" + rules)));
+    Files.writeString(
+        rules,
+        "{\"thresholds\": [{\"id\": \"x\", \"metric\": \"temp\","
+            + " \"operator\": \">\", \"value\": 1}]}");
+    InvalidOptionsException e =
+        assertThrows(
+            InvalidOptionsException.class,
+            () -> ProcessingConfigs.fromOptions(options("--rulesFile=" + rules)));
     assertThat(e.getMessage(), containsString(rules.toString()));
     assertThat(e.getMessage(), containsString("unknown metric 'temp'"));
   }

@@ -51,8 +51,8 @@ public class EmbeddedFlinkTest {
   @Test
   public void theUsersConfigurationIsKeptAndWins() throws Exception {
     Path dir = tmp.newFolder("conf").toPath();
-    Files.writeString(dir.resolve("flink-conf.yaml"),
-        "parallelism.default: 3\nweb.cancel.enable: true\n");
+    Files.writeString(
+        dir.resolve("flink-conf.yaml"), "parallelism.default: 3\nweb.cancel.enable: true\n");
     FlinkPipelineOptions f = options("[auto]");
     f.setFlinkConfDir(dir.toString());
     EmbeddedFlink.configure(f, Map.of("metrics.reporter.x.port", "0"));
@@ -77,13 +77,15 @@ public class EmbeddedFlinkTest {
     assertFalse(EmbeddedFlink.isFlink(direct));
     assertFalse("not Flink at all", EmbeddedFlink.isEmbedded(direct));
     for (String master : new String[] {"[local]", "[auto]", ""}) {
-      PipelineOptions o = PipelineOptionsFactory.fromArgs("--runner=FlinkRunner",
-          "--flinkMaster=" + master).create();
+      PipelineOptions o =
+          PipelineOptionsFactory.fromArgs("--runner=FlinkRunner", "--flinkMaster=" + master)
+              .create();
       assertTrue(master, EmbeddedFlink.isFlink(o));
       assertTrue(master, EmbeddedFlink.isEmbedded(o));
     }
-    PipelineOptions cluster = PipelineOptionsFactory.fromArgs("--runner=FlinkRunner",
-        "--flinkMaster=127.0.0.1:8081").create();
+    PipelineOptions cluster =
+        PipelineOptionsFactory.fromArgs("--runner=FlinkRunner", "--flinkMaster=127.0.0.1:8081")
+            .create();
     assertTrue(EmbeddedFlink.isFlink(cluster));
     assertFalse(EmbeddedFlink.isEmbedded(cluster));
     EmbeddedFlink.use(cluster);

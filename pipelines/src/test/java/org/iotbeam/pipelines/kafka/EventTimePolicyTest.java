@@ -22,8 +22,8 @@ public class EventTimePolicyTest {
   private final PartitionClocks.Group group = PartitionClocks.group(UUID.randomUUID().toString());
 
   private EventTimePolicy partition(String name, long createdMs) {
-    return new EventTimePolicy(DELAY, IDLE, 24 * HOUR, 300_000L, group, name, Optional.empty(),
-        createdMs);
+    return new EventTimePolicy(
+        DELAY, IDLE, 24 * HOUR, 300_000L, group, name, Optional.empty(), createdMs);
   }
 
   private static byte[] payload(long eventMs) {
@@ -97,10 +97,11 @@ public class EventTimePolicyTest {
     assertEquals(wall - LAG - DELAY.getMillis(), empty.watermark(0, wall).getMillis());
 
     PartitionClocks.Group alone = PartitionClocks.group(UUID.randomUUID().toString());
-    EventTimePolicy lonely = new EventTimePolicy(DELAY, IDLE, 24 * HOUR, 300_000L, alone, "t-2",
-        Optional.empty(), NOW);
+    EventTimePolicy lonely =
+        new EventTimePolicy(DELAY, IDLE, 24 * HOUR, 300_000L, alone, "t-2", Optional.empty(), NOW);
     assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, lonely.watermark(0, NOW + 59_000));
-    assertEquals(NOW + 61_000 - DELAY.getMillis() - IDLE.getMillis(),
+    assertEquals(
+        NOW + 61_000 - DELAY.getMillis() - IDLE.getMillis(),
         lonely.watermark(0, NOW + 61_000).getMillis());
   }
 
@@ -113,8 +114,9 @@ public class EventTimePolicyTest {
     assertTrue(!p.watermark(0, NOW + 1).isBefore(new Instant(NOW - DELAY.getMillis())));
 
     Instant checkpointed = new Instant(NOW - LAG - DELAY.getMillis());
-    EventTimePolicy restored = new EventTimePolicy(DELAY, IDLE, 24 * HOUR, 300_000L, group,
-        "t-5", Optional.of(checkpointed), NOW);
+    EventTimePolicy restored =
+        new EventTimePolicy(
+            DELAY, IDLE, 24 * HOUR, 300_000L, group, "t-5", Optional.of(checkpointed), NOW);
     assertEquals(checkpointed, restored.watermark(0, NOW + 1000));
   }
 }

@@ -16,18 +16,28 @@ public class KafkaOptionsTest {
   @Test
   public void theDefaultsAreFine() {
     assertEquals(List.of(), KafkaSourceOptions.problems(source()));
-    assertEquals(List.of(), KafkaOptions.problems(
-        PipelineOptionsFactory.as(KafkaOptions.class), "g"));
+    assertEquals(
+        List.of(), KafkaOptions.problems(PipelineOptionsFactory.as(KafkaOptions.class), "g"));
   }
 
   @Test
   public void topicNamesAndTheInputAgainstTheOutputs() {
-    List<String> p = KafkaSourceOptions.problems(source("--inputTopic=alerts",
-        "--deadLetterTopic=dead letters", "--bootstrapServers=nohost"));
-    assertThat(p, hasItem("--deadLetterTopic='dead letters' is not a valid topic name "
-        + "([A-Za-z0-9._-], 1-249 chars)"));
-    assertThat(p, hasItem("--inputTopic must differ from the output topics (the pipeline would "
-        + "read its own output)"));
+    List<String> p =
+        KafkaSourceOptions.problems(
+            source(
+                "--inputTopic=alerts",
+                "--deadLetterTopic=dead letters",
+                "--bootstrapServers=nohost"));
+    assertThat(
+        p,
+        hasItem(
+            "--deadLetterTopic='dead letters' is not a valid topic name "
+                + "([A-Za-z0-9._-], 1-249 chars)"));
+    assertThat(
+        p,
+        hasItem(
+            "--inputTopic must differ from the output topics (the pipeline would "
+                + "read its own output)"));
     assertThat(p, hasItem("--bootstrapServers entry 'nohost' is not host:port"));
     assertEquals(p.toString(), 3, p.size());
   }
@@ -36,10 +46,15 @@ public class KafkaOptionsTest {
   @Test
   public void theStreamingPipelineListsEveryProblemAtOnce() {
     PipelineOptionsFactory.register(StreamingPipeline.Options.class);
-    StreamingPipeline.Options o = PipelineOptionsFactory.fromArgs("--outputBase=/tmp/x",
-        "--aggregatesTopic=telemetry", "--alertWebhookUrl=ftp://hook",
-        "--webhookMaxAttempts=0", "--fileShards=0", "--maxAgeHours=0")
-        .as(StreamingPipeline.Options.class);
+    StreamingPipeline.Options o =
+        PipelineOptionsFactory.fromArgs(
+                "--outputBase=/tmp/x",
+                "--aggregatesTopic=telemetry",
+                "--alertWebhookUrl=ftp://hook",
+                "--webhookMaxAttempts=0",
+                "--fileShards=0",
+                "--maxAgeHours=0")
+            .as(StreamingPipeline.Options.class);
     InvalidOptionsException e =
         assertThrows(InvalidOptionsException.class, () -> StreamingPipeline.create(o));
     assertThat(e.getMessage(), containsString("--inputTopic must differ from the output"));

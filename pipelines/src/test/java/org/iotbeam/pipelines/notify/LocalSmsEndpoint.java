@@ -18,17 +18,21 @@ import javax.crypto.spec.SecretKeySpec;
 import org.iotbeam.pipelines.TestTls;
 
 /**
- * Stands in for Azure Communication Services' SMS endpoint on https://127.0.0.1:port (a
- * self-signed certificate only the test's client trusts): records every request the SDK sends,
- * checks its HMAC-SHA256 signature against the access key as the service does, and answers as
- * the service does, with a configurable status per recipient or for the whole request.
+ * Stands in for Azure Communication Services' SMS endpoint on https://127.0.0.1:port (a self-signed
+ * certificate only the test's client trusts): records every request the SDK sends, checks its
+ * HMAC-SHA256 signature against the access key as the service does, and answers as the service
+ * does, with a configurable status per recipient or for the whole request.
  */
 final class LocalSmsEndpoint implements AutoCloseable {
   /** Base64 of 32 bytes: an access key of the test's own, not a real one. */
   static final String ACCESS_KEY =
       Base64.getEncoder().encodeToString("iotbeam-test-access-key-32-bytes".getBytes());
 
-  record Request(String method, String pathAndQuery, Map<String, String> headers, String body,
+  record Request(
+      String method,
+      String pathAndQuery,
+      Map<String, String> headers,
+      String body,
       boolean signatureValid) {}
 
   private final HttpsServer server;
@@ -41,46 +45,66 @@ final class LocalSmsEndpoint implements AutoCloseable {
     this.tls = tls;
     server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(tls.serverContext()));
-    server.createContext("/", ex -> {
-      byte[] body = ex.getRequestBody().readAllBytes();
-      Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-      ex.getRequestHeaders().forEach((k, v) -> headers.put(k, String.join(",", v)));
-      String pathAndQuery = ex.getRequestURI().getRawPath()
-          + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
-      requests.add(new Request(ex.getRequestMethod(), pathAndQuery, headers,
-          new String(body, StandardCharsets.UTF_8),
-          signatureValid(ex.getRequestMethod(), pathAndQuery, headers, body)));
-      String answer;
-      int status = requestStatus;
-      if (status >= 300) {
-        answer = "{\"error\":{\"code\":\"Test\",\"message\":\"status " + status + "\"}}";
-      } else {
-        boolean ok = recipientStatus < 300;
-        answer = "{\"value\":[{\"to\":\"" + recipient(body) + "\",\"messageId\":"
-            + (ok ? "\"Outgoing_test_" + requests.size() + "\"" : "null")
-            + ",\"httpStatusCode\":" + recipientStatus + ",\"repeatabilityResult\":\"accepted\","
-            + "\"successful\":" + ok + ",\"errorMessage\":"
-            + (ok ? "null" : "\"Invalid To phone number format.\"") + "}]}";
-      }
-      byte[] out = answer.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().add("Content-Type", "application/json");
-      ex.sendResponseHeaders(status, out.length);
-      ex.getResponseBody().write(out);
-      ex.close();
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          byte[] body = ex.getRequestBody().readAllBytes();
+          Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+          ex.getRequestHeaders().forEach((k, v) -> headers.put(k, String.join(",", v)));
+          String pathAndQuery =
+              ex.getRequestURI().getRawPath()
+                  + (ex.getRequestURI().getRawQuery() == null
+                      ? ""
+                      : "?" + ex.getRequestURI().getRawQuery());
+          requests.add(
+              new Request(
+                  ex.getRequestMethod(),
+                  pathAndQuery,
+                  headers,
+                  new String(body, StandardCharsets.UTF_8),
+                  signatureValid(ex.getRequestMethod(), pathAndQuery, headers, body)));
+          String answer;
+          int status = requestStatus;
+          if (status >= 300) {
+            answer = "{\"error\":{\"code\":\"Test\",\"message\":\"status " + status + "\"}}";
+          } else {
+            boolean ok = recipientStatus < 300;
+            answer =
+                "{\"value\":[{\"to\":\""
+                    + recipient(body)
+                    + "\",\"messageId\":"
+                    + (ok ? "\"Outgoing_test_" + requests.size() + "\"" : "null")
+                    + ",\"httpStatusCode\":"
+                    + recipientStatus
+                    + ",\"repeatabilityResult\":\"accepted\","
+                    + "\"successful\":"
+                    + ok
+                    + ",\"errorMessage\":"
+                    + (ok ? "null" : "\"Invalid To phone number format.\"")
+                    + "}]}";
+          }
+          byte[] out = answer.getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Content-Type", "application/json");
+          ex.sendResponseHeaders(status, out.length);
+          ex.getResponseBody().write(out);
+          ex.close();
+        });
     server.start();
   }
 
   String connectionString() {
-    return "endpoint=https://127.0.0.1:" + server.getAddress().getPort() + "/;accesskey="
+    return "endpoint=https://127.0.0.1:"
+        + server.getAddress().getPort()
+        + "/;accesskey="
         + ACCESS_KEY;
   }
 
   /** The SDK's default transport, trusting only this endpoint's certificate. */
   HttpClient trustingClient() throws Exception {
     var ssl = SslContextBuilder.forClient().trustManager(tls.trust()).build();
-    return new NettyAsyncHttpClientBuilder(reactor.netty.http.client.HttpClient.create()
-        .secure(spec -> spec.sslContext(ssl))).build();
+    return new NettyAsyncHttpClientBuilder(
+            reactor.netty.http.client.HttpClient.create().secure(spec -> spec.sslContext(ssl)))
+        .build();
   }
 
   List<Request> requests() {
@@ -98,24 +122,32 @@ final class LocalSmsEndpoint implements AutoCloseable {
   }
 
   /**
-   * Azure Communication Services' HMAC scheme: the signature over
-   * {@code VERB\npath?query\nx-ms-date;host;x-ms-content-sha256} with the access key, and the
-   * content hash over the body.
+   * Azure Communication Services' HMAC scheme: the signature over {@code
+   * VERB\npath?query\nx-ms-date;host;x-ms-content-sha256} with the access key, and the content hash
+   * over the body.
    */
-  private static boolean signatureValid(String method, String pathAndQuery,
-      Map<String, String> h, byte[] body) {
+  private static boolean signatureValid(
+      String method, String pathAndQuery, Map<String, String> h, byte[] body) {
     try {
-      String hash = Base64.getEncoder().encodeToString(
-          MessageDigest.getInstance("SHA-256").digest(body));
+      String hash =
+          Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(body));
       if (!hash.equals(h.get("x-ms-content-sha256"))) {
         return false;
       }
-      String toSign = method + "\n" + pathAndQuery + "\n" + h.get("x-ms-date") + ";"
-          + h.get("host") + ";" + hash;
+      String toSign =
+          method
+              + "\n"
+              + pathAndQuery
+              + "\n"
+              + h.get("x-ms-date")
+              + ";"
+              + h.get("host")
+              + ";"
+              + hash;
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(Base64.getDecoder().decode(ACCESS_KEY), "HmacSHA256"));
-      String sig = Base64.getEncoder().encodeToString(
-          mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
+      String sig =
+          Base64.getEncoder().encodeToString(mac.doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
       return ("HMAC-SHA256 SignedHeaders=x-ms-date;host;x-ms-content-sha256&Signature=" + sig)
           .equals(h.get("authorization"));
     } catch (java.security.GeneralSecurityException e) {

@@ -15,11 +15,11 @@ import org.subethamail.smtp.auth.LoginFailedException;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
- * A real SMTP server in the test JVM (SubEthaSMTP) on a free 127.0.0.1 port that requires
- * STARTTLS before anything else and AUTH (PLAIN/LOGIN) with one user, and keeps what it receives
- * as parsed MIME messages. GreenMail, the obvious choice, speaks no STARTTLS (its issue #135), and
- * STARTTLS on 587 is what relays such as smtp.azurecomm.net require. {@link #rejectWith} makes it
- * refuse messages, as a relay in trouble does.
+ * A real SMTP server in the test JVM (SubEthaSMTP) on a free 127.0.0.1 port that requires STARTTLS
+ * before anything else and AUTH (PLAIN/LOGIN) with one user, and keeps what it receives as parsed
+ * MIME messages. GreenMail, the obvious choice, speaks no STARTTLS (its issue #135), and STARTTLS
+ * on 587 is what relays such as smtp.azurecomm.net require. {@link #rejectWith} makes it refuse
+ * messages, as a relay in trouble does.
  */
 final class LocalSmtpServer implements AutoCloseable {
   record Received(String envelopeFrom, String envelopeTo, MimeMessage message) {}
@@ -30,30 +30,39 @@ final class LocalSmtpServer implements AutoCloseable {
   private volatile int rejectCode;
 
   private LocalSmtpServer(SSLContext tls, String user, String secret) {
-    SMTPServer.Builder b = SMTPServer.port(0)
-        .bindAddress(java.net.InetAddress.getLoopbackAddress())
-        .hostName("localhost")
-        .messageHandler((ctx, from, to, data) -> {
-          if (reject.test(to)) {
-            throw new RejectException(rejectCode, "rejected by the test");
-          }
-          try {
-            received.add(new Received(from, to, new MimeMessage(
-                Session.getInstance(new Properties()), new ByteArrayInputStream(data))));
-          } catch (jakarta.mail.MessagingException e) {
-            throw new RejectException(554, "unparseable: " + e.getMessage());
-          }
-        });
+    SMTPServer.Builder b =
+        SMTPServer.port(0)
+            .bindAddress(java.net.InetAddress.getLoopbackAddress())
+            .hostName("localhost")
+            .messageHandler(
+                (ctx, from, to, data) -> {
+                  if (reject.test(to)) {
+                    throw new RejectException(rejectCode, "rejected by the test");
+                  }
+                  try {
+                    received.add(
+                        new Received(
+                            from,
+                            to,
+                            new MimeMessage(
+                                Session.getInstance(new Properties()),
+                                new ByteArrayInputStream(data))));
+                  } catch (jakarta.mail.MessagingException e) {
+                    throw new RejectException(554, "unparseable: " + e.getMessage());
+                  }
+                });
     if (tls != null) {
       b.enableTLS().requireTLS().startTlsSocketFactory(tls);
     }
     if (user != null) {
-      b.requireAuth().authenticationHandlerFactory(new EasyAuthenticationHandlerFactory(
-          (u, s, ctx) -> {
-            if (!user.equals(u) || !secret.equals(s)) {
-              throw new LoginFailedException("bad credentials");
-            }
-          }));
+      b.requireAuth()
+          .authenticationHandlerFactory(
+              new EasyAuthenticationHandlerFactory(
+                  (u, s, ctx) -> {
+                    if (!user.equals(u) || !secret.equals(s)) {
+                      throw new LoginFailedException("bad credentials");
+                    }
+                  }));
     }
     this.server = b.build();
   }

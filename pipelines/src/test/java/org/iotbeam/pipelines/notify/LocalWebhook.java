@@ -16,12 +16,16 @@ final class LocalWebhook implements AutoCloseable {
 
   LocalWebhook() throws java.io.IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/", ex -> {
-      posts.add(new Post(ex.getRequestHeaders().getFirst("Idempotency-Key"),
-          new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
-      ex.sendResponseHeaders(status, -1);
-      ex.close();
-    });
+    server.createContext(
+        "/",
+        ex -> {
+          posts.add(
+              new Post(
+                  ex.getRequestHeaders().getFirst("Idempotency-Key"),
+                  new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)));
+          ex.sendResponseHeaders(status, -1);
+          ex.close();
+        });
     server.start();
   }
 

@@ -36,21 +36,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One e-mail per alert id and state across a restart of the job, with what production runs:
- * the streaming pipeline on Flink embedded, telemetry from a Kafka broker, alerts, the
- * notification step, e-mail to a real SMTP server with STARTTLS.
+ * One e-mail per alert id and state across a restart of the job, with what production runs: the
+ * streaming pipeline on Flink embedded, telemetry from a Kafka broker, alerts, the notification
+ * step, e-mail to a real SMTP server with STARTTLS.
  *
  * <p>How it restarts. Run 1 checkpoints every 2 s and keeps its checkpoints. The test notes the
  * last checkpoint completed before the alerting telemetry exists (after a first reading, so the
  * source has a position in it), then sends telemetry that raises and clears an alert on each of
- * three devices; run 1 e-mails the six events, and is cancelled.
- * Run 2 starts from the noted checkpoint: exactly what a failure right after that checkpoint
- * leads to. Its Kafka offsets and state are from before the telemetry, so it reads the same
- * telemetry again, raises the same alerts again (the alerts topic, an at-least-once sink, shows
- * each twice) and decides the same six notices again: Beam state cannot know they were sent.
- * The send ledger does, and nobody gets a second e-mail. Then new telemetry raises and clears
- * the alert again on the same devices; those six e-mails arrive, which also shows that the
- * replayed events of each device (processed before them, in order) had been dealt with.
+ * three devices; run 1 e-mails the six events, and is cancelled. Run 2 starts from the noted
+ * checkpoint: exactly what a failure right after that checkpoint leads to. Its Kafka offsets and
+ * state are from before the telemetry, so it reads the same telemetry again, raises the same alerts
+ * again (the alerts topic, an at-least-once sink, shows each twice) and decides the same six
+ * notices again: Beam state cannot know they were sent. The send ledger does, and nobody gets a
+ * second e-mail. Then new telemetry raises and clears the alert again on the same devices; those
+ * six e-mails arrive, which also shows that the replayed events of each device (processed before
+ * them, in order) had been dealt with.
  */
 public class NotifyRestartFlinkTest {
   private static final Logger LOG = LoggerFactory.getLogger(NotifyRestartFlinkTest.class);
@@ -80,10 +80,10 @@ public class NotifyRestartFlinkTest {
         // a first reading, and a checkpoint that holds the source's position after it (the
         // offset is committed when the checkpoint holding it completes): restoring a checkpoint
         // from before the source had a position would start from the committed offsets
-        KafkaTestIo.produce(bs, "telemetry", List.of(reading("warm-up",
-            System.currentTimeMillis(), 20)), Map.of());
-        await("the first reading's offset committed", () -> committed(bs, o.getConsumerGroup())
-            >= 1);
+        KafkaTestIo.produce(
+            bs, "telemetry", List.of(reading("warm-up", System.currentTimeMillis(), 20)), Map.of());
+        await(
+            "the first reading's offset committed", () -> committed(bs, o.getConsumerGroup()) >= 1);
         beforeTelemetry = completed(checkpoints).get(completed(checkpoints).size() - 1);
         // readings of now, as devices send them: the idle source's watermark is the wall clock
         // minus --maxOutOfOrderSeconds, and older readings would be late for the alert step
@@ -98,19 +98,31 @@ public class NotifyRestartFlinkTest {
       // run 2: from the checkpoint before the telemetry (Beam passes --savepointPath to a
       // cluster; Flink embedded takes it from its configuration)
       o.as(FlinkPipelineOptions.class).setSavepointPath(beforeTelemetry.toUri().toString());
-      o.as(FlinkPipelineOptions.class).setFlinkConfDir(flinkConf(dir.resolve("flink-conf-2"),
-          "execution.savepoint.path: " + beforeTelemetry.toUri() + "\n").toString());
+      o.as(FlinkPipelineOptions.class)
+          .setFlinkConfDir(
+              flinkConf(
+                      dir.resolve("flink-conf-2"),
+                      "execution.savepoint.path: " + beforeTelemetry.toUri() + "\n")
+                  .toString());
       PipelineResult run2 = StreamingPipeline.run(o);
       try {
         // restored: its checkpoints go on from the restored one's number
-        await("run 2's first checkpoint", () -> completed(checkpoints).stream()
-            .anyMatch(c -> !c.getParent().equals(beforeTelemetry.getParent())));
-        assertThat("run 2 restored " + beforeTelemetry, completed(checkpoints).stream()
-            .filter(c -> !c.getParent().equals(beforeTelemetry.getParent()))
-            .mapToInt(NotifyRestartFlinkTest::n).min().orElseThrow(),
+        await(
+            "run 2's first checkpoint",
+            () ->
+                completed(checkpoints).stream()
+                    .anyMatch(c -> !c.getParent().equals(beforeTelemetry.getParent())));
+        assertThat(
+            "run 2 restored " + beforeTelemetry,
+            completed(checkpoints).stream()
+                .filter(c -> !c.getParent().equals(beforeTelemetry.getParent()))
+                .mapToInt(NotifyRestartFlinkTest::n)
+                .min()
+                .orElseThrow(),
             greaterThanOrEqualTo(n(beforeTelemetry) + 1));
-        await("run 2 raised the first alerts again", () -> alertEventsOnTopic(bs).values()
-            .stream().filter(n -> n >= 2).count() >= 6);
+        await(
+            "run 2 raised the first alerts again",
+            () -> alertEventsOnTopic(bs).values().stream().filter(n -> n >= 2).count() >= 6);
         KafkaTestIo.produce(bs, "telemetry", raiseAndClear(System.currentTimeMillis()), Map.of());
         await("the new alerts' e-mails", () -> keys(smtp).size() >= 12);
         Thread.sleep(5_000); // anything else still on its way
@@ -122,23 +134,30 @@ public class NotifyRestartFlinkTest {
       assertEquals(perKey.toString(), 12, perKey.size());
       assertEquals("one e-mail per alert id and state: " + perKey, 12, smtp.received().size());
       // the replay really happened: each first-run alert event is on the topic twice
-      assertThat(alertEventsOnTopic(bs).values().stream().filter(n -> n >= 2).count(),
+      assertThat(
+          alertEventsOnTopic(bs).values().stream().filter(n -> n >= 2).count(),
           greaterThanOrEqualTo(6L));
     }
   }
 
-  private static StreamingPipeline.Options options(String bs, Path dir, TestTls tls, int port,
-      Path checkpoints) throws IOException {
-    StreamingPipeline.Options o = FlinkTestOptions.embedded(bs,
-        Files.createDirectories(dir.resolve("out")), "restart");
+  private static StreamingPipeline.Options options(
+      String bs, Path dir, TestTls tls, int port, Path checkpoints) throws IOException {
+    StreamingPipeline.Options o =
+        FlinkTestOptions.embedded(bs, Files.createDirectories(dir.resolve("out")), "restart");
     Path rules = dir.resolve("rules.json");
-    Files.writeString(rules, "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
-        + " \"operator\": \">\", \"value\": 45.0, \"severity\": \"critical\", \"priority\": 1,"
-        + " \"cooldownMinutes\": 0}]}");
+    Files.writeString(
+        rules,
+        "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
+            + " \"operator\": \">\", \"value\": 45.0, \"severity\": \"critical\", \"priority\": 1,"
+            + " \"cooldownMinutes\": 0}]}");
     Path routes = dir.resolve("routes.json");
-    Files.writeString(routes, "{\"version\": 1, \"rateLimit\": {\"maxPerRecipient\": 100},"
-        + " \"flapping\": {\"enabled\": false},"
-        + " \"routes\": [{\"name\": \"all\", \"channel\": \"email\", \"to\": [\"" + TO + "\"]}]}");
+    Files.writeString(
+        routes,
+        "{\"version\": 1, \"rateLimit\": {\"maxPerRecipient\": 100},"
+            + " \"flapping\": {\"enabled\": false},"
+            + " \"routes\": [{\"name\": \"all\", \"channel\": \"email\", \"to\": [\""
+            + TO
+            + "\"]}]}");
     o.setRulesFile(rules.toString());
     o.setMaxOutOfOrderSeconds(20);
     o.setNotificationRoutesFile(routes.toString());
@@ -160,8 +179,8 @@ public class NotifyRestartFlinkTest {
   /** A Flink configuration that keeps the early checkpoints (the default keeps the latest). */
   private static Path flinkConf(Path dir, String more) throws IOException {
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("flink-conf.yaml"),
-        "state.checkpoints.num-retained: 1000\n" + more);
+    Files.writeString(
+        dir.resolve("flink-conf.yaml"), "state.checkpoints.num-retained: 1000\n" + more);
     return dir;
   }
 
@@ -178,17 +197,28 @@ public class NotifyRestartFlinkTest {
   }
 
   private static KafkaTestIo.Out reading(String device, long ts, double temperature) {
-    return new KafkaTestIo.Out(device, Telemetry.newBuilder().setDeviceId(device)
-        .setTimestampMs(ts).setTemperature(temperature).setHumidity(40).setSchemaVersion(1)
-        .build().toByteArray(), null);
+    return new KafkaTestIo.Out(
+        device,
+        Telemetry.newBuilder()
+            .setDeviceId(device)
+            .setTimestampMs(ts)
+            .setTemperature(temperature)
+            .setHumidity(40)
+            .setSchemaVersion(1)
+            .build()
+            .toByteArray(),
+        null);
   }
 
   /** The offset the job's consumer group committed on the telemetry topic (0: none yet). */
   private static long committed(String bs, String group) {
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", bs))) {
-      OffsetAndMetadata o = admin.listConsumerGroupOffsets(group)
-          .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
-          .get(new TopicPartition("telemetry", 0));
+      OffsetAndMetadata o =
+          admin
+              .listConsumerGroupOffsets(group)
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS)
+              .get(new TopicPartition("telemetry", 0));
       return o == null ? 0 : o.offset();
     } catch (Exception e) {
       return 0;
@@ -229,8 +259,9 @@ public class NotifyRestartFlinkTest {
   private static Map<String, Long> alertEventsOnTopic(String bs) {
     return KafkaTestIo.values(KafkaTestIo.readAll(bs, "alerts", Map.of())).stream()
         .map(j -> ProtoJson.parse(j, Alert.newBuilder()).build())
-        .collect(Collectors.groupingBy(a -> a.getId() + " " + a.getState(), TreeMap::new,
-            Collectors.counting()));
+        .collect(
+            Collectors.groupingBy(
+                a -> a.getId() + " " + a.getState(), TreeMap::new, Collectors.counting()));
   }
 
   private static void await(String what, BooleanSupplier done) throws InterruptedException {
@@ -243,5 +274,4 @@ public class NotifyRestartFlinkTest {
     }
     LOG.info("done: {}", what);
   }
-
 }

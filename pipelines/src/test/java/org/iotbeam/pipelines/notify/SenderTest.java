@@ -25,20 +25,24 @@ public class SenderTest {
   private final AtomicLong now = new AtomicLong(1_000_000);
   private volatile DeliveryException failure;
 
-  private final NotificationChannel channel = m -> {
-    if (failure != null) {
-      throw failure;
-    }
-    sent.add(m.getKey());
-  };
+  private final NotificationChannel channel =
+      m -> {
+        if (failure != null) {
+          throw failure;
+        }
+        sent.add(m.getKey());
+      };
 
   private Sender sender(String destination, SendLedger ledger) {
-    return new Sender(m -> destination, channel, ledger, 3, 100,
-        d -> slept.add(d.toMillis()), now::get);
+    return new Sender(
+        m -> destination, channel, ledger, 3, 100, d -> slept.add(d.toMillis()), now::get);
   }
 
   private static OutgoingMessage m(String key) {
-    return OutgoingMessage.newBuilder().setKey(key).setChannel("email").setRecipient("a@x.io")
+    return OutgoingMessage.newBuilder()
+        .setKey(key)
+        .setChannel("email")
+        .setRecipient("a@x.io")
         .build();
   }
 
@@ -100,11 +104,19 @@ public class SenderTest {
 
   @Test
   public void backoffIsCapped() throws Exception {
-    Sender s = new Sender(m -> "cap", channel, SendLedger.NONE, 10, 10_000,
-        d -> slept.add(d.toMillis()), now::get);
+    Sender s =
+        new Sender(
+            m -> "cap",
+            channel,
+            SendLedger.NONE,
+            10,
+            10_000,
+            d -> slept.add(d.toMillis()),
+            now::get);
     failure = new DeliveryException("busy", true);
     s.send(m("k"));
-    assertEquals(List.of(10_000L, 20_000L, 30_000L, 30_000L, 30_000L, 30_000L, 30_000L,
-        30_000L, 30_000L), slept);
+    assertEquals(
+        List.of(10_000L, 20_000L, 30_000L, 30_000L, 30_000L, 30_000L, 30_000L, 30_000L, 30_000L),
+        slept);
   }
 }

@@ -49,8 +49,12 @@ public class SmsChannelTest {
   @Before
   public void start() throws Exception {
     acs = new LocalSmsEndpoint(tls);
-    channel = new SmsChannel(SETTINGS, EmailChannelTest.TEXT,
-        Map.of(SmsSettings.CONNECTION_ENV, acs.connectionString())::get, acs.trustingClient());
+    channel =
+        new SmsChannel(
+            SETTINGS,
+            EmailChannelTest.TEXT,
+            Map.of(SmsSettings.CONNECTION_ENV, acs.connectionString())::get,
+            acs.trustingClient());
   }
 
   @After
@@ -63,10 +67,17 @@ public class SmsChannelTest {
   }
 
   static OutgoingMessage sms(Alert a, String to) {
-    return OutgoingMessages.single(Delivery.newBuilder().setRoute("page").setChannel("sms")
-        .setRecipient(to).setNotice(Notice.newBuilder()
-            .setKey(SeriesNotifier.noticeKey(a)).setKind(NoticeKind.ALERT_RAISED).setAlert(a))
-        .build());
+    return OutgoingMessages.single(
+        Delivery.newBuilder()
+            .setRoute("page")
+            .setChannel("sms")
+            .setRecipient(to)
+            .setNotice(
+                Notice.newBuilder()
+                    .setKey(SeriesNotifier.noticeKey(a))
+                    .setKind(NoticeKind.ALERT_RAISED)
+                    .setAlert(a))
+            .build());
   }
 
   @Test
@@ -82,19 +93,25 @@ public class SmsChannelTest {
     JsonNode body = new ObjectMapper().readTree(r.body());
     assertEquals("+14255550199", body.path("from").asText());
     assertEquals("+14255550123", body.path("smsRecipients").get(0).path("to").asText());
-    assertEquals("CRITICAL RAISED sensor-7: temperature 47.25 (limit 45) hot at 01-01 03:12 UTC "
-        + "https://grafana.example.com/d/iot?var-device=sensor-7&from=" + T,
+    assertEquals(
+        "CRITICAL RAISED sensor-7: temperature 47.25 (limit 45) hot at 01-01 03:12 UTC "
+            + "https://grafana.example.com/d/iot?var-device=sensor-7&from="
+            + T,
         body.path("message").asText());
     assertTrue(body.path("smsSendOptions").path("enableDeliveryReport").asBoolean());
-    assertEquals("sensor-7|hot|" + T + "|raised|sms|+14255550123",
+    assertEquals(
+        "sensor-7|hot|" + T + "|raised|sms|+14255550123",
         body.path("smsSendOptions").path("tag").asText());
   }
 
   @Test
   public void aRefusedNumberIsFinal() {
     acs.answerRecipient(400);
-    DeliveryException e = assertThrows(DeliveryException.class, () -> channel.send(
-        sms(AlertFixtures.raised("d1", "hot", Severity.CRITICAL, 1, T, 50))));
+    DeliveryException e =
+        assertThrows(
+            DeliveryException.class,
+            () ->
+                channel.send(sms(AlertFixtures.raised("d1", "hot", Severity.CRITICAL, 1, T, 50))));
     assertFalse(e.retryable());
     assertThat(e.getMessage(), containsString("Invalid To phone number"));
   }
@@ -115,8 +132,12 @@ public class SmsChannelTest {
   @Test
   public void aWorkerWithoutTheConnectionStringGivesDeadLettersNotACrash() {
     SmsChannel unconfigured = new SmsChannel(SETTINGS, EmailChannelTest.TEXT, name -> null);
-    DeliveryException e = assertThrows(DeliveryException.class, () -> unconfigured.send(
-        sms(AlertFixtures.raised("d1", "hot", Severity.CRITICAL, 1, T, 50))));
+    DeliveryException e =
+        assertThrows(
+            DeliveryException.class,
+            () ->
+                unconfigured.send(
+                    sms(AlertFixtures.raised("d1", "hot", Severity.CRITICAL, 1, T, 50))));
     assertFalse(e.retryable());
     assertThat(e.getMessage(), containsString("ACS_CONNECTION_STRING is not set"));
   }
@@ -124,8 +145,11 @@ public class SmsChannelTest {
   @Test
   public void anUnreachableServiceIsRetryable() {
     acs.close();
-    DeliveryException e = assertThrows(DeliveryException.class, () -> channel.send(
-        sms(AlertFixtures.raised("d1", "hot", Severity.CRITICAL, 1, T, 50))));
+    DeliveryException e =
+        assertThrows(
+            DeliveryException.class,
+            () ->
+                channel.send(sms(AlertFixtures.raised("d1", "hot", Severity.CRITICAL, 1, T, 50))));
     assertTrue(e.getMessage(), e.retryable());
   }
 }

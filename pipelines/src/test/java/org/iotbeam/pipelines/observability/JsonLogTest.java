@@ -16,21 +16,24 @@ import org.slf4j.MDC;
 
 /**
  * The shipped log4j2.xml (the one the runnable jar uses; tests otherwise log through
- * log4j2-test.xml) writes one JSON object per line with level, component, logger, message and
- * the MDC keys of a per-message line, the thread name cut to 40 characters (a Flink task thread
- * is named after its whole operator chain); LOG_FORMAT / iotbeam.log.format=text switches to text.
+ * log4j2-test.xml) writes one JSON object per line with level, component, logger, message and the
+ * MDC keys of a per-message line, the thread name cut to 40 characters (a Flink task thread is
+ * named after its whole operator chain); LOG_FORMAT / iotbeam.log.format=text switches to text.
  */
 public class JsonLogTest {
   private static final String W3C = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
   /** 40 characters of the thread name and "..." when it was cut. */
   private static final int MAX_THREAD_CHARS = 43;
+
   /** What Flink names a task thread: the operator chain and the subtask (here 380 chars). */
-  private static final String FLINK_TASK_THREAD = "Source: ReadTelemetry/KafkaIO.Read/"
-      + "KafkaIO.Read.ReadFromKafkaViaSDF/ParDo(GenerateKafkaSourceDescriptor) -> "
-      + "ReadTelemetry/ToInboundMessage/ParMultiDo(ToInbound) -> Process/Parse/ParMultiDo(Parse) "
-      + "-> Process/Enrich/ParMultiDo(Enrich) -> Process/Deduplicate/KeyByDevice/AddKeys/Map/"
-      + "ParMultiDo(Anonymous) -> RawArchive/IngestTime/ParMultiDo(Restamp) -> "
-      + "RawArchive/Window/Window.Assign (1/2)#0";
+  private static final String FLINK_TASK_THREAD =
+      "Source: ReadTelemetry/KafkaIO.Read/"
+          + "KafkaIO.Read.ReadFromKafkaViaSDF/ParDo(GenerateKafkaSourceDescriptor) -> "
+          + "ReadTelemetry/ToInboundMessage/ParMultiDo(ToInbound) -> Process/Parse/ParMultiDo(Parse) "
+          + "-> Process/Enrich/ParMultiDo(Enrich) -> Process/Deduplicate/KeyByDevice/AddKeys/Map/"
+          + "ParMultiDo(Anonymous) -> RawArchive/IngestTime/ParMultiDo(Restamp) -> "
+          + "RawArchive/Window/Window.Assign (1/2)#0";
 
   @Test
   public void oneJsonObjectPerLineWithDeviceAndTrace() throws Exception {
@@ -60,9 +63,12 @@ public class JsonLogTest {
   @Test
   public void textForHumans() throws Exception {
     String out = logOnce("text");
-    assertTrue(out, out.contains("WARN") && out.contains("device=dev-7")
-        && out.contains("trace=4bf92f3577b34da6a3ce929d0e0e4736")
-        && out.contains("dead letter x: bad bytes"));
+    assertTrue(
+        out,
+        out.contains("WARN")
+            && out.contains("device=dev-7")
+            && out.contains("trace=4bf92f3577b34da6a3ce929d0e0e4736")
+            && out.contains("dead letter x: bad bytes"));
     assertFalse(out, out.startsWith("{"));
     String line = out.lines().findFirst().orElseThrow();
     String thread = line.substring(line.indexOf('[') + 1, line.indexOf(']'));
@@ -76,8 +82,9 @@ public class JsonLogTest {
     if (format != null) {
       System.setProperty("iotbeam.log.format", format);
     }
-    LoggerContext ctx = new LoggerContext("json-log-test", null,
-        JsonLogTest.class.getResource("/log4j2.xml").toURI());
+    LoggerContext ctx =
+        new LoggerContext(
+            "json-log-test", null, JsonLogTest.class.getResource("/log4j2.xml").toURI());
     String threadName = Thread.currentThread().getName();
     try {
       System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));

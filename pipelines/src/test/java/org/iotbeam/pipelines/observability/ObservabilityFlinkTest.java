@@ -31,9 +31,9 @@ import java.util.stream.Collectors;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.PipelineResult;
 import org.iotbeam.local.LocalKafkaBroker;
+import org.iotbeam.pipelines.FlinkTestOptions;
 import org.iotbeam.pipelines.KafkaTestIo;
 import org.iotbeam.pipelines.KafkaTestIo.Out;
-import org.iotbeam.pipelines.FlinkTestOptions;
 import org.iotbeam.pipelines.StreamingPipeline;
 import org.iotbeam.pipelines.sinks.ProtoJson;
 import org.iotbeam.proto.Alert;
@@ -50,10 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The streaming pipeline on Flink (embedded) against a real KRaft broker, with the Prometheus
- * endpoint on: the scraped counters equal what was sent (valid + dead letters = input, by
- * reason), each alert carries the traceparent of the reading that raised or cleared it, each dead
- * letter the traceparent of its message, and the dashboard's queries name metrics the endpoint
- * really serves.
+ * endpoint on: the scraped counters equal what was sent (valid + dead letters = input, by reason),
+ * each alert carries the traceparent of the reading that raised or cleared it, each dead letter the
+ * traceparent of its message, and the dashboard's queries name metrics the endpoint really serves.
  */
 public class ObservabilityFlinkTest {
   private static final Logger LOG = LoggerFactory.getLogger(ObservabilityFlinkTest.class);
@@ -70,6 +69,7 @@ public class ObservabilityFlinkTest {
 
   /** Per sent message: its traceparent, by device|event time (readings) and by payload. */
   private static final Map<String, String> traceByReading = new HashMap<>();
+
   private static final Map<String, String> traceByPayload = new HashMap<>();
   private static final Map<String, Integer> expectedReasons = new TreeMap<>();
   private static int sent;
@@ -81,12 +81,14 @@ public class ObservabilityFlinkTest {
   @BeforeClass
   public static void runPipeline() throws Exception {
     webhook = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    webhook.createContext("/alerts", ex -> {
-      ex.getRequestBody().readAllBytes();
-      webhookCalls.incrementAndGet();
-      ex.sendResponseHeaders(204, -1);
-      ex.close();
-    });
+    webhook.createContext(
+        "/alerts",
+        ex -> {
+          ex.getRequestBody().readAllBytes();
+          webhookCalls.incrementAndGet();
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
     webhook.start();
     kafka = LocalKafkaBroker.start();
     String bs = kafka.bootstrapServers();
@@ -98,9 +100,11 @@ public class ObservabilityFlinkTest {
 
     Path out = tmp.newFolder("out").toPath();
     Path rules = tmp.newFile("rules.json").toPath();
-    Files.writeString(rules, "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
-        + " \"operator\": \">\", \"value\": 45.0, \"forReadings\": 3, \"severity\": "
-        + "\"critical\", \"priority\": 1, \"cooldownMinutes\": 10}]}");
+    Files.writeString(
+        rules,
+        "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
+            + " \"operator\": \">\", \"value\": 45.0, \"forReadings\": 3, \"severity\": "
+            + "\"critical\", \"priority\": 1, \"cooldownMinutes\": 10}]}");
     // the embedded runner reads its Flink configuration from --flinkConfDir
     Path conf = tmp.newFolder("flink-conf").toPath();
     Files.writeString(conf.resolve("flink-conf.yaml"), "parallelism.default: 2\n");
@@ -113,8 +117,10 @@ public class ObservabilityFlinkTest {
     // what --prometheusPort does for the embedded runner, on a free port
     FlinkReporterConfig.enableEmbedded(f, "127.0.0.1", 0);
     String confFile = Files.readString(Path.of(f.getFlinkConfDir(), "flink-conf.yaml"));
-    assertTrue(confFile, confFile.startsWith("parallelism.default: 2")
-        && confFile.contains(FlinkReporterConfig.FACTORY_KEY));
+    assertTrue(
+        confFile,
+        confFile.startsWith("parallelism.default: 2")
+            && confFile.contains(FlinkReporterConfig.FACTORY_KEY));
 
     result = StreamingPipeline.run(o);
     long t0 = System.currentTimeMillis();
@@ -127,19 +133,30 @@ public class ObservabilityFlinkTest {
 
     while (true) {
       Scrape s = Scrape.of(url);
-      alerts = parse(KafkaTestIo.values(KafkaTestIo.readAll(bs, "alerts", Map.of())), Alert.newBuilder());
-      deadLetters = parse(KafkaTestIo.values(KafkaTestIo.readAll(bs, "dead-letters", Map.of())), DeadLetter.newBuilder());
-      boolean metricsDone = s.get("iotbeam_messages_received_total") >= sent
-          && s.get("iotbeam_webhook_delivered_total") >= 2
-          // the ticks move the watermark past the scenario's windows: their aggregates follow
-          && s.get("iotbeam_aggregates_emitted_total") > 0;
+      alerts =
+          parse(
+              KafkaTestIo.values(KafkaTestIo.readAll(bs, "alerts", Map.of())), Alert.newBuilder());
+      deadLetters =
+          parse(
+              KafkaTestIo.values(KafkaTestIo.readAll(bs, "dead-letters", Map.of())),
+              DeadLetter.newBuilder());
+      boolean metricsDone =
+          s.get("iotbeam_messages_received_total") >= sent
+              && s.get("iotbeam_webhook_delivered_total") >= 2
+              // the ticks move the watermark past the scenario's windows: their aggregates follow
+              && s.get("iotbeam_aggregates_emitted_total") > 0;
       if (metricsDone && alerts.size() >= 2 && deadLetters.size() >= sumOf(expectedReasons)) {
         finalScrape = s;
         break;
       }
       if (System.currentTimeMillis() - t0 > DEADLINE_MS) {
-        throw new AssertionError("timed out: " + alerts.size() + " alerts, " + deadLetters.size()
-            + " dead letters, scrape:\n" + s.text);
+        throw new AssertionError(
+            "timed out: "
+                + alerts.size()
+                + " alerts, "
+                + deadLetters.size()
+                + " dead letters, scrape:\n"
+                + s.text);
       }
       Thread.sleep(1000);
     }
@@ -165,8 +182,11 @@ public class ObservabilityFlinkTest {
     assertEquals(sent, (long) s.get("iotbeam_messages_received_total"));
     assertEquals(expectedValid, (long) s.get("iotbeam_messages_valid_total"));
     assertEquals(sumOf(expectedReasons), (long) s.get("iotbeam_dead_letters_total"));
-    assertEquals("valid + dead letters = input", s.get("iotbeam_messages_received_total"),
-        s.get("iotbeam_messages_valid_total") + s.get("iotbeam_dead_letters_total"), 0);
+    assertEquals(
+        "valid + dead letters = input",
+        s.get("iotbeam_messages_received_total"),
+        s.get("iotbeam_messages_valid_total") + s.get("iotbeam_dead_letters_total"),
+        0);
     Map<String, Long> byReason = s.byLabel("iotbeam_dead_letters_by_reason_total", "reason");
     Map<String, Long> expected = new TreeMap<>();
     expectedReasons.forEach((r, n) -> expected.put(r.toLowerCase(Locale.ROOT), (long) n));
@@ -176,7 +196,8 @@ public class ObservabilityFlinkTest {
     assertEquals(expectedValid, (long) s.get("iotbeam_event_to_processing_latency_ms_count"));
     // the scenario's readings are about 20 minutes old, its two ticks are of "now"
     assertThat(s.get("iotbeam_event_to_processing_latency_ms_max"), greaterThan(18 * 60_000.0));
-    assertThat(s.get("iotbeam_event_to_processing_latency_ms_min"),
+    assertThat(
+        s.get("iotbeam_event_to_processing_latency_ms_min"),
         both(greaterThanOrEqualTo(0.0)).and(lessThan(60_000.0)));
     Map<String, Long> raised = s.byLabel("iotbeam_alerts_raised_total", "severity");
     Map<String, Long> cleared = s.byLabel("iotbeam_alerts_cleared_total", "severity");
@@ -193,7 +214,8 @@ public class ObservabilityFlinkTest {
   @Test
   public void eachAlertCarriesTheTraceparentOfTheReadingThatCausedIt() {
     assertEquals(alerts.toString(), 2, alerts.size());
-    assertThat(alerts.stream().map(Alert::getState).collect(Collectors.toList()),
+    assertThat(
+        alerts.stream().map(Alert::getState).collect(Collectors.toList()),
         containsInAnyOrder(AlertState.RAISED, AlertState.CLEARED));
     for (Alert a : alerts) {
       String sentWith = traceByReading.get(a.getDeviceId() + "|" + a.getEventTimeMs());
@@ -249,9 +271,18 @@ public class ObservabilityFlinkTest {
     // the stream goes on: a reading of "now" on each partition moves the watermark past the
     // scenario's windows (the watermark follows the data)
     for (int partition = 0; partition < 2; partition++) {
-      m.add(new Out("tick", Telemetry.newBuilder().setDeviceId("tick")
-          .setTimestampMs(now + partition).setTemperature(20).setSchemaVersion(3).build()
-          .toByteArray(), null, partition));
+      m.add(
+          new Out(
+              "tick",
+              Telemetry.newBuilder()
+                  .setDeviceId("tick")
+                  .setTimestampMs(now + partition)
+                  .setTemperature(20)
+                  .setSchemaVersion(3)
+                  .build()
+                  .toByteArray(),
+              null,
+              partition));
     }
     expectedValid = m.size() + 1;
     // the same reading again (another delivery, another trace): valid, then dropped as duplicate
@@ -259,18 +290,43 @@ public class ObservabilityFlinkTest {
     m.add(withTrace(first.key(), first.value()));
     dead(m, "MALFORMED_PROTOBUF", "nope", "not a protobuf".getBytes(StandardCharsets.UTF_8));
     dead(m, "EMPTY_PAYLOAD", "empty", new byte[0]);
-    dead(m, "MISSING_DEVICE_ID", null, Telemetry.newBuilder().setTimestampMs(base)
-        .setTemperature(20).setSchemaVersion(3).build().toByteArray());
-    dead(m, "TIMESTAMP_IN_FUTURE", "future-1", Telemetry.newBuilder().setDeviceId("future-1")
-        .setTimestampMs(now + 86_400_000L).setTemperature(20).setSchemaVersion(3).build()
-        .toByteArray());
+    dead(
+        m,
+        "MISSING_DEVICE_ID",
+        null,
+        Telemetry.newBuilder()
+            .setTimestampMs(base)
+            .setTemperature(20)
+            .setSchemaVersion(3)
+            .build()
+            .toByteArray());
+    dead(
+        m,
+        "TIMESTAMP_IN_FUTURE",
+        "future-1",
+        Telemetry.newBuilder()
+            .setDeviceId("future-1")
+            .setTimestampMs(now + 86_400_000L)
+            .setTemperature(20)
+            .setSchemaVersion(3)
+            .build()
+            .toByteArray());
     sent = m.size();
     return m;
   }
 
   private static Out reading(String device, long ts, double temperature) {
-    Out msg = withTrace(device, Telemetry.newBuilder().setDeviceId(device).setTimestampMs(ts)
-        .setTemperature(temperature).setHumidity(40).setSchemaVersion(3).build().toByteArray());
+    Out msg =
+        withTrace(
+            device,
+            Telemetry.newBuilder()
+                .setDeviceId(device)
+                .setTimestampMs(ts)
+                .setTemperature(temperature)
+                .setHumidity(40)
+                .setSchemaVersion(3)
+                .build()
+                .toByteArray());
     traceByReading.put(device + "|" + ts, msg.traceparent());
     return msg;
   }
@@ -297,8 +353,8 @@ public class ObservabilityFlinkTest {
   // ---- Kafka ---------------------------------------------------------------------------------
 
   @SuppressWarnings("unchecked")
-  private static <T extends com.google.protobuf.Message> List<T> parse(List<String> json,
-      com.google.protobuf.Message.Builder proto) {
+  private static <T extends com.google.protobuf.Message> List<T> parse(
+      List<String> json, com.google.protobuf.Message.Builder proto) {
     List<T> out = new ArrayList<>();
     for (String j : json) {
       out.add((T) ProtoJson.parse(j, proto.clone()).build());

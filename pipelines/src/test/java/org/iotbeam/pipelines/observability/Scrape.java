@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
 final class Scrape {
   private static final Pattern SAMPLE =
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*\\})?\\s+(\\S+)");
-  private static final HttpClient HTTP = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   final String text;
   final Map<String, Double> samples = new TreeMap<>();
@@ -29,15 +29,17 @@ final class Scrape {
       }
       Matcher m = SAMPLE.matcher(line);
       if (m.find()) {
-        samples.put(m.group(1) + (m.group(2) == null ? "" : m.group(2)),
-            Double.parseDouble(m.group(3)));
+        samples.put(
+            m.group(1) + (m.group(2) == null ? "" : m.group(2)), Double.parseDouble(m.group(3)));
       }
     }
   }
 
   static Scrape of(String url) throws IOException, InterruptedException {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException(url + ": HTTP " + r.statusCode());
     }
@@ -64,12 +66,13 @@ final class Scrape {
   Map<String, Long> byLabel(String name, String label) {
     Map<String, Long> m = new TreeMap<>();
     Pattern p = Pattern.compile(Pattern.quote(name) + "\\{.*" + label + "=\"([^\"]*)\".*\\}");
-    samples.forEach((k, v) -> {
-      Matcher x = p.matcher(k);
-      if (x.matches()) {
-        m.merge(x.group(1), Math.round(v), Long::sum);
-      }
-    });
+    samples.forEach(
+        (k, v) -> {
+          Matcher x = p.matcher(k);
+          if (x.matches()) {
+            m.merge(x.group(1), Math.round(v), Long::sum);
+          }
+        });
     return m;
   }
 }

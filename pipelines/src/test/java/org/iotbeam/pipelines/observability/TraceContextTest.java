@@ -22,10 +22,17 @@ public class TraceContextTest {
 
   @Test
   public void rejectsWhatTheSpecRejects() {
-    for (String bad : new String[] {null, "", "garbage", W3C.replace("-01", "-1"),
-        "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
-        "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01", W3C + "-extra"}) {
+    for (String bad :
+        new String[] {
+          null,
+          "",
+          "garbage",
+          W3C.replace("-01", "-1"),
+          "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+          "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+          "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+          W3C + "-extra"
+        }) {
       assertFalse(String.valueOf(bad), TraceContext.isValid(bad));
       assertEquals("", TraceContext.traceIdOf(bad));
     }
@@ -45,7 +52,8 @@ public class TraceContextTest {
 
   @Test
   public void acceptsWhatTheSimulatorSends() {
-    assertTrue(TraceContext.isValid(
-        org.iotbeam.simulator.Traceparent.next(new java.util.SplittableRandom(7))));
+    assertTrue(
+        TraceContext.isValid(
+            org.iotbeam.simulator.Traceparent.next(new java.util.SplittableRandom(7))));
   }
 }

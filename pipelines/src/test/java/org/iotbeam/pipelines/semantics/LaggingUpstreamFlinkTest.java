@@ -23,7 +23,6 @@ import org.iotbeam.pipelines.KafkaTestIo;
 import org.iotbeam.pipelines.StreamingPipeline;
 import org.iotbeam.pipelines.sinks.ProtoJson;
 import org.iotbeam.proto.Alert;
-import org.iotbeam.proto.AlertState;
 import org.iotbeam.proto.PaneTiming;
 import org.iotbeam.proto.Telemetry;
 import org.iotbeam.proto.WindowAggregate;
@@ -34,23 +33,22 @@ import org.junit.rules.TemporaryFolder;
 /**
  * The streaming job with the shipped defaults (60 s watermark delay, 60 s idle timeout, 10 minutes
  * of allowed lateness, late panes every 30 s) on Flink embedded, reading a real broker unbounded,
- * under what production does to a stream, all at once on a 4-partition topic of unequal
- * partitions:
+ * under what production does to a stream, all at once on a 4-partition topic of unequal partitions:
  *
  * <ul>
  *   <li>partitions 0 and 1: 200 devices at 1,000 msg/s for 90 s whose readings reach Kafka a
  *       constant 3 minutes behind their event time (an upstream that lags), one of them with a
  *       scripted excursion that must raise and clear, one sending out of order;
- *   <li>partition 2: a device 30 minutes behind everyone for 10 s, then silent (a minute later
- *       its partition is idle: the watermark leaps past its windows' end plus lateness in one
- *       step); at 80 s another device back from "offline" uploads 8 minutes of buffered
- *       readings at once (late, within the lateness);
+ *   <li>partition 2: a device 30 minutes behind everyone for 10 s, then silent (a minute later its
+ *       partition is idle: the watermark leaps past its windows' end plus lateness in one step); at
+ *       80 s another device back from "offline" uploads 8 minutes of buffered readings at once
+ *       (late, within the lateness);
  *   <li>partition 3: never used.
  * </ul>
  *
- * <p>Expected results are computed here from the data alone. The old watermark (a caught-up
- * reader counted as idle and moved to the wall clock) made every lagging reading late: no alert,
- * one late pane per reading.
+ * <p>Expected results are computed here from the data alone. The old watermark (a caught-up reader
+ * counted as idle and moved to the wall clock) made every lagging reading late: no alert, one late
+ * pane per reading.
  */
 public class LaggingUpstreamFlinkTest {
   private static final long SECOND = 1000L;
@@ -77,9 +75,11 @@ public class LaggingUpstreamFlinkTest {
       }
       Path out = tmp.newFolder("out").toPath();
       Path rules = tmp.newFile("rules.json").toPath();
-      Files.writeString(rules, "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
-          + " \"operator\": \">\", \"value\": 45.0, \"forReadings\": 3, \"severity\": "
-          + "\"critical\", \"priority\": 1, \"cooldownMinutes\": 10}]}");
+      Files.writeString(
+          rules,
+          "{\"thresholds\": [{\"id\": \"hot\", \"metric\": \"temperature\","
+              + " \"operator\": \">\", \"value\": 45.0, \"forReadings\": 3, \"severity\": "
+              + "\"critical\", \"priority\": 1, \"cooldownMinutes\": 10}]}");
       StreamingPipeline.Options o = FlinkTestOptions.embedded(bs, out, "lag");
       o.setRulesFile(rules.toString()); // everything else: the shipped defaults
       PipelineResult job = StreamingPipeline.run(o);
@@ -135,21 +135,38 @@ public class LaggingUpstreamFlinkTest {
 
       Map<String, double[]> expected = expectedStats();
       try {
-        await("every window's final aggregate", () -> missing(expected, bs).isEmpty(), 300,
+        await(
+            "every window's final aggregate",
+            () -> missing(expected, bs).isEmpty(),
+            300,
             () -> "missing " + missing(expected, bs));
-        await("late panes of the buffered upload", () -> statsEqual(expected, lastPerId(bs)),
-            120, () -> "last per id differs from the data");
-        await("aggregate files", () -> fromFiles(out).stream().map(WindowAggregate::getId)
-            .collect(Collectors.toSet()).containsAll(expected.keySet()), 120,
+        await(
+            "late panes of the buffered upload",
+            () -> statsEqual(expected, lastPerId(bs)),
+            120,
+            () -> "last per id differs from the data");
+        await(
+            "aggregate files",
+            () ->
+                fromFiles(out).stream()
+                    .map(WindowAggregate::getId)
+                    .collect(Collectors.toSet())
+                    .containsAll(expected.keySet()),
+            120,
             () -> "files incomplete");
       } finally {
         job.cancel();
       }
       List<WindowAggregate> files = fromFiles(out);
       assertTrue("no empty aggregate in the files", files.stream().allMatch(a -> a.getCount() > 0));
-      assertEquals("one record per lagging window in the files too", files.stream()
-          .filter(a -> a.getDeviceId().startsWith("lag-")).map(WindowAggregate::getId).distinct()
-          .count(), files.stream().filter(a -> a.getDeviceId().startsWith("lag-")).count());
+      assertEquals(
+          "one record per lagging window in the files too",
+          files.stream()
+              .filter(a -> a.getDeviceId().startsWith("lag-"))
+              .map(WindowAggregate::getId)
+              .distinct()
+              .count(),
+          files.stream().filter(a -> a.getDeviceId().startsWith("lag-")).count());
       List<WindowAggregate> all = aggregates(bs);
       Map<String, WindowAggregate> last = lastPerId(bs);
       assertTrue("no empty aggregate", all.stream().allMatch(a -> a.getCount() > 0));
@@ -158,21 +175,30 @@ public class LaggingUpstreamFlinkTest {
         assertEquals(e.getKey(), (long) e.getValue()[0], a.getCount());
         assertEquals(e.getKey(), e.getValue()[1], a.getMean(), 1e-6);
       }
-      Map<String, Long> panes = all.stream().filter(a -> expected.containsKey(a.getId()))
-          .collect(Collectors.groupingBy(WindowAggregate::getId, Collectors.counting()));
-      long lagLate = all.stream().filter(a -> a.getDeviceId().startsWith("lag-")
-          && a.getPaneTiming() == PaneTiming.LATE).count();
+      Map<String, Long> panes =
+          all.stream()
+              .filter(a -> expected.containsKey(a.getId()))
+              .collect(Collectors.groupingBy(WindowAggregate::getId, Collectors.counting()));
+      long lagLate =
+          all.stream()
+              .filter(
+                  a -> a.getDeviceId().startsWith("lag-") && a.getPaneTiming() == PaneTiming.LATE)
+              .count();
       assertEquals("lagging readings are on time: no late pane", 0, lagLate);
-      panes.forEach((id, n) -> {
-        if (id.startsWith("offline|")) {
-          assertTrue(id + " corrected in a bounded number of late panes: " + n, n <= 3);
-        } else {
-          assertEquals(id + " has exactly one pane", 1L, (long) n);
-        }
-      });
-      List<String> alerts = KafkaTestIo.values(KafkaTestIo.readAll(bs, "alerts", Map.of()))
-          .stream().map(j -> ProtoJson.parse(j, Alert.newBuilder()).build())
-          .map(a -> a.getId() + " " + a.getState()).sorted().collect(Collectors.toList());
+      panes.forEach(
+          (id, n) -> {
+            if (id.startsWith("offline|")) {
+              assertTrue(id + " corrected in a bounded number of late panes: " + n, n <= 3);
+            } else {
+              assertEquals(id + " has exactly one pane", 1L, (long) n);
+            }
+          });
+      List<String> alerts =
+          KafkaTestIo.values(KafkaTestIo.readAll(bs, "alerts", Map.of())).stream()
+              .map(j -> ProtoJson.parse(j, Alert.newBuilder()).build())
+              .map(a -> a.getId() + " " + a.getState())
+              .sorted()
+              .collect(Collectors.toList());
       assertEquals(expectedAlerts.stream().sorted().collect(Collectors.toList()), alerts);
     }
   }
@@ -182,11 +208,20 @@ public class LaggingUpstreamFlinkTest {
     return start + 30 * SECOND - LAG + 2 * 200L;
   }
 
-  private void send(KafkaProducer<String, byte[]> producer, int partition, String dev, long ts,
-      double temp) {
-    producer.send(new ProducerRecord<>("telemetry", partition, dev, Telemetry.newBuilder()
-        .setDeviceId(dev).setTimestampMs(ts).setTemperature(temp).setSchemaVersion(3).build()
-        .toByteArray()));
+  private void send(
+      KafkaProducer<String, byte[]> producer, int partition, String dev, long ts, double temp) {
+    producer.send(
+        new ProducerRecord<>(
+            "telemetry",
+            partition,
+            dev,
+            Telemetry.newBuilder()
+                .setDeviceId(dev)
+                .setTimestampMs(ts)
+                .setTemperature(temp)
+                .setSchemaVersion(3)
+                .build()
+                .toByteArray()));
     if (!dev.equals("tick")) {
       long w = Math.floorDiv(ts, WINDOW) * WINDOW;
       samples.computeIfAbsent(dev + "|temperature|" + w, k -> new ArrayList<>()).add(temp);
@@ -196,13 +231,18 @@ public class LaggingUpstreamFlinkTest {
   /** count and mean per aggregate id. */
   private Map<String, double[]> expectedStats() {
     Map<String, double[]> m = new TreeMap<>();
-    samples.forEach((id, v) -> m.put(id, new double[] {v.size(),
-        v.stream().mapToDouble(Double::doubleValue).average().orElseThrow()}));
+    samples.forEach(
+        (id, v) ->
+            m.put(
+                id,
+                new double[] {
+                  v.size(), v.stream().mapToDouble(Double::doubleValue).average().orElseThrow()
+                }));
     return m;
   }
 
-  private static boolean statsEqual(Map<String, double[]> expected,
-      Map<String, WindowAggregate> got) {
+  private static boolean statsEqual(
+      Map<String, double[]> expected, Map<String, WindowAggregate> got) {
     for (Map.Entry<String, double[]> e : expected.entrySet()) {
       WindowAggregate a = got.get(e.getKey());
       if (a == null || a.getCount() != (long) e.getValue()[0]) {
@@ -250,13 +290,14 @@ public class LaggingUpstreamFlinkTest {
   /** The expected ids not yet on the aggregates topic (at most 10 of them, and how many). */
   private static String missing(Map<String, double[]> expected, String bs) {
     Map<String, WindowAggregate> got = lastPerId(bs);
-    List<String> m = expected.keySet().stream().filter(id -> !got.containsKey(id))
-        .collect(Collectors.toList());
+    List<String> m =
+        expected.keySet().stream().filter(id -> !got.containsKey(id)).collect(Collectors.toList());
     return m.isEmpty() ? "" : m.size() + ": " + m.subList(0, Math.min(10, m.size()));
   }
 
-  private static void await(String what, BooleanSupplier done, int seconds,
-      java.util.function.Supplier<String> why) throws InterruptedException {
+  private static void await(
+      String what, BooleanSupplier done, int seconds, java.util.function.Supplier<String> why)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + seconds * 1000L;
     while (!done.getAsBoolean()) {
       if (System.currentTimeMillis() > deadline) {

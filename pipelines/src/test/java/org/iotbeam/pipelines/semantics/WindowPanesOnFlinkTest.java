@@ -23,8 +23,8 @@ import org.junit.Rule;
 import org.junit.Test;
 
 /**
- * Window panes on the runner production uses (Flink, streaming), where timers fire one at a time:
- * a watermark that leaps past a window's end and its allowed lateness in one step fires the
+ * Window panes on the runner production uses (Flink, streaming), where timers fire one at a time: a
+ * watermark that leaps past a window's end and its allowed lateness in one step fires the
  * end-of-window and the garbage-collection timer back to back. Exactly one pane must come out,
  * complete and final; an empty "on time" pane after it would be the last record for its id.
  */
@@ -44,32 +44,55 @@ public class WindowPanesOnFlinkTest {
   }
 
   private static TimestampedValue<Reading> at(String device, long ts, double temperature) {
-    Reading r = Reading.newBuilder()
-        .setTelemetry(Telemetry.newBuilder().setDeviceId(device).setTimestampMs(ts)
-            .setTemperature(temperature))
-        .setDevice(DeviceProfile.newBuilder().setDeviceId(device).setDeviceType("generic"))
-        .build();
+    Reading r =
+        Reading.newBuilder()
+            .setTelemetry(
+                Telemetry.newBuilder()
+                    .setDeviceId(device)
+                    .setTimestampMs(ts)
+                    .setTemperature(temperature))
+            .setDevice(DeviceProfile.newBuilder().setDeviceId(device).setDeviceType("generic"))
+            .build();
     return TimestampedValue.of(r, new Instant(ts));
   }
 
   @Test
   public void aWatermarkJumpGivesOneCompleteFinalPanePerWindowAndNoEmptyOne() {
-    TestStream<Reading> stream = TestStream.create(Coders.READING)
-        .advanceWatermarkTo(new Instant(T0))
-        .addElements(at("dev-1", T0 + MINUTE, 10), at("dev-1", T0 + 2 * MINUTE, 20),
-            at("dev-2", T0 + 3 * MINUTE, 30), at("dev-2", T0 + 7 * MINUTE, 40))
-        // past both windows' end plus their 10 minutes of lateness at once
-        .advanceWatermarkTo(new Instant(T0 + 60 * MINUTE))
-        .addElements(at("dev-1", T0 + 61 * MINUTE, 50))
-        .advanceWatermarkToInfinity(); // and a bounded end: the last window jumps too
+    TestStream<Reading> stream =
+        TestStream.create(Coders.READING)
+            .advanceWatermarkTo(new Instant(T0))
+            .addElements(
+                at("dev-1", T0 + MINUTE, 10),
+                at("dev-1", T0 + 2 * MINUTE, 20),
+                at("dev-2", T0 + 3 * MINUTE, 30),
+                at("dev-2", T0 + 7 * MINUTE, 40))
+            // past both windows' end plus their 10 minutes of lateness at once
+            .advanceWatermarkTo(new Instant(T0 + 60 * MINUTE))
+            .addElements(at("dev-1", T0 + 61 * MINUTE, 50))
+            .advanceWatermarkToInfinity(); // and a bounded end: the last window jumps too
 
-    PAssert.that(p.apply(stream)
-            .apply(new WindowedStatistics(Duration.standardMinutes(5),
-                Duration.standardMinutes(10), null, Duration.standardSeconds(30)))
-            .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")))
-            .apply(MapElements.into(TypeDescriptors.strings()).via(a -> String.format(Locale.ROOT,
-                "%s@%d %s#%d final=%b n=%d", a.getDeviceId(), (a.getWindowStartMs() - T0) / MINUTE,
-                a.getPaneTiming(), a.getPaneIndex(), a.getFinalPane(), a.getCount()))))
+    PAssert.that(
+            p.apply(stream)
+                .apply(
+                    new WindowedStatistics(
+                        Duration.standardMinutes(5),
+                        Duration.standardMinutes(10),
+                        null,
+                        Duration.standardSeconds(30)))
+                .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")))
+                .apply(
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(
+                            a ->
+                                String.format(
+                                    Locale.ROOT,
+                                    "%s@%d %s#%d final=%b n=%d",
+                                    a.getDeviceId(),
+                                    (a.getWindowStartMs() - T0) / MINUTE,
+                                    a.getPaneTiming(),
+                                    a.getPaneIndex(),
+                                    a.getFinalPane(),
+                                    a.getCount()))))
         .containsInAnyOrder(
             "dev-1@0 ON_TIME#0 final=true n=2",
             "dev-2@0 ON_TIME#0 final=true n=1",

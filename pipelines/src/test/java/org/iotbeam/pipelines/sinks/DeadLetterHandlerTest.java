@@ -37,37 +37,58 @@ import org.junit.Test;
 public class DeadLetterHandlerTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
-  private static final DeadLetter PARSED = DeadLetters.of(InboundMessage.newBuilder()
-      .setPayload(ByteString.copyFromUtf8("not protobuf"))
-      .setSource(SourcePosition.newBuilder().setSystem("kafka").setTopic("telemetry")
-          .setOffset(7))
-      .build(), new Violation(Reason.MALFORMED_PROTOBUF, "truncated"), Stage.PARSE);
-  private static final DeadLetter SINK = DeadLetters.sinkFailure("kafka/aggregates", "agg-1",
-      ByteString.copyFromUtf8("{}"), "", Reason.SINK_WRITE_FAILED, "timed out");
+  private static final DeadLetter PARSED =
+      DeadLetters.of(
+          InboundMessage.newBuilder()
+              .setPayload(ByteString.copyFromUtf8("not protobuf"))
+              .setSource(
+                  SourcePosition.newBuilder().setSystem("kafka").setTopic("telemetry").setOffset(7))
+              .build(),
+          new Violation(Reason.MALFORMED_PROTOBUF, "truncated"),
+          Stage.PARSE);
+  private static final DeadLetter SINK =
+      DeadLetters.sinkFailure(
+          "kafka/aggregates",
+          "agg-1",
+          ByteString.copyFromUtf8("{}"),
+          "",
+          Reason.SINK_WRITE_FAILED,
+          "timed out");
+
   /** The dead-letter topic refuses this one. */
-  private static final DeadLetter TOO_BIG = DeadLetters.sinkFailure("cosmos/db/alerts", "refuse",
-      ByteString.copyFromUtf8("{}"), "", Reason.SINK_RECORD_REJECTED, "too large");
+  private static final DeadLetter TOO_BIG =
+      DeadLetters.sinkFailure(
+          "cosmos/db/alerts",
+          "refuse",
+          ByteString.copyFromUtf8("{}"),
+          "",
+          Reason.SINK_RECORD_REJECTED,
+          "too large");
 
   /**
-   * Dead letters in the global window and a sink's in event-time windows (Flatten refuses the
-   * two) all reach the topic once and the files unchanged; what the topic refuses goes to the
-   * files only, and every sink-stage record is counted once.
+   * Dead letters in the global window and a sink's in event-time windows (Flatten refuses the two)
+   * all reach the topic once and the files unchanged; what the topic refuses goes to the files
+   * only, and every sink-stage record is counted once.
    */
   @Test
   public void everyDeadLetterReachesTheTopicOnceAndTheFilesWithTheTopicsFailures() {
-    PCollection<DeadLetter> parsed = p.apply("Parsed", Create.of(PARSED)
-        .withCoder(Coders.DEAD_LETTER));
-    PCollection<DeadLetter> windowed = p.apply("SinkFailures", Create.timestamped(
-            TimestampedValue.of(SINK, new Instant(60_000)),
-            TimestampedValue.of(TOO_BIG, new Instant(600_000)))
-            .withCoder(Coders.DEAD_LETTER))
-        .apply(Window.into(FixedWindows.of(Duration.standardMinutes(5))));
+    PCollection<DeadLetter> parsed =
+        p.apply("Parsed", Create.of(PARSED).withCoder(Coders.DEAD_LETTER));
+    PCollection<DeadLetter> windowed =
+        p.apply(
+                "SinkFailures",
+                Create.timestamped(
+                        TimestampedValue.of(SINK, new Instant(60_000)),
+                        TimestampedValue.of(TOO_BIG, new Instant(600_000)))
+                    .withCoder(Coders.DEAD_LETTER))
+            .apply(Window.into(FixedWindows.of(Duration.standardMinutes(5))));
     Capture topicInput = new Capture();
     Capture files = new Capture();
 
-    try (DeadLetterHandler handler = DeadLetterHandler.of(p)
-        .withTopic("Topic", new RefusingTopic(topicInput))
-        .withFiles("Files", files)) {
+    try (DeadLetterHandler handler =
+        DeadLetterHandler.of(p)
+            .withTopic("Topic", new RefusingTopic(topicInput))
+            .withFiles("Files", files)) {
       handler.add(parsed).add(windowed);
     }
 
@@ -99,9 +120,16 @@ public class DeadLetterHandlerTest {
 
   private static long sinkDeadLetters(PipelineResult result) {
     long sum = 0;
-    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(TelemetryMetrics.NAMESPACE,
-            TelemetryMetrics.SINK_DEAD_LETTERS)).build()).getCounters()) {
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(
+                        MetricNameFilter.named(
+                            TelemetryMetrics.NAMESPACE, TelemetryMetrics.SINK_DEAD_LETTERS))
+                    .build())
+            .getCounters()) {
       sum += c.getAttempted();
     }
     return sum;
@@ -109,9 +137,16 @@ public class DeadLetterHandlerTest {
 
   /** What the test topic makes of a record it refuses. */
   static DeadLetter refused(DeadLetter d) {
-    return DeadLetters.sinkFailure("kafka/dead-letters", d.getId(), d.toByteString(), "",
-        Reason.SINK_RECORD_REJECTED, "refused").toBuilder()
-        .setInbound(d.getInbound().toBuilder().setIngestTimeMs(0)).build();
+    return DeadLetters.sinkFailure(
+            "kafka/dead-letters",
+            d.getId(),
+            d.toByteString(),
+            "",
+            Reason.SINK_RECORD_REJECTED,
+            "refused")
+        .toBuilder()
+        .setInbound(d.getInbound().toBuilder().setIngestTimeMs(0))
+        .build();
   }
 
   /** A sink that keeps what it got, for PAssert. */
@@ -120,8 +155,11 @@ public class DeadLetterHandlerTest {
 
     @Override
     public PCollection<DeadLetter> expand(PCollection<DeadLetter> in) {
-      seen = in.apply("Seen", MapElements.into(TypeDescriptor.of(DeadLetter.class))
-          .via((DeadLetter d) -> d)).setCoder(Coders.DEAD_LETTER);
+      seen =
+          in.apply(
+                  "Seen",
+                  MapElements.into(TypeDescriptor.of(DeadLetter.class)).via((DeadLetter d) -> d))
+              .setCoder(Coders.DEAD_LETTER);
       return seen;
     }
   }
@@ -139,8 +177,11 @@ public class DeadLetterHandlerTest {
     public PCollection<DeadLetter> expand(PCollection<DeadLetter> in) {
       return in.apply("Written", input)
           .apply("Refused", Filter.by((DeadLetter d) -> d.getInbound().getKey().equals("refuse")))
-          .apply("AsFailures", MapElements.into(TypeDescriptor.of(DeadLetter.class))
-              .via(DeadLetterHandlerTest::refused)).setCoder(Coders.DEAD_LETTER)
+          .apply(
+              "AsFailures",
+              MapElements.into(TypeDescriptor.of(DeadLetter.class))
+                  .via(DeadLetterHandlerTest::refused))
+          .setCoder(Coders.DEAD_LETTER)
           .apply("InWindows", Window.into(FixedWindows.of(Duration.standardMinutes(1))));
     }
   }

@@ -29,39 +29,41 @@ import org.iotbeam.simulator.SimulatorConfig;
 import org.iotbeam.simulator.SimulatorSummary;
 
 /**
- * The local demo in one JVM: a KRaft Kafka broker with the topics, a Moquette MQTT broker, the
- * MQTT -> Kafka bridge, the streaming pipeline on Flink embedded (started detached, so this thread
- * can watch its Beam counters through {@link FlinkBeamMetricsReporter#counters()}), and the device
- * simulator publishing over MQTT for the given duration.
- * Then it waits for the pipeline to drain, stops everything in reverse order and returns a
- * {@link DemoSummary}.
+ * The local demo in one JVM: a KRaft Kafka broker with the topics, a Moquette MQTT broker, the MQTT
+ * -> Kafka bridge, the streaming pipeline on Flink embedded (started detached, so this thread can
+ * watch its Beam counters through {@link FlinkBeamMetricsReporter#counters()}), and the device
+ * simulator publishing over MQTT for the given duration. Then it waits for the pipeline to drain,
+ * stops everything in reverse order and returns a {@link DemoSummary}.
  *
  * <p>How the end works. The source is unbounded (Kafka), so the job never finishes by itself; the
  * demo cancels it once the results are complete, which it judges in three steps, all bounded by
  * {@code --drainTimeout}:
+ *
  * <ol>
  *   <li>the bridge has forwarded what the simulator delivered;
  *   <li>the pipeline's {@code messages_received} equals what the bridge forwarded;
  *   <li>the last aggregate window has closed (the watermark follows the data; once the simulator
  *       stops, each partition is idle after {@code --idlePartitionSeconds} and its clock runs on
- *       from its last reading, so the last window closes that long plus the watermark delay and
- *       the lag after the simulator's end; hence 1-minute windows by default), and
- *       the finished files hold exactly what the counters say (raw = valid - duplicates, aggregates
- *       = {@code aggregates_emitted}, alerts = raised + cleared, dead letters = {@code
- *       dead_letters}).
+ *       from its last reading, so the last window closes that long plus the watermark delay and the
+ *       lag after the simulator's end; hence 1-minute windows by default), and the finished files
+ *       hold exactly what the counters say (raw = valid - duplicates, aggregates = {@code
+ *       aggregates_emitted}, alerts = raised + cleared, dead letters = {@code dead_letters}).
  * </ol>
+ *
  * Why wait for the files rather than cancel as soon as the counters settle: the file sinks write
  * panes every {@code --fileFlushSeconds} of processing time and Flink finalizes them on completed
- * checkpoints, so a cancel right after the counters settle would leave the last panes in
- * temporary files and the summary would point at incomplete outputs. With a 5 s flush delay and a
- * 5 s checkpoint interval (StreamingPipeline's 30 s would make the user wait half a minute more
- * for nothing) they land a few seconds after the counters settle.
+ * checkpoints, so a cancel right after the counters settle would leave the last panes in temporary
+ * files and the summary would point at incomplete outputs. With a 5 s flush delay and a 5 s
+ * checkpoint interval (StreamingPipeline's 30 s would make the user wait half a minute more for
+ * nothing) they land a few seconds after the counters settle.
  */
 public final class Demo {
   static final String TELEMETRY_TOPIC = "telemetry";
   static final int MAX_OUT_OF_ORDER_SECONDS = 10;
+
   /** The pipeline's default (StreamingPipeline.Options#getIdlePartitionSeconds). */
   static final int IDLE_PARTITION_SECONDS = 60;
+
   /** The bundled rule the scripted excursion must raise and clear. */
   static final String EXCURSION_RULE = "temperature-critical-high";
 
@@ -104,26 +106,35 @@ public final class Demo {
     Files.createDirectories(out);
     log("output under %s", out);
     log("starting Kafka (KRaft) ...");
-    try (LocalKafkaBroker kafka = LocalKafkaBroker.builder().defaultPartitions(o.partitions)
-        .start()) {
+    try (LocalKafkaBroker kafka =
+        LocalKafkaBroker.builder().defaultPartitions(o.partitions).start()) {
       createTopic(kafka, TELEMETRY_TOPIC, o.partitions);
       for (String t : List.of("aggregates", "alerts", "dead-letters")) {
         createTopic(kafka, t, 1);
       }
-      log("Kafka at %s, topics telemetry (%d partitions), aggregates, alerts, dead-letters",
+      log(
+          "Kafka at %s, topics telemetry (%d partitions), aggregates, alerts, dead-letters",
           kafka.bootstrapServers(), o.partitions);
       try (LocalMqttBroker mqtt = LocalMqttBroker.start();
-          MqttKafkaBridge bridge = new MqttKafkaBridge(mqtt.url(), kafka.bootstrapServers(),
-              TELEMETRY_TOPIC, "iotbeam-demo-bridge", Map.of()).start()) {
-        log("MQTT broker at %s, bridge devices/+/messages/events/# -> Kafka %s", mqtt.url(),
-            TELEMETRY_TOPIC);
+          MqttKafkaBridge bridge =
+              new MqttKafkaBridge(
+                      mqtt.url(),
+                      kafka.bootstrapServers(),
+                      TELEMETRY_TOPIC,
+                      "iotbeam-demo-bridge",
+                      Map.of())
+                  .start()) {
+        log(
+            "MQTT broker at %s, bridge devices/+/messages/events/# -> Kafka %s",
+            mqtt.url(), TELEMETRY_TOPIC);
         return withPipeline(kafka, mqtt, bridge, out, t0);
       }
     }
   }
 
-  private DemoSummary withPipeline(LocalKafkaBroker kafka, LocalMqttBroker mqtt,
-      MqttKafkaBridge bridge, Path out, long t0) throws Exception {
+  private DemoSummary withPipeline(
+      LocalKafkaBroker kafka, LocalMqttBroker mqtt, MqttKafkaBridge bridge, Path out, long t0)
+      throws Exception {
     // the embedded cluster's configuration and checkpoints; deleted at the end
     Path confDir = Files.createTempDirectory("iotbeam-demo-flink-");
     writeFlinkConf(confDir);
@@ -134,8 +145,10 @@ public final class Demo {
     // the de-duplication and alert state of 200 devices at 1000 msg/s passes the JobManager
     // memory's 5 MB within a minute; checkpoints go under confDir, deleted at the end
     EmbeddedFlink.checkpointToFiles(flink, confDir.resolve("checkpoints"));
-    log("starting the streaming pipeline on Flink embedded (parallelism %d, checkpoints every "
-        + "%d s) ...", o.parallelism, o.checkpointSeconds);
+    log(
+        "starting the streaming pipeline on Flink embedded (parallelism %d, checkpoints every "
+            + "%d s) ...",
+        o.parallelism, o.checkpointSeconds);
     long tSubmit = System.nanoTime();
     PipelineResult result;
     try {
@@ -156,20 +169,29 @@ public final class Demo {
       SimulatorSummary sent = simulate(mqtt);
       long tSimEnd = System.nanoTime();
       long deadline = tSimEnd + o.drainTimeout.toNanos();
-      log("simulator done: %d sent (%d malformed by construction), %d delivered; draining ...",
+      log(
+          "simulator done: %d sent (%d malformed by construction), %d delivered; draining ...",
           sent.generated(), sent.malformed(), sent.delivered());
 
       // 1. the bridge forwards what MQTT delivered
-      waitUntil(deadline, () -> bridge.forwarded() + bridge.failed() >= sent.delivered(),
+      waitUntil(
+          deadline,
+          () -> bridge.forwarded() + bridge.failed() >= sent.delivered(),
           () -> "bridge forwarded " + bridge.forwarded() + " of " + sent.delivered());
       // 2. the pipeline has received everything the bridge forwarded
       long[] drainMs = {-1};
       Map<String, Long>[] counters = newCounters(result);
-      waitUntil(deadline, () -> {
-        counters[0] = PipelineCounters.read(result);
-        return counters[0].getOrDefault(DemoSummary.RECEIVED, 0L) >= bridge.forwarded();
-      }, () -> "pipeline received " + counters[0].getOrDefault(DemoSummary.RECEIVED, 0L) + " of "
-          + bridge.forwarded());
+      waitUntil(
+          deadline,
+          () -> {
+            counters[0] = PipelineCounters.read(result);
+            return counters[0].getOrDefault(DemoSummary.RECEIVED, 0L) >= bridge.forwarded();
+          },
+          () ->
+              "pipeline received "
+                  + counters[0].getOrDefault(DemoSummary.RECEIVED, 0L)
+                  + " of "
+                  + bridge.forwarded());
       if (counters[0].getOrDefault(DemoSummary.RECEIVED, 0L) >= bridge.forwarded()) {
         drainMs[0] = millisSince(tSimEnd);
       }
@@ -177,36 +199,49 @@ public final class Demo {
       long tSettle = System.nanoTime();
       long windowMs = o.windowMinutes * 60_000L;
       long lastWindowEnd = (sent.lastEventTimeMs() / windowMs + 1) * windowMs;
-      long windowsClosedAt = lastWindowEnd + Math.max(0, drainMs[0])
-          + (MAX_OUT_OF_ORDER_SECONDS + IDLE_PARTITION_SECONDS + 5) * 1000L;
+      long windowsClosedAt =
+          lastWindowEnd
+              + Math.max(0, drainMs[0])
+              + (MAX_OUT_OF_ORDER_SECONDS + IDLE_PARTITION_SECONDS + 5) * 1000L;
       // The watermark passing the window end reaches the aggregation, fires it, and the counter
       // moves when that bundle finishes: "unchanged for a moment" is not enough; unchanged for a
       // flush delay plus a checkpoint (the time files need to follow) is, counted from the
       // later of the window's closing time and the counters' last change.
       long stableNanos = TimeUnit.SECONDS.toNanos(o.flushSeconds + o.checkpointSeconds + 2L);
-      long[] lastChange = {System.nanoTime()
-          + TimeUnit.MILLISECONDS.toNanos(windowsClosedAt - System.currentTimeMillis())};
+      long[] lastChange = {
+        System.nanoTime()
+            + TimeUnit.MILLISECONDS.toNanos(windowsClosedAt - System.currentTimeMillis())
+      };
       if (!stopRequested) {
-        log("waiting for the last %d-minute window (ends %s) to close and the files to be "
-            + "finalized ...", o.windowMinutes, Instant.ofEpochMilli(lastWindowEnd));
+        log(
+            "waiting for the last %d-minute window (ends %s) to close and the files to be "
+                + "finalized ...",
+            o.windowMinutes, Instant.ofEpochMilli(lastWindowEnd));
       }
       Map<String, Long>[] previous = newCounters(result);
       DemoSummary.Outputs[] files = {OutputCounts.count(out)};
-      waitUntil(deadline, () -> {
-        previous[0] = counters[0];
-        counters[0] = PipelineCounters.read(result);
-        files[0] = OutputCounts.count(out);
-        if (!counters[0].equals(previous[0])) {
-          lastChange[0] = Math.max(lastChange[0], System.nanoTime());
-        }
-        return System.currentTimeMillis() >= windowsClosedAt
-            && System.nanoTime() - lastChange[0] >= stableNanos
-            && DemoSummary.fileMismatches(counters[0], files[0]).isEmpty();
-      }, () -> System.currentTimeMillis() < windowsClosedAt
-          ? "window closes in " + (windowsClosedAt - System.currentTimeMillis()) / 1000 + " s"
-          : DemoSummary.fileMismatches(counters[0], files[0]).isEmpty()
-              ? "files agree with the counters; making sure the counters stay put"
-              : "files: " + String.join("; ", DemoSummary.fileMismatches(counters[0], files[0])));
+      waitUntil(
+          deadline,
+          () -> {
+            previous[0] = counters[0];
+            counters[0] = PipelineCounters.read(result);
+            files[0] = OutputCounts.count(out);
+            if (!counters[0].equals(previous[0])) {
+              lastChange[0] = Math.max(lastChange[0], System.nanoTime());
+            }
+            return System.currentTimeMillis() >= windowsClosedAt
+                && System.nanoTime() - lastChange[0] >= stableNanos
+                && DemoSummary.fileMismatches(counters[0], files[0]).isEmpty();
+          },
+          () ->
+              System.currentTimeMillis() < windowsClosedAt
+                  ? "window closes in "
+                      + (windowsClosedAt - System.currentTimeMillis()) / 1000
+                      + " s"
+                  : DemoSummary.fileMismatches(counters[0], files[0]).isEmpty()
+                      ? "files agree with the counters; making sure the counters stay put"
+                      : "files: "
+                          + String.join("; ", DemoSummary.fileMismatches(counters[0], files[0])));
       long settleMs = millisSince(tSettle);
       counters[0] = PipelineCounters.read(result);
 
@@ -214,16 +249,23 @@ public final class Demo {
       cancel(result);
       deleteTemporaryFiles(out);
       DemoSummary.Outputs outputs = OutputCounts.count(out);
-      DemoSummary.Semantics semantics = OutputSemantics.read(out, simulatorConfig().deviceId(0),
-          EXCURSION_RULE);
+      DemoSummary.Semantics semantics =
+          OutputSemantics.read(out, simulatorConfig().deviceId(0), EXCURSION_RULE);
       return new DemoSummary(
-          new DemoSummary.Run(o.duration.toSeconds(), o.devices, o.rate, o.parallelism,
-              o.windowMinutes, "Flink embedded"),
-          sent(sent), new DemoSummary.Bridge(bridge.received(), bridge.forwarded(),
-              bridge.failed()),
-          counters[0], outputs,
+          new DemoSummary.Run(
+              o.duration.toSeconds(),
+              o.devices,
+              o.rate,
+              o.parallelism,
+              o.windowMinutes,
+              "Flink embedded"),
+          sent(sent),
+          new DemoSummary.Bridge(bridge.received(), bridge.forwarded(), bridge.failed()),
+          counters[0],
+          outputs,
           new DemoSummary.Timing(pipelineStartMs, drainMs[0], settleMs, millisSince(t0)),
-          prometheusUrl, semantics);
+          prometheusUrl,
+          semantics);
     } finally {
       cancel(result);
       delete(confDir);
@@ -233,20 +275,22 @@ public final class Demo {
   /**
    * The embedded cluster's Flink configuration: file checkpoints and the observability module's
    * {@link FlinkBeamMetricsReporter}, which gives this thread the live Beam counters and serves
-   * them in Prometheus format on 127.0.0.1:{@code --prometheusPort} (0: a free port; -1: it
-   * only collects).
+   * them in Prometheus format on 127.0.0.1:{@code --prometheusPort} (0: a free port; -1: it only
+   * collects).
    */
   void writeFlinkConf(Path confDir) throws IOException {
-    String conf = "state.checkpoint-storage: filesystem\nstate.checkpoints.dir: "
-        + confDir.resolve("checkpoints").toUri() + "\n"
-        + FlinkReporterConfig.lines("127.0.0.1", o.prometheusPort);
+    String conf =
+        "state.checkpoint-storage: filesystem\nstate.checkpoints.dir: "
+            + confDir.resolve("checkpoints").toUri()
+            + "\n"
+            + FlinkReporterConfig.lines("127.0.0.1", o.prometheusPort);
     Files.writeString(confDir.resolve("flink-conf.yaml"), conf);
   }
 
   /**
    * Once the job runs: the reporter's endpoint with the port it bound, or null with {@code
-   * --prometheusPort -1}. Fails when it is not serving (the port taken, say): without the
-   * reporter the demo would see no counters.
+   * --prometheusPort -1}. Fails when it is not serving (the port taken, say): without the reporter
+   * the demo would see no counters.
    */
   private String prometheusUrl() {
     if (o.prometheusPort < 0) {
@@ -254,16 +298,18 @@ public final class Demo {
     }
     List<String> urls = FlinkBeamMetricsReporter.openUrls();
     if (urls.isEmpty()) {
-      throw new IllegalStateException("the Beam metrics reporter is not serving on 127.0.0.1:"
-          + o.prometheusPort + " (port in use? see the Flink log)");
+      throw new IllegalStateException(
+          "the Beam metrics reporter is not serving on 127.0.0.1:"
+              + o.prometheusPort
+              + " (port in use? see the Flink log)");
     }
     return urls.get(0);
   }
 
   /**
-   * {@link LocalKafkaBroker#createTopic}, tried up to three times: right after creation the
-   * broker may answer its describe call with UnknownTopicOrPartition before the metadata reached
-   * it, which that method passes on. Creating an existing topic is a no-op, so a retry is safe.
+   * {@link LocalKafkaBroker#createTopic}, tried up to three times: right after creation the broker
+   * may answer its describe call with UnknownTopicOrPartition before the metadata reached it, which
+   * that method passes on. Creating an existing topic is a no-op, so a retry is safe.
    */
   private static void createTopic(LocalKafkaBroker kafka, String topic, int partitions)
       throws InterruptedException {
@@ -302,14 +348,14 @@ public final class Demo {
   }
 
   /**
-   * The simulator's configuration, with a scripted excursion a sixth into the run: device 0 at
-   * 60 C for a sixth of the run (1-20 s), which the bundled rules must raise and then clear.
-   * Early in the run, so that a slow machine, which sends less of the planned input within the
-   * duration, still sends the excursion and the readings after it.
+   * The simulator's configuration, with a scripted excursion a sixth into the run: device 0 at 60 C
+   * for a sixth of the run (1-20 s), which the bundled rules must raise and then clear. Early in
+   * the run, so that a slow machine, which sends less of the planned input within the duration,
+   * still sends the excursion and the readings after it.
    */
   SimulatorConfig simulatorConfig() {
-    Duration length = Duration.ofMillis(Math.max(1_000, Math.min(20_000,
-        o.duration.toMillis() / 6)));
+    Duration length =
+        Duration.ofMillis(Math.max(1_000, Math.min(20_000, o.duration.toMillis() / 6)));
     return new SimulatorConfig()
         .excursion(o.duration.dividedBy(6), length)
         .devices(o.devices)
@@ -325,8 +371,9 @@ public final class Demo {
   private SimulatorSummary simulate(LocalMqttBroker mqtt) throws Exception {
     SimulatorConfig cfg = simulatorConfig();
     cfg.validate();
-    log("simulator: %d devices, %s msg/s over MQTT for %d s ...", o.devices, o.rate,
-        o.duration.toSeconds());
+    log(
+        "simulator: %d devices, %s msg/s over MQTT for %d s ...",
+        o.devices, o.rate, o.duration.toSeconds());
     try (MqttTransport transport = MqttTransport.local(mqtt.url(), "iotbeam-demo-sim")) {
       Simulator s = new Simulator(cfg, transport, progress);
       simulator = s;
@@ -342,8 +389,8 @@ public final class Demo {
   private static DemoSummary.Sent sent(SimulatorSummary s) {
     Map<String, Long> kinds = new TreeMap<>();
     s.malformedByKind().forEach((k, v) -> kinds.put(k.name().toLowerCase(), v));
-    return new DemoSummary.Sent(s.generated(), s.valid(), s.malformed(), kinds, s.delivered(),
-        s.failed(), s.elapsedMs());
+    return new DemoSummary.Sent(
+        s.generated(), s.valid(), s.malformed(), kinds, s.delivered(), s.failed(), s.elapsedMs());
   }
 
   private void awaitRunning(PipelineResult result) throws InterruptedException {
@@ -432,13 +479,15 @@ public final class Demo {
 
   private static void delete(Path root) {
     try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          // leave it
-        }
-      });
+      walk.sorted(java.util.Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  // leave it
+                }
+              });
     } catch (IOException e) {
       // leave it
     }

@@ -7,8 +7,8 @@ import org.iotbeam.cli.Flags;
 
 /**
  * The flags of {@code iotbeam demo} ({@code ./demo.sh}), in the one flag style of every command:
- * {@code --name=value} or {@code --name value}, parsed by {@code org.iotbeam.cli.Flags};
- * {@link DemoOptions#parse} turns them into the demo's settings.
+ * {@code --name=value} or {@code --name value}, parsed by {@code org.iotbeam.cli.Flags}; {@link
+ * DemoOptions#parse} turns them into the demo's settings.
  *
  * <p>A flag that a pipeline or runner options interface also has (windowMinutes, parallelism,
  * prometheusPort, smtpHost, smtpPort, smtpFrom) repeats its type and {@code @Default}: Beam refuses
@@ -89,15 +89,17 @@ public interface DemoFlags extends PipelineOptions {
 
   void setSeed(long v);
 
-  @Description("Beam metrics in Prometheus format on 127.0.0.1:N while the demo runs (0: any "
-      + "free port; -1: off)")
+  @Description(
+      "Beam metrics in Prometheus format on 127.0.0.1:N while the demo runs (0: any "
+          + "free port; -1: off)")
   @Default.Integer(0) // ObservabilityOptions'
   Integer getPrometheusPort();
 
   void setPrometheusPort(Integer v);
 
-  @Description("also e-mail the notifications through this SMTP relay (the log lines of "
-      + "LogChannel show them either way); credentials from env SMTP_USERNAME / SMTP_PASSWORD")
+  @Description(
+      "also e-mail the notifications through this SMTP relay (the log lines of "
+          + "LogChannel show them either way); credentials from env SMTP_USERNAME / SMTP_PASSWORD")
   @Default.String("") // NotifyOptions'
   String getSmtpHost();
 

@@ -19,12 +19,14 @@ import org.iotbeam.pipelines.common.HourAligned;
  */
 public final class DemoOptions {
   static final String COMMAND = "iotbeam demo";
-  static final String ABOUT = String.join("\n",
-      "Runs the whole platform in this JVM: a Kafka broker, an MQTT broker, the MQTT -> Kafka",
-      "bridge, the streaming pipeline on Flink embedded and the device simulator over MQTT; then",
-      "waits for the pipeline to drain and prints a summary. Also: ./demo.sh [flags].",
-      "Exit code 0 when every check held, 1 when one did not, 2 for bad flags, 3 when the demo",
-      "itself failed.");
+  static final String ABOUT =
+      String.join(
+          "\n",
+          "Runs the whole platform in this JVM: a Kafka broker, an MQTT broker, the MQTT -> Kafka",
+          "bridge, the streaming pipeline on Flink embedded and the device simulator over MQTT; then",
+          "waits for the pipeline to drain and prints a summary. Also: ./demo.sh [flags].",
+          "Exit code 0 when every check held, 1 when one did not, 2 for bad flags, 3 when the demo",
+          "itself failed.");
 
   Duration duration = Duration.ofSeconds(60);
   double rate = 1000;
@@ -52,8 +54,8 @@ public final class DemoOptions {
   }
 
   /**
-   * Parses {@code --flag=value} or {@code --flag value} ({@link DemoFlags}); throws
-   * {@link Flags.BadFlags} with every problem listed.
+   * Parses {@code --flag=value} or {@code --flag value} ({@link DemoFlags}); throws {@link
+   * Flags.BadFlags} with every problem listed.
    */
   public static DemoOptions parse(String... args) {
     DemoFlags f = Flags.parse(DemoFlags.class, (flags, problems) -> from(flags, problems), args);
@@ -91,8 +93,8 @@ public final class DemoOptions {
     return s == null || s.isEmpty() ? null : s;
   }
 
-  private static Duration duration(String flag, String v, Duration otherwise,
-      List<String> problems) {
+  private static Duration duration(
+      String flag, String v, Duration otherwise, List<String> problems) {
     try {
       return duration(v);
     } catch (IllegalArgumentException e) {
@@ -180,8 +182,10 @@ public final class DemoOptions {
   /** The output base: {@code --output}, or ./demo-output/<local yyyyMMdd-HHmmss>. */
   public Path output() {
     if (output == null) {
-      output = Paths.get("demo-output",
-          LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+      output =
+          Paths.get(
+              "demo-output",
+              LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
     return output.toAbsolutePath().normalize();
   }

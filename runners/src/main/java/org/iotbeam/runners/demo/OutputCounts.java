@@ -77,8 +77,10 @@ public final class OutputCounts {
   }
 
   static long lines(Path gz) throws IOException {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(
-        new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8))) {
       long n = 0;
       String line;
       while ((line = r.readLine()) != null) {

@@ -16,8 +16,8 @@ final class PipelineCounters {
   /**
    * The live counters of the embedded Flink cluster's {@link FlinkBeamMetricsReporter} (the
    * configuration {@link Demo} writes turns it on) once it has any, else what {@link
-   * PipelineResult#metrics()} says (other runners, or a finished job; a running streaming job
-   * on Flink has none there).
+   * PipelineResult#metrics()} says (other runners, or a finished job; a running streaming job on
+   * Flink has none there).
    */
   static Map<String, Long> read(PipelineResult result) {
     Map<String, Long> live = FlinkBeamMetricsReporter.counters();

@@ -12,21 +12,22 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Compares what two streaming runs over the same input left: a reference run without faults and
- * a run with faults injected ({@code runners/scripts/fault-suite.sh}). Equal must be, in the
- * files and in the Kafka output topics: the final aggregate per id, the alert events (id and
- * state, and what they say), the dead letters by id (reason, detail, payload); in the files also
- * the raw archive by source position (and payload). A run's topics must hold what its files hold.
+ * Compares what two streaming runs over the same input left: a reference run without faults and a
+ * run with faults injected ({@code runners/scripts/fault-suite.sh}). Equal must be, in the files
+ * and in the Kafka output topics: the final aggregate per id, the alert events (id and state, and
+ * what they say), the dead letters by id (reason, detail, payload); in the files also the raw
+ * archive by source position (and payload). A run's topics must hold what its files hold.
  * Differences too: an empty aggregate (count 0), a source position archived twice, two different
  * records under one id and pane or state, a Kafka record whose key is not its id. Reported apart:
- * dead letters of sinks (they depend on the faults), identical replayed copies (the Kafka sinks
- * are at-least-once) and the clock device's records ({@link ClockTicks}).
+ * dead letters of sinks (they depend on the faults), identical replayed copies (the Kafka sinks are
+ * at-least-once) and the clock device's records ({@link ClockTicks}).
  *
  * <pre>java -cp runners-shaded.jar org.iotbeam.runners.faults.CompareRuns REF_DIR FAULTY_DIR \
- *     [--bootstrap=HOST:PORT --referenceTopics=PREFIX --faultyTopics=PREFIX] [--clockDevice=ID]</pre>
+ *     [--bootstrap=HOST:PORT --referenceTopics=PREFIX --faultyTopics=PREFIX] [--clockDevice=ID]
+ * </pre>
  *
- * Topics are {@code PREFIX-aggregates}, {@code PREFIX-alerts}, {@code PREFIX-dead-letters}.
- * Exit status 0 when equal, 1 when not, 2 on bad arguments.
+ * Topics are {@code PREFIX-aggregates}, {@code PREFIX-alerts}, {@code PREFIX-dead-letters}. Exit
+ * status 0 when equal, 1 when not, 2 on bad arguments.
  */
 public final class CompareRuns {
   private CompareRuns() {}
@@ -62,21 +63,28 @@ public final class CompareRuns {
       problems.add("--bootstrap, --referenceTopics and --faultyTopics go together");
     }
     if (!problems.isEmpty()) {
-      System.err.println("usage: CompareRuns REF_DIR FAULTY_DIR [--bootstrap=HOST:PORT "
-          + "--referenceTopics=PREFIX --faultyTopics=PREFIX] [--clockDevice=ID]\n  "
-          + String.join("\n  ", problems));
+      System.err.println(
+          "usage: CompareRuns REF_DIR FAULTY_DIR [--bootstrap=HOST:PORT "
+              + "--referenceTopics=PREFIX --faultyTopics=PREFIX] [--clockDevice=ID]\n  "
+              + String.join("\n  ", problems));
       System.exit(2);
     }
     RunOutputs refFiles = RunOutputs.fromFiles(Path.of(dirs.get(0)), clockDevice);
     RunOutputs gotFiles = RunOutputs.fromFiles(Path.of(dirs.get(1)), clockDevice);
     int differences = compareFiles(refFiles, gotFiles, System.out);
     if (bootstrap != null) {
-      differences += compareTopics(RunOutputs.fromTopics(bootstrap, referenceTopics, clockDevice),
-          RunOutputs.fromTopics(bootstrap, faultyTopics, clockDevice), refFiles, gotFiles,
-          System.out);
+      differences +=
+          compareTopics(
+              RunOutputs.fromTopics(bootstrap, referenceTopics, clockDevice),
+              RunOutputs.fromTopics(bootstrap, faultyTopics, clockDevice),
+              refFiles,
+              gotFiles,
+              System.out);
     }
-    System.out.println(differences == 0 ? "RESULT: equal (0 differences)"
-        : "RESULT: " + differences + " difference(s)");
+    System.out.println(
+        differences == 0
+            ? "RESULT: equal (0 differences)"
+            : "RESULT: " + differences + " difference(s)");
     System.exit(differences == 0 ? 0 : 1);
   }
 
@@ -84,23 +92,22 @@ public final class CompareRuns {
   static int compareFiles(RunOutputs ref, RunOutputs got, PrintStream out) {
     out.println("FILES");
     counts(out, ref, got);
-    out.printf("%-34s %12d %12d%n", "raw archive records", ref.archiveRecords,
-        got.archiveRecords);
+    out.printf("%-34s %12d %12d%n", "raw archive records", ref.archiveRecords, got.archiveRecords);
     int d = records(out, "", ref, got);
     d += diff(out, "raw archive by position", ref.archive, got.archive, h -> h);
     d += list(out, "raw archive positions archived twice (reference)", ref.archivedTwice.keySet());
-    d += list(out, "raw archive positions archived twice (with faults)",
-        got.archivedTwice.keySet());
+    d +=
+        list(out, "raw archive positions archived twice (with faults)", got.archivedTwice.keySet());
     d += apart(out, ref, got);
     return d;
   }
 
   /**
-   * The Kafka topics of both runs, and each run's topics against its own files; prints the
-   * report, returns the number of differences found.
+   * The Kafka topics of both runs, and each run's topics against its own files; prints the report,
+   * returns the number of differences found.
    */
-  static int compareTopics(RunOutputs ref, RunOutputs got, RunOutputs refFiles,
-      RunOutputs gotFiles, PrintStream out) {
+  static int compareTopics(
+      RunOutputs ref, RunOutputs got, RunOutputs refFiles, RunOutputs gotFiles, PrintStream out) {
     out.println("KAFKA TOPICS");
     counts(out, ref, got);
     int d = records(out, "", ref, got);
@@ -115,20 +122,23 @@ public final class CompareRuns {
 
   private static void counts(PrintStream out, RunOutputs ref, RunOutputs got) {
     out.printf("%-34s %12s %12s%n", "records", "reference", "with faults");
-    out.printf("%-34s %12d %12d%n", "aggregate records", ref.aggregateRecords,
-        got.aggregateRecords);
+    out.printf(
+        "%-34s %12d %12d%n", "aggregate records", ref.aggregateRecords, got.aggregateRecords);
     out.printf("%-34s %12d %12d%n", "alert events", ref.alertRecords, got.alertRecords);
-    out.printf("%-34s %12d %12d%n", "dead letters", ref.deadLetterRecords,
-        got.deadLetterRecords);
+    out.printf("%-34s %12d %12d%n", "dead letters", ref.deadLetterRecords, got.deadLetterRecords);
   }
 
   /** Aggregates, alerts, dead letters of {@code b} against {@code a}. */
   private static int records(PrintStream out, String label, RunOutputs a, RunOutputs b) {
-    int d = diff(out, label + "final aggregates by id", a.aggregates, b.aggregates,
-        RunOutputs::statistics);
+    int d =
+        diff(
+            out,
+            label + "final aggregates by id",
+            a.aggregates,
+            b.aggregates,
+            RunOutputs::statistics);
     d += diff(out, label + "alert events by id+state", a.alerts, b.alerts, Object::toString);
-    d += diff(out, label + "dead letters by id", a.deadLetters, b.deadLetters,
-        RunOutputs::verdict);
+    d += diff(out, label + "dead letters by id", a.deadLetters, b.deadLetters, RunOutputs::verdict);
     return d;
   }
 
@@ -139,18 +149,26 @@ public final class CompareRuns {
     d += list(out, "DIFFERENT records under one id (reference)", ref.conflicting);
     d += list(out, "DIFFERENT records under one id (with faults)", got.conflicting);
     out.println("  reported apart, not differences:");
-    out.printf("    sink dead letters: reference %d, with faults %d%s%n",
-        ref.sinkDeadLetters.size(), got.sinkDeadLetters.size(),
+    out.printf(
+        "    sink dead letters: reference %d, with faults %d%s%n",
+        ref.sinkDeadLetters.size(),
+        got.sinkDeadLetters.size(),
         got.sinkDeadLetters.isEmpty() ? "" : " e.g. " + first(got.sinkDeadLetters.keySet()));
-    out.printf("    identical replayed copies: reference %d, with faults %d%n",
+    out.printf(
+        "    identical replayed copies: reference %d, with faults %d%n",
         ref.replayedCopies, got.replayedCopies);
-    out.printf("    clock device records: reference %d, with faults %d%n", ref.clockRecords,
-        got.clockRecords);
+    out.printf(
+        "    clock device records: reference %d, with faults %d%n",
+        ref.clockRecords, got.clockRecords);
     return d;
   }
 
-  private static <V> int diff(PrintStream out, String what, Map<String, V> ref,
-      Map<String, V> got, Function<V, String> show) {
+  private static <V> int diff(
+      PrintStream out,
+      String what,
+      Map<String, V> ref,
+      Map<String, V> got,
+      Function<V, String> show) {
     List<String> problems = new ArrayList<>();
     TreeSet<String> keys = new TreeSet<>(ref.keySet());
     keys.addAll(got.keySet());
@@ -165,7 +183,11 @@ public final class CompareRuns {
         problems.add("differs: " + k + ": " + show.apply(a) + " vs " + show.apply(b));
       }
     }
-    out.printf("%-34s %12d %12d  %s%n", what, ref.size(), got.size(),
+    out.printf(
+        "%-34s %12d %12d  %s%n",
+        what,
+        ref.size(),
+        got.size(),
         problems.isEmpty() ? "equal" : problems.size() + " DIFFERENT");
     problems.stream().limit(10).forEach(p -> out.println("    " + p));
     return problems.size();

@@ -9,10 +9,12 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates a topic (replication 1) unless it exists, so a job can be submitted before anything
- * is produced: the streaming pipeline's start-up check and KafkaIO want the input topic to exist.
+ * Creates a topic (replication 1) unless it exists, so a job can be submitted before anything is
+ * produced: the streaming pipeline's start-up check and KafkaIO want the input topic to exist.
  *
- * <pre>java -cp runners-shaded.jar org.iotbeam.runners.faults.CreateTopic BOOTSTRAP TOPIC PARTITIONS</pre>
+ * <pre>
+ * java -cp runners-shaded.jar org.iotbeam.runners.faults.CreateTopic BOOTSTRAP TOPIC PARTITIONS
+ * </pre>
  */
 public final class CreateTopic {
   private CreateTopic() {}
@@ -25,8 +27,10 @@ public final class CreateTopic {
     Properties p = new Properties();
     p.put("bootstrap.servers", args[0]);
     try (Admin admin = Admin.create(p)) {
-      admin.createTopics(List.of(new NewTopic(args[1], Integer.parseInt(args[2]), (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
+      admin
+          .createTopics(List.of(new NewTopic(args[1], Integer.parseInt(args[2]), (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof TopicExistsException)) {
         throw e;

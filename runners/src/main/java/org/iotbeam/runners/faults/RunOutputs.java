@@ -26,9 +26,9 @@ import org.iotbeam.transforms.ContentHash;
 
 /**
  * What one streaming run left, in its files under {@code --outputBase} or in its Kafka output
- * topics, reduced to what must not depend on how the run went: the final pane per aggregate id,
- * the alert events by id and state, the dead letters by id, the raw archive by source position
- * (files only). Finished files only (Beam's {@code .temp*} directories hold panes no checkpoint
+ * topics, reduced to what must not depend on how the run went: the final pane per aggregate id, the
+ * alert events by id and state, the dead letters by id, the raw archive by source position (files
+ * only). Finished files only (Beam's {@code .temp*} directories hold panes no checkpoint
  * finalized). Records of the suite's clock device (the ticks that close the last windows, {@link
  * ClockTicks}) are counted apart: whether the tick of "now" closed its own window depends on how
  * long a run went on.
@@ -36,26 +36,37 @@ import org.iotbeam.transforms.ContentHash;
 final class RunOutputs {
   /** Latest pane (highest pane index) per aggregate id, empty ones (count 0) left out. */
   final Map<String, WindowAggregate> aggregates = new TreeMap<>();
+
   /** Aggregate records with count 0, by id: an extra record (ToAggregatesFn drops them). */
   final Map<String, Integer> emptyAggregates = new TreeMap<>();
+
   /** Same id and pane (or alert state), different content: a replay that was not identical. */
   final List<String> conflicting = new ArrayList<>();
+
   /** Kafka records whose key is not their record's id (consumers upsert by key). */
   final List<String> wrongKeys = new ArrayList<>();
+
   /** Records identical to one seen before (replays after a restore). */
   int replayedCopies;
+
   /** Aggregates and alerts of the clock device: not compared. */
   int clockRecords;
+
   /** "id STATE" -> the alert event. */
   final Map<String, Alert> alerts = new TreeMap<>();
+
   /** Dead letters of messages (parse/validate), by id. */
   final Map<String, DeadLetter> deadLetters = new TreeMap<>();
+
   /** Dead letters of sinks (stage sink): depend on the faults, reported apart. */
   final Map<String, DeadLetter> sinkDeadLetters = new TreeMap<>();
+
   /** Raw archive: source position -> payload hash. */
   final Map<String, String> archive = new TreeMap<>();
+
   /** Source positions archived more than once, with how often. */
   final Map<String, Integer> archivedTwice = new TreeMap<>();
+
   int aggregateRecords;
   int alertRecords;
   int deadLetterRecords;
@@ -156,8 +167,8 @@ final class RunOutputs {
     DeadLetter d = ProtoJson.parse(json, DeadLetter.newBuilder()).build();
     deadLetterRecords++;
     checkKey(key, d.getId());
-    DeadLetter same = (Stage.SINK.is(d.getStage()) ? sinkDeadLetters : deadLetters)
-        .putIfAbsent(d.getId(), d);
+    DeadLetter same =
+        (Stage.SINK.is(d.getStage()) ? sinkDeadLetters : deadLetters).putIfAbsent(d.getId(), d);
     if (same != null) {
       if (same.equals(d)) {
         replayedCopies++;
@@ -188,13 +199,29 @@ final class RunOutputs {
 
   /** Aggregates compared on what they computed, not on how their panes came about. */
   static String statistics(WindowAggregate a) {
-    return a.getCount() + " " + a.getMin() + " " + a.getMax() + " " + a.getMean() + " "
-        + a.getStddev() + " " + a.getFirstTimestampMs() + " " + a.getLastTimestampMs();
+    return a.getCount()
+        + " "
+        + a.getMin()
+        + " "
+        + a.getMax()
+        + " "
+        + a.getMean()
+        + " "
+        + a.getStddev()
+        + " "
+        + a.getFirstTimestampMs()
+        + " "
+        + a.getLastTimestampMs();
   }
 
   /** What a dead letter must say the same in every run: why, and about which bytes. */
   static String verdict(DeadLetter d) {
-    return d.getReason() + " " + d.getStage() + " " + d.getDetail() + " "
+    return d.getReason()
+        + " "
+        + d.getStage()
+        + " "
+        + d.getDetail()
+        + " "
         + ContentHash.hex(d.getInbound().getPayload().toByteArray());
   }
 }

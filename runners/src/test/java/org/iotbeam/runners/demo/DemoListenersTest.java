@@ -31,22 +31,35 @@ import org.junit.rules.TemporaryFolder;
 /**
  * Local means local: while the demo runs, every TCP socket this JVM listens on (the Kafka broker
  * and its controller, the MQTT broker, Flink embedded's REST endpoint and blob server, the
- * Prometheus reporter), read from the kernel's tables, is bound to 127.0.0.1; and the Flink web
- * UI offers no cancel button (its REST API, now reachable from this machine only, still can).
+ * Prometheus reporter), read from the kernel's tables, is bound to 127.0.0.1; and the Flink web UI
+ * offers no cancel button (its REST API, now reachable from this machine only, still can).
  */
 public class DemoListenersTest {
   private static final Pattern JOB_ID = Pattern.compile("\"id\":\"([0-9a-f]{32})\"");
 
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @Test(timeout = 480_000)
   public void everyListenerOfTheDemoIsOnLoopbackAndTheUiCannotCancel() throws Exception {
     Path out = tmp.newFolder("demo-output").toPath();
-    Demo demo = new Demo(DemoOptions.parse("--duration", "40s", "--rate", "20", "--devices",
-        "5", "--output", out.toString(), "--drainTimeout", "30s", "--quiet"), System.err);
+    Demo demo =
+        new Demo(
+            DemoOptions.parse(
+                "--duration",
+                "40s",
+                "--rate",
+                "20",
+                "--devices",
+                "5",
+                "--output",
+                out.toString(),
+                "--drainTimeout",
+                "30s",
+                "--quiet"),
+            System.err);
     ExecutorService runner = Executors.newSingleThreadExecutor();
     Future<DemoSummary> run = runner.submit(demo::run);
     try {
@@ -64,13 +77,15 @@ public class DemoListenersTest {
           jobId = m.find() && get(rest + "/jobs").contains("RUNNING") ? m.group(1) : null;
         }
       }
-      assertThat("the Prometheus reporter serves", FlinkBeamMetricsReporter.openUrls(),
-          not(empty()));
+      assertThat(
+          "the Prometheus reporter serves", FlinkBeamMetricsReporter.openUrls(), not(empty()));
 
       List<ListeningSockets.Listener> listeners = ListeningSockets.ofThisProcess();
       System.err.println("listening: " + listeners);
-      assertThat("not on loopback: " + listeners, listeners.stream()
-          .filter(l -> !l.loopback()).collect(Collectors.toList()), empty());
+      assertThat(
+          "not on loopback: " + listeners,
+          listeners.stream().filter(l -> !l.loopback()).collect(Collectors.toList()),
+          empty());
       // Kafka + its controller, MQTT, Flink REST, Flink blob server, Prometheus at least
       assertThat(listeners.toString(), listeners.size(), greaterThanOrEqualTo(6));
       int prometheusPort = URI.create(FlinkBeamMetricsReporter.openUrls().get(0)).getPort();
@@ -108,7 +123,9 @@ public class DemoListenersTest {
   }
 
   private String get(String url) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2))
-        .build(), HttpResponse.BodyHandlers.ofString()).body();
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 }

@@ -23,15 +23,26 @@ public class DemoNotificationsTest {
   @Test
   public void everyAlertGoesToTheLogRateLimited() {
     NotificationRoutes r = routes(DemoOptions.parse());
-    assertEquals(List.of("log:demo"), r.routes().stream()
-        .map(x -> x.channel().id() + ":" + String.join(",", x.to())).collect(Collectors.toList()));
+    assertEquals(
+        List.of("log:demo"),
+        r.routes().stream()
+            .map(x -> x.channel().id() + ":" + String.join(",", x.to()))
+            .collect(Collectors.toList()));
     assertEquals(20, r.rateLimit().maxPerRecipient());
   }
 
   @Test
   public void withAnSmtpServerAlsoByEmail() {
-    DemoOptions o = DemoOptions.parse("--smtpHost", "smtp.example.com", "--smtpFrom",
-        "demo@example.com", "--smtpTo", "a@example.com,b@example.com", "--smtpPort", "2525");
+    DemoOptions o =
+        DemoOptions.parse(
+            "--smtpHost",
+            "smtp.example.com",
+            "--smtpFrom",
+            "demo@example.com",
+            "--smtpTo",
+            "a@example.com,b@example.com",
+            "--smtpPort",
+            "2525");
     Route email = routes(o).routes().get(1);
     assertEquals(ChannelKind.EMAIL, email.channel());
     assertEquals(List.of("a@example.com", "b@example.com"), email.to());
@@ -40,14 +51,25 @@ public class DemoNotificationsTest {
 
   @Test
   public void incompleteOrWrongSmtpFlagsAreRefused() {
-    assertThat(assertThrows(IllegalArgumentException.class, () -> DemoOptions.parse(
-        "--smtpHost", "smtp.example.com")).getMessage(),
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DemoOptions.parse("--smtpHost", "smtp.example.com"))
+            .getMessage(),
         containsString("--smtpHost needs --smtpFrom and --smtpTo"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> DemoOptions.parse(
-        "--smtpTo", "a@example.com")).getMessage(),
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> DemoOptions.parse("--smtpTo", "a@example.com"))
+            .getMessage(),
         containsString("need --smtpHost"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> DemoOptions.parse(
-        "--smtpHost", "h", "--smtpFrom", "demo@example.com", "--smtpTo", "nobody"))
-        .getMessage(), containsString("'nobody' is not an e-mail address"));
+    assertThat(
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                    DemoOptions.parse(
+                        "--smtpHost", "h", "--smtpFrom", "demo@example.com", "--smtpTo", "nobody"))
+            .getMessage(),
+        containsString("'nobody' is not an e-mail address"));
   }
 }

@@ -50,24 +50,41 @@ public class DemoSummaryTest {
     return c;
   }
 
-  static DemoSummary.Outputs outputs(Path base, long raw, long aggregates, long alerts,
-      long dead) {
-    return new DemoSummary.Outputs(base, Map.of(
-        "raw", new DemoSummary.FileCount(4, raw),
-        "aggregates", new DemoSummary.FileCount(6, aggregates),
-        "alerts", new DemoSummary.FileCount(2, alerts),
-        "dead-letters", new DemoSummary.FileCount(3, dead)));
+  static DemoSummary.Outputs outputs(Path base, long raw, long aggregates, long alerts, long dead) {
+    return new DemoSummary.Outputs(
+        base,
+        Map.of(
+            "raw", new DemoSummary.FileCount(4, raw),
+            "aggregates", new DemoSummary.FileCount(6, aggregates),
+            "alerts", new DemoSummary.FileCount(2, alerts),
+            "dead-letters", new DemoSummary.FileCount(3, dead)));
   }
 
-  static DemoSummary summary(Map<String, Long> counters, DemoSummary.Outputs outputs,
-      long delivered, long forwarded) {
+  static DemoSummary summary(
+      Map<String, Long> counters, DemoSummary.Outputs outputs, long delivered, long forwarded) {
     return new DemoSummary(
         new DemoSummary.Run(60, 200, 1000, 2, 1, "Flink embedded"),
-        new DemoSummary.Sent(60_000, 59_400, 600, Map.of("random_bytes", 120L, "truncated", 120L,
-            "out_of_range", 120L, "missing_device_id", 120L, "future_timestamp", 120L),
-            delivered, 0, 60_000),
+        new DemoSummary.Sent(
+            60_000,
+            59_400,
+            600,
+            Map.of(
+                "random_bytes",
+                120L,
+                "truncated",
+                120L,
+                "out_of_range",
+                120L,
+                "missing_device_id",
+                120L,
+                "future_timestamp",
+                120L),
+            delivered,
+            0,
+            60_000),
         new DemoSummary.Bridge(forwarded, forwarded, 0),
-        counters, outputs,
+        counters,
+        outputs,
         new DemoSummary.Timing(4_000, 2_000, 30_000, 110_000),
         "http://127.0.0.1:9464/metrics");
   }
@@ -88,11 +105,20 @@ public class DemoSummaryTest {
 
   @Test
   public void collectsCountersByReasonAndSeverity() {
-    DemoSummary s = summary(counters(), outputs(Path.of("/o"), 60_000, 2_000, 13, 600), 60_000,
-        60_000);
+    DemoSummary s =
+        summary(counters(), outputs(Path.of("/o"), 60_000, 2_000, 13, 600), 60_000, 60_000);
     assertEquals(60_000, s.received());
-    assertEquals(Map.of("malformed_protobuf", 240L, "value_out_of_range", 120L,
-        "missing_device_id", 120L, "timestamp_in_future", 120L), s.deadLettersByReason());
+    assertEquals(
+        Map.of(
+            "malformed_protobuf",
+            240L,
+            "value_out_of_range",
+            120L,
+            "missing_device_id",
+            120L,
+            "timestamp_in_future",
+            120L),
+        s.deadLettersByReason());
     assertEquals(Map.of("critical", 4L, "warning", 7L), s.alertsRaised());
     assertEquals(Map.of("warning", 2L), s.alertsCleared());
     // 60000 messages over 60 s of sending + 2 s of draining
@@ -102,38 +128,43 @@ public class DemoSummaryTest {
 
   @Test
   public void formatsEverySectionWithPlainNumbers() {
-    DemoSummary s = summary(counters(), outputs(Path.of("/tmp/demo-output/x"), 60_000, 2_000, 13,
-        600), 60_000, 60_000);
+    DemoSummary s =
+        summary(
+            counters(),
+            outputs(Path.of("/tmp/demo-output/x"), 60_000, 2_000, 13, 600),
+            60_000,
+            60_000);
     String text = s.format();
-    for (String expected : List.of(
-        "IoT Beam demo: 60 s, 200 devices, 1000 msg/s target, Flink embedded (parallelism 2), "
-            + "1-minute windows",
-        "messages sent        60000  (valid 59400, malformed 600 by construction)",
-        "malformed by kind    future_timestamp 120, missing_device_id 120, out_of_range 120, "
-            + "random_bytes 120, truncated 120",
-        "delivered to MQTT    60000  (failed 0)",
-        "rate                 1000.0 msg/s over 60.0 s",
-        "forwarded to Kafka   60000  (received 60000, failed 0)",
-        "messages received    60000",
-        "valid                59400",
-        "dead-lettered        600  (malformed_protobuf 240, missing_device_id 120, "
-            + "timestamp_in_future 120, value_out_of_range 120)",
-        "duplicates dropped   3",
-        "aggregates emitted   2000  (late panes 0; in files 2000)",
-        "alerts raised        11  (critical 4, warning 7); cleared 2",
-        "throughput           967.7 msg/s end to end, input paced at 1000.0 msg/s  (all received "
-            + "2.0 s after the simulator stopped)",
-        "[ OK ] delivered == forwarded == received   60000 == 60000 == 60000",
-        "[ OK ] valid + dead-lettered == received    59400 + 600 == 60000",
-        "[ OK ] dead-lettered >= malformed sent      600 >= 600 (equal)",
-        "[ OK ] files match the counters",
-        "Outputs under /tmp/demo-output/x",
-        "raw/               4 files, 60000 messages",
-        "aggregates/        6 files, 2000 records",
-        "alerts/            2 files, 13 records",
-        "dead-letters/      3 files, 600 records",
-        "Prometheus endpoint (while the demo ran): http://127.0.0.1:9464/metrics",
-        "All checks passed.")) {
+    for (String expected :
+        List.of(
+            "IoT Beam demo: 60 s, 200 devices, 1000 msg/s target, Flink embedded (parallelism 2), "
+                + "1-minute windows",
+            "messages sent        60000  (valid 59400, malformed 600 by construction)",
+            "malformed by kind    future_timestamp 120, missing_device_id 120, out_of_range 120, "
+                + "random_bytes 120, truncated 120",
+            "delivered to MQTT    60000  (failed 0)",
+            "rate                 1000.0 msg/s over 60.0 s",
+            "forwarded to Kafka   60000  (received 60000, failed 0)",
+            "messages received    60000",
+            "valid                59400",
+            "dead-lettered        600  (malformed_protobuf 240, missing_device_id 120, "
+                + "timestamp_in_future 120, value_out_of_range 120)",
+            "duplicates dropped   3",
+            "aggregates emitted   2000  (late panes 0; in files 2000)",
+            "alerts raised        11  (critical 4, warning 7); cleared 2",
+            "throughput           967.7 msg/s end to end, input paced at 1000.0 msg/s  (all received "
+                + "2.0 s after the simulator stopped)",
+            "[ OK ] delivered == forwarded == received   60000 == 60000 == 60000",
+            "[ OK ] valid + dead-lettered == received    59400 + 600 == 60000",
+            "[ OK ] dead-lettered >= malformed sent      600 >= 600 (equal)",
+            "[ OK ] files match the counters",
+            "Outputs under /tmp/demo-output/x",
+            "raw/               4 files, 60000 messages",
+            "aggregates/        6 files, 2000 records",
+            "alerts/            2 files, 13 records",
+            "dead-letters/      3 files, 600 records",
+            "Prometheus endpoint (while the demo ran): http://127.0.0.1:9464/metrics",
+            "All checks passed.")) {
       assertThat(text, containsString(expected));
     }
     assertThat(text, not(containsString("unknown devices")));
@@ -141,34 +172,53 @@ public class DemoSummaryTest {
 
   @Test
   public void failsWhenTheScriptedAlertIsMissingOrPanesAreLateOrRepeated() {
-    DemoSummary base = summary(counters(), outputs(Path.of("/o"), 60_000, 2_000, 13, 600), 60_000,
-        60_000);
-    DemoSummary.Semantics good = new DemoSummary.Semantics(2_000, 2_000, 0, "dev-0000",
-        "temperature-critical-high", true, true);
+    DemoSummary base =
+        summary(counters(), outputs(Path.of("/o"), 60_000, 2_000, 13, 600), 60_000, 60_000);
+    DemoSummary.Semantics good =
+        new DemoSummary.Semantics(
+            2_000, 2_000, 0, "dev-0000", "temperature-critical-high", true, true);
     assertTrue(with(base, good).problems().isEmpty());
     assertTrue(with(base, good).format().contains("[ OK ] scripted alert raised and cleared"));
 
-    DemoSummary noAlert = with(base, new DemoSummary.Semantics(2_000, 2_000, 0, "dev-0000",
-        "temperature-critical-high", true, false));
+    DemoSummary noAlert =
+        with(
+            base,
+            new DemoSummary.Semantics(
+                2_000, 2_000, 0, "dev-0000", "temperature-critical-high", true, false));
     assertEquals(1, noAlert.problems().size());
     assertTrue(noAlert.format().contains("[FAIL] scripted alert raised and cleared"));
 
     // the old watermark's signature: one late pane per late reading, several records per window
-    DemoSummary late = with(base, new DemoSummary.Semantics(1_000, 2_000, 900, "dev-0000",
-        "temperature-critical-high", true, true));
+    DemoSummary late =
+        with(
+            base,
+            new DemoSummary.Semantics(
+                1_000, 2_000, 900, "dev-0000", "temperature-critical-high", true, true));
     assertEquals(late.problems().toString(), 2, late.problems().size());
     assertTrue(late.format().contains("[FAIL] late panes <= 1% of aggregates"));
     assertTrue(late.format().contains("[FAIL] aggregates <= 1.1 per window"));
     // 1% exactly still passes; just over fails
-    assertTrue(with(base, new DemoSummary.Semantics(1_000, 1_000, 10, "d", "r", true, true))
-        .problems().isEmpty());
-    assertEquals(1, with(base, new DemoSummary.Semantics(1_000, 1_000, 11, "d", "r", true, true))
-        .problems().size());
+    assertTrue(
+        with(base, new DemoSummary.Semantics(1_000, 1_000, 10, "d", "r", true, true))
+            .problems()
+            .isEmpty());
+    assertEquals(
+        1,
+        with(base, new DemoSummary.Semantics(1_000, 1_000, 11, "d", "r", true, true))
+            .problems()
+            .size());
   }
 
   private static DemoSummary with(DemoSummary s, DemoSummary.Semantics semantics) {
-    return new DemoSummary(s.run(), s.sent(), s.bridge(), s.pipelineCounters(), s.outputs(),
-        s.timing(), s.prometheusUrl(), semantics);
+    return new DemoSummary(
+        s.run(),
+        s.sent(),
+        s.bridge(),
+        s.pipelineCounters(),
+        s.outputs(),
+        s.timing(),
+        s.prometheusUrl(),
+        semantics);
   }
 
   @Test
@@ -178,19 +228,29 @@ public class DemoSummaryTest {
     DemoSummary s = summary(c, outputs(Path.of("/o"), 59_000, 1_990, 13, 600), 60_000, 59_995);
     List<String> problems = s.problems();
     assertThat(problems, hasSize(4));
-    assertThat(problems.get(0), containsString("simulator delivered 60000, bridge forwarded "
-        + "59995, pipeline received 59990"));
+    assertThat(
+        problems.get(0),
+        containsString(
+            "simulator delivered 60000, bridge forwarded " + "59995, pipeline received 59990"));
     assertThat(problems.get(1), containsString("valid 59400 + dead letters 600 != received 59990"));
-    assertThat(problems.get(2), containsString("raw/ messages 59000 != messages_received "
-        + "59990"));
-    assertThat(problems.get(3), containsString("aggregates/ records 1990 != aggregates_emitted "
-        + "2000"));
+    assertThat(
+        problems.get(2), containsString("raw/ messages 59000 != messages_received " + "59990"));
+    assertThat(
+        problems.get(3),
+        containsString("aggregates/ records 1990 != aggregates_emitted " + "2000"));
     String text = s.format();
     assertThat(text, containsString("[FAIL] delivered == forwarded == received"));
     assertThat(text, containsString("Some checks FAILED."));
 
-    DemoSummary undrained = new DemoSummary(s.run(), s.sent(), s.bridge(), c, s.outputs(),
-        new DemoSummary.Timing(1, -1, 1, 1), null);
+    DemoSummary undrained =
+        new DemoSummary(
+            s.run(),
+            s.sent(),
+            s.bridge(),
+            c,
+            s.outputs(),
+            new DemoSummary.Timing(1, -1, 1, 1),
+            null);
     assertThat(undrained.format(), containsString("NOT all received before the timeout"));
     assertThat(undrained.format(), not(containsString("Prometheus")));
   }
@@ -207,8 +267,8 @@ public class DemoSummaryTest {
     gzipLines(temp.resolve("unfinished.jsonl.gz"), "{\"id\":4}\n");
     Path raw = base.resolve("raw/dt=2026-11-26/hour=21");
     Files.createDirectories(raw);
-    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(raw.resolve(
-        "raw-a.pb.gz")))) {
+    try (OutputStream out =
+        new GZIPOutputStream(Files.newOutputStream(raw.resolve("raw-a.pb.gz")))) {
       for (int i = 0; i < 5; i++) {
         RawArchiveFormat.write(InboundMessage.newBuilder().setKey("dev-" + i).build(), out);
       }
@@ -229,8 +289,19 @@ public class DemoSummaryTest {
     assertEquals(200, d.devices);
     assertTrue(d.output().toString().contains("demo-output"));
 
-    DemoOptions o = DemoOptions.parse("--duration", "2m", "--rate=500", "--devices", "10",
-        "--output", "/tmp/x", "--prometheusPort", "-1", "--drainTimeout", "PT90S");
+    DemoOptions o =
+        DemoOptions.parse(
+            "--duration",
+            "2m",
+            "--rate=500",
+            "--devices",
+            "10",
+            "--output",
+            "/tmp/x",
+            "--prometheusPort",
+            "-1",
+            "--drainTimeout",
+            "PT90S");
     assertEquals(Duration.ofMinutes(2), o.duration);
     assertEquals(500, o.rate, 0);
     assertEquals(10, o.devices);
@@ -238,21 +309,33 @@ public class DemoSummaryTest {
     assertEquals(-1, o.prometheusPort);
     assertEquals(Duration.ofSeconds(90), o.drainTimeout);
 
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DemoOptions.parse("--duration", "soon", "--windowMinutes", "7", "--bogus",
-            "--drain-timeout", "1m", "--rate=fast"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DemoOptions.parse(
+                    "--duration",
+                    "soon",
+                    "--windowMinutes",
+                    "7",
+                    "--bogus",
+                    "--drain-timeout",
+                    "1m",
+                    "--rate=fast"));
     assertThat(e.getMessage(), containsString("--duration soon: not a duration"));
     assertThat(e.getMessage(), containsString("unknown flag --bogus"));
     assertThat(e.getMessage(), containsString("--windowMinutes must divide 60"));
-    assertThat(e.getMessage(), containsString(
-        "unknown flag --drain-timeout (did you mean --drainTimeout?)"));
+    assertThat(
+        e.getMessage(),
+        containsString("unknown flag --drain-timeout (did you mean --drainTimeout?)"));
     assertThat(e.getMessage(), containsString("--rate=fast: not a number"));
     assertEquals(e.getMessage(), 5, e.getMessage().lines().count());
   }
 
   private static void gzipLines(Path f, String text) throws Exception {
-    try (Writer w = new java.io.OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(f)),
-        StandardCharsets.UTF_8)) {
+    try (Writer w =
+        new java.io.OutputStreamWriter(
+            new GZIPOutputStream(Files.newOutputStream(f)), StandardCharsets.UTF_8)) {
       w.write(text);
     }
   }

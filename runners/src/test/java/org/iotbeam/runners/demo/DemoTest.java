@@ -9,7 +9,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.Rule;
@@ -17,8 +16,8 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * The demo run programmatically for 10 s at 200 msg/s (real Kafka and MQTT brokers, the bridge,
- * the streaming pipeline on Flink embedded), its summary checked against what the simulator sent.
+ * The demo run programmatically for 10 s at 200 msg/s (real Kafka and MQTT brokers, the bridge, the
+ * streaming pipeline on Flink embedded), its summary checked against what the simulator sent.
  */
 public class DemoTest {
   @Rule public TemporaryFolder tmp = new TemporaryFolder();
@@ -26,8 +25,20 @@ public class DemoTest {
   @Test(timeout = 600_000)
   public void summaryAgreesWithWhatTheSimulatorSent() throws Exception {
     Path out = tmp.newFolder("demo-output").toPath();
-    DemoOptions options = DemoOptions.parse("--duration", "10s", "--rate", "200", "--devices",
-        "50", "--output", out.toString(), "--drainTimeout", "150s", "--seed", "7");
+    DemoOptions options =
+        DemoOptions.parse(
+            "--duration",
+            "10s",
+            "--rate",
+            "200",
+            "--devices",
+            "50",
+            "--output",
+            out.toString(),
+            "--drainTimeout",
+            "150s",
+            "--seed",
+            "7");
     DemoSummary s = new Demo(options, System.err).run();
     String text = s.format();
     System.out.println(text);
@@ -60,14 +71,23 @@ public class DemoTest {
     assertThat(s.aggregatesEmitted(), greaterThan(0L));
     assertEquals(s.aggregatesEmitted(), s.outputs().of("aggregates").records());
     assertThat(s.problems(), empty());
-    assertTrue("the scripted excursion raised and cleared its alert",
+    assertTrue(
+        "the scripted excursion raised and cleared its alert",
         s.semantics().excursionRaised() && s.semantics().excursionCleared());
     assertTrue(s.timing().drainMs() >= 0);
     assertThat(s.prometheusUrl(), startsWith("http://127.0.0.1:"));
 
     // the summary text carries those numbers
-    assertThat(text, containsString("messages sent        " + sent.messages() + "  (valid "
-        + sent.valid() + ", malformed " + sent.malformed() + " by construction)"));
+    assertThat(
+        text,
+        containsString(
+            "messages sent        "
+                + sent.messages()
+                + "  (valid "
+                + sent.valid()
+                + ", malformed "
+                + sent.malformed()
+                + " by construction)"));
     assertThat(text, containsString("forwarded to Kafka   " + s.bridge().forwarded()));
     assertThat(text, containsString("messages received    " + s.received()));
     assertThat(text, containsString("valid                " + s.valid()));

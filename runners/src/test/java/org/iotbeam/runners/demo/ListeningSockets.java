@@ -34,16 +34,17 @@ final class ListeningSockets {
   static List<Listener> ofThisProcess() {
     Set<String> inodes = new HashSet<>();
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      fds.forEach(fd -> {
-        try {
-          Matcher m = SOCKET.matcher(Files.readSymbolicLink(fd).toString());
-          if (m.matches()) {
-            inodes.add(m.group(1));
-          }
-        } catch (IOException e) {
-          // closed meanwhile
-        }
-      });
+      fds.forEach(
+          fd -> {
+            try {
+              Matcher m = SOCKET.matcher(Files.readSymbolicLink(fd).toString());
+              if (m.matches()) {
+                inodes.add(m.group(1));
+              }
+            } catch (IOException e) {
+              // closed meanwhile
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -89,11 +90,21 @@ final class ListeningSockets {
       boolean v6Loopback = hexText.equals("00000000000000000000000000000001");
       boolean mapped = hexText.startsWith("00000000000000000000ffff");
       loopback = v6Loopback || (mapped && (b[12] & 0xff) == 127);
-      text = v6Loopback ? "::1"
-          : hexText.equals("0".repeat(32)) ? "::"
-          : mapped ? "::ffff:" + (b[12] & 0xff) + "." + (b[13] & 0xff) + "." + (b[14] & 0xff)
-              + "." + (b[15] & 0xff)
-          : hexText;
+      text =
+          v6Loopback
+              ? "::1"
+              : hexText.equals("0".repeat(32))
+                  ? "::"
+                  : mapped
+                      ? "::ffff:"
+                          + (b[12] & 0xff)
+                          + "."
+                          + (b[13] & 0xff)
+                          + "."
+                          + (b[14] & 0xff)
+                          + "."
+                          + (b[15] & 0xff)
+                      : hexText;
     }
     return new Listener(text, port, loopback);
   }

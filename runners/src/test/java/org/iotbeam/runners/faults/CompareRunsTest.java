@@ -17,18 +17,29 @@ public class CompareRunsTest {
   private static final String CLOCK = "fault-suite-clock";
 
   private static String aggregate(String device, long count, long pane) {
-    return ProtoJson.toJson(WindowAggregate.newBuilder().setId(device + "|temperature|0")
-        .setDeviceId(device).setCount(count).setMean(20.5).setPaneIndex(pane).build());
+    return ProtoJson.toJson(
+        WindowAggregate.newBuilder()
+            .setId(device + "|temperature|0")
+            .setDeviceId(device)
+            .setCount(count)
+            .setMean(20.5)
+            .setPaneIndex(pane)
+            .build());
   }
 
   private static String alert(String device, AlertState state) {
-    return ProtoJson.toJson(Alert.newBuilder().setId(device + "|hot|1000").setDeviceId(device)
-        .setState(state).setValue(51).build());
+    return ProtoJson.toJson(
+        Alert.newBuilder()
+            .setId(device + "|hot|1000")
+            .setDeviceId(device)
+            .setState(state)
+            .setValue(51)
+            .build());
   }
 
   private static String deadLetter(String id, String reason) {
-    return ProtoJson.toJson(DeadLetter.newBuilder().setId(id).setReason(reason)
-        .setStage("parse").build());
+    return ProtoJson.toJson(
+        DeadLetter.newBuilder().setId(id).setReason(reason).setStage("parse").build());
   }
 
   /** A run's outputs; {@code keyed}: as a Kafka topic holds them (key = id). */
@@ -38,7 +49,8 @@ public class CompareRunsTest {
     o.addAggregate(keyed ? "dev-2|temperature|0" : null, aggregate("dev-2", 3, 0));
     o.addAlert(keyed ? "dev-1|hot|1000" : null, alert("dev-1", AlertState.RAISED));
     o.addAlert(keyed ? "dev-1|hot|1000" : null, alert("dev-1", AlertState.CLEARED));
-    o.addDeadLetter(keyed ? "kafka:telemetry:0:7" : null,
+    o.addDeadLetter(
+        keyed ? "kafka:telemetry:0:7" : null,
         deadLetter("kafka:telemetry:0:7", "MALFORMED_PROTOBUF"));
     for (String a : extraAggregates) {
       o.addAggregate(null, a);

@@ -14,12 +14,12 @@ import org.iotbeam.proto.Severity;
 import org.iotbeam.proto.Telemetry;
 
 /**
- * Evaluates one device's readings, in event-time order, against {@link AlertRules}, and says
- * which alerts are raised or cleared. Stateless: the device's memory is the
- * {@link DeviceAlertState} passed in, so the same code runs in a Beam stateful DoFn and in a test.
+ * Evaluates one device's readings, in event-time order, against {@link AlertRules}, and says which
+ * alerts are raised or cleared. Stateless: the device's memory is the {@link DeviceAlertState}
+ * passed in, so the same code runs in a Beam stateful DoFn and in a test.
  *
- * <p>A reading costs O(1) in the number of readings seen: the rules are compiled once
- * ({@link CompiledRules}: enums parsed, ids and texts built, thresholds resolved per device type),
+ * <p>A reading costs O(1) in the number of readings seen: the rules are compiled once ({@link
+ * CompiledRules}: enums parsed, ids and texts built, thresholds resolved per device type),
  * conditions are array slots, and trends keep running sums ({@link TrendWindow}). Text is built
  * only for a reading that raises or clears an alert.
  */
@@ -62,14 +62,33 @@ public final class AlertEvaluator implements Serializable {
       }
       double x = r.metric().valueIn(t);
       ConditionTracker cond = tracker(conditions, r.slot());
-      Transition tr = cond.step(r.operator().test(x, r.value()), ts, r.forReadings(),
-          r.forMillis(), r.cooldownMillis());
+      Transition tr =
+          cond.step(
+              r.operator().test(x, r.value()),
+              ts,
+              r.forReadings(),
+              r.forMillis(),
+              r.cooldownMillis());
       if (tr == Transition.SUPPRESSED) {
         suppressed++;
       } else if (tr != Transition.NONE) {
-        out = add(out, alert(device, r.id(), AlertKind.THRESHOLD, r.metricName(),
-            r.severity(), r.priority(), tr, cond.raisedAtMs(), ts, x, r.value(), r.message(),
-            trace));
+        out =
+            add(
+                out,
+                alert(
+                    device,
+                    r.id(),
+                    AlertKind.THRESHOLD,
+                    r.metricName(),
+                    r.severity(),
+                    r.priority(),
+                    tr,
+                    cond.raisedAtMs(),
+                    ts,
+                    x,
+                    r.value(),
+                    r.message(),
+                    trace));
       }
     }
 
@@ -94,10 +113,25 @@ public final class AlertEvaluator implements Serializable {
         if (tr == Transition.SUPPRESSED) {
           suppressed++;
         } else if (tr != Transition.NONE) {
-          out = add(out, alert(device, a.ids()[i], AlertKind.ANOMALY, m.id(), a.severity(),
-              a.priority(), tr, cond.raisedAtMs(), ts, x, a.zThreshold(),
-              String.format("%s=%.3f is %.1f standard deviations from its recent mean %.3f",
-                  m.id(), x, Double.isNaN(z) ? 0 : z, expected), trace));
+          out =
+              add(
+                  out,
+                  alert(
+                      device,
+                      a.ids()[i],
+                      AlertKind.ANOMALY,
+                      m.id(),
+                      a.severity(),
+                      a.priority(),
+                      tr,
+                      cond.raisedAtMs(),
+                      ts,
+                      x,
+                      a.zThreshold(),
+                      String.format(
+                          "%s=%.3f is %.1f standard deviations from its recent mean %.3f",
+                          m.id(), x, Double.isNaN(z) ? 0 : z, expected),
+                      trace));
         }
       }
     }
@@ -116,19 +150,37 @@ public final class AlertEvaluator implements Serializable {
       double slope = w.slopePerMinute();
       // a slope over a few seconds is noise, not a trend: judge only a window that is at
       // least half full in event time
-      boolean holds = w.size() >= r.minReadings()
-          && w.spanMinutes() >= r.windowMinutes() / 2
-          && Math.abs(slope) > r.maxRatePerMinute();
+      boolean holds =
+          w.size() >= r.minReadings()
+              && w.spanMinutes() >= r.windowMinutes() / 2
+              && Math.abs(slope) > r.maxRatePerMinute();
       ConditionTracker cond = tracker(conditions, r.slot());
       Transition tr = cond.step(holds, ts, 1, 0, r.cooldownMillis());
       if (tr == Transition.SUPPRESSED) {
         suppressed++;
       } else if (tr != Transition.NONE) {
-        out = add(out, alert(device, r.id(), AlertKind.TREND, m.id(), r.severity(),
-            r.priority(), tr, cond.raisedAtMs(), ts, x, r.maxRatePerMinute(),
-            String.format("%s changes %.3f per minute over %.0f minutes (limit %.3f)",
-                m.id(), Double.isNaN(slope) ? 0 : slope, r.windowMinutes(),
-                r.maxRatePerMinute()), trace));
+        out =
+            add(
+                out,
+                alert(
+                    device,
+                    r.id(),
+                    AlertKind.TREND,
+                    m.id(),
+                    r.severity(),
+                    r.priority(),
+                    tr,
+                    cond.raisedAtMs(),
+                    ts,
+                    x,
+                    r.maxRatePerMinute(),
+                    String.format(
+                        "%s changes %.3f per minute over %.0f minutes (limit %.3f)",
+                        m.id(),
+                        Double.isNaN(slope) ? 0 : slope,
+                        r.windowMinutes(),
+                        r.maxRatePerMinute()),
+                    trace));
       }
     }
 
@@ -137,14 +189,29 @@ public final class AlertEvaluator implements Serializable {
       ConditionTracker cond = tracker(conditions, nd.slot());
       Transition tr = cond.step(false, ts, 1, 0, 0);
       if (tr == Transition.CLEAR) {
-        out = add(out, alert(device, NO_DATA_RULE, AlertKind.NO_DATA, "", nd.severity(),
-            nd.priority(), tr, cond.raisedAtMs(), ts, 0, nd.silenceMinutes(),
-            "device reports again", trace));
+        out =
+            add(
+                out,
+                alert(
+                    device,
+                    NO_DATA_RULE,
+                    AlertKind.NO_DATA,
+                    "",
+                    nd.severity(),
+                    nd.priority(),
+                    tr,
+                    cond.raisedAtMs(),
+                    ts,
+                    0,
+                    nd.silenceMinutes(),
+                    "device reports again",
+                    trace));
       }
     }
     state.lastReadingMs = Math.max(state.lastReadingMs, ts);
     state.lastTraceparent = trace;
-    return out == null && suppressed == 0 ? NOTHING
+    return out == null && suppressed == 0
+        ? NOTHING
         : new Outcome(out == null ? List.of() : out, suppressed);
   }
 
@@ -168,9 +235,21 @@ public final class AlertEvaluator implements Serializable {
     if (cond.step(true, nowMs, 1, 0, 0) != Transition.RAISE) {
       return Optional.empty();
     }
-    return Optional.of(alert(device, NO_DATA_RULE, AlertKind.NO_DATA, "", nd.severity(),
-        nd.priority(), Transition.RAISE, cond.raisedAtMs(), nowMs, 0, nd.silenceMinutes(),
-        "no reading for " + nd.silenceMinutes() + " minutes", state.lastTraceparent));
+    return Optional.of(
+        alert(
+            device,
+            NO_DATA_RULE,
+            AlertKind.NO_DATA,
+            "",
+            nd.severity(),
+            nd.priority(),
+            Transition.RAISE,
+            cond.raisedAtMs(),
+            nowMs,
+            0,
+            nd.silenceMinutes(),
+            "no reading for " + nd.silenceMinutes() + " minutes",
+            state.lastTraceparent));
   }
 
   private static ConditionTracker tracker(ConditionTracker[] conditions, int slot) {
@@ -192,9 +271,20 @@ public final class AlertEvaluator implements Serializable {
     return deviceId + "|" + ruleId + "|" + raisedAtMs;
   }
 
-  private static Alert alert(DeviceProfile d, String ruleId, AlertKind kind, String metric,
-      Severity sev, int priority, Transition tr, long raisedAt, long eventTime, double value,
-      double threshold, String message, String trace) {
+  private static Alert alert(
+      DeviceProfile d,
+      String ruleId,
+      AlertKind kind,
+      String metric,
+      Severity sev,
+      int priority,
+      Transition tr,
+      long raisedAt,
+      long eventTime,
+      double value,
+      double threshold,
+      String message,
+      String trace) {
     AlertState st = tr == Transition.RAISE ? AlertState.RAISED : AlertState.CLEARED;
     return Alert.newBuilder()
         .setId(alertId(d.getDeviceId(), ruleId, raisedAt))

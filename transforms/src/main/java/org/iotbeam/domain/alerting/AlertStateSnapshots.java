@@ -21,23 +21,29 @@ public final class AlertStateSnapshots {
     // by rule id: the same state has the same bytes, however its conditions are laid out
     Map<String, ConditionTracker> conditions = new TreeMap<>();
     s.forEachCondition(conditions::put);
-    conditions.forEach((id, c) -> {
-      ConditionSnapshot.Builder cb = ConditionSnapshot.newBuilder()
-          .setRuleId(id)
-          .setConsecutive(c.consecutive())
-          .setHoldingSinceMs(c.holdingSinceMs())
-          .setActive(c.active())
-          .setRaisedAtMs(c.raisedAtMs());
-      if (c.quietUntilMs() != Long.MIN_VALUE) {
-        cb.setQuietUntilMs(c.quietUntilMs());
-      }
-      b.addConditions(cb);
-    });
+    conditions.forEach(
+        (id, c) -> {
+          ConditionSnapshot.Builder cb =
+              ConditionSnapshot.newBuilder()
+                  .setRuleId(id)
+                  .setConsecutive(c.consecutive())
+                  .setHoldingSinceMs(c.holdingSinceMs())
+                  .setActive(c.active())
+                  .setRaisedAtMs(c.raisedAtMs());
+          if (c.quietUntilMs() != Long.MIN_VALUE) {
+            cb.setQuietUntilMs(c.quietUntilMs());
+          }
+          b.addConditions(cb);
+        });
     for (Metric m : Metric.values()) {
       EwmaStats e = s.baseline(m);
       if (e != null) {
-        b.addBaselines(EwmaSnapshot.newBuilder().setMetric(m.id()).setCount(e.count())
-            .setMean(e.mean()).setVariance(e.variance()));
+        b.addBaselines(
+            EwmaSnapshot.newBuilder()
+                .setMetric(m.id())
+                .setCount(e.count())
+                .setMean(e.mean())
+                .setVariance(e.variance()));
       }
       TrendWindow w = s.trend(m);
       if (w != null) {
@@ -55,27 +61,35 @@ public final class AlertStateSnapshots {
   }
 
   /**
-   * @throws IllegalArgumentException for a metric this build does not know, or a trend whose
-   *     times and values do not pair up: a state this code cannot continue
+   * @throws IllegalArgumentException for a metric this build does not know, or a trend whose times
+   *     and values do not pair up: a state this code cannot continue
    */
   public static DeviceAlertState fromSnapshot(DeviceAlertSnapshot p) {
     DeviceAlertState s = new DeviceAlertState();
     for (ConditionSnapshot c : p.getConditionsList()) {
-      s.restoreCondition(c.getRuleId(), ConditionTracker.restore(c.getConsecutive(),
-          c.getHoldingSinceMs(), c.getActive(), c.getRaisedAtMs(),
-          c.hasQuietUntilMs() ? c.getQuietUntilMs() : Long.MIN_VALUE));
+      s.restoreCondition(
+          c.getRuleId(),
+          ConditionTracker.restore(
+              c.getConsecutive(),
+              c.getHoldingSinceMs(),
+              c.getActive(),
+              c.getRaisedAtMs(),
+              c.hasQuietUntilMs() ? c.getQuietUntilMs() : Long.MIN_VALUE));
     }
     for (EwmaSnapshot e : p.getBaselinesList()) {
-      s.restoreBaseline(Metric.fromId(e.getMetric()),
+      s.restoreBaseline(
+          Metric.fromId(e.getMetric()),
           EwmaStats.restore(e.getCount(), e.getMean(), e.getVariance()));
     }
     for (TrendSnapshot t : p.getTrendsList()) {
-      s.restoreTrend(Metric.fromId(t.getMetric()), TrendWindow.of(
-          t.getTimesMsList().stream().mapToLong(Long::longValue).toArray(),
-          t.getValuesList().stream().mapToDouble(Double::doubleValue).toArray()));
+      s.restoreTrend(
+          Metric.fromId(t.getMetric()),
+          TrendWindow.of(
+              t.getTimesMsList().stream().mapToLong(Long::longValue).toArray(),
+              t.getValuesList().stream().mapToDouble(Double::doubleValue).toArray()));
     }
-    s.restoreLastReading(p.hasLastReadingMs() ? p.getLastReadingMs() : Long.MIN_VALUE,
-        p.getLastTraceparent());
+    s.restoreLastReading(
+        p.hasLastReadingMs() ? p.getLastReadingMs() : Long.MIN_VALUE, p.getLastTraceparent());
     return s;
   }
 }

@@ -5,9 +5,9 @@ import java.util.List;
 import org.iotbeam.domain.Metric;
 
 /**
- * Per-device anomaly detection: a reading whose z-score against the device's exponentially
- * weighted mean and variance exceeds {@code zThreshold}, once {@code warmUpReadings} have taught
- * the detector what normal is. {@code alpha} is the weight of the newest reading.
+ * Per-device anomaly detection: a reading whose z-score against the device's exponentially weighted
+ * mean and variance exceeds {@code zThreshold}, once {@code warmUpReadings} have taught the
+ * detector what normal is. {@code alpha} is the weight of the newest reading.
  */
 public record AnomalySettings(
     Boolean enabled,
@@ -22,7 +22,8 @@ public record AnomalySettings(
 
   public AnomalySettings {
     enabled = enabled == null || enabled;
-    metrics = metrics == null ? List.of("temperature", "humidity", "pressure") : List.copyOf(metrics);
+    metrics =
+        metrics == null ? List.of("temperature", "humidity", "pressure") : List.copyOf(metrics);
     metrics.forEach(Metric::fromId);
     zThreshold = zThreshold == null ? 4.0 : zThreshold;
     alpha = alpha == null ? 0.05 : alpha;

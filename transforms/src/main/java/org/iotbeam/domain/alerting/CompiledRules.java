@@ -18,25 +18,53 @@ final class CompiledRules {
   /** More device types than this are resolved per reading instead of cached (a bad registry). */
   private static final int MAX_CACHED_TYPES = 10_000;
 
-  record Threshold(int slot, String id, String deviceType, Metric metric, String metricName,
-      Operator operator, double value, int forReadings, long forMillis, long cooldownMillis,
-      Severity severity, int priority, String message) {
+  record Threshold(
+      int slot,
+      String id,
+      String deviceType,
+      Metric metric,
+      String metricName,
+      Operator operator,
+      double value,
+      int forReadings,
+      long forMillis,
+      long cooldownMillis,
+      Severity severity,
+      int priority,
+      String message) {
     boolean appliesTo(String type) {
       return "*".equals(deviceType) || deviceType.equals(type);
     }
   }
 
-  record Anomaly(Metric[] metrics, int[] slots, String[] ids, double zThreshold, double alpha,
-      int warmUpReadings, long cooldownMillis, Severity severity, int priority) {}
+  record Anomaly(
+      Metric[] metrics,
+      int[] slots,
+      String[] ids,
+      double zThreshold,
+      double alpha,
+      int warmUpReadings,
+      long cooldownMillis,
+      Severity severity,
+      int priority) {}
 
-  record Trend(int slot, String id, Metric metric, long windowMillis, double windowMinutes,
-      int minReadings, double maxRatePerMinute, long cooldownMillis, Severity severity,
+  record Trend(
+      int slot,
+      String id,
+      Metric metric,
+      long windowMillis,
+      double windowMinutes,
+      int minReadings,
+      double maxRatePerMinute,
+      long cooldownMillis,
+      Severity severity,
       int priority) {}
 
   record NoData(int slot, double silenceMinutes, Severity severity, int priority) {}
 
   /** Rule id of every condition, by slot. */
   final String[] conditionIds;
+
   final Map<String, Integer> slotOf;
   final Threshold[] thresholds;
   final Anomaly anomaly; // null when disabled
@@ -51,12 +79,25 @@ final class CompiledRules {
     thresholds = new Threshold[tr.size()];
     for (int i = 0; i < thresholds.length; i++) {
       ThresholdRule r = tr.get(i);
-      String message = r.description() != null && !r.description().isBlank()
-          ? r.description()
-          : r.metric() + " " + r.operator().symbol() + " " + r.value();
-      thresholds[i] = new Threshold(slot(r.id(), slots, ids), r.id(), r.deviceType(),
-          r.metricEnum(), r.metric(), r.operator(), r.value(), r.forReadings(), r.forMillis(),
-          r.cooldownMillis(), r.severityEnum(), r.priority(), message);
+      String message =
+          r.description() != null && !r.description().isBlank()
+              ? r.description()
+              : r.metric() + " " + r.operator().symbol() + " " + r.value();
+      thresholds[i] =
+          new Threshold(
+              slot(r.id(), slots, ids),
+              r.id(),
+              r.deviceType(),
+              r.metricEnum(),
+              r.metric(),
+              r.operator(),
+              r.value(),
+              r.forReadings(),
+              r.forMillis(),
+              r.cooldownMillis(),
+              r.severityEnum(),
+              r.priority(),
+              message);
     }
 
     AnomalySettings a = rules.anomaly();
@@ -69,9 +110,17 @@ final class CompiledRules {
         anomalyIds[i] = "anomaly:" + metrics[i].id();
         anomalySlots[i] = slot(anomalyIds[i], slots, ids);
       }
-      anomaly = new Anomaly(metrics, anomalySlots, anomalyIds, a.zThreshold(), a.alpha(),
-          a.warmUpReadings(), Math.round(a.cooldownMinutes() * 60_000),
-          AlertRules.severityOf(a.severity(), "anomaly"), a.priority());
+      anomaly =
+          new Anomaly(
+              metrics,
+              anomalySlots,
+              anomalyIds,
+              a.zThreshold(),
+              a.alpha(),
+              a.warmUpReadings(),
+              Math.round(a.cooldownMinutes() * 60_000),
+              AlertRules.severityOf(a.severity(), "anomaly"),
+              a.priority());
     } else {
       anomaly = null;
     }
@@ -79,17 +128,29 @@ final class CompiledRules {
     trends = new Trend[rules.trends().size()];
     for (int i = 0; i < trends.length; i++) {
       TrendRule r = rules.trends().get(i);
-      trends[i] = new Trend(slot(r.id(), slots, ids), r.id(), Metric.fromId(r.metric()),
-          r.windowMillis(), r.windowMinutes(), r.minReadings(), r.maxRatePerMinute(),
-          Math.round(r.cooldownMinutes() * 60_000), AlertRules.severityOf(r.severity(), r.id()),
-          r.priority());
+      trends[i] =
+          new Trend(
+              slot(r.id(), slots, ids),
+              r.id(),
+              Metric.fromId(r.metric()),
+              r.windowMillis(),
+              r.windowMinutes(),
+              r.minReadings(),
+              r.maxRatePerMinute(),
+              Math.round(r.cooldownMinutes() * 60_000),
+              AlertRules.severityOf(r.severity(), r.id()),
+              r.priority());
     }
 
     NoDataSettings nd = rules.noData();
-    noData = nd.enabled()
-        ? new NoData(slot(AlertEvaluator.NO_DATA_RULE, slots, ids), nd.silenceMinutes(),
-            AlertRules.severityOf(nd.severity(), "noData"), nd.priority())
-        : null;
+    noData =
+        nd.enabled()
+            ? new NoData(
+                slot(AlertEvaluator.NO_DATA_RULE, slots, ids),
+                nd.silenceMinutes(),
+                AlertRules.severityOf(nd.severity(), "noData"),
+                nd.priority())
+            : null;
 
     conditionIds = ids.toArray(String[]::new);
     slotOf = Map.copyOf(slots);
@@ -115,9 +176,11 @@ final class CompiledRules {
 
   /** Rules that share an id share a condition, as they always did. */
   private static int slot(String id, Map<String, Integer> slots, List<String> ids) {
-    return slots.computeIfAbsent(id, k -> {
-      ids.add(k);
-      return ids.size() - 1;
-    });
+    return slots.computeIfAbsent(
+        id,
+        k -> {
+          ids.add(k);
+          return ids.size() - 1;
+        });
   }
 }

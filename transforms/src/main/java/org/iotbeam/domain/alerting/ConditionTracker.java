@@ -5,15 +5,20 @@ import java.io.Serializable;
 /**
  * The raise/clear lifecycle of one alert condition on one device.
  *
- * <p>A condition must hold for {@code forReadings} consecutive readings spanning at least
- * {@code forMillis} of event time before it is raised; it is raised once and stays active while
- * it holds; the first reading where it no longer holds clears it. After a clear, the condition
- * cannot be raised again until {@code cooldownMillis} have passed: that de-duplicates a flapping
- * sensor into one alert per cooldown instead of one per reading.
+ * <p>A condition must hold for {@code forReadings} consecutive readings spanning at least {@code
+ * forMillis} of event time before it is raised; it is raised once and stays active while it holds;
+ * the first reading where it no longer holds clears it. After a clear, the condition cannot be
+ * raised again until {@code cooldownMillis} have passed: that de-duplicates a flapping sensor into
+ * one alert per cooldown instead of one per reading.
  */
 public final class ConditionTracker implements Serializable {
   /** What one reading did to the condition. */
-  public enum Transition { NONE, RAISE, CLEAR, SUPPRESSED }
+  public enum Transition {
+    NONE,
+    RAISE,
+    CLEAR,
+    SUPPRESSED
+  }
 
   private int consecutive;
   private long holdingSinceMs;
@@ -25,8 +30,8 @@ public final class ConditionTracker implements Serializable {
   public ConditionTracker() {}
 
   /** A tracker as a coder reads it back; the arguments are what the accessors returned. */
-  public static ConditionTracker restore(int consecutive, long holdingSinceMs, boolean active,
-      long raisedAtMs, long quietUntilMs) {
+  public static ConditionTracker restore(
+      int consecutive, long holdingSinceMs, boolean active, long raisedAtMs, long quietUntilMs) {
     ConditionTracker c = new ConditionTracker();
     c.consecutive = consecutive;
     c.holdingSinceMs = holdingSinceMs;
@@ -55,9 +60,7 @@ public final class ConditionTracker implements Serializable {
       holdingSinceMs = Math.min(holdingSinceMs, timestampMs);
       holdingUntilMs = Math.max(holdingUntilMs, timestampMs);
     }
-    if (active
-        || consecutive < forReadings
-        || holdingUntilMs - holdingSinceMs < forMillis) {
+    if (active || consecutive < forReadings || holdingUntilMs - holdingSinceMs < forMillis) {
       return Transition.NONE;
     }
     if (timestampMs < quietUntilMs) {

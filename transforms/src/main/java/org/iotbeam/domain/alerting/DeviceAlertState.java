@@ -11,11 +11,11 @@ import org.iotbeam.domain.Metric;
 /**
  * Everything the alert detector remembers about one device between readings.
  *
- * <p>Conditions are identified by rule id. An {@link AlertEvaluator} addresses them by slot in
- * its own list of rule ids (its layout), so that a reading costs array accesses, not map
- * look-ups; the first reading it evaluates on a state moves the state's conditions into that
- * layout. A condition whose rule the layout does not have (the rules changed since the state
- * was saved) is kept aside, unchanged.
+ * <p>Conditions are identified by rule id. An {@link AlertEvaluator} addresses them by slot in its
+ * own list of rule ids (its layout), so that a reading costs array accesses, not map look-ups; the
+ * first reading it evaluates on a state moves the state's conditions into that layout. A condition
+ * whose rule the layout does not have (the rules changed since the state was saved) is kept aside,
+ * unchanged.
  */
 public final class DeviceAlertState implements Serializable {
   String[] layout = new String[0];
@@ -33,11 +33,12 @@ public final class DeviceAlertState implements Serializable {
   /** The ids of the rules whose alert is currently raised. */
   public Set<String> activeRules() {
     Set<String> out = new TreeSet<>();
-    forEachCondition((id, c) -> {
-      if (c.active()) {
-        out.add(id);
-      }
-    });
+    forEachCondition(
+        (id, c) -> {
+          if (c.active()) {
+            out.add(id);
+          }
+        });
     return out;
   }
 
@@ -60,14 +61,15 @@ public final class DeviceAlertState implements Serializable {
     }
     ConditionTracker[] slots = new ConditionTracker[ids.length];
     Map<String, ConditionTracker> aside = new TreeMap<>();
-    forEachCondition((id, c) -> {
-      Integer slot = slotOf.get(id);
-      if (slot != null) {
-        slots[slot] = c;
-      } else {
-        aside.put(id, c);
-      }
-    });
+    forEachCondition(
+        (id, c) -> {
+          Integer slot = slotOf.get(id);
+          if (slot != null) {
+            slots[slot] = c;
+          } else {
+            aside.put(id, c);
+          }
+        });
     layout = ids;
     bySlot = slots;
     unbound = aside.isEmpty() ? null : aside;

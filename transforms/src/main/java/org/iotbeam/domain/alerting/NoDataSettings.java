@@ -3,9 +3,9 @@ package org.iotbeam.domain.alerting;
 import java.io.Serializable;
 
 /**
- * "Raise when a device sends nothing for {@code silenceMinutes} of event time." Off by default:
- * a batch run's watermark jumps to the end of time when its input ends, which would mark every
- * device silent at the end of the range.
+ * "Raise when a device sends nothing for {@code silenceMinutes} of event time." Off by default: a
+ * batch run's watermark jumps to the end of time when its input ends, which would mark every device
+ * silent at the end of the range.
  */
 public record NoDataSettings(
     Boolean enabled, Double silenceMinutes, String severity, Integer priority)

@@ -5,7 +5,12 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** A comparison of a reading with a rule's limit. */
 public enum Operator {
-  GT(">"), GE(">="), LT("<"), LE("<="), EQ("=="), NE("!=");
+  GT(">"),
+  GE(">="),
+  LT("<"),
+  LE("<="),
+  EQ("=="),
+  NE("!=");
 
   private final String symbol;
 

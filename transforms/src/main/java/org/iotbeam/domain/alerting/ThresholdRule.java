@@ -5,9 +5,9 @@ import org.iotbeam.domain.Metric;
 import org.iotbeam.proto.Severity;
 
 /**
- * "Raise {@code severity} when {@code metric operator value} holds for at least
- * {@code forReadings} consecutive readings and {@code forMinutes} of event time", for devices of
- * {@code deviceType} ({@code *} for all).
+ * "Raise {@code severity} when {@code metric operator value} holds for at least {@code forReadings}
+ * consecutive readings and {@code forMinutes} of event time", for devices of {@code deviceType}
+ * ({@code *} for all).
  */
 public record ThresholdRule(
     String id,

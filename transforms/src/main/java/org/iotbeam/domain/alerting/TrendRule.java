@@ -26,8 +26,10 @@ public record TrendRule(
     windowMinutes = windowMinutes == null ? 10.0 : windowMinutes;
     minReadings = minReadings == null ? 5 : minReadings;
     if (!(windowMinutes > 0) || !(maxRatePerMinute > 0) || minReadings < 2) {
-      throw new IllegalArgumentException("trend rule for " + metric
-          + ": windowMinutes and maxRatePerMinute must be > 0, minReadings >= 2");
+      throw new IllegalArgumentException(
+          "trend rule for "
+              + metric
+              + ": windowMinutes and maxRatePerMinute must be > 0, minReadings >= 2");
     }
     severity = severity == null ? "warning" : severity;
     AlertRules.severityOf(severity, "trend rule for " + metric);

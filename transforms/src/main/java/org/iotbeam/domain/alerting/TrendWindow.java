@@ -4,14 +4,14 @@ import java.io.Serializable;
 
 /**
  * The readings of one metric over a trailing event-time window, and their least-squares slope.
- * Readings must be added in event-time order (a reading is judged against the window that ends
- * at it; one added out of order is kept, but nothing is evicted for it).
+ * Readings must be added in event-time order (a reading is judged against the window that ends at
+ * it; one added out of order is kept, but nothing is evicted for it).
  *
  * <p>O(1) amortized per reading: the points sit in a ring, and the slope comes from running sums
  * updated as points enter and leave. For numerical stability the sums are of offsets from a
  * reference point inside the window (times in exact milliseconds, values minus the reference's
- * value), and they are recomputed from the points, with a new reference, once the window has
- * moved on by its own length: the offsets stay small and rounding cannot accumulate.
+ * value), and they are recomputed from the points, with a new reference, once the window has moved
+ * on by its own length: the offsets stay small and rounding cannot accumulate.
  */
 public final class TrendWindow implements Serializable {
   private static final int MIN_CAPACITY = 16;
@@ -86,7 +86,9 @@ public final class TrendWindow implements Serializable {
     return values[at(k)];
   }
 
-  /** Rebuilds a window from its points, oldest first, as {@link #timeMs}/{@link #value} list them. */
+  /**
+   * Rebuilds a window from its points, oldest first, as {@link #timeMs}/{@link #value} list them.
+   */
   public static TrendWindow of(long[] timesMs, double[] values) {
     if (timesMs.length != values.length) {
       throw new IllegalArgumentException(

@@ -3,14 +3,14 @@ package org.iotbeam.domain.dedup;
 import java.io.Serializable;
 
 /**
- * The readings one device sent lately, by 128-bit content hash: what de-duplication remembers
- * of a device. Entries are kept in arrival order with their event time, so the oldest are
- * forgotten first ({@link #forgetUpTo}); membership goes through an open-addressing index. Adding,
- * testing and forgetting are O(1) amortized, whatever the number of entries.
+ * The readings one device sent lately, by 128-bit content hash: what de-duplication remembers of a
+ * device. Entries are kept in arrival order with their event time, so the oldest are forgotten
+ * first ({@link #forgetUpTo}); membership goes through an open-addressing index. Adding, testing
+ * and forgetting are O(1) amortized, whatever the number of entries.
  *
- * <p>An entry that arrived out of order, older than an entry before it, is forgotten when that
- * one is: at most as late as the disorder, never earlier than asked. Remembering a reading longer
- * only drops more true copies (the hash covers device, event time and every value).
+ * <p>An entry that arrived out of order, older than an entry before it, is forgotten when that one
+ * is: at most as late as the disorder, never earlier than asked. Remembering a reading longer only
+ * drops more true copies (the hash covers device, event time and every value).
  */
 public final class RecentReadings implements Serializable {
   private static final int MIN_CAPACITY = 8;
@@ -114,8 +114,8 @@ public final class RecentReadings implements Serializable {
     int capacity = capacity() * 2;
     long[] bigger = new long[capacity * STRIDE];
     for (int k = 0; k < size; k++) {
-      System.arraycopy(entries, ((head + k) & (capacity() - 1)) * STRIDE, bigger, k * STRIDE,
-          STRIDE);
+      System.arraycopy(
+          entries, ((head + k) & (capacity() - 1)) * STRIDE, bigger, k * STRIDE, STRIDE);
     }
     entries = bigger;
     head = 0;
@@ -146,7 +146,8 @@ public final class RecentReadings implements Serializable {
     for (int next = (gap + 1) & mask; index[next] != 0; next = (next + 1) & mask) {
       int home = (int) (index[next] >>> 32) & mask;
       // move the slot back into the gap unless its home lies cyclically in (gap, next]
-      boolean homeBetween = gap <= next ? (home > gap && home <= next) : (home > gap || home <= next);
+      boolean homeBetween =
+          gap <= next ? (home > gap && home <= next) : (home > gap || home <= next);
       if (!homeBetween) {
         index[gap] = index[next];
         gap = next;
@@ -171,7 +172,8 @@ public final class RecentReadings implements Serializable {
       return false;
     }
     for (int k = 0; k < size; k++) {
-      if (hashHi(k) != r.hashHi(k) || hashLo(k) != r.hashLo(k)
+      if (hashHi(k) != r.hashHi(k)
+          || hashLo(k) != r.hashLo(k)
           || timestampMs(k) != r.timestampMs(k)) {
         return false;
       }

@@ -29,9 +29,7 @@ public final class Geohash {
     long lat = cell(latitude, -90, 180, latBits);
     long code = 0;
     for (int i = 0; i < bits; i++) {
-      long bit = (i & 1) == 0
-          ? lon >>> (lonBits - 1 - i / 2)
-          : lat >>> (latBits - 1 - i / 2);
+      long bit = (i & 1) == 0 ? lon >>> (lonBits - 1 - i / 2) : lat >>> (latBits - 1 - i / 2);
       code = code << 1 | (bit & 1);
     }
     char[] hash = new char[precision];
@@ -43,10 +41,10 @@ public final class Geohash {
   }
 
   /**
-   * Which of the {@code 2^n} equal cells of {@code [lo, lo + range]} holds {@code x}: the cell
-   * that {@code n} bisection steps (upper half when {@code x >= mid}) end in. Computed by scaling
-   * and then settled by comparing with the cell's bounds, which are exact in double, as
-   * bisection's midpoints are: the same cell for every input, in constant time.
+   * Which of the {@code 2^n} equal cells of {@code [lo, lo + range]} holds {@code x}: the cell that
+   * {@code n} bisection steps (upper half when {@code x >= mid}) end in. Computed by scaling and
+   * then settled by comparing with the cell's bounds, which are exact in double, as bisection's
+   * midpoints are: the same cell for every input, in constant time.
    */
   private static long cell(double x, double lo, double range, int n) {
     long cells = 1L << n;

@@ -16,11 +16,11 @@ import java.util.regex.Pattern;
 import org.iotbeam.proto.Alert;
 
 /**
- * The link a message carries to where a person can look at the alert (a dashboard, a runbook),
- * from a template the user configures, e.g.
- * {@code https://grafana.example.com/d/iotbeam?var-device={deviceId}&from={raisedAtMs}}.
- * Placeholders are replaced with the alert's values, URL-encoded; {@link #PLACEHOLDERS} lists
- * them. An empty template means no link.
+ * The link a message carries to where a person can look at the alert (a dashboard, a runbook), from
+ * a template the user configures, e.g. {@code
+ * https://grafana.example.com/d/iotbeam?var-device={deviceId}&from={raisedAtMs}}. Placeholders are
+ * replaced with the alert's values, URL-encoded; {@link #PLACEHOLDERS} lists them. An empty
+ * template means no link.
  */
 public final class LinkFormat implements Serializable {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]*)\\}");
@@ -74,8 +74,11 @@ public final class LinkFormat implements Serializable {
     Matcher m = PLACEHOLDER.matcher(template);
     while (m.find()) {
       if (!VALUES.containsKey(m.group(1))) {
-        p.add("linkFormat: unknown placeholder {" + m.group(1) + "}; use " + String.join(", ",
-            PLACEHOLDERS.stream().map(n -> "{" + n + "}").toList()));
+        p.add(
+            "linkFormat: unknown placeholder {"
+                + m.group(1)
+                + "}; use "
+                + String.join(", ", PLACEHOLDERS.stream().map(n -> "{" + n + "}").toList()));
       }
     }
     String rest = m.replaceAll("x");
@@ -99,8 +102,9 @@ public final class LinkFormat implements Serializable {
     Matcher m = PLACEHOLDER.matcher(template);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
-      String v = URLEncoder.encode(VALUES.get(m.group(1)).apply(alert), StandardCharsets.UTF_8)
-          .replace("+", "%20");
+      String v =
+          URLEncoder.encode(VALUES.get(m.group(1)).apply(alert), StandardCharsets.UTF_8)
+              .replace("+", "%20");
       m.appendReplacement(out, Matcher.quoteReplacement(v));
     }
     m.appendTail(out);

@@ -19,10 +19,11 @@ import org.iotbeam.proto.Notice;
 import org.iotbeam.proto.Severity;
 
 /**
- * Who is told about which alerts, and how: the routes file ({@code --notificationRoutesFile}),
- * with the link format, the per-recipient rate limit and the flapping settings. The JSON form
- * (version 1; {@code iotbeam/example-notification-routes.json} is a complete example and
+ * Who is told about which alerts, and how: the routes file ({@code --notificationRoutesFile}), with
+ * the link format, the per-recipient rate limit and the flapping settings. The JSON form (version
+ * 1; {@code iotbeam/example-notification-routes.json} is a complete example and
  * docs/notifications.md describes every field):
+ *
  * <pre>{@code
  * { "version": 1,
  *   "linkFormat": "https://grafana.example.com/d/iotbeam?var-device={deviceId}",
@@ -34,6 +35,7 @@ import org.iotbeam.proto.Severity;
  *     {"name": "plant-a", "sites": ["plant-a"], "states": ["raised"],
  *      "channel": "email", "to": ["plant-a@example.com"]}]}
  * }</pre>
+ *
  * {@link #parse} checks everything and reports every problem at once.
  */
 public final class NotificationRoutes implements Serializable {
@@ -45,20 +47,32 @@ public final class NotificationRoutes implements Serializable {
   private final RateLimit rateLimit;
   private final FlapSettings flapping;
 
-  private record Document(Integer version, String description, String linkFormat,
-      RateLimitDoc rateLimit, FlappingDoc flapping, List<RouteDoc> routes) {}
+  private record Document(
+      Integer version,
+      String description,
+      String linkFormat,
+      RateLimitDoc rateLimit,
+      FlappingDoc flapping,
+      List<RouteDoc> routes) {}
 
   private record RateLimitDoc(Integer maxPerRecipient, Double perMinutes) {}
 
-  private record FlappingDoc(Boolean enabled, Integer maxTransitions, Double withinMinutes,
-      Double settleMinutes) {}
+  private record FlappingDoc(
+      Boolean enabled, Integer maxTransitions, Double withinMinutes, Double settleMinutes) {}
 
-  private record RouteDoc(String name, String description, List<String> severities,
-      Integer maxPriority, List<String> sites, List<String> deviceTypes, List<String> states,
-      String channel, List<String> to) {}
+  private record RouteDoc(
+      String name,
+      String description,
+      List<String> severities,
+      Integer maxPriority,
+      List<String> sites,
+      List<String> deviceTypes,
+      List<String> states,
+      String channel,
+      List<String> to) {}
 
-  public NotificationRoutes(List<Route> routes, LinkFormat linkFormat, RateLimit rateLimit,
-      FlapSettings flapping) {
+  public NotificationRoutes(
+      List<Route> routes, LinkFormat linkFormat, RateLimit rateLimit, FlapSettings flapping) {
     this.routes = List.copyOf(routes);
     this.linkFormat = linkFormat;
     this.rateLimit = rateLimit;
@@ -69,8 +83,8 @@ public final class NotificationRoutes implements Serializable {
    * Parses and checks a routes file.
    *
    * @param source names the file in the messages (a path)
-   * @throws InvalidConfigException listing every problem (a JSON syntax error or an unknown
-   *     field stops the reading, so it is reported alone)
+   * @throws InvalidConfigException listing every problem (a JSON syntax error or an unknown field
+   *     stops the reading, so it is reported alone)
    */
   public static NotificationRoutes parse(byte[] json, String source) {
     String what = "notification routes " + source;
@@ -87,8 +101,8 @@ public final class NotificationRoutes implements Serializable {
     if (doc.version() == null) {
       problems.add("\"version\" is missing; this build reads \"version\": " + VERSION);
     } else if (doc.version() != VERSION) {
-      problems.add("version " + doc.version() + " is not supported; this build reads version "
-          + VERSION);
+      problems.add(
+          "version " + doc.version() + " is not supported; this build reads version " + VERSION);
     }
     List<Route> routes = routes(doc.routes(), problems);
     problems.addAll(LinkFormat.problems(doc.linkFormat()));
@@ -134,8 +148,14 @@ public final class NotificationRoutes implements Serializable {
         continue;
       }
       for (String to : r.to()) {
-        out.putIfAbsent(r.channel().id() + "\n" + to, Delivery.newBuilder().setRoute(r.name())
-            .setChannel(r.channel().id()).setRecipient(to).setNotice(notice).build());
+        out.putIfAbsent(
+            r.channel().id() + "\n" + to,
+            Delivery.newBuilder()
+                .setRoute(r.name())
+                .setChannel(r.channel().id())
+                .setRecipient(to)
+                .setNotice(notice)
+                .build());
       }
     }
     return List.copyOf(out.values());
@@ -144,8 +164,9 @@ public final class NotificationRoutes implements Serializable {
   private static List<Route> routes(List<RouteDoc> docs, List<String> problems) {
     List<Route> out = new ArrayList<>();
     if (docs == null || docs.isEmpty()) {
-      problems.add("\"routes\" is empty: give at least one route (or no routes file at all to "
-          + "turn notifications off)");
+      problems.add(
+          "\"routes\" is empty: give at least one route (or no routes file at all to "
+              + "turn notifications off)");
       return out;
     }
     Set<String> names = new HashSet<>();
@@ -155,8 +176,8 @@ public final class NotificationRoutes implements Serializable {
         problems.add("routes[" + i + "] is null");
         continue;
       }
-      String label = d.name() == null || d.name().isBlank()
-          ? "routes[" + i + "]" : "route '" + d.name() + "'";
+      String label =
+          d.name() == null || d.name().isBlank() ? "routes[" + i + "]" : "route '" + d.name() + "'";
       int before = problems.size();
       if (d.name() == null || d.name().isBlank()) {
         problems.add(label + " has no \"name\"");
@@ -180,8 +201,8 @@ public final class NotificationRoutes implements Serializable {
           problems.add(label + ": unknown channel '" + d.channel() + "'; use " + channelNames());
         }
       }
-      List<String> to = new ArrayList<>(new LinkedHashSet<>(
-          d.to() == null ? List.<String>of() : d.to()));
+      List<String> to =
+          new ArrayList<>(new LinkedHashSet<>(d.to() == null ? List.<String>of() : d.to()));
       if (to.isEmpty()) {
         problems.add(label + " has no recipients (\"to\")");
       }
@@ -189,8 +210,9 @@ public final class NotificationRoutes implements Serializable {
         for (int k = 0; k < to.size(); k++) {
           final int index = k;
           final String where = label;
-          channel.recipientProblem(to.get(k)).ifPresent(p ->
-              problems.add(where + ", to[" + index + "]: " + p));
+          channel
+              .recipientProblem(to.get(k))
+              .ifPresent(p -> problems.add(where + ", to[" + index + "]: " + p));
         }
       }
       if (problems.size() == before) {
@@ -200,8 +222,7 @@ public final class NotificationRoutes implements Serializable {
     return out;
   }
 
-  private static Set<Severity> severities(List<String> names, String label,
-      List<String> problems) {
+  private static Set<Severity> severities(List<String> names, String label, List<String> problems) {
     if (names == null) {
       return EnumSet.of(Severity.CRITICAL, Severity.WARNING, Severity.INFO);
     }
@@ -211,8 +232,8 @@ public final class NotificationRoutes implements Serializable {
         case "critical" -> out.add(Severity.CRITICAL);
         case "warning" -> out.add(Severity.WARNING);
         case "info" -> out.add(Severity.INFO);
-        default -> problems.add(label + ": unknown severity '" + n
-            + "'; use critical, warning or info");
+        default ->
+            problems.add(label + ": unknown severity '" + n + "'; use critical, warning or info");
       }
     }
     if (names.isEmpty()) {
@@ -221,8 +242,7 @@ public final class NotificationRoutes implements Serializable {
     return out;
   }
 
-  private static Set<AlertState> states(List<String> names, String label,
-      List<String> problems) {
+  private static Set<AlertState> states(List<String> names, String label, List<String> problems) {
     if (names == null) {
       return EnumSet.of(AlertState.RAISED, AlertState.CLEARED);
     }
@@ -241,8 +261,8 @@ public final class NotificationRoutes implements Serializable {
   }
 
   /** Empty (any) when absent or when it holds "*". */
-  private static Set<String> anyOrList(List<String> values, String field, String label,
-      List<String> problems) {
+  private static Set<String> anyOrList(
+      List<String> values, String field, String label, List<String> problems) {
     if (values == null || values.contains("*")) {
       return Set.of();
     }

@@ -6,9 +6,9 @@ import org.iotbeam.proto.Delivery;
 import org.iotbeam.proto.OutgoingMessage;
 
 /**
- * Builds the messages channels send, with keys that are the same whenever the same thing is
- * sent again (a replay, a restart): the idempotency key of the send ledger, the e-mail
- * Message-ID, the webhook's Idempotency-Key and the SMS tag.
+ * Builds the messages channels send, with keys that are the same whenever the same thing is sent
+ * again (a replay, a restart): the idempotency key of the send ledger, the e-mail Message-ID, the
+ * webhook's Idempotency-Key and the SMS tag.
  */
 public final class OutgoingMessages {
   private OutgoingMessages() {}
@@ -29,17 +29,23 @@ public final class OutgoingMessages {
   }
 
   /** {@code digest|<channel>|<recipient id>|<period start>}. */
-  public static OutgoingMessage digest(String channel, String recipient,
-      RecipientRateLimiter.Digest digest, long nowMs) {
-    OutgoingMessage.Builder b = OutgoingMessage.newBuilder()
-        .setKey("digest|" + channel + "|" + recipientId(channel, recipient) + "|"
-            + digest.periodStartMs())
-        .setChannel(channel)
-        .setRecipient(recipient)
-        .setDigest(true)
-        .setHeldFromMs(digest.heldFromMs())
-        .setHeldUntilMs(nowMs)
-        .setUnlisted(digest.unlisted());
+  public static OutgoingMessage digest(
+      String channel, String recipient, RecipientRateLimiter.Digest digest, long nowMs) {
+    OutgoingMessage.Builder b =
+        OutgoingMessage.newBuilder()
+            .setKey(
+                "digest|"
+                    + channel
+                    + "|"
+                    + recipientId(channel, recipient)
+                    + "|"
+                    + digest.periodStartMs())
+            .setChannel(channel)
+            .setRecipient(recipient)
+            .setDigest(true)
+            .setHeldFromMs(digest.heldFromMs())
+            .setHeldUntilMs(nowMs)
+            .setUnlisted(digest.unlisted());
     Set<String> routes = new LinkedHashSet<>();
     for (Delivery d : digest.held()) {
       b.addNotices(d.getNotice());

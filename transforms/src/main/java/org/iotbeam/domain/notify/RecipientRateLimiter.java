@@ -6,12 +6,12 @@ import java.util.Optional;
 import org.iotbeam.proto.Delivery;
 
 /**
- * The per-recipient rate limit. A period of {@code perMinutes} starts with a message to a
- * recipient who has none running; within it at most {@code maxPerRecipient} messages go out and
- * the rest is held. When the period ends ({@link #onPeriodEnd}, a processing-time timer: it is
- * about a person's inbox or phone) everything held goes out as one digest, which starts the next
- * period and counts in it; with nothing held the recipient is free again.
- * Stateless: the recipient's memory is the {@link RecipientState} passed in.
+ * The per-recipient rate limit. A period of {@code perMinutes} starts with a message to a recipient
+ * who has none running; within it at most {@code maxPerRecipient} messages go out and the rest is
+ * held. When the period ends ({@link #onPeriodEnd}, a processing-time timer: it is about a person's
+ * inbox or phone) everything held goes out as one digest, which starts the next period and counts
+ * in it; with nothing held the recipient is free again. Stateless: the recipient's memory is the
+ * {@link RecipientState} passed in.
  */
 public final class RecipientRateLimiter implements Serializable {
   /** Held notices listed in one digest; more are only counted. */
@@ -19,7 +19,10 @@ public final class RecipientRateLimiter implements Serializable {
 
   private final RateLimit limit;
 
-  public enum Verdict { SEND, HOLD }
+  public enum Verdict {
+    SEND,
+    HOLD
+  }
 
   /**
    * @param verdict send now, or hold for the digest
@@ -43,7 +46,9 @@ public final class RecipientRateLimiter implements Serializable {
     return limit;
   }
 
-  /** @param nowMs wall-clock time, for the digest's key and text */
+  /**
+   * @param nowMs wall-clock time, for the digest's key and text
+   */
   public Outcome offer(RecipientState s, Delivery d, long nowMs) {
     if (!s.inPeriod) {
       s.inPeriod = true;

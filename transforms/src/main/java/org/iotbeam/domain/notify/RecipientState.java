@@ -6,9 +6,9 @@ import java.util.List;
 import org.iotbeam.proto.Delivery;
 
 /**
- * What {@link RecipientRateLimiter} remembers of one recipient on one channel: whether a
- * rate-limit period is running and since when, how much was sent in it, and what is held back
- * for the digest. Mutable; kept in Beam state.
+ * What {@link RecipientRateLimiter} remembers of one recipient on one channel: whether a rate-limit
+ * period is running and since when, how much was sent in it, and what is held back for the digest.
+ * Mutable; kept in Beam state.
  */
 public final class RecipientState implements Serializable {
   boolean inPeriod;
@@ -16,6 +16,7 @@ public final class RecipientState implements Serializable {
   int sentInPeriod;
   long heldFromMs;
   final List<Delivery> held = new ArrayList<>();
+
   /** Held beyond {@link RecipientRateLimiter#MAX_HELD}: counted in the digest, not listed. */
   int heldUnlisted;
 

@@ -14,14 +14,15 @@ import org.iotbeam.proto.NoticeKind;
  * Decides which alert events of one series (one rule on one device) are worth a notice.
  *
  * <ul>
- *   <li>At most one notice per alert id and state: an event whose key ({@code <alert id>|raised}
- *       or {@code |cleared}) was decided before is a replay and is dropped. Keys are remembered
- *       for {@link #REMEMBER_MILLIS} of event time, at most {@link #REMEMBER_KEYS} per series.
+ *   <li>At most one notice per alert id and state: an event whose key ({@code <alert id>|raised} or
+ *       {@code |cleared}) was decided before is a replay and is dropped. Keys are remembered for
+ *       {@link #REMEMBER_MILLIS} of event time, at most {@link #REMEMBER_KEYS} per series.
  *   <li>Flapping: the event that makes more than {@code maxTransitions} raises and clears within
  *       {@code withinMinutes} gives one FLAPPING notice; the events after it give none until the
  *       series has kept one state for {@code settleMinutes} ({@link #onSettleCheck}), which gives
  *       one SETTLED notice carrying the latest event.
  * </ul>
+ *
  * Event time throughout (the alerts' own), so a replay decides exactly as the first run did.
  * Stateless: the series' memory is the {@link SeriesState} passed in.
  */
@@ -32,7 +33,12 @@ public final class SeriesNotifier implements Serializable {
   private final FlapSettings flapping;
 
   /** What an alert event led to. */
-  public enum Verdict { NOTIFY, DUPLICATE, FLAPPING_STARTED, HELD_WHILE_FLAPPING }
+  public enum Verdict {
+    NOTIFY,
+    DUPLICATE,
+    FLAPPING_STARTED,
+    HELD_WHILE_FLAPPING
+  }
 
   /**
    * @param notices what to tell (empty unless NOTIFY or FLAPPING_STARTED)
@@ -79,42 +85,43 @@ public final class SeriesNotifier implements Serializable {
     }
     if (s.transitions.size() > flapping.maxTransitions()) {
       s.flapping = true;
-      Notice n = Notice.newBuilder()
-          .setKey(seriesKey(a) + "|flapping|" + t)
-          .setKind(NoticeKind.FLAPPING)
-          .setAlert(a)
-          .setTransitions(s.transitions.size())
-          .setWindowMinutes(flapping.withinMinutes())
-          .build();
+      Notice n =
+          Notice.newBuilder()
+              .setKey(seriesKey(a) + "|flapping|" + t)
+              .setKind(NoticeKind.FLAPPING)
+              .setAlert(a)
+              .setTransitions(s.transitions.size())
+              .setWindowMinutes(flapping.withinMinutes())
+              .build();
       return new Outcome(Verdict.FLAPPING_STARTED, List.of(n), settleAt);
     }
     return new Outcome(Verdict.NOTIFY, List.of(notice(a)), Optional.empty());
   }
 
   /**
-   * Called when event time reaches a settle check: a flapping series that has kept its state
-   * for {@code settleMinutes} since its last raise or clear has settled.
+   * Called when event time reaches a settle check: a flapping series that has kept its state for
+   * {@code settleMinutes} since its last raise or clear has settled.
    */
   public Optional<Notice> onSettleCheck(SeriesState s, long nowMs) {
-    if (!s.flapping || s.latest == null
-        || nowMs < s.lastTransitionMs + flapping.settleMillis()) {
+    if (!s.flapping || s.latest == null || nowMs < s.lastTransitionMs + flapping.settleMillis()) {
       return Optional.empty();
     }
     s.flapping = false;
     s.transitions.clear();
-    return Optional.of(Notice.newBuilder()
-        .setKey(seriesKey(s.latest) + "|settled|" + s.lastTransitionMs)
-        .setKind(NoticeKind.SETTLED)
-        .setAlert(s.latest)
-        .setWindowMinutes(flapping.settleMinutes())
-        .build());
+    return Optional.of(
+        Notice.newBuilder()
+            .setKey(seriesKey(s.latest) + "|settled|" + s.lastTransitionMs)
+            .setKind(NoticeKind.SETTLED)
+            .setAlert(s.latest)
+            .setWindowMinutes(flapping.settleMinutes())
+            .build());
   }
 
   private static Notice notice(Alert a) {
     return Notice.newBuilder()
         .setKey(noticeKey(a))
-        .setKind(a.getState() == AlertState.CLEARED ? NoticeKind.ALERT_CLEARED
-            : NoticeKind.ALERT_RAISED)
+        .setKind(
+            a.getState() == AlertState.CLEARED ? NoticeKind.ALERT_CLEARED : NoticeKind.ALERT_RAISED)
         .setAlert(a)
         .build();
   }

@@ -13,15 +13,17 @@ import org.iotbeam.proto.DeviceProfile;
 
 /**
  * What the platform knows about devices: type, site and firmware, by exact device id or by id
- * prefix (a fleet provisioned as {@code plant-a-0001..9999} needs one line, not ten thousand).
- * A device it does not know gets {@link #defaults()}: unknown devices are counted, never dropped.
+ * prefix (a fleet provisioned as {@code plant-a-0001..9999} needs one line, not ten thousand). A
+ * device it does not know gets {@link #defaults()}: unknown devices are counted, never dropped.
  *
  * <p>The JSON form:
+ *
  * <pre>{@code
  * { "defaults": {"deviceType": "generic", "site": "unassigned", "firmware": "unknown"},
  *   "devices":  [{"deviceId": "dev-000001", "deviceType": "hvac", "site": "plant-a", "firmware": "2.1"}],
  *   "prefixes": [{"prefix": "dev-0001", "deviceType": "cold-room", "site": "plant-b", "firmware": "1.4"}] }
  * }</pre>
+ *
  * Exact ids win over prefixes, and the longest matching prefix wins over shorter ones.
  */
 public final class DeviceRegistry implements Serializable {
@@ -52,8 +54,8 @@ public final class DeviceRegistry implements Serializable {
   }
 
   public static DeviceRegistry empty() {
-    return new DeviceRegistry(Map.of(), List.of(),
-        new Entry(null, null, "generic", "unassigned", "unknown"));
+    return new DeviceRegistry(
+        Map.of(), List.of(), new Entry(null, null, "generic", "unassigned", "unknown"));
   }
 
   /**

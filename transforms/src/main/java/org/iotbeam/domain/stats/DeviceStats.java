@@ -6,9 +6,9 @@ import org.iotbeam.domain.Metric;
 import org.iotbeam.proto.Telemetry;
 
 /**
- * The statistics of one device over one window: a {@link RunningStats} per metric it reported,
- * and the device's type and site (so each metric's aggregate describes itself). Mergeable in any
- * order, like its parts.
+ * The statistics of one device over one window: a {@link RunningStats} per metric it reported, and
+ * the device's type and site (so each metric's aggregate describes itself). Mergeable in any order,
+ * like its parts.
  */
 public final class DeviceStats {
   private static final Metric[] METRICS = Metric.values();
@@ -94,8 +94,10 @@ public final class DeviceStats {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof DeviceStats d && Arrays.equals(stats, d.stats)
-        && deviceType.equals(d.deviceType) && site.equals(d.site);
+    return o instanceof DeviceStats d
+        && Arrays.equals(stats, d.stats)
+        && deviceType.equals(d.deviceType)
+        && site.equals(d.site);
   }
 
   @Override

@@ -1,8 +1,8 @@
 package org.iotbeam.domain.validation;
 
 /**
- * Why a message went to the dead-letter output. The names are a stable contract: dashboards,
- * alerts and replay tooling select on them. Where it went there: {@link Stage}.
+ * Why a message went to the dead-letter output. The names are a stable contract: dashboards, alerts
+ * and replay tooling select on them. Where it went there: {@link Stage}.
  */
 public enum Reason {
   EMPTY_PAYLOAD,

@@ -3,10 +3,9 @@ package org.iotbeam.domain.validation;
 import java.util.Locale;
 
 /**
- * Where a dead letter came from: the step that gave up on the message or record. Stored in the
- * dead letter's {@code stage} field as {@link #code()} (lower case); the codes are a stable
- * contract, as the {@link Reason} names are: replay tooling and the backfill's recovery select on
- * them.
+ * Where a dead letter came from: the step that gave up on the message or record. Stored in the dead
+ * letter's {@code stage} field as {@link #code()} (lower case); the codes are a stable contract, as
+ * the {@link Reason} names are: replay tooling and the backfill's recovery select on them.
  */
 public enum Stage {
   /** The bytes are not a telemetry message (empty, too large, malformed, or a bug parsing). */

@@ -17,9 +17,10 @@ import org.iotbeam.proto.Telemetry;
 public final class TelemetryValidator {
   /** Earlier than this, a timestamp is an unset clock, not a reading: 2000-01-01T00:00:00Z. */
   static final long EPOCH_FLOOR_MS = 946_684_800_000L;
+
   /**
-   * Later than this, a timestamp is a broken clock whatever the ingest time (which may be
-   * unknown): 2100-01-01T00:00:00Z. Also keeps event times far inside what windows can hold.
+   * Later than this, a timestamp is a broken clock whatever the ingest time (which may be unknown):
+   * 2100-01-01T00:00:00Z. Also keeps event times far inside what windows can hold.
    */
   static final long EPOCH_CEILING_MS = 4_102_444_800_000L;
 
@@ -35,8 +36,10 @@ public final class TelemetryValidator {
       return Optional.of(new Violation(Reason.EMPTY_PAYLOAD, "message has no payload"));
     }
     if (payload.length > limits.maxPayloadBytes()) {
-      return Optional.of(new Violation(Reason.PAYLOAD_TOO_LARGE,
-          "payload is " + payload.length + " bytes, limit " + limits.maxPayloadBytes()));
+      return Optional.of(
+          new Violation(
+              Reason.PAYLOAD_TOO_LARGE,
+              "payload is " + payload.length + " bytes, limit " + limits.maxPayloadBytes()));
     }
     return Optional.empty();
   }
@@ -45,7 +48,8 @@ public final class TelemetryValidator {
   public Optional<Violation> check(Telemetry t, long ingestTimeMs) {
     int version = SchemaVersions.detect(t);
     if (version < SchemaVersions.V1 || version > SchemaVersions.CURRENT) {
-      return violation(Reason.UNSUPPORTED_SCHEMA_VERSION,
+      return violation(
+          Reason.UNSUPPORTED_SCHEMA_VERSION,
           "schema version " + version + " is not one of 1.." + SchemaVersions.CURRENT);
     }
     String id = t.getDeviceId();
@@ -53,8 +57,12 @@ public final class TelemetryValidator {
       return violation(Reason.MISSING_DEVICE_ID, "device_id is empty");
     }
     if (!limits.deviceIdPattern().matcher(id).matches()) {
-      return violation(Reason.INVALID_DEVICE_ID, "device_id '" + abbreviate(id)
-          + "' does not match " + limits.deviceIdPattern().pattern());
+      return violation(
+          Reason.INVALID_DEVICE_ID,
+          "device_id '"
+              + abbreviate(id)
+              + "' does not match "
+              + limits.deviceIdPattern().pattern());
     }
     long ts = t.getTimestampMs();
     if (ts == 0) {
@@ -72,37 +80,57 @@ public final class TelemetryValidator {
     if (ingestTimeMs > 0) {
       long ahead = ts - ingestTimeMs;
       if (ahead > limits.maxFutureSkew().toMillis()) {
-        return violation(Reason.TIMESTAMP_IN_FUTURE, "timestamp is " + ahead
-            + " ms after ingest time, limit " + limits.maxFutureSkew().toMillis() + " ms");
+        return violation(
+            Reason.TIMESTAMP_IN_FUTURE,
+            "timestamp is "
+                + ahead
+                + " ms after ingest time, limit "
+                + limits.maxFutureSkew().toMillis()
+                + " ms");
       }
       long behind = ingestTimeMs - ts;
       if (behind > limits.maxAge().toMillis()) {
-        return violation(Reason.TIMESTAMP_TOO_OLD, "timestamp is " + behind
-            + " ms before ingest time, limit " + limits.maxAge().toMillis() + " ms");
+        return violation(
+            Reason.TIMESTAMP_TOO_OLD,
+            "timestamp is "
+                + behind
+                + " ms before ingest time, limit "
+                + limits.maxAge().toMillis()
+                + " ms");
       }
     }
     if (!t.hasTemperature() && !t.hasHumidity()) {
-      return violation(Reason.MISSING_MEASUREMENT,
+      return violation(
+          Reason.MISSING_MEASUREMENT,
           "neither temperature nor humidity is present (v1 requires at least one)");
     }
     for (Metric m : Metric.values()) {
       OptionalDouble v = m.valueOf(t);
       if (v.isPresent() && !limits.rangeOf(m).contains(v.getAsDouble())) {
         ValueRange r = limits.rangeOf(m);
-        return violation(Reason.VALUE_OUT_OF_RANGE, m.id() + "=" + v.getAsDouble()
-            + " is outside [" + r.min() + ", " + r.max() + "]");
+        return violation(
+            Reason.VALUE_OUT_OF_RANGE,
+            m.id() + "=" + v.getAsDouble() + " is outside [" + r.min() + ", " + r.max() + "]");
       }
     }
     if (t.hasLocation()) {
       GeoLocation l = t.getLocation();
       if (!(Math.abs(l.getLatitude()) <= 90) || !(Math.abs(l.getLongitude()) <= 180)) {
-        return violation(Reason.INVALID_LOCATION,
+        return violation(
+            Reason.INVALID_LOCATION,
             "location (" + l.getLatitude() + ", " + l.getLongitude() + ") is not on Earth");
       }
       ValueRange altitudes = limits.altitudeRange();
       if (l.hasAltitude() && !altitudes.contains(l.getAltitude())) {
-        return violation(Reason.INVALID_LOCATION, "altitude=" + l.getAltitude()
-            + " m is outside [" + altitudes.min() + ", " + altitudes.max() + "]");
+        return violation(
+            Reason.INVALID_LOCATION,
+            "altitude="
+                + l.getAltitude()
+                + " m is outside ["
+                + altitudes.min()
+                + ", "
+                + altitudes.max()
+                + "]");
       }
     }
     return Optional.empty();

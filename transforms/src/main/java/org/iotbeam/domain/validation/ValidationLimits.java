@@ -10,12 +10,13 @@ import java.util.regex.Pattern;
 import org.iotbeam.domain.Metric;
 
 /**
- * What a valid message looks like. Immutable; {@link #defaults()} suits the bundled sensor
- * models, and every limit can be changed with the {@code with...} methods.
+ * What a valid message looks like. Immutable; {@link #defaults()} suits the bundled sensor models,
+ * and every limit can be changed with the {@code with...} methods.
  */
 public final class ValidationLimits implements Serializable {
   /** Letters, digits and {@code _ . : -}, 3 to 64 characters, as IoT Hub device ids allow. */
   public static final String DEFAULT_DEVICE_ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:-]{2,63}$";
+
   /**
    * Metres above sea level a device can report: from the deepest ocean trench to a high-altitude
    * balloon. A GPS glitch (1e6, -1e7) or NaN lies outside.
@@ -54,46 +55,65 @@ public final class ValidationLimits implements Serializable {
     r.put(Metric.BATTERY_LEVEL, new ValueRange(0, 100));
     r.put(Metric.SIGNAL_STRENGTH, new ValueRange(-150, 0));
     return new ValidationLimits(
-        r, Duration.ofMinutes(5), Duration.ofDays(7), 64 * 1024, DEFAULT_DEVICE_ID_PATTERN,
+        r,
+        Duration.ofMinutes(5),
+        Duration.ofDays(7),
+        64 * 1024,
+        DEFAULT_DEVICE_ID_PATTERN,
         DEFAULT_ALTITUDE_RANGE);
   }
 
   public ValidationLimits withRange(Metric metric, ValueRange range) {
     Map<Metric, ValueRange> r = new EnumMap<>(ranges);
     r.put(metric, range);
-    return new ValidationLimits(r, maxFutureSkew, maxAge, maxPayloadBytes, deviceIdPattern,
-        altitudeRange);
+    return new ValidationLimits(
+        r, maxFutureSkew, maxAge, maxPayloadBytes, deviceIdPattern, altitudeRange);
   }
 
   /** How far ahead of its ingest time a reading's timestamp may be (device clock drift). */
   public ValidationLimits withMaxFutureSkew(Duration d) {
-    return new ValidationLimits(ranges, requirePositive(d, "maxFutureSkew"), maxAge,
-        maxPayloadBytes, deviceIdPattern, altitudeRange);
+    return new ValidationLimits(
+        ranges,
+        requirePositive(d, "maxFutureSkew"),
+        maxAge,
+        maxPayloadBytes,
+        deviceIdPattern,
+        altitudeRange);
   }
 
   /** How far behind its ingest time a reading may be (devices buffering while offline). */
   public ValidationLimits withMaxAge(Duration d) {
-    return new ValidationLimits(ranges, maxFutureSkew, requirePositive(d, "maxAge"),
-        maxPayloadBytes, deviceIdPattern, altitudeRange);
+    return new ValidationLimits(
+        ranges,
+        maxFutureSkew,
+        requirePositive(d, "maxAge"),
+        maxPayloadBytes,
+        deviceIdPattern,
+        altitudeRange);
   }
 
   public ValidationLimits withMaxPayloadBytes(int bytes) {
     if (bytes <= 0) {
       throw new IllegalArgumentException("maxPayloadBytes must be > 0, was " + bytes);
     }
-    return new ValidationLimits(ranges, maxFutureSkew, maxAge, bytes, deviceIdPattern,
-        altitudeRange);
+    return new ValidationLimits(
+        ranges, maxFutureSkew, maxAge, bytes, deviceIdPattern, altitudeRange);
   }
 
   /** The altitudes (metres) a location may have; outside (or NaN), INVALID_LOCATION. */
   public ValidationLimits withAltitudeRange(ValueRange range) {
-    return new ValidationLimits(ranges, maxFutureSkew, maxAge, maxPayloadBytes, deviceIdPattern,
+    return new ValidationLimits(
+        ranges,
+        maxFutureSkew,
+        maxAge,
+        maxPayloadBytes,
+        deviceIdPattern,
         Objects.requireNonNull(range));
   }
 
   public ValidationLimits withDeviceIdPattern(String regex) {
-    return new ValidationLimits(ranges, maxFutureSkew, maxAge, maxPayloadBytes, regex,
-        altitudeRange);
+    return new ValidationLimits(
+        ranges, maxFutureSkew, maxAge, maxPayloadBytes, regex, altitudeRange);
   }
 
   private static Duration requirePositive(Duration d, String name) {

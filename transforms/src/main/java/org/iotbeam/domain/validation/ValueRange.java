@@ -6,7 +6,8 @@ import java.io.Serializable;
 public record ValueRange(double min, double max) implements Serializable {
   public ValueRange {
     if (!(min <= max)) {
-      throw new IllegalArgumentException("range min must be <= max, was [" + min + ", " + max + "]");
+      throw new IllegalArgumentException(
+          "range min must be <= max, was [" + min + ", " + max + "]");
     }
   }
 

@@ -21,9 +21,11 @@ public class AlertEvaluatorTest {
     return AlertRules.parse(json.getBytes(UTF_8), "test");
   }
 
-  private static final AlertRules HOT = rules("{\"thresholds\": [{\"id\": \"hot\","
-      + " \"metric\": \"temperature\", \"operator\": \">\", \"value\": 40, \"forReadings\": 3,"
-      + " \"severity\": \"critical\", \"priority\": 1, \"cooldownMinutes\": 10}]}");
+  private static final AlertRules HOT =
+      rules(
+          "{\"thresholds\": [{\"id\": \"hot\","
+              + " \"metric\": \"temperature\", \"operator\": \">\", \"value\": 40, \"forReadings\": 3,"
+              + " \"severity\": \"critical\", \"priority\": 1, \"cooldownMinutes\": 10}]}");
 
   private static List<Alert> feed(AlertEvaluator ev, DeviceAlertState st, long[] ts, double[] v) {
     List<Alert> out = new ArrayList<>();
@@ -59,9 +61,12 @@ public class AlertEvaluatorTest {
   @Test
   public void aBreakInTheStreakRestartsTheCount() {
     AlertEvaluator ev = new AlertEvaluator(HOT);
-    List<Alert> alerts = feed(ev, new DeviceAlertState(),
-        new long[] {T0, T0 + MINUTE, T0 + 2 * MINUTE, T0 + 3 * MINUTE, T0 + 4 * MINUTE},
-        new double[] {41, 42, 39, 41, 42});
+    List<Alert> alerts =
+        feed(
+            ev,
+            new DeviceAlertState(),
+            new long[] {T0, T0 + MINUTE, T0 + 2 * MINUTE, T0 + 3 * MINUTE, T0 + 4 * MINUTE},
+            new double[] {41, 42, 39, 41, 42});
     assertEquals(0, alerts.size());
   }
 
@@ -94,8 +99,11 @@ public class AlertEvaluatorTest {
 
   @Test
   public void forMinutesNeedsTheConditionToHoldThatLongInEventTime() {
-    AlertEvaluator ev = new AlertEvaluator(rules("{\"thresholds\": [{\"id\": \"h\", \"metric\":"
-        + " \"temperature\", \"operator\": \">=\", \"value\": 8, \"forMinutes\": 10}]}"));
+    AlertEvaluator ev =
+        new AlertEvaluator(
+            rules(
+                "{\"thresholds\": [{\"id\": \"h\", \"metric\":"
+                    + " \"temperature\", \"operator\": \">=\", \"value\": 8, \"forMinutes\": 10}]}"));
     DeviceAlertState st = new DeviceAlertState();
     List<Alert> alerts = new ArrayList<>();
     for (int i = 0; i <= 12; i++) {
@@ -107,17 +115,23 @@ public class AlertEvaluatorTest {
 
   @Test
   public void rulesForAnotherDeviceTypeDoNotApply() {
-    AlertEvaluator ev = new AlertEvaluator(rules("{\"thresholds\": [{\"id\": \"h\","
-        + " \"deviceType\": \"cold-room\", \"metric\": \"temperature\", \"operator\": \">\","
-        + " \"value\": 8}]}"));
-    assertTrue(ev.onReading(new DeviceAlertState(), temperatureReading("d-1", T0, 30))
-        .alerts().isEmpty());
+    AlertEvaluator ev =
+        new AlertEvaluator(
+            rules(
+                "{\"thresholds\": [{\"id\": \"h\","
+                    + " \"deviceType\": \"cold-room\", \"metric\": \"temperature\", \"operator\": \">\","
+                    + " \"value\": 8}]}"));
+    assertTrue(
+        ev.onReading(new DeviceAlertState(), temperatureReading("d-1", T0, 30)).alerts().isEmpty());
   }
 
   @Test
   public void anomalyIsRaisedOnlyAfterWarmUpAndForAFarReading() {
-    AlertEvaluator ev = new AlertEvaluator(rules("{\"anomaly\": {\"metrics\": [\"temperature\"],"
-        + " \"zThreshold\": 4, \"alpha\": 0.1, \"warmUpReadings\": 20}}"));
+    AlertEvaluator ev =
+        new AlertEvaluator(
+            rules(
+                "{\"anomaly\": {\"metrics\": [\"temperature\"],"
+                    + " \"zThreshold\": 4, \"alpha\": 0.1, \"warmUpReadings\": 20}}"));
     DeviceAlertState st = new DeviceAlertState();
     Random rnd = new Random(7);
     List<Alert> alerts = new ArrayList<>();
@@ -139,8 +153,11 @@ public class AlertEvaluatorTest {
 
   @Test
   public void trendDetectsAFastRiseButNotASlowOne() {
-    AlertEvaluator ev = new AlertEvaluator(rules("{\"trends\": [{\"metric\": \"temperature\","
-        + " \"windowMinutes\": 10, \"maxRatePerMinute\": 1.0, \"minReadings\": 5}]}"));
+    AlertEvaluator ev =
+        new AlertEvaluator(
+            rules(
+                "{\"trends\": [{\"metric\": \"temperature\","
+                    + " \"windowMinutes\": 10, \"maxRatePerMinute\": 1.0, \"minReadings\": 5}]}"));
     DeviceAlertState slow = new DeviceAlertState();
     DeviceAlertState fast = new DeviceAlertState();
     List<Alert> slowAlerts = new ArrayList<>();
@@ -159,8 +176,11 @@ public class AlertEvaluatorTest {
 
   @Test
   public void noiseOverAFewSecondsIsNotATrend() {
-    AlertEvaluator ev = new AlertEvaluator(rules("{\"trends\": [{\"metric\": \"temperature\","
-        + " \"windowMinutes\": 10, \"maxRatePerMinute\": 2.0, \"minReadings\": 5}]}"));
+    AlertEvaluator ev =
+        new AlertEvaluator(
+            rules(
+                "{\"trends\": [{\"metric\": \"temperature\","
+                    + " \"windowMinutes\": 10, \"maxRatePerMinute\": 2.0, \"minReadings\": 5}]}"));
     DeviceAlertState st = new DeviceAlertState();
     Random rnd = new Random(3);
     List<Alert> alerts = new ArrayList<>();
@@ -174,8 +194,8 @@ public class AlertEvaluatorTest {
 
   @Test
   public void silenceRaisesNoDataOnceAndTheNextReadingClearsIt() {
-    AlertEvaluator ev = new AlertEvaluator(rules(
-        "{\"noData\": {\"enabled\": true, \"silenceMinutes\": 15}}"));
+    AlertEvaluator ev =
+        new AlertEvaluator(rules("{\"noData\": {\"enabled\": true, \"silenceMinutes\": 15}}"));
     DeviceAlertState st = new DeviceAlertState();
     ev.onReading(st, temperatureReading("d-1", T0, 20));
     assertEquals(T0 + 15 * MINUTE, (long) ev.silenceDeadline(st).get());

@@ -12,8 +12,10 @@ import org.junit.Test;
 
 public class AlertRulesTest {
   private static String failure(String json) {
-    return assertThrows(IllegalArgumentException.class,
-        () -> AlertRules.parse(json.getBytes(UTF_8), "rules.json")).getMessage();
+    return assertThrows(
+            IllegalArgumentException.class,
+            () -> AlertRules.parse(json.getBytes(UTF_8), "rules.json"))
+        .getMessage();
   }
 
   @Test
@@ -26,16 +28,27 @@ public class AlertRulesTest {
 
   @Test
   public void mistakesFailWithAMessageThatSaysWhatToFix() {
-    assertThat(failure("{\"thresholds\": [{\"id\": \"a\", \"metric\": \"temprature\","
-        + " \"operator\": \">\", \"value\": 1}]}"), containsString("unknown metric 'temprature'"));
-    assertThat(failure("{\"thresholds\": [{\"id\": \"a\", \"metric\": \"temperature\","
-        + " \"operator\": \"=>\", \"value\": 1}]}"), containsString("unknown operator"));
-    assertThat(failure("{\"thresholds\": [{\"id\": \"a\", \"metric\": \"temperature\","
-        + " \"operator\": \">\", \"value\": 1, \"severity\": \"urgent\"}]}"),
+    assertThat(
+        failure(
+            "{\"thresholds\": [{\"id\": \"a\", \"metric\": \"temprature\","
+                + " \"operator\": \">\", \"value\": 1}]}"),
+        containsString("unknown metric 'temprature'"));
+    assertThat(
+        failure(
+            "{\"thresholds\": [{\"id\": \"a\", \"metric\": \"temperature\","
+                + " \"operator\": \"=>\", \"value\": 1}]}"),
+        containsString("unknown operator"));
+    assertThat(
+        failure(
+            "{\"thresholds\": [{\"id\": \"a\", \"metric\": \"temperature\","
+                + " \"operator\": \">\", \"value\": 1, \"severity\": \"urgent\"}]}"),
         containsString("unknown severity 'urgent'"));
-    assertThat(failure("{\"thresholds\": [{\"id\": \"a\", \"metric\": \"humidity\","
-        + " \"operator\": \">\", \"value\": 1}, {\"id\": \"a\", \"metric\": \"humidity\","
-        + " \"operator\": \"<\", \"value\": 0}]}"), containsString("used twice"));
+    assertThat(
+        failure(
+            "{\"thresholds\": [{\"id\": \"a\", \"metric\": \"humidity\","
+                + " \"operator\": \">\", \"value\": 1}, {\"id\": \"a\", \"metric\": \"humidity\","
+                + " \"operator\": \"<\", \"value\": 0}]}"),
+        containsString("used twice"));
     assertThat(failure("{\"tresholds\": []}"), containsString("tresholds"));
     assertThat(failure("{\"anomaly\": {\"alpha\": 2}}"), containsString("alpha"));
     assertThat(failure("{\"thresholds\": [{\"id\": \"a\""), containsString("rules.json"));

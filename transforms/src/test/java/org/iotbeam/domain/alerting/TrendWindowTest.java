@@ -73,14 +73,16 @@ public class TrendWindowTest {
         worst = Math.max(worst, error);
         compared++;
         if (!(error <= 1e-9)) {
-          fail(String.format("series %d reading %d: incremental %.17g, direct %.17g",
-              series, i, incremental, direct));
+          fail(
+              String.format(
+                  "series %d reading %d: incremental %.17g, direct %.17g",
+                  series, i, incremental, direct));
         }
       }
     }
     assertTrue(compared > 250_000);
-    System.out.printf("TrendWindowTest: %,d slopes compared, worst relative error %.2e%n",
-        compared, worst);
+    System.out.printf(
+        "TrendWindowTest: %,d slopes compared, worst relative error %.2e%n", compared, worst);
   }
 
   @Test

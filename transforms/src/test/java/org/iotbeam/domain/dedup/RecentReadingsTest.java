@@ -27,8 +27,11 @@ public class RecentReadingsTest {
         int op = rnd.nextInt(10);
         if (op < 6 || seen.isEmpty()) { // a new reading
           ts += rnd.nextInt(3);
-          Entry e = new Entry(rnd.nextLong(),
-              (long) rnd.nextInt(fragments) << 32 | (rnd.nextInt() & 0xffffffffL), ts);
+          Entry e =
+              new Entry(
+                  rnd.nextLong(),
+                  (long) rnd.nextInt(fragments) << 32 | (rnd.nextInt() & 0xffffffffL),
+                  ts);
           seen.add(e);
           boolean fresh = model.stream().noneMatch(m -> m.hi == e.hi && m.lo == e.lo);
           assertEquals(fresh, r.add(e.hi, e.lo, e.ts));

@@ -16,8 +16,12 @@ public class RecipientRateLimiterTest {
   private static final long NOW = 1_000_000_000L;
 
   private static Delivery d(int i) {
-    return Delivery.newBuilder().setChannel("email").setRecipient("a@example.com")
-        .setRoute("r").setNotice(Notice.newBuilder().setKey("k" + i)).build();
+    return Delivery.newBuilder()
+        .setChannel("email")
+        .setRecipient("a@example.com")
+        .setRoute("r")
+        .setNotice(Notice.newBuilder().setKey("k" + i))
+        .build();
   }
 
   @Test

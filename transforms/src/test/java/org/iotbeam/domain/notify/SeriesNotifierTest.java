@@ -124,7 +124,9 @@ public class SeriesNotifierTest {
     }
     assertEquals(SeriesNotifier.REMEMBER_KEYS, s.remembered());
     // the most recent ones are still recognised
-    assertEquals(Verdict.DUPLICATE, n.onAlert(s,
-        AlertFixtures.raised("d1", "hot", Severity.WARNING, 3, T + 499 * MIN, 50)).verdict());
+    assertEquals(
+        Verdict.DUPLICATE,
+        n.onAlert(s, AlertFixtures.raised("d1", "hot", Severity.WARNING, 3, T + 499 * MIN, 50))
+            .verdict());
   }
 }

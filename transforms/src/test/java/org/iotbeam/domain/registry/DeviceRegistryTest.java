@@ -13,11 +13,12 @@ import org.iotbeam.proto.DeviceProfile;
 import org.junit.Test;
 
 public class DeviceRegistryTest {
-  private static final String DOC = "{\"defaults\": {\"deviceType\": \"generic\", \"site\": \"none\","
-      + " \"firmware\": \"?\"},"
-      + " \"devices\": [{\"deviceId\": \"dev-000001\", \"deviceType\": \"hvac\", \"site\": \"a\"}],"
-      + " \"prefixes\": [{\"prefix\": \"dev-\", \"deviceType\": \"sensor\", \"site\": \"b\"},"
-      + "                {\"prefix\": \"dev-00\", \"deviceType\": \"cold-room\", \"site\": \"c\"}]}";
+  private static final String DOC =
+      "{\"defaults\": {\"deviceType\": \"generic\", \"site\": \"none\","
+          + " \"firmware\": \"?\"},"
+          + " \"devices\": [{\"deviceId\": \"dev-000001\", \"deviceType\": \"hvac\", \"site\": \"a\"}],"
+          + " \"prefixes\": [{\"prefix\": \"dev-\", \"deviceType\": \"sensor\", \"site\": \"b\"},"
+          + "                {\"prefix\": \"dev-00\", \"deviceType\": \"cold-room\", \"site\": \"c\"}]}";
 
   @Test
   public void exactIdBeatsLongestPrefixBeatsShorterPrefix() {
@@ -47,12 +48,20 @@ public class DeviceRegistryTest {
 
   @Test
   public void typosAndDuplicatesFailWithTheirLocation() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> DeviceRegistry.parse("{\"devics\": []}".getBytes(UTF_8), "reg.json"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> DeviceRegistry.parse("{\"devics\": []}".getBytes(UTF_8), "reg.json"));
     assertThat(e.getMessage(), containsString("reg.json"));
     assertThat(e.getMessage(), containsString("devics"));
-    e = assertThrows(IllegalArgumentException.class, () -> DeviceRegistry.parse(
-        "{\"devices\": [{\"deviceId\": \"a1x\"}, {\"deviceId\": \"a1x\"}]}".getBytes(UTF_8), "r"));
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                DeviceRegistry.parse(
+                    "{\"devices\": [{\"deviceId\": \"a1x\"}, {\"deviceId\": \"a1x\"}]}"
+                        .getBytes(UTF_8),
+                    "r"));
     assertThat(e.getMessage(), containsString("listed twice"));
   }
 

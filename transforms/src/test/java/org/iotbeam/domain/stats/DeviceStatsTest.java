@@ -22,10 +22,11 @@ public class DeviceStatsTest {
 
   @Test
   public void eachMetricGetsTheStatisticsOfItsOwnValuesOnly() {
-    DeviceStats d = new DeviceStats()
-        .add(sample(1_000, 20.0, 50.0), "sensor", "plant-1")
-        .add(sample(2_000, 22.0, null), "sensor", "plant-1")
-        .add(sample(3_000, null, 70.0), "sensor", "plant-1");
+    DeviceStats d =
+        new DeviceStats()
+            .add(sample(1_000, 20.0, 50.0), "sensor", "plant-1")
+            .add(sample(2_000, 22.0, null), "sensor", "plant-1")
+            .add(sample(3_000, null, 70.0), "sensor", "plant-1");
     RunningStats expectedTemperature = new RunningStats().add(20.0, 1_000).add(22.0, 2_000);
     RunningStats expectedHumidity = new RunningStats().add(50.0, 1_000).add(70.0, 3_000);
     assertEquals(expectedTemperature, d.of(Metric.TEMPERATURE));

@@ -15,8 +15,12 @@ public class TelemetryValidatorTest {
   private final TelemetryValidator validator = new TelemetryValidator(ValidationLimits.defaults());
 
   private static Telemetry.Builder good() {
-    return Telemetry.newBuilder().setDeviceId("dev-000001").setTimestampMs(T0)
-        .setTemperature(20).setHumidity(50).setSchemaVersion(1);
+    return Telemetry.newBuilder()
+        .setDeviceId("dev-000001")
+        .setTimestampMs(T0)
+        .setTemperature(20)
+        .setHumidity(50)
+        .setSchemaVersion(1);
   }
 
   private Reason reasonOf(Telemetry.Builder t) {
@@ -27,10 +31,15 @@ public class TelemetryValidatorTest {
   @Test
   public void acceptsAWellFormedReadingOfEachVersion() {
     assertEquals(null, reasonOf(good()));
-    assertEquals(null, reasonOf(good().setSchemaVersion(2).setPressure(1000)
-        .setLocation(GeoLocation.newBuilder().setLatitude(10).setLongitude(20))));
-    assertEquals(null, reasonOf(good().setSchemaVersion(3).setBatteryLevel(50)
-        .setSignalStrength(-70)));
+    assertEquals(
+        null,
+        reasonOf(
+            good()
+                .setSchemaVersion(2)
+                .setPressure(1000)
+                .setLocation(GeoLocation.newBuilder().setLatitude(10).setLongitude(20))));
+    assertEquals(
+        null, reasonOf(good().setSchemaVersion(3).setBatteryLevel(50).setSignalStrength(-70)));
   }
 
   @Test
@@ -41,13 +50,15 @@ public class TelemetryValidatorTest {
     assertEquals(Reason.MISSING_TIMESTAMP, reasonOf(good().setTimestampMs(0)));
     assertEquals(Reason.TIMESTAMP_TOO_OLD, reasonOf(good().setTimestampMs(1000)));
     assertEquals(Reason.TIMESTAMP_IN_FUTURE, reasonOf(good().setTimestampMs(T0 + 10 * MINUTE)));
-    assertEquals(Reason.TIMESTAMP_TOO_OLD, reasonOf(good().setTimestampMs(T0 - 8L * 24 * 60 * MINUTE)));
+    assertEquals(
+        Reason.TIMESTAMP_TOO_OLD, reasonOf(good().setTimestampMs(T0 - 8L * 24 * 60 * MINUTE)));
     assertEquals(Reason.MISSING_MEASUREMENT, reasonOf(good().clearTemperature().clearHumidity()));
     assertEquals(Reason.VALUE_OUT_OF_RANGE, reasonOf(good().setTemperature(150)));
     assertEquals(Reason.VALUE_OUT_OF_RANGE, reasonOf(good().setHumidity(Double.NaN)));
     assertEquals(Reason.VALUE_OUT_OF_RANGE, reasonOf(good().setBatteryLevel(-1)));
-    assertEquals(Reason.INVALID_LOCATION, reasonOf(good().setLocation(
-        GeoLocation.newBuilder().setLatitude(95).setLongitude(0))));
+    assertEquals(
+        Reason.INVALID_LOCATION,
+        reasonOf(good().setLocation(GeoLocation.newBuilder().setLatitude(95).setLongitude(0))));
     assertEquals(Reason.UNSUPPORTED_SCHEMA_VERSION, reasonOf(good().setSchemaVersion(9)));
   }
 
@@ -56,56 +67,92 @@ public class TelemetryValidatorTest {
     assertEquals(Reason.MISSING_TIMESTAMP, reasonOf(good().setTimestampMs(0)));
     assertEquals(Reason.TIMESTAMP_TOO_OLD, reasonOf(good().setTimestampMs(Long.MIN_VALUE)));
     assertEquals(Reason.TIMESTAMP_TOO_OLD, reasonOf(good().setTimestampMs(-1)));
-    assertEquals(Reason.TIMESTAMP_TOO_OLD,
+    assertEquals(
+        Reason.TIMESTAMP_TOO_OLD,
         reasonOf(good().setTimestampMs(TelemetryValidator.EPOCH_FLOOR_MS - 1)));
     assertEquals(Reason.TIMESTAMP_IN_FUTURE, reasonOf(good().setTimestampMs(Long.MAX_VALUE)));
     // without an ingest time (a file, a replay), an absurd future is still caught
     for (long ts : new long[] {Long.MAX_VALUE, TelemetryValidator.EPOCH_CEILING_MS}) {
-      assertEquals(Reason.TIMESTAMP_IN_FUTURE,
+      assertEquals(
+          Reason.TIMESTAMP_IN_FUTURE,
           validator.check(good().setTimestampMs(ts).build(), 0).get().reason());
     }
-    assertEquals(Reason.TIMESTAMP_TOO_OLD,
+    assertEquals(
+        Reason.TIMESTAMP_TOO_OLD,
         validator.check(good().setTimestampMs(Long.MIN_VALUE).build(), 0).get().reason());
-    assertEquals("timestamp " + Long.MIN_VALUE + " is before 1970-01-01", validator.check(
-        good().setTimestampMs(Long.MIN_VALUE).build(), T0).get().detail());
+    assertEquals(
+        "timestamp " + Long.MIN_VALUE + " is before 1970-01-01",
+        validator.check(good().setTimestampMs(Long.MIN_VALUE).build(), T0).get().detail());
     assertEquals(Optional.empty(), validator.check(good().build(), 0));
   }
 
   @Test
   public void altitudeMustBeAPossibleNumber() {
-    for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY,
-        Double.NEGATIVE_INFINITY, 1e6, -20_000}) {
-      Violation v = validator.check(good().setSchemaVersion(2).setLocation(GeoLocation
-          .newBuilder().setLatitude(10).setLongitude(20).setAltitude(bad)).build(), T0 + 1000)
-          .orElseThrow(() -> new AssertionError("accepted altitude " + bad));
+    for (double bad :
+        new double[] {
+          Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 1e6, -20_000
+        }) {
+      Violation v =
+          validator
+              .check(
+                  good()
+                      .setSchemaVersion(2)
+                      .setLocation(
+                          GeoLocation.newBuilder()
+                              .setLatitude(10)
+                              .setLongitude(20)
+                              .setAltitude(bad))
+                      .build(),
+                  T0 + 1000)
+              .orElseThrow(() -> new AssertionError("accepted altitude " + bad));
       assertEquals(Reason.INVALID_LOCATION, v.reason());
       assertTrue(v.detail(), v.detail().startsWith("altitude=" + bad));
     }
     for (double ok : new double[] {-430, 0, 8848.86}) {
-      assertEquals(null, reasonOf(good().setSchemaVersion(2).setLocation(GeoLocation
-          .newBuilder().setLatitude(10).setLongitude(20).setAltitude(ok))));
+      assertEquals(
+          null,
+          reasonOf(
+              good()
+                  .setSchemaVersion(2)
+                  .setLocation(
+                      GeoLocation.newBuilder().setLatitude(10).setLongitude(20).setAltitude(ok))));
     }
-    TelemetryValidator lowland = new TelemetryValidator(ValidationLimits.defaults()
-        .withAltitudeRange(new ValueRange(-100, 1000)));
-    assertEquals(Reason.INVALID_LOCATION, lowland.check(good().setSchemaVersion(2).setLocation(
-        GeoLocation.newBuilder().setLatitude(10).setLongitude(20).setAltitude(8848)).build(),
-        T0).get().reason());
+    TelemetryValidator lowland =
+        new TelemetryValidator(
+            ValidationLimits.defaults().withAltitudeRange(new ValueRange(-100, 1000)));
+    assertEquals(
+        Reason.INVALID_LOCATION,
+        lowland
+            .check(
+                good()
+                    .setSchemaVersion(2)
+                    .setLocation(
+                        GeoLocation.newBuilder().setLatitude(10).setLongitude(20).setAltitude(8848))
+                    .build(),
+                T0)
+            .get()
+            .reason());
   }
 
   @Test
   public void limitsAreConfigurable() {
-    TelemetryValidator strict = new TelemetryValidator(ValidationLimits.defaults()
-        .withRange(Metric.TEMPERATURE, new ValueRange(0, 30))
-        .withMaxFutureSkew(java.time.Duration.ofSeconds(1)));
-    assertEquals(Reason.VALUE_OUT_OF_RANGE,
+    TelemetryValidator strict =
+        new TelemetryValidator(
+            ValidationLimits.defaults()
+                .withRange(Metric.TEMPERATURE, new ValueRange(0, 30))
+                .withMaxFutureSkew(java.time.Duration.ofSeconds(1)));
+    assertEquals(
+        Reason.VALUE_OUT_OF_RANGE,
         strict.check(good().setTemperature(31).build(), T0).get().reason());
-    assertEquals(Reason.TIMESTAMP_IN_FUTURE,
+    assertEquals(
+        Reason.TIMESTAMP_IN_FUTURE,
         strict.check(good().setTimestampMs(T0 + 5000).build(), T0).get().reason());
   }
 
   @Test
   public void checksPayloadSizeBeforeParsing() {
-    TelemetryValidator v = new TelemetryValidator(ValidationLimits.defaults().withMaxPayloadBytes(4));
+    TelemetryValidator v =
+        new TelemetryValidator(ValidationLimits.defaults().withMaxPayloadBytes(4));
     assertEquals(Reason.EMPTY_PAYLOAD, v.checkPayload(new byte[0]).get().reason());
     assertEquals(Reason.PAYLOAD_TOO_LARGE, v.checkPayload(new byte[5]).get().reason());
     assertTrue(v.checkPayload(new byte[4]).isEmpty());

@@ -4,9 +4,9 @@ import com.azure.identity.DefaultAzureCredentialBuilder;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.sdk.io.azure.blobstore.DefaultBlobstoreClientBuilderFactory;
 import org.apache.beam.sdk.io.azure.options.BlobstoreClientBuilderFactory;
 import org.apache.beam.sdk.io.azure.options.BlobstoreOptions;
-import org.apache.beam.sdk.io.azure.blobstore.DefaultBlobstoreClientBuilderFactory;
 import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
@@ -17,19 +17,21 @@ import org.apache.beam.sdk.options.PipelineOptions;
  *
  * <ol>
  *   <li><b>A connection string</b>: the environment variable {@value #CONNECTION_STRING_ENV}
- *       ({@code --azureConnectionString} only for Azurite's published development account: a
- *       secret flag is refused, see {@link #secretFlagProblems}). Nothing else is added to the builder. This is how Azurite
- *       is reached: Beam's default factory also adds the options' bearer-token credential, and the
- *       Azure SDK refuses a bearer token over plain {@code http://}.
- *   <li><b>Microsoft Entra ID</b> (production): {@code --blobServiceEndpoint=https://ACCOUNT.blob.core.windows.net}
- *       and {@code DefaultAzureCredential} (managed identity on AKS, workload identity, or {@code az
- *       login} on a workstation); the identity needs "Storage Blob Data Reader" on the archive and
- *       "Storage Blob Data Contributor" on the output containers.
+ *       ({@code --azureConnectionString} only for Azurite's published development account: a secret
+ *       flag is refused, see {@link #secretFlagProblems}). Nothing else is added to the builder.
+ *       This is how Azurite is reached: Beam's default factory also adds the options' bearer-token
+ *       credential, and the Azure SDK refuses a bearer token over plain {@code http://}.
+ *   <li><b>Microsoft Entra ID</b> (production): {@code
+ *       --blobServiceEndpoint=https://ACCOUNT.blob.core.windows.net} and {@code
+ *       DefaultAzureCredential} (managed identity on AKS, workload identity, or {@code az login} on
+ *       a workstation); the identity needs "Storage Blob Data Reader" on the archive and "Storage
+ *       Blob Data Contributor" on the output containers.
  * </ol>
  */
 public class BlobClientFactory implements BlobstoreClientBuilderFactory {
   public static final String CONNECTION_STRING_ENV = "AZURE_STORAGE_CONNECTION_STRING";
   public static final String SAS_TOKEN_ENV = "AZURE_STORAGE_SAS_TOKEN";
+
   /** Azurite's development account, whose key Microsoft publishes: not a secret. */
   public static final String AZURITE_ACCOUNT = "devstoreaccount1";
 
@@ -46,9 +48,11 @@ public class BlobClientFactory implements BlobstoreClientBuilderFactory {
     }
     String endpoint = options.getBlobServiceEndpoint();
     if (endpoint == null || endpoint.isBlank()) {
-      throw new IllegalArgumentException("no Azure Blob connection: set the environment variable "
-          + CONNECTION_STRING_ENV + ", or pass --blobServiceEndpoint="
-          + "https://ACCOUNT.blob.core.windows.net to sign in with DefaultAzureCredential");
+      throw new IllegalArgumentException(
+          "no Azure Blob connection: set the environment variable "
+              + CONNECTION_STRING_ENV
+              + ", or pass --blobServiceEndpoint="
+              + "https://ACCOUNT.blob.core.windows.net to sign in with DefaultAzureCredential");
     }
     BlobServiceClientBuilder b = new BlobServiceClientBuilder().endpoint(endpoint);
     String sas = sasToken(options);
@@ -60,36 +64,42 @@ public class BlobClientFactory implements BlobstoreClientBuilderFactory {
 
   /**
    * Secrets given as flags: on the command line (visible in {@code ps}) and in the job's
-   * configuration (Flink's web UI shows every option). A connection string belongs in env
-   * {@value #CONNECTION_STRING_ENV}, a SAS token in env {@value #SAS_TOKEN_ENV}; only Azurite's
-   * published development account ({@value #AZURITE_ACCOUNT}) may come as a flag.
+   * configuration (Flink's web UI shows every option). A connection string belongs in env {@value
+   * #CONNECTION_STRING_ENV}, a SAS token in env {@value #SAS_TOKEN_ENV}; only Azurite's published
+   * development account ({@value #AZURITE_ACCOUNT}) may come as a flag.
    */
   public static List<String> secretFlagProblems(PipelineOptions options) {
     BlobstoreOptions b = options.as(BlobstoreOptions.class);
     List<String> p = new ArrayList<>();
     String conn = b.getAzureConnectionString();
     if (conn != null && !conn.isBlank() && !conn.contains("AccountName=" + AZURITE_ACCOUNT + ";")) {
-      p.add("--azureConnectionString puts the storage account key on the command line and in the "
-          + "job's configuration; set the environment variable " + CONNECTION_STRING_ENV
-          + " instead (or use --blobServiceEndpoint with an Entra identity)");
+      p.add(
+          "--azureConnectionString puts the storage account key on the command line and in the "
+              + "job's configuration; set the environment variable "
+              + CONNECTION_STRING_ENV
+              + " instead (or use --blobServiceEndpoint with an Entra identity)");
     }
     if (b.getSasToken() != null && !b.getSasToken().isBlank()) {
-      p.add("--sasToken puts a secret on the command line and in the job's configuration; set "
-          + "the environment variable " + SAS_TOKEN_ENV + " instead");
+      p.add(
+          "--sasToken puts a secret on the command line and in the job's configuration; set "
+              + "the environment variable "
+              + SAS_TOKEN_ENV
+              + " instead");
     }
     return p;
   }
 
   /**
-   * Makes Beam's {@code azfs://} file system use this factory when any of {@code paths} is on
-   * Azure Blob and no other factory was chosen.
+   * Makes Beam's {@code azfs://} file system use this factory when any of {@code paths} is on Azure
+   * Blob and no other factory was chosen.
    */
   public static void useForAzfs(PipelineOptions options, String... paths) {
     BlobstoreOptions blob = options.as(BlobstoreOptions.class);
-    boolean azfs = java.util.Arrays.stream(paths)
-        .anyMatch(path -> AzfsLocation.parse(path).isPresent());
-    if (azfs && DefaultBlobstoreClientBuilderFactory.class.equals(
-        blob.getBlobstoreClientFactoryClass())) {
+    boolean azfs =
+        java.util.Arrays.stream(paths).anyMatch(path -> AzfsLocation.parse(path).isPresent());
+    if (azfs
+        && DefaultBlobstoreClientBuilderFactory.class.equals(
+            blob.getBlobstoreClientFactoryClass())) {
       blob.setBlobstoreClientFactoryClass(BlobClientFactory.class);
     }
   }

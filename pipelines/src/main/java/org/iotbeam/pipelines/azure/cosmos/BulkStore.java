@@ -37,8 +37,13 @@ public interface BulkStore {
    * @param item the stored item (reads only)
    * @param error a short description when the operation failed
    */
-  record ItemResult(int statusCode, int subStatusCode, Duration retryAfter, String etag,
-      ObjectNode item, String error) {
+  record ItemResult(
+      int statusCode,
+      int subStatusCode,
+      Duration retryAfter,
+      String etag,
+      ObjectNode item,
+      String error) {
     public boolean ok() {
       return statusCode >= 200 && statusCode < 300;
     }

@@ -15,19 +15,21 @@ import org.iotbeam.pipelines.azure.cosmos.VersionedDocument.WriteOrder;
  * Writes a batch of documents so that a newer version is never overwritten by an older one, and
  * retries what failed transiently.
  *
- * <p>Why conditional: Beam does not promise that two panes of one window reach the sink in
- * order (different bundles, a retried bundle, a replay after a restore, a second sink instance).
- * A plain upsert would let pane 1 arriving after pane 2 win. So each round:
+ * <p>Why conditional: Beam does not promise that two panes of one window reach the sink in order
+ * (different bundles, a retried bundle, a replay after a restore, a second sink instance). A plain
+ * upsert would let pane 1 arriving after pane 2 win. So each round:
+ *
  * <ol>
- *   <li>bulk point-read the stored items (404: absent);</li>
- *   <li>skip documents whose {@link WriteOrder} is lower than the stored one ("stale");</li>
- *   <li>bulk create the absent ones, and replace the others with if-match on the etag read;</li>
+ *   <li>bulk point-read the stored items (404: absent);
+ *   <li>skip documents whose {@link WriteOrder} is lower than the stored one ("stale");
+ *   <li>bulk create the absent ones, and replace the others with if-match on the etag read;
  *   <li>409 / 412 (someone wrote in between) go to the next round with a fresh read, transient
  *       failures (429, 503, ...) to the next round after the {@link RetryPolicy}'s delay, which
- *       honours the longest retry-after seen; anything else is a permanent failure.</li>
+ *       honours the longest retry-after seen; anything else is a permanent failure.
  * </ol>
- * Rounds are bounded by {@link RetryPolicy#maxAttempts()}; what is left then is reported as
- * failed, never dropped. Equal orders overwrite: a replay rewrites the same content.
+ *
+ * Rounds are bounded by {@link RetryPolicy#maxAttempts()}; what is left then is reported as failed,
+ * never dropped. Equal orders overwrite: a replay rewrites the same content.
  *
  * <p>With the guard off ({@code orderGuard = false}) it is a plain bulk upsert with the same retry
  * loop: one round trip instead of two, for backfills that must overwrite whatever is stored.
@@ -38,8 +40,8 @@ public final class ConditionalBulkWriter {
   private final Sleeper sleeper;
   private final boolean orderGuard;
 
-  public ConditionalBulkWriter(BulkStore store, RetryPolicy policy, Sleeper sleeper,
-      boolean orderGuard) {
+  public ConditionalBulkWriter(
+      BulkStore store, RetryPolicy policy, Sleeper sleeper, boolean orderGuard) {
     this.store = store;
     this.policy = policy;
     this.sleeper = sleeper;
@@ -50,7 +52,12 @@ public final class ConditionalBulkWriter {
   public record Failure(VersionedDocument document, int statusCode, String reason) {}
 
   /** What one call did. */
-  public record Summary(int written, int stale, int superseded, int retriedItems, int rounds,
+  public record Summary(
+      int written,
+      int stale,
+      int superseded,
+      int retriedItems,
+      int rounds,
       List<Failure> failures) {}
 
   public Summary write(List<VersionedDocument> documents) throws InterruptedException {
@@ -134,14 +141,15 @@ public final class ConditionalBulkWriter {
       if (!policy.mayRetry(round)) {
         for (VersionedDocument d : again) {
           ItemResult r = lastError.get(d);
-          failures.add(new Failure(d, r.statusCode(), "gave up after " + round + " attempts: "
-              + describe(r)));
+          failures.add(
+              new Failure(
+                  d, r.statusCode(), "gave up after " + round + " attempts: " + describe(r)));
         }
         break;
       }
       retried += again.size();
-      boolean onlyConflicts = again.stream()
-          .allMatch(d -> RetryPolicy.isConflict(lastError.get(d).statusCode()));
+      boolean onlyConflicts =
+          again.stream().allMatch(d -> RetryPolicy.isConflict(lastError.get(d).statusCode()));
       if (!onlyConflicts) {
         sleeper.sleep(policy.delay(round, retryAfter));
       }
@@ -155,8 +163,7 @@ public final class ConditionalBulkWriter {
   }
 
   private static String describe(ItemResult r) {
-    String s = "status " + r.statusCode()
-        + (r.subStatusCode() != 0 ? "/" + r.subStatusCode() : "");
+    String s = "status " + r.statusCode() + (r.subStatusCode() != 0 ? "/" + r.subStatusCode() : "");
     return r.error() == null || r.error().isEmpty() ? s : s + " (" + r.error() + ")";
   }
 

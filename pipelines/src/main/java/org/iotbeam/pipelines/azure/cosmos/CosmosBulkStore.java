@@ -20,8 +20,8 @@ import reactor.core.publisher.Flux;
 /**
  * {@link BulkStore} over the SDK's bulk executor ({@code executeBulkOperations}): each call is one
  * bulk execution, which the SDK groups per physical partition into batch requests and retries on
- * 429 under the client's {@code ThrottlingRetryOptions}. The operation's context carries the
- * input index, so results are put back in input order.
+ * 429 under the client's {@code ThrottlingRetryOptions}. The operation's context carries the input
+ * index, so results are put back in input order.
  */
 public final class CosmosBulkStore implements BulkStore {
   private final CosmosAsyncContainer container;
@@ -37,8 +37,9 @@ public final class CosmosBulkStore implements BulkStore {
     List<CosmosItemOperation> ops = new ArrayList<>(keys.size());
     for (int i = 0; i < keys.size(); i++) {
       DocKey k = keys.get(i);
-      ops.add(CosmosBulkOperations.getReadItemOperation(
-          k.id(), new PartitionKey(k.partitionKey()), Integer.valueOf(i)));
+      ops.add(
+          CosmosBulkOperations.getReadItemOperation(
+              k.id(), new PartitionKey(k.partitionKey()), Integer.valueOf(i)));
     }
     return execute(ops, true);
   }
@@ -53,12 +54,16 @@ public final class CosmosBulkStore implements BulkStore {
       CosmosBulkItemRequestOptions options =
           new CosmosBulkItemRequestOptions().setContentResponseOnWriteEnabled(false);
       Integer index = i;
-      ops.add(switch (w.kind()) {
-        case CREATE -> CosmosBulkOperations.getCreateItemOperation(d.body(), pk, options, index);
-        case REPLACE_IF_MATCH -> CosmosBulkOperations.getReplaceItemOperation(
-            d.key().id(), d.body(), pk, options.setIfMatchETag(w.ifMatchEtag()), index);
-        case UPSERT -> CosmosBulkOperations.getUpsertItemOperation(d.body(), pk, options, index);
-      });
+      ops.add(
+          switch (w.kind()) {
+            case CREATE ->
+                CosmosBulkOperations.getCreateItemOperation(d.body(), pk, options, index);
+            case REPLACE_IF_MATCH ->
+                CosmosBulkOperations.getReplaceItemOperation(
+                    d.key().id(), d.body(), pk, options.setIfMatchETag(w.ifMatchEtag()), index);
+            case UPSERT ->
+                CosmosBulkOperations.getUpsertItemOperation(d.body(), pk, options, index);
+          });
     }
     return execute(ops, false);
   }
@@ -70,11 +75,13 @@ public final class CosmosBulkStore implements BulkStore {
     }
     String transportError = null;
     try {
-      container.executeBulkOperations(Flux.fromIterable(ops), new CosmosBulkExecutionOptions())
-          .doOnNext(r -> {
-            Integer index = r.getOperation().getContext();
-            results[index] = toResult(r, withItems);
-          })
+      container
+          .executeBulkOperations(Flux.fromIterable(ops), new CosmosBulkExecutionOptions())
+          .doOnNext(
+              r -> {
+                Integer index = r.getOperation().getContext();
+                results[index] = toResult(r, withItems);
+              })
           .blockLast(timeout);
     } catch (RuntimeException e) {
       // the whole execution failed (timeout, client closed): what has no result is retried
@@ -83,8 +90,10 @@ public final class CosmosBulkStore implements BulkStore {
     List<ItemResult> out = new ArrayList<>(Arrays.asList(results));
     for (int i = 0; i < out.size(); i++) {
       if (out.get(i) == null) {
-        out.set(i, ItemResult.noResponse(
-            transportError != null ? transportError : "no response from the bulk executor"));
+        out.set(
+            i,
+            ItemResult.noResponse(
+                transportError != null ? transportError : "no response from the bulk executor"));
       }
     }
     return out;
@@ -93,18 +102,27 @@ public final class CosmosBulkStore implements BulkStore {
   private static ItemResult toResult(CosmosBulkOperationResponse<Object> r, boolean withItems) {
     CosmosBulkItemResponse response = r.getResponse();
     if (response != null) {
-      ObjectNode item = withItems && response.isSuccessStatusCode()
-          ? response.getItem(ObjectNode.class) : null;
+      ObjectNode item =
+          withItems && response.isSuccessStatusCode() ? response.getItem(ObjectNode.class) : null;
       Duration retryAfter = response.getRetryAfterDuration();
-      return new ItemResult(response.getStatusCode(), response.getSubStatusCode(),
-          retryAfter == null ? Duration.ZERO : retryAfter, response.getETag(), item,
+      return new ItemResult(
+          response.getStatusCode(),
+          response.getSubStatusCode(),
+          retryAfter == null ? Duration.ZERO : retryAfter,
+          response.getETag(),
+          item,
           response.isSuccessStatusCode() ? null : "bulk item response");
     }
     Exception e = r.getException();
     if (e instanceof CosmosException ce) {
       Duration retryAfter = ce.getRetryAfterDuration();
-      return new ItemResult(ce.getStatusCode(), ce.getSubStatusCode(),
-          retryAfter == null ? Duration.ZERO : retryAfter, null, null, ce.getShortMessage());
+      return new ItemResult(
+          ce.getStatusCode(),
+          ce.getSubStatusCode(),
+          retryAfter == null ? Duration.ZERO : retryAfter,
+          null,
+          null,
+          ce.getShortMessage());
     }
     return ItemResult.noResponse(e == null ? "no response" : e.toString());
   }

@@ -9,21 +9,20 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Where the hot store is and how to authenticate; serializable so a DoFn can carry it and build
- * its client in {@code @Setup}.
+ * Where the hot store is and how to authenticate; serializable so a DoFn can carry it and build its
+ * client in {@code @Setup}.
  *
  * <p>Authentication: the account key is read from the environment variable {@link #keyEnvVar()}
  * (default {@value #DEFAULT_KEY_ENV}) <em>on the worker</em>, so the key never travels inside the
- * serialized pipeline. When the variable is unset or empty the client authenticates with
- * {@code DefaultAzureCredential} (managed identity on AKS, workload identity, Azure CLI on a
- * developer machine), which is what production uses: the Terraform account has local (key)
- * authentication disabled. {@link #withKey(String)} exists for local stand-ins whose key is a
- * public constant (tests); it is serialized with the pipeline, so never pass a real key there.
+ * serialized pipeline. When the variable is unset or empty the client authenticates with {@code
+ * DefaultAzureCredential} (managed identity on AKS, workload identity, Azure CLI on a developer
+ * machine), which is what production uses: the Terraform account has local (key) authentication
+ * disabled. {@link #withKey(String)} exists for local stand-ins whose key is a public constant
+ * (tests); it is serialized with the pipeline, so never pass a real key there.
  *
- * <p>Throttling: the SDK's own {@link ThrottlingRetryOptions} retry every 429 after the
- * server's retry-after, up to {@link #throttleRetries()} times and {@link #throttleMaxWait()}
- * in total; what still fails is retried by {@link ConditionalBulkWriter} under a
- * {@link RetryPolicy}.
+ * <p>Throttling: the SDK's own {@link ThrottlingRetryOptions} retry every 429 after the server's
+ * retry-after, up to {@link #throttleRetries()} times and {@link #throttleMaxWait()} in total; what
+ * still fails is retried by {@link ConditionalBulkWriter} under a {@link RetryPolicy}.
  */
 public final class CosmosConnection implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -39,8 +38,14 @@ public final class CosmosConnection implements Serializable {
   private final int throttleRetries;
   private final Duration throttleMaxWait;
 
-  private CosmosConnection(String endpoint, String database, String keyEnvVar, String key,
-      boolean gatewayMode, boolean endpointDiscovery, int throttleRetries,
+  private CosmosConnection(
+      String endpoint,
+      String database,
+      String keyEnvVar,
+      String key,
+      boolean gatewayMode,
+      boolean endpointDiscovery,
+      int throttleRetries,
       Duration throttleMaxWait) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.database = Objects.requireNonNull(database, "database");
@@ -54,41 +59,69 @@ public final class CosmosConnection implements Serializable {
 
   /** Direct mode, endpoint discovery on, key from {@value #DEFAULT_KEY_ENV} or Entra ID. */
   public static CosmosConnection of(String endpoint) {
-    return new CosmosConnection(endpoint, DEFAULT_DATABASE, DEFAULT_KEY_ENV, null, false, true,
-        9, Duration.ofSeconds(30));
+    return new CosmosConnection(
+        endpoint, DEFAULT_DATABASE, DEFAULT_KEY_ENV, null, false, true, 9, Duration.ofSeconds(30));
   }
 
   public CosmosConnection withDatabase(String value) {
-    return new CosmosConnection(endpoint, value, keyEnvVar, key, gatewayMode, endpointDiscovery,
-        throttleRetries, throttleMaxWait);
+    return new CosmosConnection(
+        endpoint,
+        value,
+        keyEnvVar,
+        key,
+        gatewayMode,
+        endpointDiscovery,
+        throttleRetries,
+        throttleMaxWait);
   }
 
   public CosmosConnection withKeyEnvVar(String value) {
-    return new CosmosConnection(endpoint, database, value, key, gatewayMode, endpointDiscovery,
-        throttleRetries, throttleMaxWait);
+    return new CosmosConnection(
+        endpoint,
+        database,
+        value,
+        key,
+        gatewayMode,
+        endpointDiscovery,
+        throttleRetries,
+        throttleMaxWait);
   }
 
   /** A key carried in the pipeline itself: for local stand-ins only (see the class comment). */
   public CosmosConnection withKey(String value) {
-    return new CosmosConnection(endpoint, database, keyEnvVar, value, gatewayMode,
-        endpointDiscovery, throttleRetries, throttleMaxWait);
+    return new CosmosConnection(
+        endpoint,
+        database,
+        keyEnvVar,
+        value,
+        gatewayMode,
+        endpointDiscovery,
+        throttleRetries,
+        throttleMaxWait);
   }
 
   /** Gateway (HTTPS) mode instead of direct (TCP); the local stand-in needs it. */
   public CosmosConnection withGatewayMode(boolean value) {
-    return new CosmosConnection(endpoint, database, keyEnvVar, key, value, endpointDiscovery,
-        throttleRetries, throttleMaxWait);
+    return new CosmosConnection(
+        endpoint,
+        database,
+        keyEnvVar,
+        key,
+        value,
+        endpointDiscovery,
+        throttleRetries,
+        throttleMaxWait);
   }
 
   /** Off for the local stand-in, which advertises no regional endpoints of its own. */
   public CosmosConnection withEndpointDiscovery(boolean value) {
-    return new CosmosConnection(endpoint, database, keyEnvVar, key, gatewayMode, value,
-        throttleRetries, throttleMaxWait);
+    return new CosmosConnection(
+        endpoint, database, keyEnvVar, key, gatewayMode, value, throttleRetries, throttleMaxWait);
   }
 
   public CosmosConnection withThrottling(int retries, Duration maxWait) {
-    return new CosmosConnection(endpoint, database, keyEnvVar, key, gatewayMode,
-        endpointDiscovery, retries, maxWait);
+    return new CosmosConnection(
+        endpoint, database, keyEnvVar, key, gatewayMode, endpointDiscovery, retries, maxWait);
   }
 
   public String endpoint() {
@@ -122,13 +155,15 @@ public final class CosmosConnection implements Serializable {
 
   /** A new client; the caller closes it. */
   public CosmosAsyncClient createAsyncClient() {
-    CosmosClientBuilder builder = new CosmosClientBuilder()
-        .endpoint(endpoint)
-        .endpointDiscoveryEnabled(endpointDiscovery)
-        .contentResponseOnWriteEnabled(false)
-        .throttlingRetryOptions(new ThrottlingRetryOptions()
-            .setMaxRetryAttemptsOnThrottledRequests(throttleRetries)
-            .setMaxRetryWaitTime(throttleMaxWait));
+    CosmosClientBuilder builder =
+        new CosmosClientBuilder()
+            .endpoint(endpoint)
+            .endpointDiscoveryEnabled(endpointDiscovery)
+            .contentResponseOnWriteEnabled(false)
+            .throttlingRetryOptions(
+                new ThrottlingRetryOptions()
+                    .setMaxRetryAttemptsOnThrottledRequests(throttleRetries)
+                    .setMaxRetryWaitTime(throttleMaxWait));
     String resolved = resolveKey();
     if (resolved != null) {
       builder.key(resolved);
@@ -145,8 +180,13 @@ public final class CosmosConnection implements Serializable {
 
   @Override
   public String toString() {
-    return "CosmosConnection{" + endpoint + ", db=" + database + ", auth="
+    return "CosmosConnection{"
+        + endpoint
+        + ", db="
+        + database
+        + ", auth="
         + (key != null ? "explicit key" : "env " + keyEnvVar + " or DefaultAzureCredential")
-        + (gatewayMode ? ", gateway" : ", direct") + "}";
+        + (gatewayMode ? ", gateway" : ", direct")
+        + "}";
   }
 }

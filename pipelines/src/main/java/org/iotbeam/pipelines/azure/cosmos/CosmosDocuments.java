@@ -16,22 +16,24 @@ import org.iotbeam.proto.WindowAggregate;
  * answer every question the query side asks, with no cross-partition query.
  *
  * <p>Container {@code aggregates} holds two kinds of item ({@value #TYPE}):
+ *
  * <ul>
  *   <li>{@code window}: one per device, metric and window, id = the aggregate's id; later panes
- *       replace earlier ones, ordered by (window start, pane index);</li>
+ *       replace earlier ones, ordered by (window start, pane index);
  *   <li>{@code latest}: one per device and metric, id = {@code latest|device|metric}, the newest
  *       window's statistics, so "the latest stats of a device" is one point read per metric;
- *       ordered by (window start, pane index), so an old window's late pane never replaces a
- *       newer window.</li>
+ *       ordered by (window start, pane index), so an old window's late pane never replaces a newer
+ *       window.
  * </ul>
- * Container {@code alerts} holds one item per alert id with its latest state, ordered by
- * (state: RAISED &lt; CLEARED, event time): a CLEAR replaces the RAISE, a RAISE replayed after its
- * CLEAR does not resurrect it. An active (RAISED) item carries {@code ttl = -1} so the container's
- * default time-to-live (90 days in Terraform) never expires an alert that is still open; a
- * CLEARED one falls back to the container default.
  *
- * <p>Numbers are JSON numbers (not the strings protobuf's JSON mapping uses for int64) so they
- * sort and compare in the portal and in queries; non-finite doubles become null.
+ * Container {@code alerts} holds one item per alert id with its latest state, ordered by (state:
+ * RAISED &lt; CLEARED, event time): a CLEAR replaces the RAISE, a RAISE replayed after its CLEAR
+ * does not resurrect it. An active (RAISED) item carries {@code ttl = -1} so the container's
+ * default time-to-live (90 days in Terraform) never expires an alert that is still open; a CLEARED
+ * one falls back to the container default.
+ *
+ * <p>Numbers are JSON numbers (not the strings protobuf's JSON mapping uses for int64) so they sort
+ * and compare in the portal and in queries; non-finite doubles become null.
  */
 public final class CosmosDocuments {
   public static final String AGGREGATES_CONTAINER = "aggregates";
@@ -42,11 +44,14 @@ public final class CosmosDocuments {
   public static final String DEVICE_ID = "deviceId";
   public static final String TYPE = "type";
   public static final String RECORD_ID = "recordId";
+
   /** [major, minor]: see {@link VersionedDocument.WriteOrder}. */
   public static final String ORDER = "writeOrder";
+
   public static final String TYPE_WINDOW = "window";
   public static final String TYPE_LATEST = "latest";
   public static final String TYPE_ALERT = "alert";
+
   /**
    * The pane rank of a reprocessed aggregate (see {@link #reprocessedAggregateDocuments}): above
    * any pane index streaming reaches, and exact as a JSON number (Cosmos DB keeps numbers as
@@ -69,10 +74,10 @@ public final class CosmosDocuments {
   }
 
   /**
-   * The same items written by reprocessing (a backfill): its aggregate is complete for its
-   * window, so it ranks above every pane streaming writes for that window (order (window start,
-   * {@value #REPROCESSED_PANE})): it replaces them, and a rerun of the backfill replaces it; a
-   * newer window's "latest" item still wins.
+   * The same items written by reprocessing (a backfill): its aggregate is complete for its window,
+   * so it ranks above every pane streaming writes for that window (order (window start, {@value
+   * #REPROCESSED_PANE})): it replaces them, and a rerun of the backfill replaces it; a newer
+   * window's "latest" item still wins.
    */
   public static List<VersionedDocument> reprocessedAggregateDocuments(WindowAggregate a) {
     return aggregateDocuments(a, new WriteOrder(a.getWindowStartMs(), REPROCESSED_PANE));
@@ -81,7 +86,11 @@ public final class CosmosDocuments {
   private static List<VersionedDocument> aggregateDocuments(WindowAggregate a, WriteOrder order) {
     return List.of(
         document(a.getId(), a.getDeviceId(), TYPE_WINDOW, order, aggregateFields(a)),
-        document(latestId(a.getDeviceId(), a.getMetric()), a.getDeviceId(), TYPE_LATEST, order,
+        document(
+            latestId(a.getDeviceId(), a.getMetric()),
+            a.getDeviceId(),
+            TYPE_LATEST,
+            order,
             aggregateFields(a)));
   }
 
@@ -107,8 +116,9 @@ public final class CosmosDocuments {
     if (a.getState() == AlertState.RAISED) {
       f.put("ttl", -1);
     }
-    return List.of(document(a.getId(), a.getDeviceId(), TYPE_ALERT,
-        new WriteOrder(rank, a.getEventTimeMs()), f));
+    return List.of(
+        document(
+            a.getId(), a.getDeviceId(), TYPE_ALERT, new WriteOrder(rank, a.getEventTimeMs()), f));
   }
 
   private static ObjectNode aggregateFields(WindowAggregate a) {
@@ -132,11 +142,11 @@ public final class CosmosDocuments {
     return f;
   }
 
-  private static VersionedDocument document(String recordId, String deviceId, String type,
-      WriteOrder order, ObjectNode fields) {
+  private static VersionedDocument document(
+      String recordId, String deviceId, String type, WriteOrder order, ObjectNode fields) {
     if (deviceId == null || deviceId.isEmpty()) {
-      throw new IllegalArgumentException("record " + recordId + " has no device id, which is "
-          + "the partition key");
+      throw new IllegalArgumentException(
+          "record " + recordId + " has no device id, which is " + "the partition key");
     }
     ObjectNode body = JSON.objectNode();
     String id = CosmosIds.itemId(recordId);

@@ -6,9 +6,10 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /** The flags of the Cosmos DB hot-store sink. Empty endpoint: no Cosmos DB sink. */
 public interface CosmosSinkOptions extends PipelineOptions {
-  @Description("Cosmos DB account endpoint (https://<account>.documents.azure.com:443/). Empty: "
-      + "no Cosmos DB sink. Auth: the key in env var COSMOS_KEY on the workers, or "
-      + "DefaultAzureCredential (managed identity) when it is unset.")
+  @Description(
+      "Cosmos DB account endpoint (https://<account>.documents.azure.com:443/). Empty: "
+          + "no Cosmos DB sink. Auth: the key in env var COSMOS_KEY on the workers, or "
+          + "DefaultAzureCredential (managed identity) when it is unset.")
   @Default.String("")
   String getCosmosEndpoint();
 
@@ -20,8 +21,9 @@ public interface CosmosSinkOptions extends PipelineOptions {
 
   void setCosmosDatabase(String value);
 
-  @Description("Use gateway (HTTPS) mode instead of direct mode; needed by local stand-ins and "
-      + "behind firewalls that only let 443 through.")
+  @Description(
+      "Use gateway (HTTPS) mode instead of direct mode; needed by local stand-ins and "
+          + "behind firewalls that only let 443 through.")
   @Default.Boolean(false)
   Boolean getCosmosGatewayMode();
 
@@ -33,16 +35,18 @@ public interface CosmosSinkOptions extends PipelineOptions {
 
   void setCosmosEndpointDiscovery(Boolean value);
 
-  @Description("Never let an older pane (or alert state) replace a newer one: read, compare, "
-      + "write with if-match. A backfill's aggregates rank above every streaming pane of their "
-      + "window (never above a newer window); off: plain upserts, last writer wins.")
+  @Description(
+      "Never let an older pane (or alert state) replace a newer one: read, compare, "
+          + "write with if-match. A backfill's aggregates rank above every streaming pane of their "
+          + "window (never above a newer window); off: plain upserts, last writer wins.")
   @Default.Boolean(true)
   Boolean getCosmosPaneOrderGuard();
 
   void setCosmosPaneOrderGuard(Boolean value);
 
-  @Description("Attempts per item beyond the SDK's own throttling retries, before the record "
-      + "goes to the sink's dead letters.")
+  @Description(
+      "Attempts per item beyond the SDK's own throttling retries, before the record "
+          + "goes to the sink's dead letters.")
   @Default.Integer(6)
   Integer getCosmosMaxAttempts();
 

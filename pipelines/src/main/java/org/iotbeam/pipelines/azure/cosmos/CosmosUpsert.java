@@ -14,13 +14,13 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
-import org.iotbeam.proto.Alert;
-import org.iotbeam.proto.DeadLetter;
-import org.iotbeam.transforms.DeadLetters;
 import org.iotbeam.domain.validation.Reason;
 import org.iotbeam.domain.validation.Stage;
+import org.iotbeam.proto.Alert;
+import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.WindowAggregate;
 import org.iotbeam.transforms.Coders;
+import org.iotbeam.transforms.DeadLetters;
 import org.iotbeam.transforms.TelemetryMetrics;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
@@ -28,22 +28,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes records into a Cosmos DB container, idempotently and in bulk, and returns what it could
- * not write as dead letters (stage {@link Stage#SINK}, reason {@link Reason#SINK_WRITE_FAILED},
- * the record's bytes as payload, so they can be replayed).
+ * not write as dead letters (stage {@link Stage#SINK}, reason {@link Reason#SINK_WRITE_FAILED}, the
+ * record's bytes as payload, so they can be replayed).
  *
  * <ul>
  *   <li>{@link #aggregates(CosmosConnection)}: container {@code aggregates}, a window item per
- *       aggregate id plus a "latest" item per device and metric (see {@link CosmosDocuments});</li>
- *   <li>{@link #alerts(CosmosConnection)}: container {@code alerts}, one item per alert id
- *       holding its latest state.</li>
+ *       aggregate id plus a "latest" item per device and metric (see {@link CosmosDocuments});
+ *   <li>{@link #alerts(CosmosConnection)}: container {@code alerts}, one item per alert id holding
+ *       its latest state.
  * </ul>
  *
- * <p>Per bundle, records are buffered and written in batches of {@link #withMaxBatchSize(int)}
- * (and at the end of the bundle) by {@link ConditionalBulkWriter}: an older pane or alert state
- * never replaces a newer one, throttled items are retried honouring retry-after. The client is
- * created in {@code @Setup} and closed in {@code @Teardown}. Counters (namespace
- * {@value TelemetryMetrics#NAMESPACE}): {@code cosmos_<container>_written}, {@code _stale_skipped},
- * {@code _retried}, {@code _failed}.
+ * <p>Per bundle, records are buffered and written in batches of {@link #withMaxBatchSize(int)} (and
+ * at the end of the bundle) by {@link ConditionalBulkWriter}: an older pane or alert state never
+ * replaces a newer one, throttled items are retried honouring retry-after. The client is created in
+ * {@code @Setup} and closed in {@code @Teardown}. Counters (namespace {@value
+ * TelemetryMetrics#NAMESPACE}): {@code cosmos_<container>_written}, {@code _stale_skipped}, {@code
+ * _retried}, {@code _failed}.
  */
 public final class CosmosUpsert<T extends Message>
     extends PTransform<PCollection<T>, PCollection<DeadLetter>> {
@@ -56,9 +56,13 @@ public final class CosmosUpsert<T extends Message>
   private final boolean orderGuard;
   private final int maxBatchSize;
 
-  private CosmosUpsert(CosmosConnection connection, String container,
+  private CosmosUpsert(
+      CosmosConnection connection,
+      String container,
       SerializableFunction<T, List<VersionedDocument>> mapper,
-      SerializableFunction<T, String> recordId, RetryPolicy retryPolicy, boolean orderGuard,
+      SerializableFunction<T, String> recordId,
+      RetryPolicy retryPolicy,
+      boolean orderGuard,
       int maxBatchSize) {
     this.connection = connection;
     this.container = container;
@@ -70,9 +74,14 @@ public final class CosmosUpsert<T extends Message>
   }
 
   public static CosmosUpsert<WindowAggregate> aggregates(CosmosConnection connection) {
-    return new CosmosUpsert<>(connection, CosmosDocuments.AGGREGATES_CONTAINER,
-        CosmosDocuments::aggregateDocuments, WindowAggregate::getId, RetryPolicy.defaults(),
-        true, 500);
+    return new CosmosUpsert<>(
+        connection,
+        CosmosDocuments.AGGREGATES_CONTAINER,
+        CosmosDocuments::aggregateDocuments,
+        WindowAggregate::getId,
+        RetryPolicy.defaults(),
+        true,
+        500);
   }
 
   /**
@@ -81,45 +90,65 @@ public final class CosmosUpsert<T extends Message>
    * CosmosDocuments#reprocessedAggregateDocuments}).
    */
   public static CosmosUpsert<WindowAggregate> reprocessedAggregates(CosmosConnection connection) {
-    return new CosmosUpsert<>(connection, CosmosDocuments.AGGREGATES_CONTAINER,
-        CosmosDocuments::reprocessedAggregateDocuments, WindowAggregate::getId,
-        RetryPolicy.defaults(), true, 500);
+    return new CosmosUpsert<>(
+        connection,
+        CosmosDocuments.AGGREGATES_CONTAINER,
+        CosmosDocuments::reprocessedAggregateDocuments,
+        WindowAggregate::getId,
+        RetryPolicy.defaults(),
+        true,
+        500);
   }
 
   public static CosmosUpsert<Alert> alerts(CosmosConnection connection) {
-    return new CosmosUpsert<>(connection, CosmosDocuments.ALERTS_CONTAINER,
-        CosmosDocuments::alertDocuments, Alert::getId, RetryPolicy.defaults(), true, 500);
+    return new CosmosUpsert<>(
+        connection,
+        CosmosDocuments.ALERTS_CONTAINER,
+        CosmosDocuments::alertDocuments,
+        Alert::getId,
+        RetryPolicy.defaults(),
+        true,
+        500);
   }
 
   public CosmosUpsert<T> withContainer(String value) {
-    return new CosmosUpsert<>(connection, value, mapper, recordId, retryPolicy, orderGuard,
-        maxBatchSize);
+    return new CosmosUpsert<>(
+        connection, value, mapper, recordId, retryPolicy, orderGuard, maxBatchSize);
   }
 
   public CosmosUpsert<T> withRetryPolicy(RetryPolicy value) {
-    return new CosmosUpsert<>(connection, container, mapper, recordId, value, orderGuard,
-        maxBatchSize);
+    return new CosmosUpsert<>(
+        connection, container, mapper, recordId, value, orderGuard, maxBatchSize);
   }
 
   /**
-   * Off: plain upserts, last writer wins. For a backfill that recomputes windows and must
-   * replace what the stream wrote (a recomputed pane 0 would otherwise lose to a stored pane 3).
+   * Off: plain upserts, last writer wins. For a backfill that recomputes windows and must replace
+   * what the stream wrote (a recomputed pane 0 would otherwise lose to a stored pane 3).
    */
   public CosmosUpsert<T> withOrderGuard(boolean value) {
-    return new CosmosUpsert<>(connection, container, mapper, recordId, retryPolicy, value,
-        maxBatchSize);
+    return new CosmosUpsert<>(
+        connection, container, mapper, recordId, retryPolicy, value, maxBatchSize);
   }
 
   public CosmosUpsert<T> withMaxBatchSize(int value) {
-    return new CosmosUpsert<>(connection, container, mapper, recordId, retryPolicy, orderGuard,
-        value);
+    return new CosmosUpsert<>(
+        connection, container, mapper, recordId, retryPolicy, orderGuard, value);
   }
 
   @Override
   public PCollection<DeadLetter> expand(PCollection<T> input) {
     return input
-        .apply("WriteTo_" + container, ParDo.of(new WriteFn<>(connection, container, mapper,
-            recordId, retryPolicy, orderGuard, maxBatchSize)))
+        .apply(
+            "WriteTo_" + container,
+            ParDo.of(
+                new WriteFn<>(
+                    connection,
+                    container,
+                    mapper,
+                    recordId,
+                    retryPolicy,
+                    orderGuard,
+                    maxBatchSize)))
         .setCoder(Coders.DEAD_LETTER);
   }
 
@@ -149,9 +178,13 @@ public final class CosmosUpsert<T extends Message>
 
     private record DeadLetterOut(DeadLetter deadLetter, Instant timestamp, BoundedWindow window) {}
 
-    WriteFn(CosmosConnection connection, String container,
+    WriteFn(
+        CosmosConnection connection,
+        String container,
         SerializableFunction<T, List<VersionedDocument>> mapper,
-        SerializableFunction<T, String> recordId, RetryPolicy retryPolicy, boolean orderGuard,
+        SerializableFunction<T, String> recordId,
+        RetryPolicy retryPolicy,
+        boolean orderGuard,
         int maxBatchSize) {
       this.connection = connection;
       this.container = container;
@@ -170,10 +203,13 @@ public final class CosmosUpsert<T extends Message>
     @Setup
     public void setup() {
       client = connection.createAsyncClient();
-      writer = new ConditionalBulkWriter(
-          new CosmosBulkStore(client.getDatabase(connection.database()).getContainer(container),
-              BULK_TIMEOUT),
-          retryPolicy, Sleeper.REAL, orderGuard);
+      writer =
+          new ConditionalBulkWriter(
+              new CosmosBulkStore(
+                  client.getDatabase(connection.database()).getContainer(container), BULK_TIMEOUT),
+              retryPolicy,
+              Sleeper.REAL,
+              orderGuard);
     }
 
     @StartBundle
@@ -233,8 +269,10 @@ public final class CosmosUpsert<T extends Message>
       // one dead letter per record, whichever of its items failed
       Map<Buffered<T>, String> failedRecords = new IdentityHashMap<>(unmappable);
       for (ConditionalBulkWriter.Failure f : summary.failures()) {
-        failedRecords.merge(source.get(f.document()),
-            f.document().key().id() + ": " + f.reason(), (a, b) -> a + "; " + b);
+        failedRecords.merge(
+            source.get(f.document()),
+            f.document().key().id() + ": " + f.reason(),
+            (a, b) -> a + "; " + b);
       }
       for (Buffered<T> b : buffer) {
         String detail = failedRecords.get(b);
@@ -244,20 +282,29 @@ public final class CosmosUpsert<T extends Message>
         failed.inc();
         String id = recordId.apply(b.record());
         LOG.error("Cosmos DB container {}: could not write record {}: {}", container, id, detail);
-        failures.add(new DeadLetterOut(deadLetter(id, b.record(), detail), b.timestamp(),
-            b.window()));
+        failures.add(
+            new DeadLetterOut(deadLetter(id, b.record(), detail), b.timestamp(), b.window()));
       }
       if (summary.stale() > 0 || summary.retriedItems() > 0) {
-        LOG.info("Cosmos DB container {}: {} written, {} stale skipped, {} retried in {} rounds",
-            container, summary.written(), summary.stale(), summary.retriedItems(),
+        LOG.info(
+            "Cosmos DB container {}: {} written, {} stale skipped, {} retried in {} rounds",
+            container,
+            summary.written(),
+            summary.stale(),
+            summary.retriedItems(),
             summary.rounds());
       }
       buffer.clear();
     }
 
     private DeadLetter deadLetter(String id, T record, String detail) {
-      return DeadLetters.sinkFailure("cosmos/" + connection.database() + "/" + container, id,
-          record.toByteString(), "", Reason.SINK_WRITE_FAILED, detail);
+      return DeadLetters.sinkFailure(
+          "cosmos/" + connection.database() + "/" + container,
+          id,
+          record.toByteString(),
+          "",
+          Reason.SINK_WRITE_FAILED,
+          detail);
     }
   }
 }

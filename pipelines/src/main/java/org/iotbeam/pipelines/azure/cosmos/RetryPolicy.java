@@ -6,11 +6,11 @@ import java.time.Duration;
 /**
  * Which failed Cosmos DB item operations are worth another attempt, and how long to wait first.
  *
- * <p>This runs after the SDK's own throttling retries gave up on an item (a bulk response can
- * still carry 429 for single items). The wait honours the server: never shorter than its
- * retry-after; without one, exponential backoff from {@link #baseBackoff()} capped at
- * {@link #maxBackoff()}. Attempts are bounded so a bundle cannot hang forever: after
- * {@link #maxAttempts()} the item is a failure and goes to the sink's failure output.
+ * <p>This runs after the SDK's own throttling retries gave up on an item (a bulk response can still
+ * carry 429 for single items). The wait honours the server: never shorter than its retry-after;
+ * without one, exponential backoff from {@link #baseBackoff()} capped at {@link #maxBackoff()}.
+ * Attempts are bounded so a bundle cannot hang forever: after {@link #maxAttempts()} the item is a
+ * failure and goes to the sink's failure output.
  */
 public final class RetryPolicy implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -80,7 +80,12 @@ public final class RetryPolicy implements Serializable {
 
   @Override
   public String toString() {
-    return "RetryPolicy{maxAttempts=" + maxAttempts + ", base=" + baseBackoff + ", max="
-        + maxBackoff + "}";
+    return "RetryPolicy{maxAttempts="
+        + maxAttempts
+        + ", base="
+        + baseBackoff
+        + ", max="
+        + maxBackoff
+        + "}";
   }
 }

@@ -16,7 +16,7 @@ import org.iotbeam.proto.Alert;
  *
  * <ul>
  *   <li>Body: the alert as protobuf JSON (proto field names in lowerCamelCase, enums by name),
- *       content type {@value #CONTENT_TYPE}.</li>
+ *       content type {@value #CONTENT_TYPE}.
  *   <li>Message id: {@code <alert id>:<state>}. The queue has duplicate detection on message id.
  *       The alert id alone would be wrong: RAISED and CLEARED share it, so the broker would drop
  *       the CLEAR as a duplicate of the RAISE and nobody would learn the alert ended. A random id
@@ -24,20 +24,20 @@ import org.iotbeam.proto.Alert;
  *       twice. Alert id plus state is exactly one message per lifecycle event: replays of an event
  *       are dropped by the broker (within its detection window), the CLEAR is delivered. Service
  *       Bus caps a message id at 128 characters; a longer one is replaced by the hex SHA-256 of
- *       itself, still deterministic.</li>
+ *       itself, still deterministic.
  *   <li>Partition key (or session id, when the queue uses sessions) = device id: one device's
- *       events stay in one partition / session, so a consumer sees RAISE before CLEAR.</li>
- *   <li>Correlation id = alert id, linking the RAISE and the CLEAR of one alert.</li>
+ *       events stay in one partition / session, so a consumer sees RAISE before CLEAR.
+ *   <li>Correlation id = alert id, linking the RAISE and the CLEAR of one alert.
  *   <li>Subject = rule id; application properties severity, priority, kind, state, deviceId,
  *       metric, alertId and the W3C traceparent of the reading that caused it, for subscription
- *       filters and tracing without parsing the body.</li>
+ *       filters and tracing without parsing the body.
  * </ul>
  */
 public final class AlertMessages {
   public static final String CONTENT_TYPE = "application/json";
   static final int MAX_ID_LENGTH = 128;
-  private static final JsonFormat.Printer JSON = JsonFormat.printer()
-      .omittingInsignificantWhitespace();
+  private static final JsonFormat.Printer JSON =
+      JsonFormat.printer().omittingInsignificantWhitespace();
 
   private AlertMessages() {}
 
@@ -47,8 +47,8 @@ public final class AlertMessages {
       return id;
     }
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(
-          id.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always present", e);

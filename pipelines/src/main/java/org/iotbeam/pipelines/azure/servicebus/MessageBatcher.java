@@ -10,8 +10,8 @@ import java.util.function.Function;
  *
  * <p>A batch is filled until {@link Batch#tryAdd} refuses; then it is sent, a new one is started
  * and the refused message goes into it (not dropped). A message that does not fit even an empty
- * batch is a failure ("too large"); a batch whose send fails (after the client's own retries)
- * fails all its items. Items keep their order.
+ * batch is a failure ("too large"); a batch whose send fails (after the client's own retries) fails
+ * all its items. Items keep their order.
  *
  * @param <T> what the caller has (an alert)
  * @param <M> what goes into a batch (a Service Bus message)
@@ -64,7 +64,9 @@ public final class MessageBatcher<T, M> {
         continue;
       }
       if (inBatch.isEmpty()) {
-        failures.add(new Failure<>(item, "does not fit an empty batch (larger than the maximum batch size)", null));
+        failures.add(
+            new Failure<>(
+                item, "does not fit an empty batch (larger than the maximum batch size)", null));
         continue;
       }
       send(channel, batch, inBatch, failures, sent, batches);
@@ -73,7 +75,9 @@ public final class MessageBatcher<T, M> {
       if (tryAdd(batch, message)) {
         inBatch.add(item);
       } else {
-        failures.add(new Failure<>(item, "does not fit an empty batch (larger than the maximum batch size)", null));
+        failures.add(
+            new Failure<>(
+                item, "does not fit an empty batch (larger than the maximum batch size)", null));
       }
     }
     if (!inBatch.isEmpty()) {
@@ -91,8 +95,13 @@ public final class MessageBatcher<T, M> {
     }
   }
 
-  private static <T, M, B extends Batch<M>> void send(Channel<M, B> channel, B batch,
-      List<T> inBatch, List<Failure<T>> failures, int[] sent, int[] batches) {
+  private static <T, M, B extends Batch<M>> void send(
+      Channel<M, B> channel,
+      B batch,
+      List<T> inBatch,
+      List<Failure<T>> failures,
+      int[] sent,
+      int[] batches) {
     try {
       channel.send(batch);
       sent[0] += inBatch.size();

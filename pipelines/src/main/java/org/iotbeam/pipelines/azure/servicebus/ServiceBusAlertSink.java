@@ -13,31 +13,32 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
-import org.iotbeam.proto.Alert;
-import org.iotbeam.proto.DeadLetter;
-import org.iotbeam.transforms.DeadLetters;
 import org.iotbeam.domain.validation.Reason;
 import org.iotbeam.domain.validation.Stage;
+import org.iotbeam.proto.Alert;
+import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.transforms.Coders;
+import org.iotbeam.transforms.DeadLetters;
 import org.iotbeam.transforms.TelemetryMetrics;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends alert events to a Service Bus queue ({@link AlertMessages} says what a message looks
- * like) and returns the alerts it could not send as dead letters (stage {@link Stage#SINK}, reason
- * {@link Reason#SINK_WRITE_FAILED}, the alert's bytes as payload).
+ * Sends alert events to a Service Bus queue ({@link AlertMessages} says what a message looks like)
+ * and returns the alerts it could not send as dead letters (stage {@link Stage#SINK}, reason {@link
+ * Reason#SINK_WRITE_FAILED}, the alert's bytes as payload).
  *
  * <p>Alerts are buffered per bundle and sent in {@code @FinishBundle} as size-limited batches
  * ({@link MessageBatcher} over {@code createMessageBatch}/{@code tryAddMessage}); the sender is
  * created in {@code @Setup}, closed in {@code @Teardown}, and retries sends with exponential
  * backoff ({@link ServiceBusConnection#retryOptions()}). Delivery is at-least-once; the queue's
- * duplicate detection on the message id turns replays into exactly-once notifications.
- * Counters: {@code servicebus_alerts_sent}, {@code servicebus_alerts_failed},
- * {@code servicebus_batches_sent}.
+ * duplicate detection on the message id turns replays into exactly-once notifications. Counters:
+ * {@code servicebus_alerts_sent}, {@code servicebus_alerts_failed}, {@code
+ * servicebus_batches_sent}.
  */
-public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PCollection<DeadLetter>> {
+public final class ServiceBusAlertSink
+    extends PTransform<PCollection<Alert>, PCollection<DeadLetter>> {
   private final ServiceBusConnection connection;
 
   public ServiceBusAlertSink(ServiceBusConnection connection) {
@@ -46,7 +47,8 @@ public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PC
 
   @Override
   public PCollection<DeadLetter> expand(PCollection<Alert> alerts) {
-    return alerts.apply("SendTo_" + connection.queue(), ParDo.of(new SendFn(connection)))
+    return alerts
+        .apply("SendTo_" + connection.queue(), ParDo.of(new SendFn(connection)))
         .setCoder(Coders.DEAD_LETTER);
   }
 
@@ -59,7 +61,8 @@ public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PC
       this.sender = sender;
     }
 
-    record RealBatch(ServiceBusMessageBatch batch) implements MessageBatcher.Batch<ServiceBusMessage> {
+    record RealBatch(ServiceBusMessageBatch batch)
+        implements MessageBatcher.Batch<ServiceBusMessage> {
       @Override
       public boolean tryAdd(ServiceBusMessage message) {
         return batch.tryAddMessage(message);
@@ -78,8 +81,8 @@ public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PC
   }
 
   /** Sends alerts now, in batches; what comes back was not sent. */
-  public static MessageBatcher.Result<Alert> send(ServiceBusSenderClient sender, List<Alert> alerts,
-      boolean sessions) {
+  public static MessageBatcher.Result<Alert> send(
+      ServiceBusSenderClient sender, List<Alert> alerts, boolean sessions) {
     return new MessageBatcher<Alert, ServiceBusMessage>(a -> AlertMessages.toMessage(a, sessions))
         .sendAll(alerts, new SenderChannel(sender));
   }
@@ -131,8 +134,12 @@ public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PC
       for (MessageBatcher.Failure<Alert> f : result.failures()) {
         failed.inc();
         Alert a = f.item();
-        LOG.error("Service Bus queue {}: could not send alert {} ({}): {}", connection.queue(),
-            a.getId(), a.getState(), f.reason());
+        LOG.error(
+            "Service Bus queue {}: could not send alert {} ({}): {}",
+            connection.queue(),
+            a.getId(),
+            a.getState(),
+            f.reason());
         context.output(deadLetter(a, f.reason()), timestamps.get(a), windows.get(a));
       }
       buffer.clear();
@@ -149,9 +156,13 @@ public final class ServiceBusAlertSink extends PTransform<PCollection<Alert>, PC
     }
 
     private DeadLetter deadLetter(Alert a, String reason) {
-      return DeadLetters.sinkFailure("servicebus/" + connection.queue(),
-          AlertMessages.messageId(a), a.toByteString(), a.getTraceparent(),
-          Reason.SINK_WRITE_FAILED, reason);
+      return DeadLetters.sinkFailure(
+          "servicebus/" + connection.queue(),
+          AlertMessages.messageId(a),
+          a.toByteString(),
+          a.getTraceparent(),
+          Reason.SINK_WRITE_FAILED,
+          reason);
     }
   }
 }

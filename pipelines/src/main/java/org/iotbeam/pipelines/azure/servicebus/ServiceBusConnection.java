@@ -29,8 +29,14 @@ public final class ServiceBusConnection implements Serializable {
   private final Duration maxRetryDelay;
   private final Duration tryTimeout;
 
-  public ServiceBusConnection(String namespace, String queue, boolean sessions, int maxRetries,
-      Duration retryDelay, Duration maxRetryDelay, Duration tryTimeout) {
+  public ServiceBusConnection(
+      String namespace,
+      String queue,
+      boolean sessions,
+      int maxRetries,
+      Duration retryDelay,
+      Duration maxRetryDelay,
+      Duration tryTimeout) {
     this.namespace = namespace == null ? "" : namespace.trim();
     this.queue = queue;
     this.sessions = sessions;
@@ -41,14 +47,25 @@ public final class ServiceBusConnection implements Serializable {
   }
 
   public static ServiceBusConnection of(String namespace, String queue) {
-    return new ServiceBusConnection(namespace, queue, false, 5, Duration.ofMillis(800),
-        Duration.ofSeconds(30), Duration.ofSeconds(60));
+    return new ServiceBusConnection(
+        namespace,
+        queue,
+        false,
+        5,
+        Duration.ofMillis(800),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60));
   }
 
   public static ServiceBusConnection fromOptions(ServiceBusSinkOptions o) {
-    return new ServiceBusConnection(o.getServiceBusNamespace(), o.getServiceBusQueue(),
-        o.getServiceBusSessions(), o.getServiceBusMaxRetries(), Duration.ofMillis(800),
-        Duration.ofSeconds(30), Duration.ofSeconds(60));
+    return new ServiceBusConnection(
+        o.getServiceBusNamespace(),
+        o.getServiceBusQueue(),
+        o.getServiceBusSessions(),
+        o.getServiceBusMaxRetries(),
+        Duration.ofMillis(800),
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60));
   }
 
   /** True when a namespace is given or this process sees a connection string. */
@@ -87,11 +104,11 @@ public final class ServiceBusConnection implements Serializable {
       return builder.connectionString(cs);
     }
     if (namespace.isEmpty()) {
-      throw new IllegalStateException("Service Bus: neither a namespace nor env "
-          + CONNECTION_STRING_ENV + " is set");
+      throw new IllegalStateException(
+          "Service Bus: neither a namespace nor env " + CONNECTION_STRING_ENV + " is set");
     }
-    return builder.credential(fullyQualified(namespace),
-        new DefaultAzureCredentialBuilder().build());
+    return builder.credential(
+        fullyQualified(namespace), new DefaultAzureCredentialBuilder().build());
   }
 
   /** A new sender to the queue; the caller closes it. */
@@ -101,7 +118,11 @@ public final class ServiceBusConnection implements Serializable {
 
   @Override
   public String toString() {
-    return "ServiceBusConnection{" + (namespace.isEmpty() ? "(connection string)" : namespace)
-        + ", queue=" + queue + (sessions ? ", sessions" : "") + "}";
+    return "ServiceBusConnection{"
+        + (namespace.isEmpty() ? "(connection string)" : namespace)
+        + ", queue="
+        + queue
+        + (sessions ? ", sessions" : "")
+        + "}";
   }
 }

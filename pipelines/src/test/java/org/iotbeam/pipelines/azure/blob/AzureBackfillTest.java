@@ -47,18 +47,27 @@ public class AzureBackfillTest {
 
   private static BackfillPipeline.Options options(String archive, String from, String to) {
     // only the connection string: the backfill picks BlobClientFactory for azfs:// itself
-    List<String> args = new ArrayList<>(List.of(
-        "--azureConnectionString=" + azurite.connectionString()));
-    args.addAll(List.of("--runner=DirectRunner", "--archiveBase=" + archive,
-        "--outputBase=azfs://devstoreaccount1/processed/backfill", "--from=" + from, "--to=" + to));
+    List<String> args =
+        new ArrayList<>(List.of("--azureConnectionString=" + azurite.connectionString()));
+    args.addAll(
+        List.of(
+            "--runner=DirectRunner",
+            "--archiveBase=" + archive,
+            "--outputBase=azfs://devstoreaccount1/processed/backfill",
+            "--from=" + from,
+            "--to=" + to));
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new))
         .as(BackfillPipeline.Options.class);
   }
 
   @Test
   public void backfillsFromAzfsToAzfs() throws Exception {
-    Summary s = BackfillPipeline.run(options("azfs://devstoreaccount1/raw/telemetry",
-        "2026-11-20T10:00:00Z", "2026-11-20T11:00:00Z"));
+    Summary s =
+        BackfillPipeline.run(
+            options(
+                "azfs://devstoreaccount1/raw/telemetry",
+                "2026-11-20T10:00:00Z",
+                "2026-11-20T11:00:00Z"));
     // ingest hours 08 .. 11 are listed (warm-up and skew before, delay and lateness after):
     // the files of 10 and 11; the readings of 11:xx are read and left out
     assertEquals(2, s.files());
@@ -70,34 +79,60 @@ public class AzureBackfillTest {
     assertEquals(72, aggs.size());
     assertTrue(aggs.stream().allMatch(a -> a.getCount() == 5 && a.getFinalPane()));
     List<Alert> alerts = BackfillTestSupport.readOutputs(out, "alerts", Alert::newBuilder);
-    assertTrue(alerts.stream().anyMatch(a -> a.getDeviceId().equals("hot-01")
-        && a.getRuleId().equals("temperature-critical-high")));
-    assertEquals(2, BackfillTestSupport.<DeadLetter>readOutputs(out, "dead-letters",
-        DeadLetter::newBuilder).size());
+    assertTrue(
+        alerts.stream()
+            .anyMatch(
+                a ->
+                    a.getDeviceId().equals("hot-01")
+                        && a.getRuleId().equals("temperature-critical-high")));
+    assertEquals(
+        2,
+        BackfillTestSupport.<DeadLetter>readOutputs(out, "dead-letters", DeadLetter::newBuilder)
+            .size());
     // the files are real blobs in the container, under the streaming layout
-    assertTrue(azurite.client().getBlobContainerClient("processed").listBlobs().stream()
-        .anyMatch(b -> b.getName().startsWith(
-            "backfill/aggregates/dt=2026-11-20/hour=10/aggregates-backfill-20261120T1000Z-"
-                + "20261120T1100Z-s00-of-02.jsonl.gz")));
+    assertTrue(
+        azurite.client().getBlobContainerClient("processed").listBlobs().stream()
+            .anyMatch(
+                b ->
+                    b.getName()
+                        .startsWith(
+                            "backfill/aggregates/dt=2026-11-20/hour=10/aggregates-backfill-20261120T1000Z-"
+                                + "20261120T1100Z-s00-of-02.jsonl.gz")));
   }
 
   @Test
   public void missingContainerFailsFastNamingIt() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> BackfillPipeline.run(options("azfs://devstoreaccount1/no-such-archive/telemetry",
-            "2026-11-20T10:00:00Z", "2026-11-20T11:00:00Z")));
-    assertThat(e.getMessage(), containsString(
-        "container 'no-such-archive' does not exist in account 'devstoreaccount1'"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                BackfillPipeline.run(
+                    options(
+                        "azfs://devstoreaccount1/no-such-archive/telemetry",
+                        "2026-11-20T10:00:00Z",
+                        "2026-11-20T11:00:00Z")));
+    assertThat(
+        e.getMessage(),
+        containsString("container 'no-such-archive' does not exist in account 'devstoreaccount1'"));
   }
 
   @Test
   public void emptyRangeFailsFastNamingTheHoursChecked() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> BackfillPipeline.run(options("azfs://devstoreaccount1/raw/telemetry",
-            "2026-11-19T10:00:00Z", "2026-11-19T12:00:00Z")));
-    assertThat(e.getMessage(), containsString("no raw archive files under "
-        + "azfs://devstoreaccount1/raw/telemetry for [2026-11-19T10:00:00Z, 2026-11-19T12:00:00Z)"
-        + " (ingest hours [2026-11-19T08:00:00Z, 2026-11-19T13:00:00Z)): checked "
-        + "azfs://devstoreaccount1/raw/telemetry/dt=2026-11-19/hour=08/*.pb.gz"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                BackfillPipeline.run(
+                    options(
+                        "azfs://devstoreaccount1/raw/telemetry",
+                        "2026-11-19T10:00:00Z",
+                        "2026-11-19T12:00:00Z")));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "no raw archive files under "
+                + "azfs://devstoreaccount1/raw/telemetry for [2026-11-19T10:00:00Z, 2026-11-19T12:00:00Z)"
+                + " (ingest hours [2026-11-19T08:00:00Z, 2026-11-19T13:00:00Z)): checked "
+                + "azfs://devstoreaccount1/raw/telemetry/dt=2026-11-19/hour=08/*.pb.gz"));
   }
 }

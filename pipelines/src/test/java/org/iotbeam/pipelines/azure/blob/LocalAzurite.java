@@ -16,17 +16,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Azurite's blob service as a child process, for tests: {@code azurite-blob} from
- * {@code pipelines/src/test/azurite/node_modules} on 127.0.0.1 and a free port, with its data in
- * a temporary directory that {@link #close()} deletes.
+ * Azurite's blob service as a child process, for tests: {@code azurite-blob} from {@code
+ * pipelines/src/test/azurite/node_modules} on 127.0.0.1 and a free port, with its data in a
+ * temporary directory that {@link #close()} deletes.
  *
- * <p>Install it once with {@code npm ci --prefix pipelines/src/test/azurite}. The connection
- * string is Azurite's well-known development account (public, in Microsoft's documentation;
- * for tests only: production signs in with DefaultAzureCredential, see {@link BlobClientFactory}).
+ * <p>Install it once with {@code npm ci --prefix pipelines/src/test/azurite}. The connection string
+ * is Azurite's well-known development account (public, in Microsoft's documentation; for tests
+ * only: production signs in with DefaultAzureCredential, see {@link BlobClientFactory}).
  */
 public final class LocalAzurite implements AutoCloseable {
   private static final int START_TIMEOUT_SECONDS = 120;
   public static final String ACCOUNT = "devstoreaccount1";
+
   /** Azurite's published development key; not a secret. */
   private static final String DEV_KEY =
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
@@ -47,13 +48,21 @@ public final class LocalAzurite implements AutoCloseable {
     int port = freePort();
     Path dir = Files.createTempDirectory("azurite-");
     Path log = dir.resolve("azurite.out");
-    Process p = new ProcessBuilder(bin.toString(),
-        "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(port),
-        "--location", dir.resolve("data").toString(),
-        "--silent", "--disableTelemetry", "--skipApiVersionCheck")
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                bin.toString(),
+                "--blobHost",
+                "127.0.0.1",
+                "--blobPort",
+                Integer.toString(port),
+                "--location",
+                dir.resolve("data").toString(),
+                "--silent",
+                "--disableTelemetry",
+                "--skipApiVersionCheck")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     LocalAzurite azurite = new LocalAzurite(p, dir, port);
     // node starts in a second or two on a quiet machine, in over 30 s on a saturated one
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
@@ -69,8 +78,12 @@ public final class LocalAzurite implements AutoCloseable {
       } catch (IOException notYet) {
         if (System.nanoTime() > deadline) {
           azurite.close();
-          throw new IOException("azurite-blob did not listen on 127.0.0.1:" + port + " in "
-              + START_TIMEOUT_SECONDS + " s");
+          throw new IOException(
+              "azurite-blob did not listen on 127.0.0.1:"
+                  + port
+                  + " in "
+                  + START_TIMEOUT_SECONDS
+                  + " s");
         }
         Thread.sleep(100);
       }
@@ -85,8 +98,10 @@ public final class LocalAzurite implements AutoCloseable {
     }
     Path bin = base.resolve("node_modules/.bin/azurite-blob");
     if (!Files.isExecutable(bin)) {
-      throw new IllegalStateException("Azurite is not installed: run `npm ci --prefix "
-          + base.toAbsolutePath().normalize() + "` (needs node and npm), then rerun the test");
+      throw new IllegalStateException(
+          "Azurite is not installed: run `npm ci --prefix "
+              + base.toAbsolutePath().normalize()
+              + "` (needs node and npm), then rerun the test");
     }
     return bin.toAbsolutePath();
   }
@@ -106,8 +121,13 @@ public final class LocalAzurite implements AutoCloseable {
   }
 
   public String connectionString() {
-    return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + DEV_KEY
-        + ";BlobEndpoint=" + blobEndpoint() + ";";
+    return "DefaultEndpointsProtocol=http;AccountName="
+        + ACCOUNT
+        + ";AccountKey="
+        + DEV_KEY
+        + ";BlobEndpoint="
+        + blobEndpoint()
+        + ";";
   }
 
   public BlobServiceClient client() {
@@ -125,7 +145,8 @@ public final class LocalAzurite implements AutoCloseable {
 
   /** The pipeline flags that point Beam's azfs:// at this Azurite. */
   public List<String> pipelineArgs() {
-    return List.of("--azureConnectionString=" + connectionString(),
+    return List.of(
+        "--azureConnectionString=" + connectionString(),
         "--blobstoreClientFactoryClass=" + BlobClientFactory.class.getName());
   }
 

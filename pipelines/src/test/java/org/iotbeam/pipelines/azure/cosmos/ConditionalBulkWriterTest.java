@@ -29,10 +29,16 @@ public class ConditionalBulkWriterTest {
   static WindowAggregate pane(long windowStart, int index, long count) {
     return WindowAggregate.newBuilder()
         .setId("dev-1|temperature|" + windowStart)
-        .setDeviceId("dev-1").setMetric("temperature")
-        .setWindowStartMs(windowStart).setWindowEndMs(windowStart + 300_000)
-        .setCount(count).setMin(1).setMax(2).setMean(1.5)
-        .setPaneIndex(index).setPaneTiming(index == 0 ? PaneTiming.ON_TIME : PaneTiming.LATE)
+        .setDeviceId("dev-1")
+        .setMetric("temperature")
+        .setWindowStartMs(windowStart)
+        .setWindowEndMs(windowStart + 300_000)
+        .setCount(count)
+        .setMin(1)
+        .setMax(2)
+        .setMean(1.5)
+        .setPaneIndex(index)
+        .setPaneTiming(index == 0 ? PaneTiming.ON_TIME : PaneTiming.LATE)
         .build();
   }
 
@@ -65,8 +71,8 @@ public class ConditionalBulkWriterTest {
     ConditionalBulkWriter.Summary s = writer(true).write(List.of(window(pane(0, 0, 2))));
 
     assertEquals(1, s.written());
-    assertThat(slept, contains(Duration.ofMillis(10), Duration.ofMillis(20),
-        Duration.ofMillis(40)));
+    assertThat(
+        slept, contains(Duration.ofMillis(10), Duration.ofMillis(20), Duration.ofMillis(40)));
   }
 
   @Test
@@ -85,11 +91,12 @@ public class ConditionalBulkWriterTest {
 
   @Test
   public void throttledWritesAreRetriedToo() throws Exception {
-    store.beforeWrite = () -> {
-      if (store.calls.size() == 2) { // the first write call
-        store.scripted.add(FakeBulkStore.throttled(30));
-      }
-    };
+    store.beforeWrite =
+        () -> {
+          if (store.calls.size() == 2) { // the first write call
+            store.scripted.add(FakeBulkStore.throttled(30));
+          }
+        };
     ConditionalBulkWriter.Summary s = writer(true).write(List.of(window(pane(0, 0, 2))));
 
     assertEquals(1, s.written());
@@ -119,8 +126,9 @@ public class ConditionalBulkWriterTest {
 
   @Test
   public void withinABatchOnlyTheNewestVersionIsWritten() throws Exception {
-    ConditionalBulkWriter.Summary s = writer(true).write(List.of(
-        window(pane(0, 1, 3)), window(pane(0, 2, 4)), window(pane(0, 0, 2))));
+    ConditionalBulkWriter.Summary s =
+        writer(true)
+            .write(List.of(window(pane(0, 1, 3)), window(pane(0, 2, 4)), window(pane(0, 0, 2))));
     assertEquals(1, s.written());
     assertEquals(2, s.superseded());
     assertEquals(4, store.items.get(window(pane(0, 0, 0)).key()).get("count").asLong());
@@ -131,11 +139,12 @@ public class ConditionalBulkWriterTest {
     // another writer stores pane 3 after our read: our if-match replace gets 412, the re-read
     // sees pane 3, our pane 1 is stale
     writer(true).write(List.of(window(pane(0, 0, 1))));
-    store.beforeWrite = () -> {
-      if (store.calls.size() == 2) {
-        store.put(window(pane(0, 3, 9)));
-      }
-    };
+    store.beforeWrite =
+        () -> {
+          if (store.calls.size() == 2) {
+            store.put(window(pane(0, 3, 9)));
+          }
+        };
     store.calls.clear();
     ConditionalBulkWriter.Summary s = writer(true).write(List.of(window(pane(0, 1, 2))));
 

@@ -9,7 +9,8 @@ import org.junit.Test;
 public class CosmosIdsTest {
   @Test
   public void ordinaryIdsAreKeptAsTheyAre() {
-    assertEquals("sensor-0001|temperature|1700000000000",
+    assertEquals(
+        "sensor-0001|temperature|1700000000000",
         CosmosIds.itemId("sensor-0001|temperature|1700000000000"));
   }
 

@@ -57,8 +57,9 @@ public class CosmosSinkTest {
 
   @BeforeClass
   public static void startCosmos() throws Exception {
-    cosmos = LocalCosmosDb.start(DB, CosmosDocuments.AGGREGATES_CONTAINER,
-        CosmosDocuments.ALERTS_CONTAINER);
+    cosmos =
+        LocalCosmosDb.start(
+            DB, CosmosDocuments.AGGREGATES_CONTAINER, CosmosDocuments.ALERTS_CONTAINER);
     client = cosmos.connection().createAsyncClient();
   }
 
@@ -72,29 +73,45 @@ public class CosmosSinkTest {
     }
   }
 
-  static WindowAggregate aggregate(String device, String metric, long windowStart, int pane,
-      long count, double mean) {
+  static WindowAggregate aggregate(
+      String device, String metric, long windowStart, int pane, long count, double mean) {
     return WindowAggregate.newBuilder()
         .setId(device + "|" + metric + "|" + windowStart)
-        .setDeviceId(device).setMetric(metric).setDeviceType("thermostat").setSite("plant-7")
-        .setWindowStartMs(windowStart).setWindowEndMs(windowStart + 300_000)
-        .setCount(count).setMin(mean - 1).setMax(mean + 1).setMean(mean).setStddev(0.5)
-        .setFirstTimestampMs(windowStart + 1).setLastTimestampMs(windowStart + 2)
-        .setPaneIndex(pane).setPaneTiming(pane == 0 ? PaneTiming.ON_TIME : PaneTiming.LATE)
+        .setDeviceId(device)
+        .setMetric(metric)
+        .setDeviceType("thermostat")
+        .setSite("plant-7")
+        .setWindowStartMs(windowStart)
+        .setWindowEndMs(windowStart + 300_000)
+        .setCount(count)
+        .setMin(mean - 1)
+        .setMax(mean + 1)
+        .setMean(mean)
+        .setStddev(0.5)
+        .setFirstTimestampMs(windowStart + 1)
+        .setLastTimestampMs(windowStart + 2)
+        .setPaneIndex(pane)
+        .setPaneTiming(pane == 0 ? PaneTiming.ON_TIME : PaneTiming.LATE)
         .build();
   }
 
-  static Alert alert(String device, String rule, long raisedAt, AlertState state,
-      long eventTime) {
+  static Alert alert(String device, String rule, long raisedAt, AlertState state, long eventTime) {
     return Alert.newBuilder()
         .setId(device + "|" + rule + "|" + raisedAt)
-        .setDeviceId(device).setRuleId(rule).setKind(AlertKind.THRESHOLD)
-        .setMetric("temperature").setSeverity(Severity.CRITICAL).setPriority(1)
-        .setState(state).setRaisedAtMs(raisedAt)
+        .setDeviceId(device)
+        .setRuleId(rule)
+        .setKind(AlertKind.THRESHOLD)
+        .setMetric("temperature")
+        .setSeverity(Severity.CRITICAL)
+        .setPriority(1)
+        .setState(state)
+        .setRaisedAtMs(raisedAt)
         .setClearedAtMs(state == AlertState.CLEARED ? eventTime : 0)
-        .setEventTimeMs(eventTime).setValue(91.5).setThreshold(80)
-        .setMessage("temperature above 80").setTraceparent(
-            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+        .setEventTimeMs(eventTime)
+        .setValue(91.5)
+        .setThreshold(80)
+        .setMessage("temperature above 80")
+        .setTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
         .build();
   }
 
@@ -102,7 +119,8 @@ public class CosmosSinkTest {
     CosmosAsyncContainer c = client.getDatabase(DB).getContainer(container);
     try {
       return c.readItem(CosmosIds.itemId(recordId), new PartitionKey(device), ObjectNode.class)
-          .block(Duration.ofSeconds(30)).getItem();
+          .block(Duration.ofSeconds(30))
+          .getItem();
     } catch (CosmosException e) {
       if (e.getStatusCode() == 404) {
         return null;
@@ -115,17 +133,25 @@ public class CosmosSinkTest {
   public void sinksWriteTheFinalStateAndTheQueryCommandShowsIt() {
     String dev = "dev-1";
     String odd = "bay/7#b"; // characters Cosmos ids may not hold
-    PCollection<WindowAggregate> aggregates = pipeline.apply("Aggregates", Create.of(
-        aggregate(dev, "temperature", W0, 0, 2, 20.0),
-        aggregate(dev, "temperature", W0, 1, 3, 21.0), // late pane: replaces pane 0
-        aggregate(dev, "temperature", W1, 0, 4, 22.0), // newer window: the "latest"
-        aggregate(dev, "humidity", W0, 0, 5, 40.0),
-        aggregate(odd, "pressure", W0, 0, 6, 1013.0)).withCoder(Coders.AGGREGATE));
-    PCollection<Alert> alerts = pipeline.apply("Alerts", Create.of(
-        alert(dev, "temp-high", W0 + 10, AlertState.RAISED, W0 + 10),
-        alert(dev, "temp-high", W0 + 10, AlertState.CLEARED, W0 + 99),
-        alert(dev, "temp-critical", W1 + 5, AlertState.RAISED, W1 + 5),
-        alert(odd, "pressure-low", W0 + 7, AlertState.RAISED, W0 + 7)).withCoder(Coders.ALERT));
+    PCollection<WindowAggregate> aggregates =
+        pipeline.apply(
+            "Aggregates",
+            Create.of(
+                    aggregate(dev, "temperature", W0, 0, 2, 20.0),
+                    aggregate(dev, "temperature", W0, 1, 3, 21.0), // late pane: replaces pane 0
+                    aggregate(dev, "temperature", W1, 0, 4, 22.0), // newer window: the "latest"
+                    aggregate(dev, "humidity", W0, 0, 5, 40.0),
+                    aggregate(odd, "pressure", W0, 0, 6, 1013.0))
+                .withCoder(Coders.AGGREGATE));
+    PCollection<Alert> alerts =
+        pipeline.apply(
+            "Alerts",
+            Create.of(
+                    alert(dev, "temp-high", W0 + 10, AlertState.RAISED, W0 + 10),
+                    alert(dev, "temp-high", W0 + 10, AlertState.CLEARED, W0 + 99),
+                    alert(dev, "temp-critical", W1 + 5, AlertState.RAISED, W1 + 5),
+                    alert(odd, "pressure-low", W0 + 7, AlertState.RAISED, W0 + 7))
+                .withCoder(Coders.ALERT));
 
     CosmosConnection connection = cosmos.connection();
     PCollection<DeadLetter> aggregateFailures =
@@ -147,8 +173,9 @@ public class CosmosSinkTest {
     ObjectNode latestTemp = read("aggregates", CosmosDocuments.latestId(dev, "temperature"), dev);
     assertEquals(W1, latestTemp.get("windowStartMs").asLong());
     assertEquals(22.0, latestTemp.get("mean").asDouble(), 1e-9);
-    assertEquals(5, read("aggregates", CosmosDocuments.latestId(dev, "humidity"), dev)
-        .get("count").asLong());
+    assertEquals(
+        5,
+        read("aggregates", CosmosDocuments.latestId(dev, "humidity"), dev).get("count").asLong());
     ObjectNode oddDoc = read("aggregates", odd + "|pressure|" + W0, odd);
     assertEquals(odd + "|pressure|" + W0, oddDoc.get("recordId").asText());
     assertEquals("bay~2F7~23b|pressure|" + W0, oddDoc.get("id").asText());
@@ -169,8 +196,9 @@ public class CosmosSinkTest {
     assertThat(out, containsString("count=4 min=21.000 max=23.000 mean=22.000"));
     assertThat(out, containsString("humidity"));
     assertThat(out, containsString("last 2 windows per metric:"));
-    assertThat(out, containsString("count=3 min=20.000 max=22.000 mean=21.000 stddev=0.500 "
-        + "pane=1 LATE"));
+    assertThat(
+        out,
+        containsString("count=3 min=20.000 max=22.000 mean=21.000 stddev=0.500 " + "pane=1 LATE"));
     assertThat(out, containsString("active alerts: 1"));
     assertThat(out, containsString("[CRITICAL p1] THRESHOLD temp-critical/temperature"));
     assertThat(out, not(containsString("temp-high|")));
@@ -187,19 +215,25 @@ public class CosmosSinkTest {
     String dev = "dev-order";
     CosmosAsyncContainer container =
         client.getDatabase(DB).getContainer(CosmosDocuments.AGGREGATES_CONTAINER);
-    ConditionalBulkWriter writer = new ConditionalBulkWriter(
-        new CosmosBulkStore(container, Duration.ofSeconds(60)), RetryPolicy.defaults(),
-        Sleeper.REAL, true);
+    ConditionalBulkWriter writer =
+        new ConditionalBulkWriter(
+            new CosmosBulkStore(container, Duration.ofSeconds(60)),
+            RetryPolicy.defaults(),
+            Sleeper.REAL,
+            true);
 
-    ConditionalBulkWriter.Summary first = writer.write(
-        CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W0, 2, 9, 30.0)));
+    ConditionalBulkWriter.Summary first =
+        writer.write(
+            CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W0, 2, 9, 30.0)));
     assertEquals(2, first.written());
-    ConditionalBulkWriter.Summary second = writer.write(
-        CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W0, 1, 7, 29.0)));
+    ConditionalBulkWriter.Summary second =
+        writer.write(
+            CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W0, 1, 7, 29.0)));
     assertEquals(0, second.written());
     assertEquals(2, second.stale());
-    ConditionalBulkWriter.Summary third = writer.write(
-        CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W0, 3, 10, 31.0)));
+    ConditionalBulkWriter.Summary third =
+        writer.write(
+            CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W0, 3, 10, 31.0)));
     assertEquals(2, third.written());
     assertTrue(third.failures().isEmpty());
 
@@ -211,8 +245,11 @@ public class CosmosSinkTest {
     CosmosBulkStore store = new CosmosBulkStore(container, Duration.ofSeconds(60));
     VersionedDocument doc =
         CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W0, 4, 11, 32.0)).get(0);
-    List<BulkStore.ItemResult> results = store.write(List.of(new BulkStore.WriteOp(
-        BulkStore.WriteKind.REPLACE_IF_MATCH, doc, "\"not-the-etag\"")));
+    List<BulkStore.ItemResult> results =
+        store.write(
+            List.of(
+                new BulkStore.WriteOp(
+                    BulkStore.WriteKind.REPLACE_IF_MATCH, doc, "\"not-the-etag\"")));
     assertEquals(412, results.get(0).statusCode());
     assertEquals(404, store.read(List.of(new DocKey("no-such-item", dev))).get(0).statusCode());
   }
@@ -222,61 +259,90 @@ public class CosmosSinkTest {
     String dev = "dev-reprocessed";
     CosmosAsyncContainer container =
         client.getDatabase(DB).getContainer(CosmosDocuments.AGGREGATES_CONTAINER);
-    ConditionalBulkWriter writer = new ConditionalBulkWriter(
-        new CosmosBulkStore(container, Duration.ofSeconds(60)), RetryPolicy.defaults(),
-        Sleeper.REAL, true);
+    ConditionalBulkWriter writer =
+        new ConditionalBulkWriter(
+            new CosmosBulkStore(container, Duration.ofSeconds(60)),
+            RetryPolicy.defaults(),
+            Sleeper.REAL,
+            true);
     // streaming: W0 up to its late pane 2, then W1 (the latest)
     writer.write(CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W0, 2, 7, 30.0)));
     writer.write(CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W1, 0, 5, 31.0)));
 
     // a backfill recomputes W0 (its only pane is 0) with the messages streaming had rejected
-    ConditionalBulkWriter.Summary backfill = writer.write(CosmosDocuments
-        .reprocessedAggregateDocuments(aggregate(dev, "temperature", W0, 0, 9, 29.5)));
+    ConditionalBulkWriter.Summary backfill =
+        writer.write(
+            CosmosDocuments.reprocessedAggregateDocuments(
+                aggregate(dev, "temperature", W0, 0, 9, 29.5)));
     assertEquals(1, backfill.written()); // the window item
     assertEquals(1, backfill.stale()); // not the latest item: W1 is newer
     ObjectNode w0 = read("aggregates", dev + "|temperature|" + W0, dev);
     assertEquals(9, w0.get("count").asLong());
-    assertEquals(W1, read("aggregates", CosmosDocuments.latestId(dev, "temperature"), dev)
-        .get("windowStartMs").asLong());
+    assertEquals(
+        W1,
+        read("aggregates", CosmosDocuments.latestId(dev, "temperature"), dev)
+            .get("windowStartMs")
+            .asLong());
     // a rerun of the backfill replaces its own result; a late streaming pane does not
-    assertEquals(1, writer.write(CosmosDocuments.reprocessedAggregateDocuments(
-        aggregate(dev, "temperature", W0, 0, 10, 29.0))).written());
-    assertEquals(0, writer.write(CosmosDocuments.aggregateDocuments(
-        aggregate(dev, "temperature", W0, 3, 8, 28.0))).written());
+    assertEquals(
+        1,
+        writer
+            .write(
+                CosmosDocuments.reprocessedAggregateDocuments(
+                    aggregate(dev, "temperature", W0, 0, 10, 29.0)))
+            .written());
+    assertEquals(
+        0,
+        writer
+            .write(
+                CosmosDocuments.aggregateDocuments(aggregate(dev, "temperature", W0, 3, 8, 28.0)))
+            .written());
     assertEquals(10, read("aggregates", dev + "|temperature|" + W0, dev).get("count").asLong());
   }
 
   @Test
   public void queryCommandRefusesBadArguments() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = CosmosQueryCommand.run(new String[] {"--history", "-1", "--no-endpoint-discovery"},
-        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+    int status =
+        CosmosQueryCommand.run(
+            new String[] {"--history", "-1", "--no-endpoint-discovery"},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err));
     assertEquals(2, status);
     String text = err.toString(StandardCharsets.UTF_8);
     assertThat(text, containsString("4 problems with the flags:"));
     assertThat(text, containsString("--endpoint is required"));
     assertThat(text, containsString("--device is required"));
     assertThat(text, containsString("--history must be >= 0, got -1"));
-    assertThat(text, containsString(
-        "unknown flag --no-endpoint-discovery (did you mean --noEndpointDiscovery?)"));
+    assertThat(
+        text,
+        containsString(
+            "unknown flag --no-endpoint-discovery (did you mean --noEndpointDiscovery?)"));
   }
 
   private static String query(String device, int history) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = CosmosQueryCommand.run(cosmos.connection(),
-        new CosmosQueryCommand.Request(device, history),
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
+    int status =
+        CosmosQueryCommand.run(
+            cosmos.connection(),
+            new CosmosQueryCommand.Request(device, history),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(err.toString(StandardCharsets.UTF_8), 0, status);
     return out.toString(StandardCharsets.UTF_8);
   }
 
   private static long counter(PipelineResult result, String name) {
     long sum = 0;
-    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(TelemetryMetrics.NAMESPACE, name)).build())
-        .getCounters()) {
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(TelemetryMetrics.NAMESPACE, name))
+                    .build())
+            .getCounters()) {
       sum += c.getAttempted();
     }
     return sum;

@@ -11,17 +11,19 @@ import java.util.Map;
 import org.iotbeam.pipelines.azure.cosmos.VersionedDocument.DocKey;
 
 /**
- * An in-memory {@link BulkStore} with etags, plus scripted failures: each queued
- * {@link ItemResult} is returned instead of the real outcome for the next operation (read or
- * write, in call order), so a test can say "the next two operations are throttled".
+ * An in-memory {@link BulkStore} with etags, plus scripted failures: each queued {@link ItemResult}
+ * is returned instead of the real outcome for the next operation (read or write, in call order), so
+ * a test can say "the next two operations are throttled".
  */
 final class FakeBulkStore implements BulkStore {
   final Map<DocKey, ObjectNode> items = new HashMap<>();
   final Map<DocKey, String> etags = new HashMap<>();
   final Deque<ItemResult> scripted = new ArrayDeque<>();
   final List<String> calls = new ArrayList<>();
+
   /** Runs before each write call: lets a test change the store "concurrently". */
   Runnable beforeWrite = () -> {};
+
   private int etagCounter;
 
   static ItemResult throttled(long retryAfterMs) {
@@ -45,8 +47,7 @@ final class FakeBulkStore implements BulkStore {
       if (!scripted.isEmpty()) {
         out.add(scripted.poll());
       } else if (items.containsKey(k)) {
-        out.add(new ItemResult(200, 0, Duration.ZERO, etags.get(k), items.get(k).deepCopy(),
-            null));
+        out.add(new ItemResult(200, 0, Duration.ZERO, etags.get(k), items.get(k).deepCopy(), null));
       } else {
         out.add(status(404));
       }
@@ -66,12 +67,13 @@ final class FakeBulkStore implements BulkStore {
         continue;
       }
       boolean exists = items.containsKey(k);
-      int code = switch (op.kind()) {
-        case CREATE -> exists ? 409 : 201;
-        case REPLACE_IF_MATCH -> !exists ? 404
-            : !etags.get(k).equals(op.ifMatchEtag()) ? 412 : 200;
-        case UPSERT -> exists ? 200 : 201;
-      };
+      int code =
+          switch (op.kind()) {
+            case CREATE -> exists ? 409 : 201;
+            case REPLACE_IF_MATCH ->
+                !exists ? 404 : !etags.get(k).equals(op.ifMatchEtag()) ? 412 : 200;
+            case UPSERT -> exists ? 200 : 201;
+          };
       if (code < 300) {
         put(op.document());
       }

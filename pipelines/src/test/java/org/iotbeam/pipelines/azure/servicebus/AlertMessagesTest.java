@@ -20,10 +20,18 @@ import org.junit.Test;
 public class AlertMessagesTest {
   static Alert alert(AlertState state) {
     return Alert.newBuilder()
-        .setId("dev-1|temp-high|1700000000000").setDeviceId("dev-1").setRuleId("temp-high")
-        .setKind(AlertKind.THRESHOLD).setMetric("temperature").setSeverity(Severity.CRITICAL)
-        .setPriority(1).setState(state).setRaisedAtMs(1_700_000_000_000L)
-        .setEventTimeMs(1_700_000_000_000L).setValue(91.5).setThreshold(80)
+        .setId("dev-1|temp-high|1700000000000")
+        .setDeviceId("dev-1")
+        .setRuleId("temp-high")
+        .setKind(AlertKind.THRESHOLD)
+        .setMetric("temperature")
+        .setSeverity(Severity.CRITICAL)
+        .setPriority(1)
+        .setState(state)
+        .setRaisedAtMs(1_700_000_000_000L)
+        .setEventTimeMs(1_700_000_000_000L)
+        .setValue(91.5)
+        .setThreshold(80)
         .setTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
         .build();
   }
@@ -43,7 +51,8 @@ public class AlertMessagesTest {
     assertEquals("THRESHOLD", m.getApplicationProperties().get("kind"));
     assertEquals("RAISED", m.getApplicationProperties().get("state"));
     assertEquals("dev-1", m.getApplicationProperties().get("deviceId"));
-    assertEquals("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    assertEquals(
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
         m.getApplicationProperties().get("traceparent"));
 
     Alert.Builder back = Alert.newBuilder();
@@ -68,13 +77,13 @@ public class AlertMessagesTest {
 
   @Test
   public void overlongMessageIdsAreHashedDeterministically() {
-    Alert a = alert(AlertState.RAISED).toBuilder()
-        .setId("d".repeat(150) + "|rule|1700000000000").build();
+    Alert a =
+        alert(AlertState.RAISED).toBuilder().setId("d".repeat(150) + "|rule|1700000000000").build();
     String id = AlertMessages.messageId(a);
     assertThat(id, hasLength(64));
     assertEquals(id, AlertMessages.messageId(a));
-    assertNotEquals(id, AlertMessages.messageId(a.toBuilder().setState(AlertState.CLEARED)
-        .build()));
+    assertNotEquals(
+        id, AlertMessages.messageId(a.toBuilder().setState(AlertState.CLEARED).build()));
     ServiceBusMessage m = AlertMessages.toMessage(a, false);
     assertEquals(id, m.getMessageId());
     assertNull(m.getCorrelationId());
@@ -82,15 +91,17 @@ public class AlertMessagesTest {
 
   @Test
   public void noTraceparentNoProperty() {
-    ServiceBusMessage m = AlertMessages.toMessage(
-        alert(AlertState.RAISED).toBuilder().clearTraceparent().build(), false);
+    ServiceBusMessage m =
+        AlertMessages.toMessage(
+            alert(AlertState.RAISED).toBuilder().clearTraceparent().build(), false);
     assertFalse(m.getApplicationProperties().containsKey("traceparent"));
   }
 
   @Test
   public void anAlertWithoutIdIsRefused() {
-    assertThrows(IllegalArgumentException.class,
-        () -> AlertMessages.toMessage(alert(AlertState.RAISED).toBuilder().clearId().build(),
-            false));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            AlertMessages.toMessage(alert(AlertState.RAISED).toBuilder().clearId().build(), false));
   }
 }

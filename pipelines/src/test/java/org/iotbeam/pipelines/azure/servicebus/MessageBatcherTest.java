@@ -73,8 +73,10 @@ public class MessageBatcherTest {
     assertThat(r.failures(), empty());
     assertEquals(6, r.sent());
     assertEquals(4, r.batches());
-    assertThat(channel.sent, contains(List.of("aaaa", "bbbb", "cc"), List.of("dddd"),
-        List.of("eeeeeeeeee"), List.of("f")));
+    assertThat(
+        channel.sent,
+        contains(
+            List.of("aaaa", "bbbb", "cc"), List.of("dddd"), List.of("eeeeeeeeee"), List.of("f")));
     for (List<String> b : channel.sent) {
       assertThat(b.stream().mapToInt(String::length).sum() <= 10, is(true));
     }
@@ -113,19 +115,21 @@ public class MessageBatcherTest {
 
     assertThat(channel.sent, contains(List.of("aaa", "bbb"), List.of("eee")));
     assertEquals(3, r.sent());
-    assertThat(r.failures().stream().map(MessageBatcher.Failure::item).toList(),
-        contains("ccc", "ddd"));
+    assertThat(
+        r.failures().stream().map(MessageBatcher.Failure::item).toList(), contains("ccc", "ddd"));
     assertThat(r.failures().get(0).reason(), containsString("link detached"));
   }
 
   @Test
   public void aMappingFailureIsReportedNotThrown() {
-    MessageBatcher<String, String> failing = new MessageBatcher<>(s -> {
-      if (s.startsWith("x")) {
-        throw new IllegalArgumentException("bad alert");
-      }
-      return s;
-    });
+    MessageBatcher<String, String> failing =
+        new MessageBatcher<>(
+            s -> {
+              if (s.startsWith("x")) {
+                throw new IllegalArgumentException("bad alert");
+              }
+              return s;
+            });
     MessageBatcher.Result<String> r =
         failing.sendAll(List.of("a", "xb", "c"), new FakeChannel(100));
     assertEquals(2, r.sent());
@@ -138,13 +142,14 @@ public class MessageBatcherTest {
       for (int failAt = -1; failAt < 4; failAt++) {
         FakeChannel channel = new FakeChannel(max);
         channel.failSendNumber = failAt;
-        List<String> items = IntStream.range(0, 50)
-            .mapToObj(i -> "m" + i + "-".repeat(i % 11)).toList();
+        List<String> items =
+            IntStream.range(0, 50).mapToObj(i -> "m" + i + "-".repeat(i % 11)).toList();
         MessageBatcher.Result<String> r = batcher.sendAll(items, channel);
         List<String> seen = new ArrayList<>();
         channel.sent.forEach(seen::addAll);
         r.failures().forEach(f -> seen.add(f.item()));
-        assertEquals("max " + max + " failAt " + failAt,
+        assertEquals(
+            "max " + max + " failAt " + failAt,
             items.stream().sorted().collect(Collectors.toList()),
             seen.stream().sorted().collect(Collectors.toList()));
         assertEquals(channel.sent.stream().mapToInt(List::size).sum(), r.sent());

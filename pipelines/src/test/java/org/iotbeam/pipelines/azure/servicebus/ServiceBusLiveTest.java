@@ -18,10 +18,10 @@ import org.junit.Assume;
 import org.junit.Test;
 
 /**
- * Against a real namespace, only when env SERVICEBUS_CONNECTION_STRING is set (no Service Bus
- * can run on these machines). The queue is env SERVICEBUS_QUEUE, default {@code alerts}; the
- * test receives (and deletes) the messages it sent and ignores others it finds. A fresh device
- * id per run keeps the queue's duplicate detection from dropping a rerun.
+ * Against a real namespace, only when env SERVICEBUS_CONNECTION_STRING is set (no Service Bus can
+ * run on these machines). The queue is env SERVICEBUS_QUEUE, default {@code alerts}; the test
+ * receives (and deletes) the messages it sent and ignores others it finds. A fresh device id per
+ * run keeps the queue's duplicate detection from dropping a rerun.
  */
 public class ServiceBusLiveTest {
 
@@ -34,16 +34,26 @@ public class ServiceBusLiveTest {
       System.out.println(skip); // also in the test output file, beside the XML report
     }
     Assume.assumeTrue(skip, configured);
-    String queue = System.getenv().getOrDefault("SERVICEBUS_QUEUE",
-        ServiceBusConnection.DEFAULT_QUEUE);
+    String queue =
+        System.getenv().getOrDefault("SERVICEBUS_QUEUE", ServiceBusConnection.DEFAULT_QUEUE);
     ServiceBusConnection connection = ServiceBusConnection.of("", queue);
     String device = "live-test-" + UUID.randomUUID();
-    Alert raised = AlertMessagesTest.alert(AlertState.RAISED).toBuilder()
-        .setDeviceId(device).setId(device + "|temp-high|1700000000000").build();
-    Alert cleared = raised.toBuilder().setState(AlertState.CLEARED)
-        .setClearedAtMs(1_700_000_060_000L).setEventTimeMs(1_700_000_060_000L).build();
-    Alert other = raised.toBuilder().setRuleId("humidity-high")
-        .setId(device + "|humidity-high|1700000000000").build();
+    Alert raised =
+        AlertMessagesTest.alert(AlertState.RAISED).toBuilder()
+            .setDeviceId(device)
+            .setId(device + "|temp-high|1700000000000")
+            .build();
+    Alert cleared =
+        raised.toBuilder()
+            .setState(AlertState.CLEARED)
+            .setClearedAtMs(1_700_000_060_000L)
+            .setEventTimeMs(1_700_000_060_000L)
+            .build();
+    Alert other =
+        raised.toBuilder()
+            .setRuleId("humidity-high")
+            .setId(device + "|humidity-high|1700000000000")
+            .build();
     List<Alert> alerts = List.of(raised, other, cleared, raised); // the last one is a replay
 
     try (ServiceBusSenderClient sender = connection.createSender()) {
@@ -53,8 +63,13 @@ public class ServiceBusLiveTest {
     }
 
     Map<String, ServiceBusReceivedMessage> received = new HashMap<>();
-    try (ServiceBusReceiverClient receiver = connection.clientBuilder().receiver()
-        .queueName(queue).receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE).buildClient()) {
+    try (ServiceBusReceiverClient receiver =
+        connection
+            .clientBuilder()
+            .receiver()
+            .queueName(queue)
+            .receiveMode(ServiceBusReceiveMode.RECEIVE_AND_DELETE)
+            .buildClient()) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (received.size() < 3 && System.nanoTime() < deadline) {
         for (ServiceBusReceivedMessage m : receiver.receiveMessages(10, Duration.ofSeconds(5))) {

@@ -24,9 +24,9 @@ import org.apache.hadoop.fs.azurebfs.extensions.CustomTokenProviderAdaptee;
 /**
  * Entra ID tokens for {@code abfss://} from an AKS workload identity, for the hadoop-azure 3.3.4
  * inside Flink 1.19's {@code flink-azure-fs-hadoop} plugin, which has no workload identity provider
- * of its own (hadoop-azure 3.4 added one). It exchanges the service account token that the
- * workload identity webhook projects into the pod for a storage token (OAuth 2.0 client
- * credentials with a federated client assertion), as Azure's own SDKs do.
+ * of its own (hadoop-azure 3.4 added one). It exchanges the service account token that the workload
+ * identity webhook projects into the pod for a storage token (OAuth 2.0 client credentials with a
+ * federated client assertion), as Azure's own SDKs do.
  *
  * <p>Flink configuration (Flink hands {@code fs.azure.*} to the plugin), per account host:
  *
@@ -49,13 +49,15 @@ public class WorkloadIdentityTokenProvider implements CustomTokenProviderAdaptee
   static final String TOKEN_FILE = "fs.azure.account.oauth2.token.file";
   static final String AUTHORITY = "fs.azure.account.oauth2.msi.authority";
   static final String SCOPE = "https://storage.azure.com/.default";
-  private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+  private static final Pattern ACCESS_TOKEN =
+      Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern EXPIRES_IN = Pattern.compile("\"expires_in\"\\s*:\\s*\"?([0-9]+)");
-  private static final Pattern ERROR = Pattern.compile("\"error_description\"\\s*:\\s*\"([^\"]*)\"");
+  private static final Pattern ERROR =
+      Pattern.compile("\"error_description\"\\s*:\\s*\"([^\"]*)\"");
 
   private final Function<String, String> env;
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private String clientId;
   private String tokenEndpoint;
   private Path tokenFile;
@@ -81,8 +83,8 @@ public class WorkloadIdentityTokenProvider implements CustomTokenProviderAdaptee
     if (authority == null || authority.isBlank()) {
       authority = "https://login.microsoftonline.com/";
     }
-    tokenEndpoint = (authority.endsWith("/") ? authority : authority + "/") + tenant
-        + "/oauth2/v2.0/token";
+    tokenEndpoint =
+        (authority.endsWith("/") ? authority : authority + "/") + tenant + "/oauth2/v2.0/token";
   }
 
   /** The account-specific key, else the general one, else the environment variable. */
@@ -93,10 +95,19 @@ public class WorkloadIdentityTokenProvider implements CustomTokenProviderAdaptee
       v = env.apply(envName);
     }
     if (v == null || v.isBlank()) {
-      throw new IOException("workload identity for " + account + ": set " + key + "." + account
-          + " (or " + key + ") in the Flink configuration, or env " + envName
-          + " (the AKS workload identity webhook sets it on pods labelled "
-          + "azure.workload.identity/use=true)");
+      throw new IOException(
+          "workload identity for "
+              + account
+              + ": set "
+              + key
+              + "."
+              + account
+              + " (or "
+              + key
+              + ") in the Flink configuration, or env "
+              + envName
+              + " (the AKS workload identity webhook sets it on pods labelled "
+              + "azure.workload.identity/use=true)");
     }
     return v.trim();
   }
@@ -108,8 +119,11 @@ public class WorkloadIdentityTokenProvider implements CustomTokenProviderAdaptee
       // re-read every time: the kubelet rotates the projected token
       assertion = Files.readString(tokenFile, StandardCharsets.UTF_8).trim();
     } catch (NoSuchFileException e) {
-      throw new IOException("workload identity: no token file " + tokenFile
-          + " (is the pod labelled azure.workload.identity/use=true?)", e);
+      throw new IOException(
+          "workload identity: no token file "
+              + tokenFile
+              + " (is the pod labelled azure.workload.identity/use=true?)",
+          e);
     }
     Map<String, String> form = new LinkedHashMap<>();
     form.put("client_id", clientId);
@@ -117,13 +131,16 @@ public class WorkloadIdentityTokenProvider implements CustomTokenProviderAdaptee
     form.put("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
     form.put("client_assertion", assertion);
     form.put("grant_type", "client_credentials");
-    String body = form.entrySet().stream()
-        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(tokenEndpoint))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    String body =
+        form.entrySet().stream()
+            .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(tokenEndpoint))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
     HttpResponse<String> response;
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -135,8 +152,12 @@ public class WorkloadIdentityTokenProvider implements CustomTokenProviderAdaptee
     Matcher expiresIn = EXPIRES_IN.matcher(response.body());
     if (response.statusCode() != 200 || !token.find() || !expiresIn.find()) {
       Matcher error = ERROR.matcher(response.body());
-      throw new IOException("workload identity: " + tokenEndpoint + " answered HTTP "
-          + response.statusCode() + (error.find() ? ": " + error.group(1) : ""));
+      throw new IOException(
+          "workload identity: "
+              + tokenEndpoint
+              + " answered HTTP "
+              + response.statusCode()
+              + (error.find() ? ": " + error.group(1) : ""));
     }
     expiry = new Date(System.currentTimeMillis() + Long.parseLong(expiresIn.group(1)) * 1000);
     return token.group(1);
