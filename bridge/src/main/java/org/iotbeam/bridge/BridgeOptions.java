@@ -1,26 +1,19 @@
 package org.iotbeam.bridge;
 
-import java.util.List;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
+import org.iotbeam.cli.KafkaProducerFlags;
 
 /**
  * The flags of {@code iotbeam bridge} ({@link MqttKafkaBridge}), in the one flag style of every
  * command: {@code --name=value} or {@code --name value}, parsed by {@code org.iotbeam.cli.Flags}.
  */
-public interface BridgeOptions extends PipelineOptions {
+public interface BridgeOptions extends KafkaProducerFlags {
   @Description("MQTT broker")
   @Default.String("tcp://127.0.0.1:1883")
   String getMqttUrl();
 
   void setMqttUrl(String v);
-
-  @Description("Kafka bootstrap servers")
-  @Default.String("127.0.0.1:9092")
-  String getBootstrapServers();
-
-  void setBootstrapServers(String v);
 
   @Description("Kafka topic")
   @Default.String("telemetry")
@@ -33,17 +26,6 @@ public interface BridgeOptions extends PipelineOptions {
   String getClientId();
 
   void setClientId(String v);
-
-  @Description(
-      "SASL_SSL + PLAIN to Event Hubs, connection string from env " + "EVENTHUBS_CONNECTION_STRING")
-  boolean isEventhubs();
-
-  void setEventhubs(boolean v);
-
-  @Description("extra producer property key=value, repeatable")
-  List<String> getKafkaProperty();
-
-  void setKafkaProperty(List<String> v);
 
   @Description("stop after this many seconds (default: until interrupted)")
   Long getDuration();

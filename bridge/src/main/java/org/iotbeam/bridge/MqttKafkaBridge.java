@@ -24,6 +24,7 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.iotbeam.cli.Flags;
+import org.iotbeam.cli.KafkaProducerFlags;
 import org.iotbeam.eventhubs.EventHubsKafka;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -326,22 +327,8 @@ public final class MqttKafkaBridge implements AutoCloseable {
         problems.add(
             "--mqttUrl '" + o.getMqttUrl() + "' must look like tcp://host:port or ssl://host:port");
       }
-      kafkaProperties(o, problems);
+      KafkaProducerFlags.extraProducerProperties(o, problems);
       // --eventhubs' connection string is read when the bridge starts (not for --dryRun)
-    }
-
-    static Map<String, String> kafkaProperties(BridgeOptions o, java.util.List<String> problems) {
-      Map<String, String> props = new LinkedHashMap<>();
-      for (String kv :
-          o.getKafkaProperty() == null ? java.util.List.<String>of() : o.getKafkaProperty()) {
-        int eq = kv.indexOf('=');
-        if (eq <= 0) {
-          problems.add("--kafkaProperty '" + kv + "' must be key=value");
-        } else {
-          props.put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-      }
-      return props;
     }
 
     int call(java.io.PrintStream out) throws Exception {
@@ -354,11 +341,13 @@ public final class MqttKafkaBridge implements AutoCloseable {
       }
       Map<String, Object> props = new LinkedHashMap<>();
       if (o.isEventhubs()) {
-        props.putAll(
-            EventHubsKafka.connectionString(
-                EventHubsKafka.requireConnectionString(System::getenv, "--eventhubs")));
+        String cs = EventHubsKafka.requireConnectionString(System::getenv, "--eventhubs");
+        props.putAll(EventHubsKafka.connectionString(cs));
+        if (bootstrapServers.equals(KafkaProducerFlags.LOCAL_KAFKA)) { // as the simulator does
+          bootstrapServers = EventHubsKafka.bootstrapServers(cs);
+        }
       }
-      props.putAll(kafkaProperties(o, new java.util.ArrayList<>()));
+      props.putAll(KafkaProducerFlags.extraProducerProperties(o, new java.util.ArrayList<>()));
       CountDownLatch stop = new CountDownLatch(1);
       CountDownLatch closed = new CountDownLatch(1);
       // Ctrl-C / SIGTERM: stop taking messages, let Kafka ack what is in flight, then exit

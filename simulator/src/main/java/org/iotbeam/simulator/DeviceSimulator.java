@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.iotbeam.cli.Flags;
+import org.iotbeam.cli.KafkaProducerFlags;
 import org.iotbeam.eventhubs.EventHubsKafka;
 import org.iotbeam.simulator.SimulateOptions.TransportKind;
 
@@ -174,24 +175,11 @@ public final class DeviceSimulator {
         problems.add(e.getMessage());
       }
     }
-    kafkaProperties(o, problems);
+    KafkaProducerFlags.extraProducerProperties(o, problems);
     return c;
   }
 
   /** --kafkaProperty key=value pairs, in order. */
-  static Map<String, String> kafkaProperties(SimulateOptions o, List<String> problems) {
-    Map<String, String> props = new LinkedHashMap<>();
-    for (String kv : o.getKafkaProperty() == null ? List.<String>of() : o.getKafkaProperty()) {
-      int eq = kv.indexOf('=');
-      if (eq <= 0) {
-        problems.add("--kafkaProperty '" + kv + "' must be key=value");
-      } else {
-        props.put(kv.substring(0, eq), kv.substring(eq + 1));
-      }
-    }
-    return props;
-  }
-
   private static boolean blank(String s) {
     return s == null || s.isBlank();
   }
@@ -249,14 +237,14 @@ public final class DeviceSimulator {
           if (o.isEventhubs()) {
             String cs = env.get(EventHubsKafka.CONNECTION_STRING_ENV); // checked in config()
             props.putAll(EventHubsKafka.connectionString(cs));
-            if (servers == null || servers.equals(SimulateOptions.LOCAL_KAFKA)) {
+            if (servers == null || servers.equals(KafkaProducerFlags.LOCAL_KAFKA)) {
               servers = EventHubsKafka.bootstrapServers(cs);
             }
             if (t == null) {
               t = EventHubsKafka.entityPath(cs);
             }
           }
-          props.putAll(kafkaProperties(o, new ArrayList<>()));
+          props.putAll(KafkaProducerFlags.extraProducerProperties(o, new ArrayList<>()));
           return new KafkaTransport(
               servers == null ? "127.0.0.1:9092" : servers, t == null ? "telemetry" : t, props);
         }

@@ -3,16 +3,15 @@ package org.iotbeam.simulator;
 import java.util.List;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
+import org.iotbeam.cli.KafkaProducerFlags;
 
 /**
  * The flags of {@code iotbeam simulate} ({@link DeviceSimulator}), in the one flag style of every
  * command: {@code --name=value} or {@code --name value}, parsed by {@code org.iotbeam.cli.Flags}.
  * Durations are text in the simulator's syntax (500ms, 90s, 5m, 1h, 2d or ISO PT1M).
  */
-public interface SimulateOptions extends PipelineOptions {
-  String LOCAL_KAFKA = "127.0.0.1:9092";
+public interface SimulateOptions extends KafkaProducerFlags {
 
   /** Where the messages go. */
   enum TransportKind {
@@ -142,31 +141,11 @@ public interface SimulateOptions extends PipelineOptions {
 
   // --- kafka ---
   @Description(
-      "Kafka bootstrap servers; with --eventhubs the default is the namespace of the "
-          + "connection string")
-  @Default.String(LOCAL_KAFKA) // as the pipelines' and the bridge's
-  String getBootstrapServers();
-
-  void setBootstrapServers(String v);
-
-  @Description(
       "Kafka topic / event hub (default telemetry, or the connection string's "
           + "EntityPath with --eventhubs)")
   String getTopic();
 
   void setTopic(String v);
-
-  @Description(
-      "Event Hubs Kafka endpoint: SASL_SSL + PLAIN, connection string from env "
-          + "EVENTHUBS_CONNECTION_STRING")
-  boolean isEventhubs();
-
-  void setEventhubs(boolean v);
-
-  @Description("extra producer property key=value, repeatable")
-  List<String> getKafkaProperty();
-
-  void setKafkaProperty(List<String> v);
 
   // --- file ---
   @Description("archive directory (--transport=file)")
