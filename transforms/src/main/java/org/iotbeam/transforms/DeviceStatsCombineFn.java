@@ -3,21 +3,19 @@ package org.iotbeam.transforms;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
+import org.iotbeam.domain.stats.DeviceSample;
 import org.iotbeam.domain.stats.DeviceStats;
 
-/**
- * Per metric: min, max, mean, standard deviation, count and first/last time, from partial results
- * of the same device and window (see {@link WindowedStatistics}).
- */
-public class DeviceStatsCombineFn extends CombineFn<DeviceStats, DeviceStats, DeviceStats> {
+/** Per metric: min, max, mean, standard deviation, count and first/last time of the samples. */
+public class DeviceStatsCombineFn extends CombineFn<DeviceSample, DeviceStats, DeviceStats> {
   @Override
   public DeviceStats createAccumulator() {
     return new DeviceStats();
   }
 
   @Override
-  public DeviceStats addInput(DeviceStats acc, DeviceStats partial) {
-    return acc.merge(partial);
+  public DeviceStats addInput(DeviceStats acc, DeviceSample s) {
+    return acc.add(s);
   }
 
   @Override
@@ -36,13 +34,13 @@ public class DeviceStatsCombineFn extends CombineFn<DeviceStats, DeviceStats, De
 
   @Override
   public Coder<DeviceStats> getAccumulatorCoder(
-      CoderRegistry registry, Coder<DeviceStats> inputCoder) {
+      CoderRegistry registry, Coder<DeviceSample> inputCoder) {
     return DeviceStatsCoder.of();
   }
 
   @Override
   public Coder<DeviceStats> getDefaultOutputCoder(
-      CoderRegistry registry, Coder<DeviceStats> inputCoder) {
+      CoderRegistry registry, Coder<DeviceSample> inputCoder) {
     return DeviceStatsCoder.of();
   }
 }

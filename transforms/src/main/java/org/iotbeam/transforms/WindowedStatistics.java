@@ -1,7 +1,5 @@
 package org.iotbeam.transforms;
 
-import java.util.HashMap;
-import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -13,7 +11,6 @@ import org.apache.beam.sdk.transforms.windowing.AfterPane;
 import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
 import org.apache.beam.sdk.transforms.windowing.Trigger;
@@ -21,21 +18,20 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.domain.Metric;
+import org.iotbeam.domain.stats.DeviceSample;
 import org.iotbeam.domain.stats.DeviceStats;
 import org.iotbeam.domain.stats.RunningStats;
 import org.iotbeam.proto.PaneTiming;
 import org.iotbeam.proto.Reading;
 import org.iotbeam.proto.WindowAggregate;
 import org.joda.time.Duration;
-import org.joda.time.Instant;
 
 /**
  * Per device and metric, the statistics of each event-time tumbling window.
  *
- * <p>Grouped by device, not by series, and combined in part before the keyed exchange: what crosses
- * it is one partial {@link DeviceStats} of all metrics per device, window and bundle ({@link
- * PreCombineFn}), and the window's state is one {@link DeviceStats} per device, so the runner does
- * one state update per device and bundle instead of one per reading and metric. A pane therefore
+ * <p>Grouped by device, not by series: a reading crosses the keyed exchange once, as one {@link
+ * DeviceSample} of all its metrics, and the window's state is one {@link DeviceStats} per device,
+ * so the runner does one state update per reading instead of one per metric. A pane therefore
  * carries every metric of the device's window (each with the same pane index and timing); a metric
  * the window has no value of has no aggregate.
  *
@@ -54,8 +50,7 @@ import org.joda.time.Instant;
  * </ul>
  *
  * <p>Readings later than the allowed lateness are dropped by the runner, and counted by the
- * runner's own dropped-due-to-lateness metric (which counts partial results: each one or more
- * readings of one device and window, see {@link PreCombineFn}).
+ * runner's own dropped-due-to-lateness metric.
  *
  * <p>Why {@link Window.OnTimeBehavior#FIRE_IF_NON_EMPTY}: when the watermark jumps past the end of
  * a window plus its allowed lateness in one step (an idle partition catching up, a bounded run
@@ -97,11 +92,11 @@ public class WindowedStatistics
             : trigger.withEarlyFirings(
                 AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiringDelay));
     return readings
-        .apply("PreCombine", ParDo.of(new PreCombineFn(windowSize.getMillis())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), DeviceStatsCoder.of()))
+        .apply("ToSamples", ParDo.of(new ToSampleFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), DeviceSampleCoder.of()))
         .apply(
             "Window",
-            Window.<KV<String, DeviceStats>>into(FixedWindows.of(windowSize))
+            Window.<KV<String, DeviceSample>>into(FixedWindows.of(windowSize))
                 .triggering(withEarly)
                 .withAllowedLateness(allowedLateness)
                 .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
@@ -111,75 +106,15 @@ public class WindowedStatistics
         .setCoder(Coders.AGGREGATE);
   }
 
-  /**
-   * The statistics of each device and window within a bundle, handed on when the bundle ends (a
-   * runner ends one before the watermark moves on and before a checkpoint) or when {@value
-   * #MAX_OPEN} device windows are open: the keyed exchange and the windowed combine then see one
-   * partial result per device, window and bundle instead of one element per reading. A partial is
-   * stamped with its earliest reading, so it falls in the same window, on time or late as its
-   * readings were.
-   */
-  static class PreCombineFn extends DoFn<Reading, KV<String, DeviceStats>> {
-    static final int MAX_OPEN = 10_000;
-    private final long windowMs;
-    private transient Map<DeviceWindow, Partial> open;
-
-    PreCombineFn(long windowMs) {
-      this.windowMs = windowMs;
-    }
-
-    private record DeviceWindow(String deviceId, long windowStartMs) {}
-
-    private static final class Partial {
-      final DeviceStats stats = new DeviceStats();
-      long earliestMs = Long.MAX_VALUE;
-    }
-
-    @StartBundle
-    public void startBundle() {
-      open = new HashMap<>();
-    }
-
+  /** One sample per reading, keyed by its device: all its metrics in one element. */
+  static class ToSampleFn extends DoFn<Reading, KV<String, DeviceSample>> {
     @ProcessElement
-    public void process(@Element Reading r, OutputReceiver<KV<String, DeviceStats>> out) {
-      long ts = r.getTelemetry().getTimestampMs();
-      DeviceWindow key =
-          new DeviceWindow(r.getTelemetry().getDeviceId(), Math.floorDiv(ts, windowMs) * windowMs);
-      Partial p = open.get(key);
-      if (p == null) {
-        if (open.size() >= MAX_OPEN) { // bounded memory whatever the number of devices
-          for (Map.Entry<DeviceWindow, Partial> e : open.entrySet()) {
-            out.outputWithTimestamp(
-                KV.of(e.getKey().deviceId(), e.getValue().stats),
-                new Instant(e.getValue().earliestMs));
-          }
-          open.clear();
-        }
-        p = new Partial();
-        open.put(key, p);
+    public void process(@Element Reading r, OutputReceiver<KV<String, DeviceSample>> out) {
+      DeviceSample s =
+          DeviceSample.of(r.getTelemetry(), r.getDevice().getDeviceType(), r.getDevice().getSite());
+      if (s.present() != 0) {
+        out.output(KV.of(r.getTelemetry().getDeviceId(), s));
       }
-      p.stats.add(r.getTelemetry(), r.getDevice().getDeviceType(), r.getDevice().getSite());
-      p.earliestMs = Math.min(p.earliestMs, ts);
-    }
-
-    @FinishBundle
-    public void finishBundle(FinishBundleContext c) {
-      for (Map.Entry<DeviceWindow, Partial> e : open.entrySet()) {
-        if (!e.getValue().stats.isEmpty()) {
-          c.output(
-              KV.of(e.getKey().deviceId(), e.getValue().stats),
-              new Instant(e.getValue().earliestMs),
-              GlobalWindow.INSTANCE);
-        }
-      }
-      open.clear();
-    }
-
-    /** A partial is stamped with its earliest reading, which may precede the current one. */
-    @SuppressWarnings("deprecation")
-    @Override
-    public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE);
     }
   }
 

@@ -3,7 +3,6 @@ package org.iotbeam.domain.stats;
 import java.util.Arrays;
 import java.util.Objects;
 import org.iotbeam.domain.Metric;
-import org.iotbeam.proto.Telemetry;
 
 /**
  * The statistics of one device over one window: a {@link RunningStats} per metric it reported, and
@@ -17,16 +16,15 @@ public final class DeviceStats {
   private String deviceType = "";
   private String site = "";
 
-  /** Adds every metric {@code t} carries, at its event time. */
-  public DeviceStats add(Telemetry t, String deviceType, String site) {
-    if (this.deviceType.isEmpty() && this.site.isEmpty()) {
-      this.deviceType = deviceType;
-      this.site = site;
+  public DeviceStats add(DeviceSample s) {
+    if (deviceType.isEmpty() && site.isEmpty()) {
+      deviceType = s.deviceType();
+      site = s.site();
     }
-    long ts = t.getTimestampMs();
+    int present = s.present();
     for (Metric m : METRICS) {
-      if (m.isIn(t)) {
-        forMetric(m).add(m.valueIn(t), ts);
+      if ((present & (1 << m.ordinal())) != 0) {
+        forMetric(m).add(s.value(m), s.timestampMs());
       }
     }
     return this;

@@ -9,7 +9,7 @@ import org.iotbeam.proto.Telemetry;
 import org.junit.Test;
 
 public class DeviceStatsTest {
-  private static Telemetry sample(long ts, Double temperature, Double humidity) {
+  private static DeviceSample sample(long ts, Double temperature, Double humidity) {
     Telemetry.Builder t = Telemetry.newBuilder().setDeviceId("d").setTimestampMs(ts);
     if (temperature != null) {
       t.setTemperature(temperature);
@@ -17,16 +17,16 @@ public class DeviceStatsTest {
     if (humidity != null) {
       t.setHumidity(humidity);
     }
-    return t.build();
+    return DeviceSample.of(t.build(), "sensor", "plant-1");
   }
 
   @Test
   public void eachMetricGetsTheStatisticsOfItsOwnValuesOnly() {
     DeviceStats d =
         new DeviceStats()
-            .add(sample(1_000, 20.0, 50.0), "sensor", "plant-1")
-            .add(sample(2_000, 22.0, null), "sensor", "plant-1")
-            .add(sample(3_000, null, 70.0), "sensor", "plant-1");
+            .add(sample(1_000, 20.0, 50.0))
+            .add(sample(2_000, 22.0, null))
+            .add(sample(3_000, null, 70.0));
     RunningStats expectedTemperature = new RunningStats().add(20.0, 1_000).add(22.0, 2_000);
     RunningStats expectedHumidity = new RunningStats().add(50.0, 1_000).add(70.0, 3_000);
     assertEquals(expectedTemperature, d.of(Metric.TEMPERATURE));
@@ -42,9 +42,9 @@ public class DeviceStatsTest {
     DeviceStats a = new DeviceStats();
     DeviceStats b = new DeviceStats();
     for (int i = 0; i < 100; i++) {
-      Telemetry s = sample(i * 1_000L, 20.0 + i % 7, i % 3 == 0 ? null : 40.0 + i % 11);
-      whole.add(s, "sensor", "plant-1");
-      (i % 2 == 0 ? a : b).add(s, "sensor", "plant-1");
+      DeviceSample s = sample(i * 1_000L, 20.0 + i % 7, i % 3 == 0 ? null : 40.0 + i % 11);
+      whole.add(s);
+      (i % 2 == 0 ? a : b).add(s);
     }
     DeviceStats merged = new DeviceStats().merge(b).merge(a);
     for (Metric m : new Metric[] {Metric.TEMPERATURE, Metric.HUMIDITY}) {
