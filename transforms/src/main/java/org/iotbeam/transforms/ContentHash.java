@@ -42,39 +42,28 @@ public final class ContentHash {
     return HEX.formatHex(d, 0, 16);
   }
 
-  /** Whether {@code hash} is one {@link #of} returned (32 hex digits). */
-  public static boolean isValid(String hash) {
+  /** The 128 bits of a content hash, as two longs. */
+  public record Bits(long high, long low) {}
+
+  /** The bits of a hash {@link #of} returned; null when {@code hash} is not 32 hex digits. */
+  public static Bits parse(String hash) {
     if (hash == null || hash.length() != 32) {
-      return false;
+      return null;
     }
+    long high = 0;
+    long low = 0;
     for (int i = 0; i < 32; i++) {
-      if (Character.digit(hash.charAt(i), 16) < 0) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The first 64 bits of a hash {@link #of} returned. */
-  public static long high(String hash) {
-    return bits(hash, 0);
-  }
-
-  /** The last 64 bits of a hash {@link #of} returned. */
-  public static long low(String hash) {
-    return bits(hash, 16);
-  }
-
-  private static long bits(String hash, int from) {
-    long v = 0;
-    for (int i = from; i < from + 16; i++) {
-      int digit = hash.length() == 32 ? Character.digit(hash.charAt(i), 16) : -1;
+      int digit = Character.digit(hash.charAt(i), 16);
       if (digit < 0) {
-        throw new IllegalArgumentException("not a content hash: '" + hash + "'");
+        return null;
       }
-      v = v << 4 | digit;
+      if (i < 16) {
+        high = high << 4 | digit;
+      } else {
+        low = low << 4 | digit;
+      }
     }
-    return v;
+    return new Bits(high, low);
   }
 
   /** The full SHA-256 in hex, as {@code sha256sum} prints it: to check a payload fetched later. */

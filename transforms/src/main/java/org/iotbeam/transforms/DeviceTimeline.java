@@ -34,6 +34,10 @@ import org.iotbeam.domain.alerting.AlertEvaluator;
 import org.iotbeam.domain.alerting.AlertRules;
 import org.iotbeam.domain.alerting.DeviceAlertState;
 import org.iotbeam.domain.alerting.OutOfOrderPolicy;
+import org.iotbeam.domain.stats.DeviceSample;
+import org.iotbeam.domain.stats.DeviceStats;
+import org.iotbeam.domain.stats.DeviceWindows;
+import org.iotbeam.domain.stats.TumblingWindows;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.AlertState;
 import org.iotbeam.proto.DeviceProfile;
@@ -43,12 +47,23 @@ import org.joda.time.Instant;
 
 /**
  * A device's readings in the order they arrived, in one keyed step: redelivered copies dropped,
- * then every first copy evaluated for alerts (threshold rules, anomalies, trends and silence).
- * Outputs {@link #FIRST_COPIES} (for the windowed statistics) and {@link #ALERTS}.
+ * then every first copy evaluated for alerts (threshold rules, anomalies, trends and silence) and
+ * added to its window's statistics. Outputs {@link #FIRST_COPIES}, {@link #ALERTS} and {@link
+ * #WINDOW_STATS} (for {@link WindowedStatistics}, which turns them into panes).
  *
- * <p><b>Why one step.</b> Both need the device's readings on one worker in arrival order; as two
- * keyed steps every reading crossed a second exchange (encoded, sent, decoded, its key hashed
- * again) to reach the same key on another operator.
+ * <p><b>Why one step.</b> All three need the device's readings on one worker in arrival order; as
+ * separate keyed steps every reading crossed another exchange (encoded, sent, decoded, its key
+ * hashed again, and for the statistics a runner's window state and timers touched per reading) to
+ * reach the same key on another operator.
+ *
+ * <p><b>Statistics.</b> Each first copy is added to its window's {@link DeviceStats} ({@link
+ * DeviceWindows}) in arrival order. A window's statistics are handed on when the watermark passes
+ * its end (a timer), then again after each late reading until its allowed lateness runs out, and,
+ * with {@code eachReading} (early panes want them), after every reading: one element per window,
+ * not one per reading, crosses to {@link WindowedStatistics}. A reading whose window's allowed
+ * lateness has run out is not counted ({@value TelemetryMetrics#READINGS_PAST_LATENESS}). A
+ * backfill adds every first copy and hands each window on once, at its end; since both add the same
+ * readings in the same order, their statistics agree to the last bit.
  *
  * <p><b>Copies.</b> The same device, event time and content ({@link Reading#getContentHash()}) seen
  * again within {@code horizon} of event time: at-least-once transports (MQTT QoS 1, Kafka retries,
@@ -79,14 +94,32 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
   /** Raised and cleared alerts. */
   public static final TupleTag<Alert> ALERTS = new TupleTag<>("alerts") {};
 
+  /** A device's window statistics so far, stamped inside the window, each time they are due. */
+  public static final TupleTag<KV<String, DeviceStats>> WINDOW_STATS =
+      new TupleTag<>("windowStats") {};
+
   private final Duration horizon;
   private final AlertRules rules;
   private final OutOfOrderPolicy outOfOrder;
+  private final TumblingWindows windows;
+  private final boolean eachReading;
 
-  public DeviceTimeline(Duration horizon, AlertRules rules, OutOfOrderPolicy outOfOrder) {
+  /**
+   * @param windows the statistics' windows
+   * @param eachReading hand a window's statistics on after every reading, not only when due (for
+   *     early panes)
+   */
+  public DeviceTimeline(
+      Duration horizon,
+      AlertRules rules,
+      OutOfOrderPolicy outOfOrder,
+      TumblingWindows windows,
+      boolean eachReading) {
     this.horizon = horizon;
     this.rules = rules;
     this.outOfOrder = outOfOrder;
+    this.windows = windows;
+    this.eachReading = eachReading;
   }
 
   @Override
@@ -112,21 +145,22 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
                 WithKeys.of((Reading r) -> r.getTelemetry().getDeviceId())
                     .withKeyType(TypeDescriptors.strings()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.READING));
-    TupleTagList alertsTag = TupleTagList.of(ALERTS);
+    TupleTagList others = TupleTagList.of(ALERTS).and(WINDOW_STATS);
     PCollectionTuple out =
         bounded
             ? byDevice
                 .apply("GroupByDevice", GroupByKey.create())
                 .apply(
                     "InArrivalOrder",
-                    ParDo.of(new InArrivalOrderFn(rules, outOfOrder))
-                        .withOutputTags(FIRST_COPIES, alertsTag))
+                    ParDo.of(new InArrivalOrderFn(rules, outOfOrder, windows))
+                        .withOutputTags(FIRST_COPIES, others))
             : byDevice.apply(
                 "OnArrival",
-                ParDo.of(new OnArrivalFn(horizon, rules, outOfOrder))
-                    .withOutputTags(FIRST_COPIES, alertsTag));
+                ParDo.of(new OnArrivalFn(horizon, rules, outOfOrder, windows, eachReading))
+                    .withOutputTags(FIRST_COPIES, others));
     out.get(FIRST_COPIES).setCoder(Coders.READING);
     out.get(ALERTS).setCoder(Coders.ALERT);
+    out.get(WINDOW_STATS).setCoder(KvCoder.of(StringUtf8Coder.of(), DeviceStatsCoder.of()));
     return out;
   }
 
@@ -134,15 +168,17 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
   abstract static class TimelineFn<InputT> extends DoFn<InputT, Reading> {
     final AlertEvaluator evaluator;
     final OutOfOrderPolicy outOfOrder;
+    final TumblingWindows windows;
     final Counter duplicates = TelemetryMetrics.counter(TelemetryMetrics.DUPLICATES);
     private final Counter suppressed = TelemetryMetrics.counter(TelemetryMetrics.ALERTS_SUPPRESSED);
     private final Counter late =
         TelemetryMetrics.counter(TelemetryMetrics.ALERT_READINGS_OUT_OF_ORDER);
     private final Counter latePolicy;
 
-    TimelineFn(AlertRules rules, OutOfOrderPolicy outOfOrder) {
+    TimelineFn(AlertRules rules, OutOfOrderPolicy outOfOrder, TumblingWindows windows) {
       this.evaluator = new AlertEvaluator(rules);
       this.outOfOrder = outOfOrder;
+      this.windows = windows;
       this.latePolicy =
           TelemetryMetrics.counter(
               TelemetryMetrics.ALERT_READINGS_OUT_OF_ORDER
@@ -165,6 +201,13 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
       return outcome.alerts();
     }
 
+    /** The reading's metrics for its window; null when it carries none. */
+    static DeviceSample sample(Reading r) {
+      DeviceSample s =
+          DeviceSample.of(r.getTelemetry(), r.getDevice().getDeviceType(), r.getDevice().getSite());
+      return s.present() == 0 ? null : s;
+    }
+
     static void count(Alert a) {
       String prefix =
           a.getState() == AlertState.RAISED
@@ -178,10 +221,14 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
    * The stream: one state cell per device ({@link DeviceTimelineState}), one reading at a time as
    * it comes. Timers are moved lazily: a reading only sets one when none is pending or its new due
    * time is earlier, and a timer that fires early re-arms itself, so a steady device costs a timer
-   * operation per silence period and per half horizon, not one per reading.
+   * operation per silence period, per half horizon and per window, not one per reading. Every timer
+   * that fires tells the device's windows how far the watermark has come.
    */
   static class OnArrivalFn extends TimelineFn<KV<String, Reading>> {
     private final long horizonMs;
+    private final boolean eachReading;
+    private final Counter pastLateness =
+        TelemetryMetrics.counter(TelemetryMetrics.READINGS_PAST_LATENESS);
 
     @StateId("timeline")
     private final StateSpec<ValueState<DeviceTimelineState>> timelineSpec =
@@ -193,9 +240,18 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     @TimerId("silence")
     private final TimerSpec silenceSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
 
-    OnArrivalFn(Duration horizon, AlertRules rules, OutOfOrderPolicy outOfOrder) {
-      super(rules, outOfOrder);
+    @TimerId("windows")
+    private final TimerSpec windowsSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+
+    OnArrivalFn(
+        Duration horizon,
+        AlertRules rules,
+        OutOfOrderPolicy outOfOrder,
+        TumblingWindows windows,
+        boolean eachReading) {
+      super(rules, outOfOrder, windows);
       this.horizonMs = horizon.getMillis();
+      this.eachReading = eachReading;
     }
 
     @ProcessElement
@@ -205,12 +261,12 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
         @StateId("timeline") ValueState<DeviceTimelineState> cell,
         @TimerId("sweep") Timer sweep,
         @TimerId("silence") Timer silence,
+        @TimerId("windows") Timer windowsTimer,
         MultiOutputReceiver out) {
       Reading r = e.getValue();
       DeviceTimelineState s = Optional.ofNullable(cell.read()).orElseGet(DeviceTimelineState::new);
-      String hash = r.getContentHash();
-      if (ContentHash.isValid(hash)
-          && !s.recent.add(ContentHash.high(hash), ContentHash.low(hash), timestamp.getMillis())) {
+      ContentHash.Bits hash = ContentHash.parse(r.getContentHash());
+      if (hash != null && !s.recent.add(hash.high(), hash.low(), timestamp.getMillis())) {
         duplicates.inc();
         return;
       }
@@ -220,6 +276,7 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
         sweep.set(new Instant(s.sweepAt));
       }
       out.get(FIRST_COPIES).output(r);
+      addToWindow(e.getKey(), r, s, windowsTimer, out);
 
       long newestBefore = s.alerts.lastReadingMs();
       for (Alert a : evaluate(s.alerts, r)) {
@@ -240,6 +297,61 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
       cell.write(s);
     }
 
+    private void addToWindow(
+        String device,
+        Reading r,
+        DeviceTimelineState s,
+        Timer windowsTimer,
+        MultiOutputReceiver out) {
+      DeviceSample sample = sample(r);
+      if (sample == null) {
+        return;
+      }
+      DeviceWindows.Window w = s.windows.add(sample, windows);
+      switch (DeviceWindows.admission(w)) {
+        case EXPIRED -> pastLateness.inc();
+        case LATE -> out.get(WINDOW_STATS).output(KV.of(device, w.stats().copy()));
+        case OPEN -> {
+          if (eachReading) {
+            out.get(WINDOW_STATS).output(KV.of(device, w.stats().copy()));
+          }
+        }
+      }
+      long due = s.windows.nextDue(windows);
+      if (due != Long.MAX_VALUE && (s.windowsAt == DeviceTimelineState.NONE || due < s.windowsAt)) {
+        s.windowsAt = due;
+        windowsTimer.set(new Instant(due));
+      }
+    }
+
+    @OnTimer("windows")
+    public void onWindows(
+        OnTimerContext c,
+        @Key String device,
+        @StateId("timeline") ValueState<DeviceTimelineState> cell,
+        @TimerId("windows") Timer windowsTimer) {
+      DeviceTimelineState s = cell.read();
+      if (s == null) {
+        return;
+      }
+      s.windowsAt = DeviceTimelineState.NONE;
+      // a window is handed on at its last instant, never before this timer's own (the earliest due)
+      s.windows.advanceTo(
+          c.timestamp().getMillis(),
+          windows,
+          w ->
+              c.outputWithTimestamp(
+                  WINDOW_STATS,
+                  KV.of(device, w.stats().copy()),
+                  new Instant(windows.lastInstant(w.startMs()))));
+      long due = s.windows.nextDue(windows);
+      if (due != Long.MAX_VALUE) {
+        s.windowsAt = due;
+        windowsTimer.set(new Instant(due));
+      }
+      cell.write(s);
+    }
+
     @OnTimer("sweep")
     public void onSweep(
         OnTimerContext c,
@@ -250,6 +362,7 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
         return;
       }
       long now = c.timestamp().getMillis();
+      s.windows.learnWatermarkPast(now);
       s.recent.forgetUpTo(now - horizonMs);
       if (s.recent.isEmpty()) {
         s.sweepAt = DeviceTimelineState.NONE;
@@ -270,6 +383,7 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
         return;
       }
       long now = c.timestamp().getMillis();
+      s.windows.learnWatermarkPast(now);
       s.silenceAt = DeviceTimelineState.NONE;
       Optional<Long> deadline = evaluator.silenceDeadline(s.alerts);
       if (deadline.isPresent() && deadline.get() > now) { // readings came since: not yet
@@ -288,8 +402,8 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
 
   /** A backfill: a device's readings at once, replayed in the order streaming saw them. */
   static class InArrivalOrderFn extends TimelineFn<KV<String, Iterable<Reading>>> {
-    InArrivalOrderFn(AlertRules rules, OutOfOrderPolicy outOfOrder) {
-      super(rules, outOfOrder);
+    InArrivalOrderFn(AlertRules rules, OutOfOrderPolicy outOfOrder, TumblingWindows windows) {
+      super(rules, outOfOrder, windows);
     }
 
     @ProcessElement
@@ -299,6 +413,7 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
       readings.sort(ArrivalOrder.READINGS);
       Set<String> seen = new HashSet<>();
       DeviceAlertState state = new DeviceAlertState();
+      DeviceWindows deviceWindows = new DeviceWindows(); // a backfill has no watermark: all open
       DeviceProfile profile = null;
       for (Reading r : readings) {
         if (!seen.add(r.getContentHash())) {
@@ -307,6 +422,10 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
         }
         long ts = r.getTelemetry().getTimestampMs();
         out.get(FIRST_COPIES).outputWithTimestamp(r, new Instant(ts));
+        DeviceSample sample = sample(r);
+        if (sample != null) {
+          deviceWindows.add(sample, windows);
+        }
         Optional<Long> deadline = evaluator.silenceDeadline(state);
         if (profile != null && deadline.isPresent() && ts > deadline.get()) {
           emitSilence(state, profile, deadline.get(), out);
@@ -322,6 +441,11 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
       Optional<Long> last = evaluator.silenceDeadline(state);
       if (profile != null && last.isPresent()) {
         emitSilence(state, profile, last.get(), out);
+      }
+      for (DeviceWindows.Window w : deviceWindows.windows()) {
+        out.get(WINDOW_STATS)
+            .outputWithTimestamp(
+                KV.of(e.getKey(), w.stats()), new Instant(windows.lastInstant(w.startMs())));
       }
     }
 

@@ -2,6 +2,7 @@ package org.iotbeam.transforms;
 
 import org.iotbeam.domain.alerting.DeviceAlertState;
 import org.iotbeam.domain.dedup.RecentReadings;
+import org.iotbeam.domain.stats.DeviceWindows;
 import org.iotbeam.proto.DeviceProfile;
 
 /**
@@ -27,8 +28,14 @@ final class DeviceTimelineState {
   /** When the silence timer is due, or {@link #NONE}. */
   long silenceAt;
 
+  /** The device's open windows of statistics. */
+  final DeviceWindows windows;
+
+  /** When the windows timer is due, or {@link #NONE}. */
+  long windowsAt;
+
   DeviceTimelineState() {
-    this(new RecentReadings(), new DeviceAlertState(), null, NONE, NONE);
+    this(new RecentReadings(), new DeviceAlertState(), null, NONE, NONE, new DeviceWindows(), NONE);
   }
 
   DeviceTimelineState(
@@ -36,11 +43,15 @@ final class DeviceTimelineState {
       DeviceAlertState alerts,
       DeviceProfile profile,
       long sweepAt,
-      long silenceAt) {
+      long silenceAt,
+      DeviceWindows windows,
+      long windowsAt) {
     this.recent = recent;
     this.alerts = alerts;
     this.profile = profile;
     this.sweepAt = sweepAt;
     this.silenceAt = silenceAt;
+    this.windows = windows;
+    this.windowsAt = windowsAt;
   }
 }

@@ -5,14 +5,21 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.iotbeam.domain.dedup.RecentReadings;
+import org.iotbeam.domain.stats.DeviceWindows;
 import org.iotbeam.proto.DeviceProfile;
 
 /**
  * A device's timeline state: the recent content hashes (two longs and an event time each, oldest
  * first), the alert state as its protobuf snapshot ({@link DeviceAlertStateCoder}: it survives a
- * rebuilt jar), the profile, and the two timers' due times.
+ * rebuilt jar), the profile, the timers' due times and the open windows of statistics.
+ *
+ * <p>Versioned: the first format (no windows) began with the number of content hashes, never
+ * negative; later formats begin with a negative version, so a savepoint of the first format still
+ * restores (with no open windows).
  */
 final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
   private static final DeviceTimelineStateCoder INSTANCE = new DeviceTimelineStateCoder();
@@ -21,9 +28,22 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
     return INSTANCE;
   }
 
+  /** The format written: with the open windows. */
+  private static final int WITH_WINDOWS = -2;
+
   @Override
   public void encode(DeviceTimelineState s, OutputStream os) throws IOException {
     DataOutputStream out = new DataOutputStream(os);
+    out.writeInt(WITH_WINDOWS);
+    out.writeLong(s.windowsAt);
+    out.writeLong(s.windows.watermarkPast());
+    out.writeInt(s.windows.windows().size());
+    for (DeviceWindows.Window w : s.windows.windows()) {
+      out.writeLong(w.startMs());
+      out.writeBoolean(w.onTimeDone());
+      out.flush();
+      DeviceStatsCoder.of().encode(w.stats(), os);
+    }
     RecentReadings recent = s.recent;
     out.writeInt(recent.size());
     for (int k = 0; k < recent.size(); k++) {
@@ -44,7 +64,25 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
   @Override
   public DeviceTimelineState decode(InputStream is) throws IOException {
     DataInputStream in = new DataInputStream(is);
-    int size = in.readInt();
+    int first = in.readInt();
+    long windowsAt = DeviceTimelineState.NONE;
+    DeviceWindows windows = new DeviceWindows();
+    if (first == WITH_WINDOWS) {
+      windowsAt = in.readLong();
+      long watermarkPast = in.readLong();
+      int n = in.readInt();
+      List<DeviceWindows.Window> open = new ArrayList<>(n);
+      for (int k = 0; k < n; k++) {
+        long start = in.readLong();
+        boolean onTimeDone = in.readBoolean();
+        open.add(new DeviceWindows.Window(start, DeviceStatsCoder.of().decode(is), onTimeDone));
+      }
+      windows = new DeviceWindows(open, watermarkPast);
+      first = in.readInt();
+    } else if (first < 0) {
+      throw new IOException("unknown device timeline state format " + first);
+    }
+    int size = first;
     RecentReadings recent = new RecentReadings();
     for (int k = 0; k < size; k++) {
       recent.add(in.readLong(), in.readLong(), in.readLong());
@@ -53,6 +91,12 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
     long silenceAt = in.readLong();
     DeviceProfile profile = in.readBoolean() ? Coders.DEVICE_PROFILE.decode(is) : null;
     return new DeviceTimelineState(
-        recent, DeviceAlertStateCoder.of().decode(is), profile, sweepAt, silenceAt);
+        recent,
+        DeviceAlertStateCoder.of().decode(is),
+        profile,
+        sweepAt,
+        silenceAt,
+        windows,
+        windowsAt);
   }
 }

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import org.iotbeam.domain.alerting.AlertRules;
 import org.iotbeam.domain.alerting.OutOfOrderPolicy;
 import org.iotbeam.domain.registry.DeviceRegistry;
+import org.iotbeam.domain.stats.TumblingWindows;
 import org.iotbeam.domain.validation.ValidationLimits;
 import org.joda.time.Duration;
 
@@ -171,6 +172,11 @@ public final class ProcessingConfig implements Serializable {
 
   public Duration windowSize() {
     return windowSize;
+  }
+
+  /** The statistics' windows: their size and how long each takes late readings. */
+  public TumblingWindows windows() {
+    return new TumblingWindows(windowSize.getMillis(), allowedLateness.getMillis());
   }
 
   public Duration allowedLateness() {

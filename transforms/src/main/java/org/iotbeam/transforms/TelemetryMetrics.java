@@ -29,6 +29,11 @@ public final class TelemetryMetrics {
   public static final String LATE_PANES = "aggregates_late_panes";
   public static final String EARLY_PANES = "aggregates_early_panes";
 
+  /**
+   * Readings whose window's allowed lateness had run out: in no aggregate (alerts still saw them).
+   */
+  public static final String READINGS_PAST_LATENESS = "readings_past_allowed_lateness";
+
   /** Panes without a reading, never written (should stay 0: see WindowedStatistics). */
   public static final String EMPTY_PANES_DROPPED = "aggregates_empty_panes_dropped";
 

@@ -1,9 +1,10 @@
 package org.iotbeam.transforms;
 
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -18,29 +19,30 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.domain.Metric;
-import org.iotbeam.domain.stats.DeviceSample;
 import org.iotbeam.domain.stats.DeviceStats;
 import org.iotbeam.domain.stats.RunningStats;
+import org.iotbeam.domain.stats.TumblingWindows;
 import org.iotbeam.proto.PaneTiming;
-import org.iotbeam.proto.Reading;
 import org.iotbeam.proto.WindowAggregate;
 import org.joda.time.Duration;
 
 /**
- * Per device and metric, the statistics of each event-time tumbling window.
+ * Per device and metric, the panes of each event-time tumbling window's statistics.
  *
- * <p>Grouped by device, not by series: a reading crosses the keyed exchange once, as one {@link
- * DeviceSample} of all its metrics, and the window's state is one {@link DeviceStats} per device,
- * so the runner does one state update per reading instead of one per metric. A pane therefore
- * carries every metric of the device's window (each with the same pane index and timing); a metric
- * the window has no value of has no aggregate.
+ * <p>The statistics themselves are built in {@link DeviceTimeline}, which sees each device's
+ * readings in arrival order anyway ({@link DeviceTimeline#WINDOW_STATS}): it hands a window's
+ * {@link DeviceStats} on when the window is due, not every reading, so what crosses this keyed step
+ * is one element per window (and one per late reading). Here the runner turns them into panes; of
+ * the versions of one window the largest is the newest ({@link LatestStatsFn}). A pane carries
+ * every metric of the device's window (each with the same pane index and timing); a metric the
+ * window has no value of has no aggregate.
  *
  * <p>Panes, each carrying everything seen so far (accumulating), so a sink that upserts by {@link
  * WindowAggregate#getId()} always holds the best answer:
  *
  * <ul>
  *   <li>optionally early ones, every {@code earlyFiringDelay} of processing time while the window
- *       is open;
+ *       is open (the timeline then hands the statistics on after every reading);
  *   <li>one on time, when the watermark passes the end of the window, and only if the window has
  *       readings (see below);
  *   <li>late ones within {@code allowedLateness}: at most one per {@code lateFiringDelay} of
@@ -49,8 +51,9 @@ import org.joda.time.Duration;
  *       reading).
  * </ul>
  *
- * <p>Readings later than the allowed lateness are dropped by the runner, and counted by the
- * runner's own dropped-due-to-lateness metric.
+ * <p>Readings later than the allowed lateness are not counted: the timeline refuses them ({@value
+ * TelemetryMetrics#READINGS_PAST_LATENESS}), and statistics that reach this step after their
+ * window's lateness ran out are dropped by the runner (its own dropped-due-to-lateness metric).
  *
  * <p>Why {@link Window.OnTimeBehavior#FIRE_IF_NON_EMPTY}: when the watermark jumps past the end of
  * a window plus its allowed lateness in one step (an idle partition catching up, a bounded run
@@ -61,25 +64,22 @@ import org.joda.time.Duration;
  * no aggregate; {@link ToAggregatesFn} drops any empty pane as a second guard.
  */
 public class WindowedStatistics
-    extends PTransform<PCollection<Reading>, PCollection<WindowAggregate>> {
+    extends PTransform<PCollection<KV<String, DeviceStats>>, PCollection<WindowAggregate>> {
   private final Duration windowSize;
   private final Duration allowedLateness;
   private final Duration earlyFiringDelay; // null: no early panes
   private final Duration lateFiringDelay;
 
   public WindowedStatistics(
-      Duration windowSize,
-      Duration allowedLateness,
-      Duration earlyFiringDelay,
-      Duration lateFiringDelay) {
-    this.windowSize = windowSize;
-    this.allowedLateness = allowedLateness;
+      TumblingWindows windows, Duration earlyFiringDelay, Duration lateFiringDelay) {
+    this.windowSize = Duration.millis(windows.sizeMs());
+    this.allowedLateness = Duration.millis(windows.allowedLatenessMs());
     this.earlyFiringDelay = earlyFiringDelay;
     this.lateFiringDelay = lateFiringDelay;
   }
 
   @Override
-  public PCollection<WindowAggregate> expand(PCollection<Reading> readings) {
+  public PCollection<WindowAggregate> expand(PCollection<KV<String, DeviceStats>> stats) {
     AfterWatermark.AfterWatermarkEarlyAndLate trigger =
         AfterWatermark.pastEndOfWindow()
             .withLateFirings(
@@ -91,30 +91,59 @@ public class WindowedStatistics
             ? trigger
             : trigger.withEarlyFirings(
                 AfterProcessingTime.pastFirstElementInPane().plusDelayOf(earlyFiringDelay));
-    return readings
-        .apply("ToSamples", ParDo.of(new ToSampleFn()))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), DeviceSampleCoder.of()))
+    return stats
         .apply(
             "Window",
-            Window.<KV<String, DeviceSample>>into(FixedWindows.of(windowSize))
+            Window.<KV<String, DeviceStats>>into(FixedWindows.of(windowSize))
                 .triggering(withEarly)
                 .withAllowedLateness(allowedLateness)
                 .withOnTimeBehavior(Window.OnTimeBehavior.FIRE_IF_NON_EMPTY)
                 .accumulatingFiredPanes())
-        .apply("Stats", Combine.perKey(new DeviceStatsCombineFn()))
+        // the step keeps its name: a savepoint's window state restores into it
+        .apply("Stats", Combine.perKey(new LatestStatsFn()))
         .apply("ToAggregates", ParDo.of(new ToAggregatesFn()))
         .setCoder(Coders.AGGREGATE);
   }
 
-  /** One sample per reading, keyed by its device: all its metrics in one element. */
-  static class ToSampleFn extends DoFn<Reading, KV<String, DeviceSample>> {
-    @ProcessElement
-    public void process(@Element Reading r, OutputReceiver<KV<String, DeviceSample>> out) {
-      DeviceSample s =
-          DeviceSample.of(r.getTelemetry(), r.getDevice().getDeviceType(), r.getDevice().getSite());
-      if (s.present() != 0) {
-        out.output(KV.of(r.getTelemetry().getDeviceId(), s));
+  /**
+   * Of the versions of a device's window, the newest: statistics only grow, so the newest holds the
+   * most values. A replayed version (after a restore) is equal to the one it repeats.
+   */
+  static class LatestStatsFn extends CombineFn<DeviceStats, DeviceStats, DeviceStats> {
+    @Override
+    public DeviceStats createAccumulator() {
+      return new DeviceStats();
+    }
+
+    @Override
+    public DeviceStats addInput(DeviceStats latest, DeviceStats version) {
+      return version.size() >= latest.size() ? version : latest;
+    }
+
+    @Override
+    public DeviceStats mergeAccumulators(Iterable<DeviceStats> versions) {
+      DeviceStats latest = createAccumulator();
+      for (DeviceStats v : versions) {
+        latest = addInput(latest, v);
       }
+      return latest;
+    }
+
+    @Override
+    public DeviceStats extractOutput(DeviceStats latest) {
+      return latest;
+    }
+
+    @Override
+    public Coder<DeviceStats> getAccumulatorCoder(
+        CoderRegistry registry, Coder<DeviceStats> inputCoder) {
+      return DeviceStatsCoder.of();
+    }
+
+    @Override
+    public Coder<DeviceStats> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<DeviceStats> inputCoder) {
+      return DeviceStatsCoder.of();
     }
   }
 

@@ -2,6 +2,7 @@ package org.iotbeam.transforms;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertNull;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.FieldDescriptor;
@@ -118,6 +119,17 @@ public class ContentHashTest {
   @Test
   public void splitsIntoTwoLongs() {
     String h = ContentHash.of(V3);
-    assertEquals(h, String.format("%016x%016x", ContentHash.high(h), ContentHash.low(h)));
+    ContentHash.Bits bits = ContentHash.parse(h);
+    assertEquals(h, String.format("%016x%016x", bits.high(), bits.low()));
+  }
+
+  @Test
+  public void aMalformedHashHasNoBits() {
+    String h = ContentHash.of(V3);
+    assertNull(ContentHash.parse(null));
+    assertNull(ContentHash.parse(h.substring(1)));
+    assertNull(ContentHash.parse(h + "0"));
+    assertNull(ContentHash.parse("g" + h.substring(1)));
+    assertNull(ContentHash.parse(h.substring(0, 31) + "-"));
   }
 }

@@ -30,12 +30,6 @@ public class DeviceStatsCodersTest {
           "");
 
   @Test
-  public void samplesRoundTrip() throws Exception {
-    CoderProperties.coderDecodeEncodeEqual(DeviceSampleCoder.of(), FULL);
-    CoderProperties.coderDecodeEncodeEqual(DeviceSampleCoder.of(), PARTIAL);
-  }
-
-  @Test
   public void statisticsRoundTripWithTheirMissingMetrics() throws Exception {
     DeviceStats d = new DeviceStats().add(FULL).add(PARTIAL);
     CoderProperties.coderDecodeEncodeEqual(DeviceStatsCoder.of(), d);

@@ -5,10 +5,16 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.iotbeam.domain.alerting.AlertEvaluator;
 import org.iotbeam.domain.alerting.AlertRules;
 import org.iotbeam.domain.alerting.DeviceAlertState;
+import org.iotbeam.domain.stats.DeviceSample;
+import org.iotbeam.domain.stats.DeviceWindows;
+import org.iotbeam.domain.stats.TumblingWindows;
 import org.iotbeam.testing.Fixtures;
 import org.junit.Test;
 
@@ -46,6 +52,60 @@ public class DeviceTimelineStateCoderTest {
     assertEquals(
         CoderUtils.encodeToBase64(DeviceAlertStateCoder.of(), s.alerts),
         CoderUtils.encodeToBase64(DeviceAlertStateCoder.of(), back.alerts));
+  }
+
+  @Test
+  public void openWindowsAndWhatTheDeviceKnowsOfTheWatermarkSurviveACheckpoint() throws Exception {
+    TumblingWindows shape = new TumblingWindows(300_000L, 600_000L);
+    DeviceTimelineState s = new DeviceTimelineState();
+    for (long ts : new long[] {10_000L, 290_000L, 310_000L}) {
+      s.windows.add(
+          DeviceSample.of(
+              Fixtures.temperatureReading("dev-1", ts, ts / 1000.0).getTelemetry(), "t", "s"),
+          shape);
+    }
+    s.windows.advanceTo(299_999L, shape, w -> {}); // the first window's on-time pane is out
+    s.windowsAt = 600_000L + 299_999L;
+
+    DeviceTimelineState back = CoderUtils.clone(DeviceTimelineStateCoder.of(), s);
+    assertEquals(s.windowsAt, back.windowsAt);
+    assertEquals(299_999L, back.windows.watermarkPast());
+    assertEquals(2, back.windows.windows().size());
+    for (int i = 0; i < 2; i++) {
+      DeviceWindows.Window w = s.windows.windows().get(i);
+      DeviceWindows.Window b = back.windows.windows().get(i);
+      assertEquals(w.startMs(), b.startMs());
+      assertEquals(w.onTimeDone(), b.onTimeDone());
+      assertEquals(w.stats(), b.stats());
+    }
+    assertTrue(back.windows.windows().get(0).onTimeDone());
+    assertFalse(back.windows.windows().get(1).onTimeDone());
+  }
+
+  @Test
+  public void aCheckpointOfTheFormatWithoutWindowsStillRestores() throws Exception {
+    // the first format, as written before windows were kept here: no version, hashes first
+    DeviceTimelineState s = new DeviceTimelineState();
+    s.recent.add(7, 8, 9_000L);
+    s.sweepAt = 55L;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(1);
+    out.writeLong(7);
+    out.writeLong(8);
+    out.writeLong(9_000L);
+    out.writeLong(s.sweepAt);
+    out.writeLong(DeviceTimelineState.NONE);
+    out.writeBoolean(false);
+    out.flush();
+    DeviceAlertStateCoder.of().encode(s.alerts, bytes);
+
+    DeviceTimelineState back =
+        DeviceTimelineStateCoder.of().decode(new ByteArrayInputStream(bytes.toByteArray()));
+    assertTrue(back.recent.contains(7, 8));
+    assertEquals(55L, back.sweepAt);
+    assertTrue(back.windows.isEmpty());
+    assertEquals(DeviceTimelineState.NONE, back.windowsAt);
   }
 
   @Test

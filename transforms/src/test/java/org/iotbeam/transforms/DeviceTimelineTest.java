@@ -48,7 +48,12 @@ public class DeviceTimelineTest {
   }
 
   private static DeviceTimeline timeline(OutOfOrderPolicy policy) {
-    return new DeviceTimeline(org.joda.time.Duration.standardMinutes(10), HOT, policy);
+    return new DeviceTimeline(
+        org.joda.time.Duration.standardMinutes(10),
+        HOT,
+        policy,
+        ProcessingConfig.defaults().windows(),
+        false);
   }
 
   private static PCollection<String> summaries(PCollection<Alert> alerts) {

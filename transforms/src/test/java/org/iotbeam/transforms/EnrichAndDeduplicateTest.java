@@ -114,7 +114,11 @@ public class EnrichAndDeduplicateTest {
         p.apply(stream)
             .apply(
                 new DeviceTimeline(
-                    Duration.standardMinutes(10), AlertRules.none(), OutOfOrderPolicy.EVALUATE))
+                    Duration.standardMinutes(10),
+                    AlertRules.none(),
+                    OutOfOrderPolicy.EVALUATE,
+                    ProcessingConfig.defaults().windows(),
+                    false))
             .get(DeviceTimeline.FIRST_COPIES)
             .apply(
                 MapElements.into(TypeDescriptors.longs())
@@ -136,7 +140,11 @@ public class EnrichAndDeduplicateTest {
                     .withCoder(Coders.READING))
             .apply(
                 new DeviceTimeline(
-                    Duration.standardMinutes(10), AlertRules.none(), OutOfOrderPolicy.EVALUATE))
+                    Duration.standardMinutes(10),
+                    AlertRules.none(),
+                    OutOfOrderPolicy.EVALUATE,
+                    ProcessingConfig.defaults().windows(),
+                    false))
             .get(DeviceTimeline.FIRST_COPIES)
             .apply(
                 MapElements.into(TypeDescriptors.longs())

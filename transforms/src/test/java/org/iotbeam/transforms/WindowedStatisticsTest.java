@@ -16,6 +16,9 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.iotbeam.domain.alerting.AlertRules;
+import org.iotbeam.domain.alerting.OutOfOrderPolicy;
+import org.iotbeam.domain.stats.TumblingWindows;
 import org.iotbeam.proto.Reading;
 import org.iotbeam.proto.WindowAggregate;
 import org.joda.time.Duration;
@@ -49,6 +52,23 @@ public class WindowedStatisticsTest {
         reading(telemetry(device, ts, temperature, 50), "generic"), new Instant(ts));
   }
 
+  /** The readings' statistics as the pipeline builds them: in the timeline, then into panes. */
+  private static PCollection<WindowAggregate> statistics(
+      PCollection<Reading> readings, Duration earlyFiringDelay) {
+    TumblingWindows windows =
+        new TumblingWindows(FIVE_MINUTES.getMillis(), TEN_MINUTES.getMillis());
+    return readings
+        .apply(
+            new DeviceTimeline(
+                TEN_MINUTES,
+                AlertRules.none(),
+                OutOfOrderPolicy.EVALUATE,
+                windows,
+                earlyFiringDelay != null))
+        .get(DeviceTimeline.WINDOW_STATS)
+        .apply(new WindowedStatistics(windows, earlyFiringDelay, LATE_EVERY));
+  }
+
   /** device count mean min max, for temperature only: readable expectations. */
   private static PCollection<String> temperatureSummaries(PCollection<WindowAggregate> aggs) {
     return aggs.apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")))
@@ -79,10 +99,7 @@ public class WindowedStatisticsTest {
             .addElements(at("dev-1", T0 + 4 * MINUTE, 1000)) // droppably late: never counted
             .advanceWatermarkToInfinity();
 
-    PCollection<String> out =
-        temperatureSummaries(
-            p.apply(stream)
-                .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null, LATE_EVERY)));
+    PCollection<String> out = temperatureSummaries(statistics(p.apply(stream), null));
 
     PAssert.that(out).inOnTimePane(W0).containsInAnyOrder("dev-1 n=2 mean=15.00 min=10.0 max=20.0");
     // accumulating: the late pane carries the whole window, so an upsert by id is complete
@@ -101,11 +118,7 @@ public class WindowedStatisticsTest {
             .advanceWatermarkToInfinity();
 
     PCollection<String> out =
-        temperatureSummaries(
-            p.apply(stream)
-                .apply(
-                    new WindowedStatistics(
-                        FIVE_MINUTES, TEN_MINUTES, Duration.standardSeconds(30), LATE_EVERY)));
+        temperatureSummaries(statistics(p.apply(stream), Duration.standardSeconds(30)));
 
     PAssert.that(out).inEarlyPane(W0).containsInAnyOrder("dev-1 n=1 mean=10.00 min=10.0 max=10.0");
     PAssert.that(out).inOnTimePane(W0).containsInAnyOrder("dev-1 n=2 mean=20.00 min=10.0 max=30.0");
@@ -127,10 +140,7 @@ public class WindowedStatisticsTest {
             .advanceWatermarkTo(new Instant(T0 + 10 * MINUTE)) // W1 on time
             .advanceWatermarkToInfinity();
 
-    PCollection<String> out =
-        temperatureSummaries(
-            p.apply(stream)
-                .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null, LATE_EVERY)));
+    PCollection<String> out = temperatureSummaries(statistics(p.apply(stream), null));
 
     PAssert.that(out)
         .inOnTimePane(W0)
@@ -154,8 +164,7 @@ public class WindowedStatisticsTest {
             .advanceProcessingTime(PAST_LATE_DELAY)
             .advanceWatermarkToInfinity();
     PCollection<WindowAggregate> aggs =
-        p.apply(stream)
-            .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null, LATE_EVERY))
+        statistics(p.apply(stream), null)
             .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")));
     PAssert.that(
             aggs.apply(
@@ -204,10 +213,7 @@ public class WindowedStatisticsTest {
             .advanceProcessingTime(PAST_LATE_DELAY) // second late pane: n=7
             .advanceWatermarkToInfinity();
 
-    PCollection<String> out =
-        temperatureSummaries(
-            p.apply(stream)
-                .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null, LATE_EVERY)));
+    PCollection<String> out = temperatureSummaries(statistics(p.apply(stream), null));
 
     PAssert.that(out).inOnTimePane(W0).containsInAnyOrder("dev-1 n=1 mean=10.00 min=10.0 max=10.0");
     PAssert.that(out)
@@ -229,8 +235,7 @@ public class WindowedStatisticsTest {
             .advanceWatermarkToInfinity();
 
     PCollection<WindowAggregate> aggs =
-        p.apply(stream)
-            .apply(new WindowedStatistics(FIVE_MINUTES, TEN_MINUTES, null, LATE_EVERY))
+        statistics(p.apply(stream), null)
             .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")));
     PAssert.that(
             aggs.apply(

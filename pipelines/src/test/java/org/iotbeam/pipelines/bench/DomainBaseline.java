@@ -26,12 +26,13 @@ import jdk.jfr.FlightRecorder;
 import jdk.jfr.Recording;
 import jdk.jfr.RecordingState;
 import org.iotbeam.domain.BundledConfig;
-import org.iotbeam.domain.Metric;
 import org.iotbeam.domain.alerting.AlertEvaluator;
 import org.iotbeam.domain.alerting.DeviceAlertState;
 import org.iotbeam.domain.dedup.RecentReadings;
 import org.iotbeam.domain.registry.DeviceRegistry;
-import org.iotbeam.domain.stats.RunningStats;
+import org.iotbeam.domain.stats.DeviceSample;
+import org.iotbeam.domain.stats.DeviceWindows;
+import org.iotbeam.domain.stats.TumblingWindows;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.RawArchiveFormat;
 import org.iotbeam.proto.Reading;
@@ -78,7 +79,7 @@ public final class DomainBaseline {
   private final DeviceRegistry registry;
   private final AlertEvaluator evaluator;
   private final long horizonMs;
-  private final long windowMs;
+  private final TumblingWindows shape;
   private final int stages;
   private final Map<String, Device> devices = new HashMap<>();
   private long messages;
@@ -92,12 +93,10 @@ public final class DomainBaseline {
   /** What the loop keeps per device: one look-up per reading finds all of it. */
   private static final class Device {
     final RecentReadings recent = new RecentReadings();
-    long windowStartMs = Long.MIN_VALUE;
-    final RunningStats[] stats = new RunningStats[METRICS.length];
+    final DeviceWindows windows = new DeviceWindows();
+    long newestWindowStartMs = Long.MIN_VALUE;
     final DeviceAlertState alerts = new DeviceAlertState();
   }
-
-  private static final Metric[] METRICS = Metric.values();
 
   /** A loop that runs the first {@code stages} stages (1..4) of the domain work. */
   DomainBaseline(ProcessingConfig config, int stages) {
@@ -105,7 +104,7 @@ public final class DomainBaseline {
     this.registry = config.registry();
     this.evaluator = new AlertEvaluator(config.rules());
     this.horizonMs = config.dedupHorizon().getMillis();
-    this.windowMs = config.windowSize().getMillis();
+    this.shape = config.windows();
     this.stages = stages;
   }
 
@@ -235,31 +234,23 @@ public final class DomainBaseline {
     // no watermark here: forget what is a horizon older than the device's newest reading
     d.recent.forgetUpTo(ts - horizonMs);
     String hash = r.getContentHash();
-    if (!d.recent.add(ContentHash.high(hash), ContentHash.low(hash), ts)) {
+    ContentHash.Bits bits = ContentHash.parse(hash);
+    if (bits != null && !d.recent.add(bits.high(), bits.low(), ts)) {
       duplicates++;
       return;
     }
     if (stages < 3) {
       return;
     }
-    long start = ts - Math.floorMod(ts, windowMs);
-    if (start != d.windowStartMs) {
-      for (int m = 0; m < METRICS.length; m++) {
-        if (d.stats[m] != null && d.stats[m].count() > 0) {
-          windows++;
-        }
-        d.stats[m] = null;
-      }
-      d.windowStartMs = start;
+    // no watermark here either: a device's window closes when its next one starts, as the
+    // pipeline's step does when the watermark passes (DeviceWindows, the pipeline's own class)
+    long start = shape.startOf(ts);
+    if (start > d.newestWindowStartMs) {
+      d.windows.advanceTo(start - 1, shape, w -> windows++);
+      d.newestWindowStartMs = start;
     }
-    for (int m = 0; m < METRICS.length; m++) {
-      if (METRICS[m].isIn(t)) {
-        if (d.stats[m] == null) {
-          d.stats[m] = new RunningStats();
-        }
-        d.stats[m].add(METRICS[m].valueIn(t), ts);
-      }
-    }
+    d.windows.add(
+        DeviceSample.of(t, r.getDevice().getDeviceType(), r.getDevice().getSite()), shape);
     if (stages < 4) {
       return;
     }

@@ -11,11 +11,15 @@ import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.iotbeam.domain.alerting.AlertRules;
+import org.iotbeam.domain.alerting.OutOfOrderPolicy;
+import org.iotbeam.domain.stats.TumblingWindows;
 import org.iotbeam.proto.DeviceProfile;
 import org.iotbeam.proto.Reading;
 import org.iotbeam.proto.Telemetry;
 import org.iotbeam.proto.WindowAggregate;
 import org.iotbeam.transforms.Coders;
+import org.iotbeam.transforms.DeviceTimeline;
 import org.iotbeam.transforms.WindowedStatistics;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
@@ -29,6 +33,9 @@ import org.junit.Test;
  * complete and final; an empty "on time" pane after it would be the last record for its id.
  */
 public class WindowPanesOnFlinkTest {
+  private static final TumblingWindows WINDOWS =
+      new TumblingWindows(
+          Duration.standardMinutes(5).getMillis(), Duration.standardMinutes(10).getMillis());
   private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00:00Z
   private static final long MINUTE = 60_000L;
 
@@ -74,11 +81,14 @@ public class WindowPanesOnFlinkTest {
     PAssert.that(
             p.apply(stream)
                 .apply(
-                    new WindowedStatistics(
-                        Duration.standardMinutes(5),
+                    new DeviceTimeline(
                         Duration.standardMinutes(10),
-                        null,
-                        Duration.standardSeconds(30)))
+                        AlertRules.none(),
+                        OutOfOrderPolicy.EVALUATE,
+                        WINDOWS,
+                        false))
+                .get(DeviceTimeline.WINDOW_STATS)
+                .apply(new WindowedStatistics(WINDOWS, null, Duration.standardSeconds(30)))
                 .apply(Filter.by((WindowAggregate a) -> a.getMetric().equals("temperature")))
                 .apply(
                     MapElements.into(TypeDescriptors.strings())

@@ -81,6 +81,26 @@ public final class DeviceStats {
     return true;
   }
 
+  /** How many values the statistics hold over all metrics: grows with every sample added. */
+  public long size() {
+    long n = 0;
+    for (RunningStats s : stats) {
+      if (s != null) {
+        n += s.count();
+      }
+    }
+    return n;
+  }
+
+  /** A copy that later samples added to this one leave unchanged. */
+  public DeviceStats copy() {
+    DeviceStats c = new DeviceStats().describe(deviceType, site);
+    for (int i = 0; i < stats.length; i++) {
+      c.stats[i] = stats[i] == null ? null : stats[i].copy();
+    }
+    return c;
+  }
+
   private RunningStats forMetric(Metric m) {
     RunningStats s = stats[m.ordinal()];
     if (s == null) {
