@@ -25,7 +25,6 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.iotbeam.cli.Flags;
 import org.iotbeam.cli.KafkaProducerFlags;
-import org.iotbeam.eventhubs.EventHubsKafka;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -339,15 +338,10 @@ public final class MqttKafkaBridge implements AutoCloseable {
         out.println("flags are good: " + mqttUrl + " -> " + bootstrapServers + " " + topic);
         return 0;
       }
-      Map<String, Object> props = new LinkedHashMap<>();
-      if (o.isEventhubs()) {
-        String cs = EventHubsKafka.requireConnectionString(System::getenv, "--eventhubs");
-        props.putAll(EventHubsKafka.connectionString(cs));
-        if (bootstrapServers.equals(KafkaProducerFlags.LOCAL_KAFKA)) { // as the simulator does
-          bootstrapServers = EventHubsKafka.bootstrapServers(cs);
-        }
-      }
-      props.putAll(KafkaProducerFlags.extraProducerProperties(o, new java.util.ArrayList<>()));
+      // --topic has a default, so the connection string's EntityPath never replaces it here
+      KafkaProducerFlags.Producer producer = KafkaProducerFlags.producer(o, topic, System::getenv);
+      bootstrapServers = producer.bootstrapServers;
+      Map<String, Object> props = producer.properties;
       CountDownLatch stop = new CountDownLatch(1);
       CountDownLatch closed = new CountDownLatch(1);
       // Ctrl-C / SIGTERM: stop taking messages, let Kafka ack what is in flight, then exit

@@ -3,9 +3,11 @@ package org.iotbeam.cli;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.iotbeam.eventhubs.EventHubsKafka;
 
 /** The Kafka producer flags of the commands that publish telemetry: simulate and bridge. */
 public interface KafkaProducerFlags extends PipelineOptions {
@@ -44,5 +46,50 @@ public interface KafkaProducerFlags extends PipelineOptions {
       }
     }
     return props;
+  }
+
+  /**
+   * Where and how a command publishes: the producer properties, the bootstrap servers and the
+   * topic, after {@code --eventhubs} and {@code --kafkaProperty}.
+   */
+  final class Producer {
+    public final Map<String, Object> properties;
+    public final String bootstrapServers;
+    public final String topic;
+
+    Producer(Map<String, Object> properties, String bootstrapServers, String topic) {
+      this.properties = properties;
+      this.bootstrapServers = bootstrapServers;
+      this.topic = topic;
+    }
+  }
+
+  /**
+   * The producer of a command with these flags and {@code topic} (its own flag, null when unset).
+   * With {@code --eventhubs} the properties are Event Hubs' SASL_SSL + PLAIN settings with the
+   * connection string from {@code env} ({@value EventHubsKafka#CONNECTION_STRING_ENV}); the
+   * bootstrap servers, when unset or the default {@link #LOCAL_KAFKA}, are the namespace of the
+   * connection string, and an unset topic is its {@code EntityPath} (null when it has none). The
+   * {@code --kafkaProperty} pairs come last, so they override; malformed ones are left out (the
+   * commands report them when they check their flags).
+   *
+   * @throws IllegalArgumentException with {@code --eventhubs}, when the variable is unset or blank,
+   *     or its connection string has no endpoint
+   */
+  static Producer producer(KafkaProducerFlags o, String topic, Function<String, String> env) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    String servers = o.getBootstrapServers();
+    if (o.isEventhubs()) {
+      String cs = EventHubsKafka.requireConnectionString(env, "--eventhubs");
+      props.putAll(EventHubsKafka.connectionString(cs));
+      if (servers == null || servers.equals(LOCAL_KAFKA)) {
+        servers = EventHubsKafka.bootstrapServers(cs);
+      }
+      if (topic == null) {
+        topic = EventHubsKafka.entityPath(cs);
+      }
+    }
+    props.putAll(extraProducerProperties(o, new java.util.ArrayList<>()));
+    return new Producer(props, servers, topic);
   }
 }

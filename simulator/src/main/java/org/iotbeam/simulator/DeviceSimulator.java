@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -231,22 +230,12 @@ public final class DeviceSimulator {
             o.getFileMaxRecords());
       case kafka:
         {
-          Map<String, Object> props = new LinkedHashMap<>();
-          String servers = o.getBootstrapServers();
-          String t = o.getTopic();
-          if (o.isEventhubs()) {
-            String cs = env.get(EventHubsKafka.CONNECTION_STRING_ENV); // checked in config()
-            props.putAll(EventHubsKafka.connectionString(cs));
-            if (servers == null || servers.equals(KafkaProducerFlags.LOCAL_KAFKA)) {
-              servers = EventHubsKafka.bootstrapServers(cs);
-            }
-            if (t == null) {
-              t = EventHubsKafka.entityPath(cs);
-            }
-          }
-          props.putAll(KafkaProducerFlags.extraProducerProperties(o, new ArrayList<>()));
+          // the connection string of --eventhubs was checked in config()
+          KafkaProducerFlags.Producer p = KafkaProducerFlags.producer(o, o.getTopic(), env::get);
           return new KafkaTransport(
-              servers == null ? "127.0.0.1:9092" : servers, t == null ? "telemetry" : t, props);
+              p.bootstrapServers == null ? KafkaProducerFlags.LOCAL_KAFKA : p.bootstrapServers,
+              p.topic == null ? "telemetry" : p.topic,
+              p.properties);
         }
       case mqtt:
         {

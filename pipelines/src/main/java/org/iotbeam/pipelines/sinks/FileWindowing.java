@@ -53,8 +53,13 @@ public final class FileWindowing implements Serializable {
     return flushDelay;
   }
 
+  /** The event-time windows of the files, without the trigger: which window a time falls in. */
+  public FixedWindows windowFn() {
+    return FixedWindows.of(windowSize);
+  }
+
   public <T> Window<T> window() {
-    return Window.<T>into(FixedWindows.of(windowSize))
+    return Window.<T>into(windowFn())
         .triggering(
             AfterWatermark.pastEndOfWindow()
                 .withEarlyFirings(

@@ -14,7 +14,9 @@ import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.FixedWindows;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.RawArchiveFormat;
@@ -57,9 +59,7 @@ public class RawArchiveSink
   @Override
   public WriteFilesResult<Void> expand(PCollection<InboundMessage> messages) {
     return messages
-        .apply(
-            "ChunksByIngestTime",
-            ParDo.of(new ChunkFn(windowing.windowSize().getMillis(), MAX_CHUNK_BYTES)))
+        .apply("ChunksByIngestTime", ParDo.of(new ChunkFn(windowing.windowFn(), MAX_CHUNK_BYTES)))
         .setCoder(ByteStringCoder.of())
         .apply("ArchiveWindows", windowing.<ByteString>window())
         .setCoder(ByteStringCoder.of())
@@ -78,15 +78,16 @@ public class RawArchiveSink
    * the bundle ends (a runner ends one before every checkpoint and before the watermark moves) or
    * the chunk is full. A chunk is stamped with its earliest ingest time, so the file windows put
    * it, and every message in it, in the window of its ingest time. A message without an ingest time
-   * counts at the timestamp it had.
+   * counts at the timestamp it had. {@code windows} are the file windows' own, so a chunk never
+   * spans two of them.
    */
   static class ChunkFn extends DoFn<InboundMessage, ByteString> {
-    private final long windowMs;
+    private final FixedWindows windows;
     private final int maxBytes;
-    private transient Map<Long, Chunk> open; // by window start
+    private transient Map<IntervalWindow, Chunk> open;
 
-    ChunkFn(long windowMs, int maxBytes) {
-      this.windowMs = windowMs;
+    ChunkFn(FixedWindows windows, int maxBytes) {
+      this.windows = windows;
       this.maxBytes = maxBytes;
     }
 
@@ -105,7 +106,7 @@ public class RawArchiveSink
         @Element InboundMessage m, @Timestamp Instant timestamp, OutputReceiver<ByteString> out)
         throws IOException {
       long at = m.getIngestTimeMs() > 0 ? m.getIngestTimeMs() : timestamp.getMillis();
-      long window = Math.floorDiv(at, windowMs) * windowMs;
+      IntervalWindow window = windows.assignWindow(new Instant(at));
       Chunk c = open.computeIfAbsent(window, w -> new Chunk());
       RawArchiveFormat.write(m, c.bytes);
       c.earliestMs = Math.min(c.earliestMs, at);

@@ -308,7 +308,9 @@ public final class StreamingBenchmark {
       sent = produceAtRate(bs, "lat-in", rate, seconds, devices);
       Thread.sleep(5_000);
       heapAtEnd = heapUsed();
-      System.out.println("LATENCY RUN " + amplification(url));
+      System.out.println(
+          "LATENCY RUN "
+              + amplification(url, seconds, l.getWindowMinutes(), l.getMaxOutOfOrderSeconds()));
     } finally {
       stop.set(true);
       consumer.join();
@@ -352,18 +354,50 @@ public final class StreamingBenchmark {
 
   /**
    * What the aggregation wrote for what came in: aggregate records (and late panes among them) per
-   * reading received, from the job's own counters.
+   * reading received, from the job's own counters. A window is emitted only once the watermark (the
+   * newest event time less {@code maxOutOfOrderSeconds}) passes its end, so a run shorter than
+   * {@code windowMinutes} + {@code maxOutOfOrderSeconds} may close none: then there is no figure,
+   * and the line says so instead of printing an amplification of 0.
    */
-  static String amplification(String url) {
-    long received = scrapeCounter(url, "iotbeam_messages_received_total");
-    long aggregates = scrapeCounter(url, "iotbeam_aggregates_emitted_total");
-    long late = scrapeCounter(url, "iotbeam_aggregates_late_panes_total");
+  static String amplification(
+      String url, int runSeconds, int windowMinutes, int maxOutOfOrderSeconds) {
+    return amplification(
+        scrapeCounter(url, "iotbeam_messages_received_total"),
+        scrapeCounter(url, "iotbeam_aggregates_emitted_total"),
+        scrapeCounter(url, "iotbeam_aggregates_late_panes_total"),
+        runSeconds,
+        windowMinutes,
+        maxOutOfOrderSeconds);
+  }
+
+  static String amplification(
+      long received,
+      long aggregates,
+      long late,
+      int runSeconds,
+      int windowMinutes,
+      int maxOutOfOrderSeconds) {
+    if (aggregates < 0 || received < 0) {
+      return "amplification not measured: the job's metrics could not be read";
+    }
+    if (aggregates == 0) {
+      return String.format(
+          java.util.Locale.ROOT,
+          "the %d s run closed no window (%,d readings received, no aggregate emitted): "
+              + "amplification not measured; a run of window + maxOutOfOrderSeconds = %d min + %d s "
+              + "= %,d s closes at least one",
+          runSeconds,
+          received,
+          windowMinutes,
+          maxOutOfOrderSeconds,
+          windowMinutes * 60L + maxOutOfOrderSeconds);
+    }
     return String.format(
         java.util.Locale.ROOT,
-        "aggregates %,d records (%,d late panes, %.2f%%) " + "for %,d readings: amplification %.4f",
+        "aggregates %,d records (%,d late panes, %.2f%%) for %,d readings: amplification %.4f",
         aggregates,
         late,
-        aggregates <= 0 ? 0.0 : 100.0 * late / aggregates,
+        100.0 * late / aggregates,
         received,
         received <= 0 ? 0.0 : (double) aggregates / received);
   }
