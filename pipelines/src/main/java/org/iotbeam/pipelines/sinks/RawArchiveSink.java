@@ -3,10 +3,12 @@ package org.iotbeam.pipelines.sinks;
 import com.google.protobuf.ByteString;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import org.apache.beam.sdk.extensions.protobuf.ByteStringCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
@@ -36,8 +38,13 @@ import org.joda.time.Instant;
  * the file windows, kept by their allowed lateness (see {@link FileWindowing}).
  *
  * <p>Messages are encoded where they are read, into one chunk per ingest-time window and bundle (at
- * most {@value #MAX_CHUNK_BYTES} bytes), and only the chunks are windowed, grouped by shard and
- * written: the runner handles a few elements a second there instead of one per message.
+ * most {@value #MAX_CHUNK_BYTES} bytes before compression), and only the chunks are windowed,
+ * grouped by shard and written: the runner handles a few elements a second there instead of one per
+ * message. Each chunk is compressed where it is cut, as one gzip member (a file is their
+ * concatenation, which gzip readers read as one stream): the compression is spread over the stream
+ * instead of falling on the file flush, where compressing a minute of messages at once held up
+ * every other step of a small machine for a second or two, and the window's buffer and its
+ * checkpoints hold compressed bytes.
  */
 public class RawArchiveSink
     extends PTransform<PCollection<InboundMessage>, WriteFilesResult<Void>> {
@@ -69,7 +76,7 @@ public class RawArchiveSink
                 .via(new ChunkSink())
                 .to(base)
                 .withNaming(new PartitionedFileNaming(PREFIX, RawArchiveFormat.SUFFIX))
-                .withCompression(Compression.GZIP)
+                .withCompression(Compression.UNCOMPRESSED) // the chunks are gzip members
                 .withNumShards(numShards));
   }
 
@@ -94,6 +101,17 @@ public class RawArchiveSink
     private static final class Chunk {
       final ByteString.Output bytes = ByteString.newOutput(8192);
       long earliestMs = Long.MAX_VALUE;
+
+      /** The chunk as one gzip member. */
+      ByteString gzipped() {
+        ByteString.Output zipped = ByteString.newOutput(bytes.size() / 4 + 64);
+        try (GZIPOutputStream gz = new GZIPOutputStream(zipped, 8192)) {
+          bytes.writeTo(gz);
+        } catch (IOException e) {
+          throw new UncheckedIOException("compressing in memory cannot fail otherwise", e);
+        }
+        return zipped.toByteString();
+      }
     }
 
     @StartBundle
@@ -112,14 +130,14 @@ public class RawArchiveSink
       c.earliestMs = Math.min(c.earliestMs, at);
       if (c.bytes.size() >= maxBytes) {
         open.remove(window);
-        out.outputWithTimestamp(c.bytes.toByteString(), new Instant(c.earliestMs));
+        out.outputWithTimestamp(c.gzipped(), new Instant(c.earliestMs));
       }
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
       for (Chunk c : open.values()) {
-        context.output(c.bytes.toByteString(), new Instant(c.earliestMs), GlobalWindow.INSTANCE);
+        context.output(c.gzipped(), new Instant(c.earliestMs), GlobalWindow.INSTANCE);
       }
       open.clear();
     }
@@ -132,7 +150,7 @@ public class RawArchiveSink
     }
   }
 
-  /** Writes chunks of encoded messages as they are: the file is their concatenation. */
+  /** Writes chunks (gzip members) as they are: the file is their concatenation. */
   static class ChunkSink implements FileIO.Sink<ByteString> {
     private transient OutputStream out;
 

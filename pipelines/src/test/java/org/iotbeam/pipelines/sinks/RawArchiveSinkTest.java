@@ -1,8 +1,11 @@
 package org.iotbeam.pipelines.sinks;
 
 import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.extensions.protobuf.ByteStringCoder;
 import org.apache.beam.sdk.extensions.protobuf.ProtoCoder;
 import org.apache.beam.sdk.testing.PAssert;
@@ -43,7 +46,12 @@ public class RawArchiveSinkTest {
   static class WhereMessagesLanded extends DoFn<ByteString, String> {
     @ProcessElement
     public void process(@Element ByteString chunk, BoundedWindow w, OutputReceiver<String> out) {
-      Iterator<InboundMessage> it = RawArchiveFormat.read(chunk.newInput());
+      Iterator<InboundMessage> it;
+      try {
+        it = RawArchiveFormat.read(new GZIPInputStream(chunk.newInput()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
       while (it.hasNext()) {
         out.output(it.next().getKey() + "@" + (((IntervalWindow) w).start().getMillis() - BASE));
       }
