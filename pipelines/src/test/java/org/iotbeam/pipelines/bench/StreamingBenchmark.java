@@ -51,7 +51,8 @@ import org.iotbeam.transforms.ProcessingConfig;
  *       scrape its Beam-metrics reporter's {@code iotbeam_messages_received_total} over HTTP every
  *       500 ms until it reaches n, then cancel; msg/s over the steady part, from 10% to 90% of n
  *       (start-up excluded), interpolated between scrapes;
- *   <li>latency: produce at {@code -Drate} msg/s (default 10,000) for {@code -Dseconds} (30), each
+ *   <li>latency: produce at {@code -Drate} msg/s (default 10,000) for {@link #WARM_UP_SECONDS}
+ *       (unmeasured), then for {@code -Dseconds} (60: two checkpoints and a file flush), each
  *       record's timestamp and event time = its produce time; 10 probe devices alternate hot/cold
  *       readings so each probe raises or clears an alert; latency = time the alert is read from the
  *       alerts topic - the reading's event time;
@@ -74,7 +75,7 @@ public final class StreamingBenchmark {
     long n = Long.getLong("n", 1_000_000L);
     int devices = Integer.getInteger("devices", 1000);
     int rate = Integer.getInteger("rate", 10_000);
-    int seconds = Integer.getInteger("seconds", 30);
+    int seconds = Integer.getInteger("seconds", 60);
     int parallelism = Integer.getInteger("parallelism", 2);
     int maxWaitSeconds = Integer.getInteger("maxWaitSeconds", 300);
     Thread heap =
@@ -266,6 +267,9 @@ public final class StreamingBenchmark {
     return 0.8 * n / (t90 - t10);
   }
 
+  /** Seconds at the latency run's rate before it is measured. */
+  static final int WARM_UP_SECONDS = 20;
+
   /** Phase 2: produce at a fixed rate, latency from a probe reading to its alert. */
   static void latency(
       String bs, Path work, Path rules, int rate, int seconds, int devices, int parallelism)
@@ -276,10 +280,11 @@ public final class StreamingBenchmark {
     String url = reporter(l);
     PipelineResult lr = StreamingPipeline.run(l);
     List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+    List<long[]> slow = Collections.synchronizedList(new ArrayList<>()); // {event time, latency}
     AtomicBoolean stop = new AtomicBoolean();
     AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE);
     Thread consumer =
-        new Thread(() -> consumeAlerts(bs, "lat-alerts", latencies, stop, measureFrom));
+        new Thread(() -> consumeAlerts(bs, "lat-alerts", latencies, slow, stop, measureFrom));
     consumer.start();
     String loadBefore;
     long sent;
@@ -302,6 +307,9 @@ public final class StreamingBenchmark {
         }
       }
       System.out.printf("latency job consuming after %.1f s%n", (System.nanoTime() - w0) / 1e9);
+      // the job's first seconds at full rate (its sinks' first files and sends, the operators'
+      // first state) are a start-up, not what a running deployment sees: at the rate, unmeasured
+      produceAtRate(bs, "lat-in", rate, WARM_UP_SECONDS, devices);
       maxHeap.set(0);
       loadBefore = loadavg();
       measureFrom.set(System.currentTimeMillis());
@@ -341,6 +349,19 @@ public final class StreamingBenchmark {
         heapAtEnd >> 20,
         loadBefore,
         loadavg());
+    // where the tail comes from: a start-up, a pause (GC, checkpoint, a file flush) shows as one
+    // stretch of slow alerts, a saturated job as all of them
+    long[] worst = new long[(seconds + 9) / 10];
+    for (long[] x : new ArrayList<>(slow)) {
+      int bucket =
+          (int) Math.min(worst.length - 1, Math.max(0, (x[0] - measureFrom.get()) / 10_000));
+      worst[bucket] = Math.max(worst[bucket], x[1]);
+    }
+    StringBuilder at = new StringBuilder("LATENCY max per 10 s of the run, ms:");
+    for (long w : worst) {
+      at.append(' ').append(w);
+    }
+    System.out.println(at);
   }
 
   /** Configures the Beam-metrics reporter of the embedded cluster on a free port; its URL. */
@@ -558,7 +579,12 @@ public final class StreamingBenchmark {
   }
 
   static void consumeAlerts(
-      String bs, String topic, List<Long> latencies, AtomicBoolean stop, AtomicLong measureFrom) {
+      String bs,
+      String topic,
+      List<Long> latencies,
+      List<long[]> byEventTime,
+      AtomicBoolean stop,
+      AtomicLong measureFrom) {
     Properties p = new Properties();
     p.put("bootstrap.servers", bs);
     p.put("group.id", "bench-latency");
@@ -575,6 +601,7 @@ public final class StreamingBenchmark {
             long ev = Long.parseLong(v.substring(i + 15, v.indexOf('"', i + 15)));
             if (ev >= measureFrom.get()) { // not the warm-up readings
               latencies.add(received - ev);
+              byEventTime.add(new long[] {ev, received - ev});
             }
           }
         }
