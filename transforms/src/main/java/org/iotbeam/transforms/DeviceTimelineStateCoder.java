@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.CustomCoder;
@@ -44,13 +45,13 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
       out.flush();
       DeviceStatsCoder.of().encode(w.stats(), os);
     }
-    RecentReadings recent = s.recent;
-    out.writeInt(recent.size());
-    for (int k = 0; k < recent.size(); k++) {
-      out.writeLong(recent.hashHi(k));
-      out.writeLong(recent.hashLo(k));
-      out.writeLong(recent.timestampMs(k));
-    }
+    // in bulk, big-endian as DataOutputStream writes longs: a checkpoint copies every device's
+    // state through this coder, on the thread that processes readings
+    long[] recent = s.recent.inArrivalOrder();
+    out.writeInt(recent.length / 3);
+    ByteBuffer bytes = ByteBuffer.allocate(recent.length * Long.BYTES);
+    bytes.asLongBuffer().put(recent);
+    out.write(bytes.array());
     out.writeLong(s.sweepAt);
     out.writeLong(s.silenceAt);
     out.writeBoolean(s.profile != null);
@@ -83,10 +84,11 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
       throw new IOException("unknown device timeline state format " + first);
     }
     int size = first;
-    RecentReadings recent = new RecentReadings();
-    for (int k = 0; k < size; k++) {
-      recent.add(in.readLong(), in.readLong(), in.readLong());
-    }
+    byte[] bytes = new byte[size * 3 * Long.BYTES];
+    in.readFully(bytes);
+    long[] entries = new long[size * 3];
+    ByteBuffer.wrap(bytes).asLongBuffer().get(entries);
+    RecentReadings recent = RecentReadings.of(entries);
     long sweepAt = in.readLong();
     long silenceAt = in.readLong();
     DeviceProfile profile = in.readBoolean() ? Coders.DEVICE_PROFILE.decode(is) : null;

@@ -31,6 +31,38 @@ public final class RecentReadings implements Serializable {
   }
 
   /**
+   * Restores what {@link #inArrivalOrder()} returned: high hash, low hash and event time of each
+   * entry, oldest first. A checkpoint copies and restores every device's entries, so this builds
+   * the ring and its index once at their final size instead of entry by entry.
+   */
+  public static RecentReadings of(long[] inArrivalOrder) {
+    if (inArrivalOrder.length % STRIDE != 0) {
+      throw new IllegalArgumentException(
+          "entries come in threes (hash high, hash low, event time): " + inArrivalOrder.length);
+    }
+    int n = inArrivalOrder.length / STRIDE;
+    RecentReadings r = new RecentReadings();
+    int capacity = Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, n - 1)) << 1);
+    r.entries = new long[capacity * STRIDE];
+    System.arraycopy(inArrivalOrder, 0, r.entries, 0, inArrivalOrder.length);
+    r.size = n;
+    r.index = new long[2 * capacity];
+    for (int k = 0; k < n; k++) {
+      r.insertIndex(r.entries[k * STRIDE + 1], k);
+    }
+    return r;
+  }
+
+  /** High hash, low hash and event time of each entry, oldest first: for a coder. */
+  public long[] inArrivalOrder() {
+    long[] out = new long[size * STRIDE];
+    int firstRun = Math.min(size, capacity() - head); // the ring may wrap around its end
+    System.arraycopy(entries, head * STRIDE, out, 0, firstRun * STRIDE);
+    System.arraycopy(entries, 0, out, firstRun * STRIDE, (size - firstRun) * STRIDE);
+    return out;
+  }
+
+  /**
    * Remembers a reading; false if it was already remembered (a copy), which leaves it unchanged.
    */
   public boolean add(long hi, long lo, long timestampMs) {

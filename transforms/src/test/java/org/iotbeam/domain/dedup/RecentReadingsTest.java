@@ -79,4 +79,27 @@ public class RecentReadingsTest {
     assertTrue(r.isEmpty());
     assertEquals(Long.MAX_VALUE, r.oldestTimestampMs());
   }
+
+  @Test
+  public void restoredFromItsEntriesItRemembersTheSameAndGoesOnAlike() {
+    for (int n : new int[] {0, 1, 7, 8, 9, 100}) {
+      RecentReadings r = new RecentReadings();
+      for (int i = 0; i < n + 20; i++) {
+        r.add(i, 1000L * i, i);
+      }
+      r.forgetUpTo(19); // the ring has moved on: it may wrap around its end
+      RecentReadings back = RecentReadings.of(r.inArrivalOrder());
+      assertEquals(r, back);
+      for (int i = 0; i < n + 20; i++) {
+        assertEquals("n=" + n + " i=" + i, r.contains(i, 1000L * i), back.contains(i, 1000L * i));
+      }
+      for (int i = n + 20; i < n + 60; i++) { // grows from its restored size
+        assertEquals(r.add(i, 1000L * i, i), back.add(i, 1000L * i, i));
+      }
+      r.forgetUpTo(n + 30);
+      back.forgetUpTo(n + 30);
+      assertEquals(r, back);
+      assertEquals(r.oldestTimestampMs(), back.oldestTimestampMs());
+    }
+  }
 }
