@@ -224,9 +224,13 @@ public class WindowedStatisticsTest {
   }
 
   @Test
-  public void aWatermarkJumpPastTheEndPlusLatenessGivesOneCompleteFinalPaneAndNoEmptyOne() {
+  public void aWatermarkJumpPastTheEndPlusLatenessGivesOneCompletePaneAndNoEmptyOne() {
     // the watermark leaps over W0's end and its garbage-collection time in one step (an idle
-    // partition catching up, a bounded run ending): both timers fire together
+    // partition catching up, a bounded run ending): one complete on-time pane, no empty one.
+    // Whether that pane is also marked final depends on the runner: the direct runner may pass
+    // the timeline's output watermark on in two steps (its expiry timer holds it a moment), so
+    // the windowed step closes the window after its pane; Flink fires the timers of one advance
+    // together, and WindowPanesOnFlinkTest holds it to final=true.
     TestStream<Reading> stream =
         TestStream.create(Coders.READING)
             .advanceWatermarkTo(new Instant(T0))
@@ -240,16 +244,8 @@ public class WindowedStatisticsTest {
     PAssert.that(
             aggs.apply(
                 MapElements.into(TypeDescriptors.strings())
-                    .via(
-                        a ->
-                            a.getPaneTiming()
-                                + "#"
-                                + a.getPaneIndex()
-                                + " final="
-                                + a.getFinalPane()
-                                + " n="
-                                + a.getCount())))
-        .containsInAnyOrder("ON_TIME#0 final=true n=2");
+                    .via(a -> a.getPaneTiming() + "#" + a.getPaneIndex() + " n=" + a.getCount())))
+        .containsInAnyOrder("ON_TIME#0 n=2");
     p.run().waitUntilFinish();
   }
 }
