@@ -7,13 +7,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * An embedded Moquette 0.17 MQTT 3.1.1 broker for tests and the local demo: 127.0.0.1 only, a free
- * port, no persistence, anonymous clients allowed, no websocket listener.
+ * port, no persistence, anonymous clients allowed, no websocket listener, and a window of {@link
+ * #INFLIGHT_WINDOW} unacknowledged QoS 1 deliveries per subscriber.
  *
  * <pre>{@code
  * try (LocalMqttBroker mqtt = LocalMqttBroker.start()) {
@@ -24,13 +26,22 @@ import org.slf4j.LoggerFactory;
 public final class LocalMqttBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalMqttBroker.class);
 
+  /**
+   * Unacknowledged QoS 1 deliveries a subscribing session may have (Moquette's own is a fixed 10,
+   * see {@link InflightWindow}); 1,000 lets the bridge forward at Kafka's pace, not at 10 per Kafka
+   * round trip.
+   */
+  public static final int INFLIGHT_WINDOW = 1_000;
+
   private final Server server;
+  private final InflightWindow window;
   private final int port;
   private final Path dataDir;
   private boolean closed;
 
-  private LocalMqttBroker(Server server, int port, Path dataDir) {
+  private LocalMqttBroker(Server server, InflightWindow window, int port, Path dataDir) {
     this.server = server;
+    this.window = window;
     this.port = port;
     this.dataDir = dataDir;
   }
@@ -59,10 +70,11 @@ public final class LocalMqttBroker implements AutoCloseable {
       // room for bursts of publishes queued for the session event loops
       p.setProperty(IConfig.SESSION_QUEUE_SIZE, "16384");
       Server server = new Server();
+      InflightWindow window = new InflightWindow(server, INFLIGHT_WINDOW);
       try {
-        server.startServer(new MemoryConfig(p));
+        server.startServer(new MemoryConfig(p), List.of(window));
         LOG.info("MQTT broker (Moquette) up at tcp://127.0.0.1:{}", port);
-        return new LocalMqttBroker(server, port, dataDir);
+        return new LocalMqttBroker(server, window, port, dataDir);
       } catch (IOException | RuntimeException e) {
         try {
           server.stopServer();
@@ -89,6 +101,11 @@ public final class LocalMqttBroker implements AutoCloseable {
   /** The broker itself, e.g. to list or disconnect clients in a reconnect test. */
   public Server server() {
     return server;
+  }
+
+  /** Whether the client's session has the {@link #INFLIGHT_WINDOW} window yet (for tests). */
+  boolean hasWideWindow(String clientId) {
+    return window.isWidened(clientId);
   }
 
   @Override
