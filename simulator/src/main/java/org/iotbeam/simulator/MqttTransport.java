@@ -3,7 +3,7 @@ package org.iotbeam.simulator;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,11 +22,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes as devices do to Azure IoT Hub over MQTT 3.1.1 (Paho 1.2.5): topic {@code
  * devices/{deviceId}/messages/events/{property bag}}, the property bag carrying the application
- * property {@code traceparent} ({@code traceparent=00-...-01}, URL-encoded), QoS 1. Each batch is
- * published and then its PUBACKs are awaited; a publish that finds the client disconnected waits
- * with exponential backoff (100 ms .. 5 s) while Paho reconnects (automatic reconnect, 1 s doubling
- * to 2 min), and one whose PUBACK does not come (or whose connection dropped before it) is
- * published again, up to 5 times: at least once.
+ * property {@code traceparent} ({@code traceparent=00-...-01}, URL-encoded), QoS 1. Up to {@link
+ * #IN_FLIGHT_WINDOW} publishes await their PUBACK at a time ({@link #flush} waits for all of them;
+ * one instance serves one sending thread); a publish that finds the client disconnected waits with
+ * exponential backoff (100 ms .. 5 s) while Paho reconnects (automatic reconnect, 1 s doubling to 2
+ * min), and one whose PUBACK does not come (or whose connection dropped before it) is published
+ * again, up to 5 times: at least once.
  *
  * <h2>Against a local broker</h2>
  *
@@ -66,6 +67,17 @@ public final class MqttTransport implements Transport {
   private final AtomicLong reconnects = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
   private final long ackTimeoutMs;
+
+  /**
+   * Publishes awaiting their PUBACK, oldest first. A sliding window rather than stop-and-wait per
+   * batch: waiting for a whole batch's PUBACKs before the next batch held one connection to about
+   * 3,500 msg/s against a local broker, whatever its speed.
+   */
+  private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+
+  static final int IN_FLIGHT_WINDOW = 1_000;
+
+  private record Pending(SimulatedMessage message, IMqttDeliveryToken token) {}
 
   /** A transport that shares one connection for all devices (local brokers). */
   public static MqttTransport local(String serverUri, String clientIdPrefix) throws MqttException {
@@ -189,28 +201,42 @@ public final class MqttTransport implements Transport {
 
   @Override
   public void send(List<SimulatedMessage> batch) throws MqttException {
-    List<IMqttDeliveryToken> tokens = new ArrayList<>(batch.size());
     for (SimulatedMessage m : batch) {
-      tokens.add(publish(m));
+      while (inFlight.size() >= IN_FLIGHT_WINDOW) {
+        awaitOldest();
+      }
+      IMqttDeliveryToken t = publish(m);
+      if (t != null) {
+        inFlight.add(new Pending(m, t));
+      }
     }
-    for (int i = 0; i < batch.size(); i++) {
-      IMqttDeliveryToken t = tokens.get(i);
-      SimulatedMessage m = batch.get(i);
-      int attempts = 1;
-      while (t != null) {
-        try {
-          t.waitForCompletion(ackTimeoutMs);
-          delivered.incrementAndGet();
-          break;
-        } catch (MqttException e) {
-          if (attempts++ >= 5) {
-            LOG.warn("giving up on message {} of {}: {}", m.index(), m.deviceId(), e.toString());
-            failed.incrementAndGet();
-            break;
-          }
-          retries.incrementAndGet();
-          t = publish(m);
+  }
+
+  /**
+   * Waits for the PUBACK of the oldest publish still in flight; publishes it again when it does not
+   * come (or the connection dropped before it), up to 5 attempts.
+   */
+  private void awaitOldest() throws MqttException {
+    Pending p = inFlight.poll();
+    IMqttDeliveryToken t = p.token();
+    int attempts = 1;
+    while (t != null) {
+      try {
+        t.waitForCompletion(ackTimeoutMs);
+        delivered.incrementAndGet();
+        return;
+      } catch (MqttException e) {
+        if (attempts++ >= 5) {
+          LOG.warn(
+              "giving up on message {} of {}: {}",
+              p.message().index(),
+              p.message().deviceId(),
+              e.toString());
+          failed.incrementAndGet();
+          return;
         }
+        retries.incrementAndGet();
+        t = publish(p.message());
       }
     }
   }
@@ -252,9 +278,12 @@ public final class MqttTransport implements Transport {
     }
   }
 
+  /** Waits for the PUBACK of every message sent. */
   @Override
-  public void flush() {
-    // send() waits for every PUBACK of its batch
+  public void flush() throws MqttException {
+    while (!inFlight.isEmpty()) {
+      awaitOldest();
+    }
   }
 
   @Override
