@@ -42,12 +42,12 @@ import org.iotbeam.simulator.SimulatorSummary;
  * <ol>
  *   <li>the bridge has forwarded what the simulator delivered;
  *   <li>the pipeline's {@code messages_received} equals what the bridge forwarded;
- *   <li>the last aggregate window has closed (the watermark follows the data; once the simulator
- *       stops, each partition is idle after {@code --idlePartitionSeconds} and its clock runs on
- *       from its last reading, so the last window closes that long plus the watermark delay and the
- *       lag after the simulator's end; hence 1-minute windows by default), and the finished files
- *       hold exactly what the counters say (raw = valid - duplicates, aggregates = {@code
- *       aggregates_emitted}, alerts = raised + cleared, dead letters = {@code dead_letters}).
+ *   <li>the last aggregate window has closed ({@link #lastWindowClosesAt}: the watermark follows
+ *       the data; once the simulator stops, each partition is idle after {@code
+ *       --idlePartitionSeconds} and its clock runs on from its last reading; hence 1-minute windows
+ *       by default), and the finished files hold exactly what the counters say (raw = valid -
+ *       duplicates, aggregates = {@code aggregates_emitted}, alerts = raised + cleared, dead
+ *       letters = {@code dead_letters}).
  * </ol>
  *
  * Why wait for the files rather than cancel as soon as the counters settle: the file sinks write
@@ -168,6 +168,7 @@ public final class Demo {
 
       SimulatorSummary sent = simulate(mqtt);
       long tSimEnd = System.nanoTime();
+      long simEndMs = System.currentTimeMillis();
       long deadline = tSimEnd + o.drainTimeout.toNanos();
       log(
           "simulator done: %d sent (%d malformed by construction), %d delivered; draining ...",
@@ -200,9 +201,8 @@ public final class Demo {
       long windowMs = o.windowMinutes * 60_000L;
       long lastWindowEnd = (sent.lastEventTimeMs() / windowMs + 1) * windowMs;
       long windowsClosedAt =
-          lastWindowEnd
-              + Math.max(0, drainMs[0])
-              + (MAX_OUT_OF_ORDER_SECONDS + IDLE_PARTITION_SECONDS + 5) * 1000L;
+          lastWindowClosesAt(
+              simEndMs + Math.max(0, drainMs[0]), sent.lastEventTimeMs(), lastWindowEnd);
       // The watermark passing the window end reaches the aggregation, fires it, and the counter
       // moves when that bundle finishes: "unchanged for a moment" is not enough; unchanged for a
       // flush delay plus a checkpoint (the time files need to follow) is, counted from the
@@ -270,6 +270,22 @@ public final class Demo {
       cancel(result);
       delete(confDir);
     }
+  }
+
+  /**
+   * When the pipeline's watermark passes the last window's end, by the rule of its idle partitions
+   * (EventTimePolicy): once a caught-up partition has had no record for {@code
+   * --idlePartitionSeconds}, its watermark runs on from its newest event time minus the watermark
+   * delay at the pace of the wall clock. So the window closes that delay plus the idle timeout plus
+   * the window's distance from the newest reading after the last record arrived, plus a margin for
+   * the watermark to reach the aggregation. Counted from the arrival, not from the window's end as
+   * a wall-clock instant: a simulator that fell behind its schedule stamps readings older than the
+   * wall clock, and the window then closes that much later.
+   */
+  static long lastWindowClosesAt(long lastArrivalMs, long newestEventTimeMs, long lastWindowEndMs) {
+    return lastArrivalMs
+        + (lastWindowEndMs - newestEventTimeMs)
+        + (MAX_OUT_OF_ORDER_SECONDS + IDLE_PARTITION_SECONDS + 5) * 1000L;
   }
 
   /**
