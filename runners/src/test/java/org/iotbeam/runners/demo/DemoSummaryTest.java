@@ -62,8 +62,17 @@ public class DemoSummaryTest {
 
   static DemoSummary summary(
       Map<String, Long> counters, DemoSummary.Outputs outputs, long delivered, long forwarded) {
+    return summary(1000, counters, outputs, delivered, forwarded);
+  }
+
+  static DemoSummary summary(
+      double targetRate,
+      Map<String, Long> counters,
+      DemoSummary.Outputs outputs,
+      long delivered,
+      long forwarded) {
     return new DemoSummary(
-        new DemoSummary.Run(60, 200, 1000, 2, 1, "Flink embedded"),
+        new DemoSummary.Run(60, 200, targetRate, 2, 1, "Flink embedded"),
         new DemoSummary.Sent(
             60_000,
             59_400,
@@ -168,6 +177,24 @@ public class DemoSummaryTest {
       assertThat(text, containsString(expected));
     }
     assertThat(text, not(containsString("unknown devices")));
+    assertThat(text, not(containsString("asked")));
+  }
+
+  @Test
+  public void saysWhenTheSimulatorSentWellUnderTheRateAsked() {
+    String text =
+        summary(
+                5000,
+                counters(),
+                outputs(Path.of("/tmp/demo-output/x"), 60_000, 2_000, 13, 600),
+                60_000,
+                60_000)
+            .format();
+    assertThat(
+        text,
+        containsString(
+            "rate                 1000.0 msg/s over 60.0 s  (20% of the 5000 msg/s asked: this "
+                + "machine sent no faster while running the rest)"));
   }
 
   @Test
