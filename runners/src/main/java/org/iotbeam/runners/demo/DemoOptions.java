@@ -1,5 +1,7 @@
 package org.iotbeam.runners.demo;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -9,6 +11,8 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
 import org.iotbeam.cli.Flags;
 import org.iotbeam.domain.notify.ChannelKind;
 import org.iotbeam.pipelines.common.HourAligned;
@@ -170,7 +174,34 @@ public final class DemoOptions {
     if (smtpHost == null && (smtpFrom != null || !smtpTo.isEmpty() || smtpInsecure)) {
       p.add("--smtpFrom, --smtpTo and --smtpInsecure need --smtpHost");
     }
+    outputOfAnEarlierRun().ifPresent(p::add);
     return p;
+  }
+
+  /**
+   * The demo's checks compare this run's counters with every file under --output, so a directory
+   * that already holds a run's outputs would fail them for no fault of the pipeline.
+   */
+  private Optional<String> outputOfAnEarlierRun() {
+    if (output == null) {
+      return Optional.empty(); // a new timestamped directory
+    }
+    for (String dir : DemoSummary.OUTPUT_DIRS) {
+      Path d = output.resolve(dir);
+      try (Stream<Path> files = Files.list(d)) {
+        if (files.findAny().isPresent()) {
+          return Optional.of(
+              "--output "
+                  + output
+                  + " already holds the outputs of an earlier run ("
+                  + dir
+                  + "/ is not empty): give a new directory or leave --output out");
+        }
+      } catch (IOException e) {
+        // no such directory: nothing of an earlier run there
+      }
+    }
+    return Optional.empty();
   }
 
   private static List<String> concat(String first, List<String> rest) {

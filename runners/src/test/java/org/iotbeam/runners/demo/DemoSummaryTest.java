@@ -359,6 +359,24 @@ public class DemoSummaryTest {
     assertEquals(e.getMessage(), 5, e.getMessage().lines().count());
   }
 
+  @Test
+  public void refusesAnOutputDirectoryWithAnEarlierRunsFiles() throws Exception {
+    Path base = tmp.newFolder("earlier").toPath();
+    Files.createDirectories(base.resolve("raw")); // an empty sink directory is no earlier run
+    assertEquals(base, DemoOptions.parse("--output", base.toString()).output());
+
+    Files.createDirectories(base.resolve("aggregates/dt=2026-11-26"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> DemoOptions.parse("--output", base.toString()));
+    assertThat(
+        e.getMessage(),
+        containsString(
+            "--output "
+                + base
+                + " already holds the outputs of an earlier run (aggregates/ is not empty)"));
+  }
+
   private static void gzipLines(Path f, String text) throws Exception {
     try (Writer w =
         new java.io.OutputStreamWriter(
