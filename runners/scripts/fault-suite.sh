@@ -26,7 +26,7 @@
 # committed every offset (checkpoints commit them), the clock's first window has an aggregate
 # in the finished files (every window of the input closed no later than it), no file written since
 # the job's last restore waits to be finalized, and the finished files then stay the same over
-# two more completed checkpoints: read from the outputs, no fixed sleep.
+# four more completed checkpoints: read from the outputs, no fixed sleep.
 #
 # Equal must be, in the files and in the Kafka output topics: the final aggregate per id, the
 # alert events (id, state, content), the dead letters by id (reason, detail, payload); in the
@@ -185,7 +185,10 @@ completed_checkpoints() {
 # Complete: every offset committed, every window closed (the clock's first window has its
 # aggregate), no file waiting to be finalized, and the finished files unchanged over two completed
 # checkpoints since the last look. (Unchanged files alone were not enough: a run was once judged
-# complete with a pane of alerts written to .temp-beam and not yet finalized.)
+# complete with a pane of alerts written to .temp-beam and not yet finalized.) Four checkpoints,
+# not two: a faulty run was once judged complete 17 s after the clock ticks with the raw archive's
+# pane of those ticks not yet written (a file pane passes two triggered groupings, each with its
+# 5 s early firing, before it is finalized at a checkpoint).
 await_done() {
   local name=$1 job=$2 deadline=$(( $(date +%s) + 600 )) files="" checkpoints=0 f c l k p seen=""
   while :; do
@@ -195,7 +198,7 @@ await_done() {
     [ "$l $k $p" != "$seen" ] && log "run $name: lag $l, clock aggregates $k, files pending $p, checkpoints $c"
     seen="$l $k $p"
     if [ "$l" = 0 ] && [ "$k" -gt 0 ] && [ "$p" = 0 ] && [ "$f" = "$files" ] \
-        && [ "$c" -ge $((checkpoints + 2)) ]; then
+        && [ "$c" -ge $((checkpoints + 4)) ]; then
       log "run $name complete: offsets committed, windows closed, files unchanged over $((c - checkpoints)) checkpoints"
       return 0
     fi
