@@ -183,10 +183,10 @@ completed_checkpoints() {
 }
 
 # Complete: every offset committed, every window closed (the clock's first window has its
-# aggregate), no file waiting to be finalized, and the finished files unchanged over two completed
+# aggregate), no file waiting to be finalized, and the finished files unchanged over four completed
 # checkpoints since the last look. (Unchanged files alone were not enough: a run was once judged
-# complete with a pane of alerts written to .temp-beam and not yet finalized.) Four checkpoints,
-# not two: a faulty run was once judged complete 17 s after the clock ticks with the raw archive's
+# complete with a pane of alerts written to .temp-beam and not yet finalized.) Four, not two: a
+# faulty run was once judged complete 17 s after the clock ticks with the raw archive's
 # pane of those ticks not yet written (a file pane passes two triggered groupings, each with its
 # 5 s early firing, before it is finalized at a checkpoint).
 await_done() {
