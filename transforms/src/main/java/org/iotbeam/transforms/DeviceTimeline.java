@@ -266,7 +266,7 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
       Reading r = e.getValue();
       DeviceTimelineState s = Optional.ofNullable(cell.read()).orElseGet(DeviceTimelineState::new);
       ContentHash.Bits hash = ContentHash.parse(r.getContentHash());
-      if (hash != null && !s.recent.add(hash.high(), hash.low(), timestamp.getMillis())) {
+      if (hash != null && !s.recent.add(hash.low(), timestamp.getMillis())) {
         duplicates.inc();
         return;
       }

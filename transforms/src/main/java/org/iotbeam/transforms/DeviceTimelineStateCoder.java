@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.CustomCoder;
@@ -14,13 +15,14 @@ import org.iotbeam.domain.stats.DeviceWindows;
 import org.iotbeam.proto.DeviceProfile;
 
 /**
- * A device's timeline state: the recent content hashes (two longs and an event time each, oldest
- * first), the alert state as its protobuf snapshot ({@link DeviceAlertStateCoder}: it survives a
- * rebuilt jar), the profile, the timers' due times and the open windows of statistics.
+ * A device's timeline state: the open windows of statistics, the recent content hashes (a hash and
+ * an event time each, oldest first), the timers' due times, the profile and the alert state as its
+ * protobuf snapshot ({@link DeviceAlertStateCoder}: it survives a rebuilt jar).
  *
  * <p>Versioned: the first format (no windows) began with the number of content hashes, never
- * negative; later formats begin with a negative version, so a savepoint of the first format still
- * restores (with no open windows).
+ * negative; later formats begin with a negative version, so a savepoint of an earlier format still
+ * restores. The first two formats kept 128-bit hashes; they restore with the low 64 bits, which are
+ * what {@link DeviceTimeline} remembers of a hash since.
  */
 final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
   private static final DeviceTimelineStateCoder INSTANCE = new DeviceTimelineStateCoder();
@@ -29,13 +31,16 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
     return INSTANCE;
   }
 
-  /** The format written: with the open windows. */
+  /** The second format: with the open windows, 128-bit hashes. */
   private static final int WITH_WINDOWS = -2;
+
+  /** The format written: with the open windows, 64-bit hashes. */
+  private static final int WITH_64_BIT_HASHES = -3;
 
   @Override
   public void encode(DeviceTimelineState s, OutputStream os) throws IOException {
     DataOutputStream out = new DataOutputStream(os);
-    out.writeInt(WITH_WINDOWS);
+    out.writeInt(WITH_64_BIT_HASHES);
     out.writeLong(s.windowsAt);
     out.writeLong(s.windows.watermarkPast());
     out.writeInt(s.windows.windows().size());
@@ -45,12 +50,11 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
       out.flush();
       DeviceStatsCoder.of().encode(w.stats(), os);
     }
-    // in bulk, big-endian as DataOutputStream writes longs: a checkpoint copies every device's
-    // state through this coder, on the thread that processes readings
-    long[] recent = s.recent.inArrivalOrder();
-    out.writeInt(recent.length / 3);
-    ByteBuffer bytes = ByteBuffer.allocate(recent.length * Long.BYTES);
-    bytes.asLongBuffer().put(recent);
+    // in one block, big-endian as DataOutputStream writes longs: a checkpoint copies every
+    // device's state through this coder, on the thread that processes readings
+    out.writeInt(s.recent.size());
+    ByteBuffer bytes = ByteBuffer.allocate(s.recent.size() * 2 * Long.BYTES);
+    s.recent.writeTo(bytes.asLongBuffer());
     out.write(bytes.array());
     out.writeLong(s.sweepAt);
     out.writeLong(s.silenceAt);
@@ -66,9 +70,10 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
   public DeviceTimelineState decode(InputStream is) throws IOException {
     DataInputStream in = new DataInputStream(is);
     int first = in.readInt();
+    int version = first < 0 ? first : -1;
     long windowsAt = DeviceTimelineState.NONE;
     DeviceWindows windows = new DeviceWindows();
-    if (first == WITH_WINDOWS) {
+    if (version == WITH_WINDOWS || version == WITH_64_BIT_HASHES) {
       windowsAt = in.readLong();
       long watermarkPast = in.readLong();
       int n = in.readInt();
@@ -80,15 +85,16 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
       }
       windows = new DeviceWindows(open, watermarkPast);
       first = in.readInt();
-    } else if (first < 0) {
+    } else if (version != -1) {
       throw new IOException("unknown device timeline state format " + first);
     }
     int size = first;
-    byte[] bytes = new byte[size * 3 * Long.BYTES];
+    int stride = version == WITH_64_BIT_HASHES ? 2 : 3;
+    byte[] bytes = new byte[size * stride * Long.BYTES];
     in.readFully(bytes);
-    long[] entries = new long[size * 3];
-    ByteBuffer.wrap(bytes).asLongBuffer().get(entries);
-    RecentReadings recent = RecentReadings.of(entries);
+    LongBuffer longs = ByteBuffer.wrap(bytes).asLongBuffer();
+    RecentReadings recent =
+        stride == 2 ? RecentReadings.read(longs, size) : RecentReadings.of(lowHashAndTime(longs));
     long sweepAt = in.readLong();
     long silenceAt = in.readLong();
     DeviceProfile profile = in.readBoolean() ? Coders.DEVICE_PROFILE.decode(is) : null;
@@ -100,5 +106,16 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
         silenceAt,
         windows,
         windowsAt);
+  }
+
+  /** (high hash, low hash, event time) triples to (low hash, event time) pairs. */
+  private static long[] lowHashAndTime(LongBuffer triples) {
+    long[] pairs = new long[triples.remaining() / 3 * 2];
+    for (int k = 0; k < pairs.length; k += 2) {
+      triples.get(); // the high 64 bits
+      pairs[k] = triples.get();
+      pairs[k + 1] = triples.get();
+    }
+    return pairs;
   }
 }

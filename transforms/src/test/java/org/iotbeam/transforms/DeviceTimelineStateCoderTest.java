@@ -24,7 +24,7 @@ public class DeviceTimelineStateCoderTest {
   public void recentHashesTimersProfileAndAlertStateSurviveACheckpoint() throws Exception {
     DeviceTimelineState s = new DeviceTimelineState();
     for (int i = 0; i < 50; i++) {
-      s.recent.add(i, 1000L + i, 60_000L * i);
+      s.recent.add(1000L + i, 60_000L * i);
     }
     s.recent.forgetUpTo(60_000L * 9); // a ring that has moved on
     s.sweepAt = 123_456L;
@@ -42,8 +42,8 @@ public class DeviceTimelineStateCoderTest {
 
     DeviceTimelineState back = CoderUtils.clone(DeviceTimelineStateCoder.of(), s);
     assertEquals(40, back.recent.size());
-    assertFalse("forgotten", back.recent.contains(5, 1005L));
-    assertTrue("remembered", back.recent.contains(10, 1010L));
+    assertFalse("forgotten", back.recent.contains(1005L, 60_000L * 5));
+    assertTrue("remembered", back.recent.contains(1010L, 60_000L * 10));
     assertEquals(60_000L * 10, back.recent.oldestTimestampMs());
     assertEquals(123_456L, back.sweepAt);
     assertEquals(DeviceTimelineState.NONE, back.silenceAt);
@@ -86,7 +86,6 @@ public class DeviceTimelineStateCoderTest {
   public void aCheckpointOfTheFormatWithoutWindowsStillRestores() throws Exception {
     // the first format, as written before windows were kept here: no version, hashes first
     DeviceTimelineState s = new DeviceTimelineState();
-    s.recent.add(7, 8, 9_000L);
     s.sweepAt = 55L;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
@@ -102,10 +101,45 @@ public class DeviceTimelineStateCoderTest {
 
     DeviceTimelineState back =
         DeviceTimelineStateCoder.of().decode(new ByteArrayInputStream(bytes.toByteArray()));
-    assertTrue(back.recent.contains(7, 8));
+    assertTrue("the low 64 bits of the hash", back.recent.contains(8, 9_000L));
     assertEquals(55L, back.sweepAt);
     assertTrue(back.windows.isEmpty());
     assertEquals(DeviceTimelineState.NONE, back.windowsAt);
+  }
+
+  @Test
+  public void aCheckpointWith128BitHashesRestoresWithTheirLow64Bits() throws Exception {
+    // the second format: windows, then (high hash, low hash, event time) triples
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(-2);
+    out.writeLong(77L); // windows timer
+    out.writeLong(66L); // what the device knows of the watermark
+    out.writeInt(0); // no open window
+    out.writeInt(2);
+    for (long[] e : new long[][] {{1, 2, 3_000L}, {4, 5, 6_000L}}) {
+      for (long v : e) {
+        out.writeLong(v);
+      }
+    }
+    out.writeLong(55L);
+    out.writeLong(DeviceTimelineState.NONE);
+    out.writeBoolean(false);
+    out.flush();
+    DeviceAlertStateCoder.of().encode(new DeviceAlertState(), bytes);
+
+    DeviceTimelineState back =
+        DeviceTimelineStateCoder.of().decode(new ByteArrayInputStream(bytes.toByteArray()));
+    assertEquals(2, back.recent.size());
+    assertTrue(back.recent.contains(2, 3_000L));
+    assertTrue(back.recent.contains(5, 6_000L));
+    assertFalse(back.recent.contains(1, 3_000L));
+    assertEquals(77L, back.windowsAt);
+    assertEquals(66L, back.windows.watermarkPast());
+    assertEquals(55L, back.sweepAt);
+    // and it goes on in the current format
+    DeviceTimelineState again = CoderUtils.clone(DeviceTimelineStateCoder.of(), back);
+    assertEquals(back.recent, again.recent);
   }
 
   @Test

@@ -235,7 +235,7 @@ public final class DomainBaseline {
     d.recent.forgetUpTo(ts - horizonMs);
     String hash = r.getContentHash();
     ContentHash.Bits bits = ContentHash.parse(hash);
-    if (bits != null && !d.recent.add(bits.high(), bits.low(), ts)) {
+    if (bits != null && !d.recent.add(bits.low(), ts)) {
       duplicates++;
       return;
     }

@@ -4,80 +4,104 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.Test;
 
 public class RecentReadingsTest {
-  private record Entry(long hi, long lo, long ts) {}
+  private record Entry(long hash, long ts) {}
 
   @Test
   public void behavesLikeAListOfRecentEntriesUnderRandomTraffic() {
     Random rnd = new Random(42);
     for (int round = 0; round < 20; round++) {
       RecentReadings r = new RecentReadings();
-      ArrayDeque<Entry> model = new ArrayDeque<>();
+      List<Entry> model = new ArrayList<>(); // by event time, equal times in arrival order
       List<Entry> seen = new ArrayList<>();
-      // few distinct top bits in the low half: long probe runs, many shifted slots
-      int fragments = 1 + rnd.nextInt(8);
-      long ts = 0;
+      // few distinct hashes and times: many equal times, many same hashes at other times
+      int hashes = 1 + rnd.nextInt(64);
+      int disorder = rnd.nextInt(3) == 0 ? 0 : 1 + rnd.nextInt(100);
+      long newest = 0;
       for (int i = 0; i < 20_000; i++) {
         int op = rnd.nextInt(10);
-        if (op < 6 || seen.isEmpty()) { // a new reading
-          ts += rnd.nextInt(3);
-          Entry e =
-              new Entry(
-                  rnd.nextLong(),
-                  (long) rnd.nextInt(fragments) << 32 | (rnd.nextInt() & 0xffffffffL),
-                  ts);
+        if (op < 6 || seen.isEmpty()) { // a new reading, in time order or behind the newest
+          newest += rnd.nextInt(3);
+          long ts = disorder > 0 && rnd.nextInt(4) == 0 ? newest - rnd.nextInt(disorder) : newest;
+          Entry e = new Entry(rnd.nextInt(hashes), ts);
           seen.add(e);
-          boolean fresh = model.stream().noneMatch(m -> m.hi == e.hi && m.lo == e.lo);
-          assertEquals(fresh, r.add(e.hi, e.lo, e.ts));
+          boolean fresh = !model.contains(e);
+          assertEquals(fresh, r.add(e.hash, e.ts));
           if (fresh) {
-            model.addLast(e);
+            insertByTime(model, e);
           }
-        } else if (op < 9) { // a copy of something seen, remembered or not
+        } else if (op < 9) { // a copy of something seen (same event time), remembered or not
           Entry e = seen.get(rnd.nextInt(seen.size()));
-          boolean remembered = model.stream().anyMatch(m -> m.hi == e.hi && m.lo == e.lo);
-          assertEquals(remembered, r.contains(e.hi, e.lo));
-          assertEquals(!remembered, r.add(e.hi, e.lo, ts));
+          boolean remembered = model.contains(e);
+          assertEquals(remembered, r.contains(e.hash, e.ts));
+          assertEquals(!remembered, r.add(e.hash, e.ts));
           if (!remembered) {
-            model.addLast(new Entry(e.hi, e.lo, ts));
+            insertByTime(model, e);
           }
         } else { // the watermark moves
-          long cutoff = ts - rnd.nextInt(200);
+          long cutoff = newest - rnd.nextInt(200);
           r.forgetUpTo(cutoff);
-          while (!model.isEmpty() && model.peekFirst().ts <= cutoff) {
-            model.removeFirst();
-          }
+          model.removeIf(m -> m.ts <= cutoff);
         }
         assertEquals(model.size(), r.size());
+        assertEquals(model.isEmpty() ? Long.MAX_VALUE : model.get(0).ts, r.oldestTimestampMs());
       }
-      int k = 0;
-      for (Entry m : model) {
-        assertEquals(m.hi, r.hashHi(k));
-        assertEquals(m.lo, r.hashLo(k));
-        assertEquals(m.ts, r.timestampMs(k));
-        k++;
+      for (int k = 0; k < model.size(); k++) {
+        assertEquals(model.get(k).hash, r.hash(k));
+        assertEquals(model.get(k).ts, r.timestampMs(k));
       }
     }
   }
 
+  private static void insertByTime(List<Entry> model, Entry e) {
+    int at = model.size();
+    while (at > 0 && model.get(at - 1).ts > e.ts) {
+      at--;
+    }
+    model.add(at, e);
+  }
+
   @Test
-  public void anEntryAddedOutOfOrderIsForgottenWithTheOneBeforeIt() {
+  public void theSameHashAtAnotherEventTimeIsNotACopy() {
     RecentReadings r = new RecentReadings();
-    r.add(1, 1, 100);
-    r.add(2, 2, 50); // older, arrived later
+    assertTrue(r.add(7, 100));
+    assertFalse(r.add(7, 100));
+    assertTrue(r.add(7, 101));
+    assertTrue(r.add(7, 99));
+    assertEquals(3, r.size());
+  }
+
+  @Test
+  public void anEntryAddedOutOfOrderIsForgottenByItsOwnEventTime() {
+    RecentReadings r = new RecentReadings();
+    r.add(1, 100);
+    r.add(2, 50); // older, arrived later
+    assertEquals(50, r.oldestTimestampMs());
     r.forgetUpTo(60);
-    assertTrue(r.contains(2, 2)); // still behind 100
+    assertFalse(r.contains(2, 50));
+    assertTrue(r.contains(1, 100));
     assertEquals(100, r.oldestTimestampMs());
     r.forgetUpTo(100);
-    assertFalse(r.contains(1, 1));
-    assertFalse(r.contains(2, 2));
+    assertFalse(r.contains(1, 100));
     assertTrue(r.isEmpty());
     assertEquals(Long.MAX_VALUE, r.oldestTimestampMs());
+  }
+
+  @Test
+  public void aBufferUploadedNewestFirstIsRememberedWhole() {
+    RecentReadings r = new RecentReadings();
+    for (int i = 10_000; i > 0; i--) {
+      assertTrue(r.add(i * 31L, i));
+    }
+    for (int i = 1; i <= 10_000; i++) {
+      assertFalse(r.add(i * 31L, i));
+      assertEquals(i, r.timestampMs(i - 1));
+    }
   }
 
   @Test
@@ -85,21 +109,32 @@ public class RecentReadingsTest {
     for (int n : new int[] {0, 1, 7, 8, 9, 100}) {
       RecentReadings r = new RecentReadings();
       for (int i = 0; i < n + 20; i++) {
-        r.add(i, 1000L * i, i);
+        r.add(1000L * i, i);
       }
-      r.forgetUpTo(19); // the ring has moved on: it may wrap around its end
-      RecentReadings back = RecentReadings.of(r.inArrivalOrder());
+      r.forgetUpTo(19); // moved on: the entries no longer start at the front of the array
+      RecentReadings back = RecentReadings.of(r.inTimeOrder());
       assertEquals(r, back);
       for (int i = 0; i < n + 20; i++) {
-        assertEquals("n=" + n + " i=" + i, r.contains(i, 1000L * i), back.contains(i, 1000L * i));
+        assertEquals("n=" + n + " i=" + i, r.contains(1000L * i, i), back.contains(1000L * i, i));
       }
       for (int i = n + 20; i < n + 60; i++) { // grows from its restored size
-        assertEquals(r.add(i, 1000L * i, i), back.add(i, 1000L * i, i));
+        assertEquals(r.add(1000L * i, i), back.add(1000L * i, i));
       }
       r.forgetUpTo(n + 30);
       back.forgetUpTo(n + 30);
       assertEquals(r, back);
       assertEquals(r.oldestTimestampMs(), back.oldestTimestampMs());
     }
+  }
+
+  @Test
+  public void entriesInArrivalOrderAreSortedWhenRestored() {
+    // what a checkpoint of the ring in arrival order held: out of time order, a copy at the end
+    RecentReadings back = RecentReadings.of(new long[] {1, 300, 2, 100, 3, 200, 2, 100});
+    assertEquals(3, back.size());
+    assertEquals(100, back.oldestTimestampMs());
+    assertEquals(200, back.timestampMs(1));
+    assertEquals(3, back.hash(1));
+    assertEquals(300, back.timestampMs(2));
   }
 }
