@@ -12,6 +12,8 @@
 # (parse, validate, enrich, de-duplicate, statistics, alerts) over the throughput phase's messages
 # in one plain Java thread (DomainBaseline), and the ratio baseline/pipeline. Heap used and the
 # load average (/proc/loadavg) are printed with each figure; the profile is of the pipeline only.
+# FLAGS: other StreamingPipeline flags for both jobs (default: none, i.e. the shipped defaults),
+# e.g. FLAGS="--dedupMinutes=1" to measure what a setting costs.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$(dirname "$HERE")")
@@ -26,7 +28,7 @@ timeout 1800 "$JAVA" -Xmx6g -XX:+UseG1GC \
   -XX:StartFlightRecording=filename="$OUT/bench.jfr",settings=profile,dumponexit=true \
   -Dlog4j2.configurationFile=pipelines/src/test/resources/log4j2-test.xml \
   -Dn="$N" -Drate="$RATE" -Dseconds="$LATENCY_SECONDS" -Ddevices="$DEVICES" \
-  -Dparallelism="$PARALLELISM" -DmaxWaitSeconds="$MAX_WAIT" \
+  -Dparallelism="$PARALLELISM" -DmaxWaitSeconds="$MAX_WAIT" -Dflags="${FLAGS:-}" \
   -cp "$CP" org.iotbeam.pipelines.bench.StreamingBenchmark 2>"$OUT/bench.log" | tee "$OUT/result.txt"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 echo "--- hottest methods (top frames of jdk.ExecutionSample) ---"

@@ -235,7 +235,7 @@ public final class StreamingBenchmark {
         }
       }
     } finally {
-      r.cancel();
+      stopAndWait(r, "throughput");
     }
     String loadAfter = loadavg();
     double first = timeAt(samples, 1);
@@ -265,6 +265,23 @@ public final class StreamingBenchmark {
         loadBefore,
         loadAfter);
     return 0.8 * n / (t90 - t10);
+  }
+
+  /**
+   * Cancels a job and waits until it has stopped: a cancel returns once Flink has accepted it,
+   * while the job's tasks may still run, and the next phase would share the cores with them.
+   */
+  static void stopAndWait(PipelineResult r, String phase) throws java.io.IOException {
+    long t0 = System.nanoTime();
+    r.cancel();
+    PipelineResult.State state;
+    try {
+      state = r.waitUntilFinish(org.joda.time.Duration.standardSeconds(120));
+    } catch (RuntimeException e) { // the cluster may have forgotten a job that has ended
+      state = PipelineResult.State.UNKNOWN;
+    }
+    System.out.printf(
+        "%s job stopped in %.1f s (%s)%n", phase, (System.nanoTime() - t0) / 1e9, state);
   }
 
   /** Seconds at the latency run's rate before it is measured. */
@@ -322,7 +339,7 @@ public final class StreamingBenchmark {
     } finally {
       stop.set(true);
       consumer.join();
-      lr.cancel();
+      stopAndWait(lr, "latency");
     }
     List<Long> sorted = new ArrayList<>(latencies);
     Collections.sort(sorted);
@@ -492,7 +509,12 @@ public final class StreamingBenchmark {
   static StreamingPipeline.Options options(
       String bs, Path out, Path rules, int parallelism, String topicPrefix)
       throws java.io.IOException {
-    StreamingPipeline.Options o = PipelineOptionsFactory.as(StreamingPipeline.Options.class);
+    // FLAGS (-Dflags): any other StreamingPipeline flag, e.g. to measure a setting's effect
+    String[] flags = System.getProperty("flags", "").trim().split("\\s+");
+    StreamingPipeline.Options o =
+        PipelineOptionsFactory.fromArgs(flags[0].isEmpty() ? new String[0] : flags)
+            .withValidation()
+            .as(StreamingPipeline.Options.class);
     o.setRunner(FlinkRunner.class);
     FlinkPipelineOptions f = o.as(FlinkPipelineOptions.class);
     f.setFlinkMaster("[local]");
