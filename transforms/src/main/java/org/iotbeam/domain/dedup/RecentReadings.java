@@ -118,6 +118,9 @@ public final class RecentReadings implements Serializable {
 
   /** Forgets the entries whose event time is at most {@code cutoffMs}. */
   public void forgetUpTo(long cutoffMs) {
+    if (first == end || time(first) > cutoffMs) {
+      return; // nothing old enough: the usual case when called per reading
+    }
     first = firstAfter(cutoffMs);
     if (first == end) {
       first = 0;
