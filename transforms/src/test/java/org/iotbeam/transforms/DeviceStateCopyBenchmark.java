@@ -12,14 +12,10 @@ import org.apache.beam.sdk.util.CoderUtils;
  * {@link CoderUtils#clone}). Prints the time to copy all devices, min / median / max of 20 rounds
  * after 5 unmeasured ones. Not a test: a figure to compare state layouts by.
  *
- * <pre>
- * mvn -q -o -pl transforms test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * java -cp transforms/target/test-classes:transforms/target/classes:proto/target/classes:$(cat /tmp/cp.txt) \
- *   org.iotbeam.transforms.DeviceStateCopyBenchmark [devices=1000] [entries per device=7500]
- * </pre>
+ * <p>{@code DEVICES=1000 ENTRIES=7500 runners/scripts/state-copy-benchmark.sh}
  *
- * 7,500 entries: the 10-minute de-duplication horizon, swept every half horizon, at 10 readings a
- * second per device (the streaming benchmark's 10,000 msg/s over 1,000 devices).
+ * <p>7,500 entries: the 10-minute de-duplication horizon, swept every half horizon, at 10 readings
+ * a second per device (the streaming benchmark's 10,000 msg/s over 1,000 devices).
  */
 public final class DeviceStateCopyBenchmark {
   public static void main(String[] args) throws Exception {
