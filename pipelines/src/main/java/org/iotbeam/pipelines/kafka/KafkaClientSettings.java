@@ -164,10 +164,19 @@ public final class KafkaClientSettings implements Serializable {
     return m;
   }
 
-  /** The producers of the Kafka sinks. */
+  /**
+   * The producers of the Kafka sinks. One request in flight per connection: the sinks' records go
+   * out in the order they were sent (the last record per id is the best one), retries included,
+   * with or without idempotence. With several in flight, an idempotent producer writing to a
+   * partition the broker has only just created loses records (KAFKA-15591: the first request fails
+   * NOT_LEADER_OR_FOLLOWER, a later one is appended, and the first is refused as out of order on
+   * every retry until {@code delivery.timeout.ms}); the aggregates topic met it after a broker
+   * restart. Sink traffic is small next to the input, and linger batches it.
+   */
   public Map<String, Object> producer() {
     Map<String, Object> m = common();
     m.put(ProducerConfig.ACKS_CONFIG, "all");
+    m.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
     m.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     m.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
     if (auth != EventHubsAuth.NONE) {
