@@ -34,8 +34,8 @@ import org.joda.time.Duration;
  * backfill is the bounded way to process a fixed set of messages.
  *
  * <p>KafkaIO's own unbounded reader does the reading; its records reach the pipeline in batches
- * ({@link RecordBatchSource}), unpacked by the next step, because Beam's Flink runner does work
- * per element it reads that it need not do per record.
+ * ({@link RecordBatchSource}), unpacked by the next step, because Beam's Flink runner does work per
+ * element it reads that it need not do per record.
  *
  * <p>Elements are stamped with the device's event time read cheaply from the payload (see {@link
  * EventTimePolicy}); offsets are committed to the consumer group when Beam finalizes a checkpoint
