@@ -216,7 +216,8 @@ public final class StreamingBenchmark {
     maxHeap.set(0);
     long s0 = System.nanoTime();
     PipelineResult r = StreamingPipeline.run(o); // attachedMode=false: returns once submitted
-    List<long[]> samples = new ArrayList<>(); // {nanos since s0, received, process CPU nanos}
+    // {nanos since s0, received, process CPU nanos, machine busy, steal and total jiffies}
+    List<long[]> samples = new ArrayList<>();
     long received = 0;
     long deadline = s0 + TimeUnit.SECONDS.toNanos(maxWaitSeconds);
     try {
@@ -231,7 +232,16 @@ public final class StreamingBenchmark {
         }
         if (got >= 0) {
           received = got;
-          samples.add(new long[] {System.nanoTime() - s0, received, processCpuNanos()});
+          long[] machine = machineJiffies();
+          samples.add(
+              new long[] {
+                System.nanoTime() - s0,
+                received,
+                processCpuNanos(),
+                machine[0],
+                machine[1],
+                machine[2]
+              });
         }
       }
     } finally {
@@ -288,10 +298,47 @@ public final class StreamingBenchmark {
       return "THROUGHPUT CPU per message: not measured (too few scrapes in the steady part)";
     }
     double micros = (to[2] - from[2]) / 1e3 / (to[1] - from[1]);
+    String machine = "";
+    long total = to[5] - from[5];
+    if (from[5] > 0 && total > 0) {
+      // jiffies of all cores; the process's share from its CPU time, at the kernel's 100 Hz
+      double processShare = (to[2] - from[2]) / 1e7 / total;
+      machine =
+          String.format(
+              "; machine over the same span: busy %.0f%% (this process %.0f%%, the rest %.0f%%), "
+                  + "steal %.1f%%",
+              100.0 * (to[3] - from[3]) / total,
+              100 * processShare,
+              Math.max(0, 100.0 * (to[3] - from[3]) / total - 100 * processShare),
+              100.0 * (to[4] - from[4]) / total);
+    }
     return String.format(
         "THROUGHPUT CPU per message: %.1f µs over %,d messages (every thread of the process, the "
-            + "in-process broker included), i.e. %,.0f msg/s per fully used core",
-        micros, to[1] - from[1], 1e6 / micros);
+            + "in-process broker included), i.e. %,.0f msg/s per fully used core%s",
+        micros, to[1] - from[1], 1e6 / micros, machine);
+  }
+
+  /**
+   * The machine's CPU time from the first line of /proc/stat, in jiffies: {busy (user, nice,
+   * system, irq, softirq), steal (time the hypervisor gave to another guest), total}; zeros where
+   * there is no /proc. Steal and other processes explain a slow run that CPU per message does not.
+   */
+  static long[] machineJiffies() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long user = Long.parseLong(f[1]);
+      long nice = Long.parseLong(f[2]);
+      long system = Long.parseLong(f[3]);
+      long idle = Long.parseLong(f[4]);
+      long iowait = Long.parseLong(f[5]);
+      long irq = Long.parseLong(f[6]);
+      long softirq = Long.parseLong(f[7]);
+      long steal = Long.parseLong(f[8]);
+      long busy = user + nice + system + irq + softirq;
+      return new long[] {busy, steal, busy + idle + iowait + steal};
+    } catch (java.io.IOException | RuntimeException e) {
+      return new long[] {0, 0, 0};
+    }
   }
 
   static long processCpuNanos() {
