@@ -5,8 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.CustomCoder;
@@ -50,12 +48,10 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
       out.flush();
       DeviceStatsCoder.of().encode(w.stats(), os);
     }
-    // in one block, big-endian as DataOutputStream writes longs: a checkpoint copies every
-    // device's state through this coder, on the thread that processes readings
+    // in blocks, big-endian as DataOutputStream writes longs: a checkpoint copies every device's
+    // state through this coder, on the thread that processes readings
     out.writeInt(s.recent.size());
-    ByteBuffer bytes = ByteBuffer.allocate(s.recent.size() * 2 * Long.BYTES);
-    s.recent.writeTo(bytes.asLongBuffer());
-    out.write(bytes.array());
+    s.recent.writeTo(out);
     out.writeLong(s.sweepAt);
     out.writeLong(s.silenceAt);
     out.writeBoolean(s.profile != null);
@@ -89,12 +85,10 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
       throw new IOException("unknown device timeline state format " + first);
     }
     int size = first;
-    int stride = version == WITH_64_BIT_HASHES ? 2 : 3;
-    byte[] bytes = new byte[size * stride * Long.BYTES];
-    in.readFully(bytes);
-    LongBuffer longs = ByteBuffer.wrap(bytes).asLongBuffer();
     RecentReadings recent =
-        stride == 2 ? RecentReadings.read(longs, size) : RecentReadings.of(lowHashAndTime(longs));
+        version == WITH_64_BIT_HASHES
+            ? RecentReadings.readFrom(in, size)
+            : RecentReadings.of(lowHashAndTime(in, size));
     long sweepAt = in.readLong();
     long silenceAt = in.readLong();
     DeviceProfile profile = in.readBoolean() ? Coders.DEVICE_PROFILE.decode(is) : null;
@@ -108,13 +102,13 @@ final class DeviceTimelineStateCoder extends CustomCoder<DeviceTimelineState> {
         windowsAt);
   }
 
-  /** (high hash, low hash, event time) triples to (low hash, event time) pairs. */
-  private static long[] lowHashAndTime(LongBuffer triples) {
-    long[] pairs = new long[triples.remaining() / 3 * 2];
+  /** {@code n} (high hash, low hash, event time) triples to (low hash, event time) pairs. */
+  private static long[] lowHashAndTime(DataInputStream triples, int n) throws IOException {
+    long[] pairs = new long[n * 2];
     for (int k = 0; k < pairs.length; k += 2) {
-      triples.get(); // the high 64 bits
-      pairs[k] = triples.get();
-      pairs[k + 1] = triples.get();
+      triples.readLong(); // the high 64 bits
+      pairs[k] = triples.readLong();
+      pairs[k + 1] = triples.readLong();
     }
     return pairs;
   }

@@ -1,6 +1,10 @@
 package org.iotbeam.domain.dedup;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.nio.LongBuffer;
 
 /**
@@ -17,11 +21,16 @@ import java.nio.LongBuffer;
  * <p>Why this layout: the entries are most of a stream's state, and after each checkpoint Flink's
  * heap backend copies every device's state through its coder, on the thread that processes
  * readings. One sorted array of 16-byte entries copies as one block, with no index to rebuild; the
- * previous ring of 128-bit hashes with a hash index took four times as long.
+ * previous ring of 128-bit hashes with a hash index took four times as long. The same copy is why
+ * {@link #writeTo(DataOutput)} and {@link #readFrom} go through a small buffer and restore into an
+ * array with half as much room again, not twice: a copy that allocates three or four times the
+ * entries' size per device is a burst of garbage at every checkpoint.
  */
 public final class RecentReadings implements Serializable {
   private static final int MIN_CAPACITY = 8;
   private static final int STRIDE = 2; // hash, event time
+  private static final int ENTRY_BYTES = STRIDE * Long.BYTES;
+  private static final int CHUNK_ENTRIES = 512; // 8 KiB through the buffer at a time
 
   // entries first..end-1 (in units of entries) sorted by event time, entry k at k * STRIDE
   private long[] entries;
@@ -50,10 +59,28 @@ public final class RecentReadings implements Serializable {
     return read(LongBuffer.wrap(pairs), pairs.length / STRIDE);
   }
 
-  /** Reads {@code n} entries, as {@link #writeTo} wrote them. */
-  public static RecentReadings read(LongBuffer in, int n) {
-    long[] entries = new long[capacityFor(n) * STRIDE];
+  /** Reads {@code n} entries, as {@link #writeTo(DataOutput)} wrote them. */
+  public static RecentReadings readFrom(DataInput in, int n) throws IOException {
+    long[] entries = new long[capacityToRestore(n) * STRIDE];
+    byte[] chunk = new byte[Math.min(n, CHUNK_ENTRIES) * ENTRY_BYTES];
+    LongBuffer longs = ByteBuffer.wrap(chunk).asLongBuffer();
+    for (int k = 0; k < n; ) {
+      int m = Math.min(n - k, CHUNK_ENTRIES);
+      in.readFully(chunk, 0, m * ENTRY_BYTES);
+      longs.clear();
+      longs.get(entries, k * STRIDE, m * STRIDE);
+      k += m;
+    }
+    return sortedIfNeeded(entries, n);
+  }
+
+  private static RecentReadings read(LongBuffer in, int n) {
+    long[] entries = new long[capacityToRestore(n) * STRIDE];
     in.get(entries, 0, n * STRIDE);
+    return sortedIfNeeded(entries, n);
+  }
+
+  private static RecentReadings sortedIfNeeded(long[] entries, int n) {
     for (int k = 1; k < n; k++) {
       if (entries[k * STRIDE + 1] < entries[(k - 1) * STRIDE + 1]) {
         RecentReadings sorted = new RecentReadings();
@@ -73,9 +100,19 @@ public final class RecentReadings implements Serializable {
     return out;
   }
 
-  /** Puts hash and event time of each entry, oldest first: {@code 2 * size()} longs. */
-  public void writeTo(LongBuffer out) {
-    out.put(entries, first * STRIDE, size() * STRIDE);
+  /**
+   * Writes hash and event time of each entry, oldest first, big-endian: {@code 16 * size()} bytes.
+   */
+  public void writeTo(DataOutput out) throws IOException {
+    byte[] chunk = new byte[Math.min(size(), CHUNK_ENTRIES) * ENTRY_BYTES];
+    LongBuffer longs = ByteBuffer.wrap(chunk).asLongBuffer();
+    for (int k = first; k < end; ) {
+      int m = Math.min(end - k, CHUNK_ENTRIES);
+      longs.clear();
+      longs.put(entries, k * STRIDE, m * STRIDE);
+      out.write(chunk, 0, m * ENTRY_BYTES);
+      k += m;
+    }
   }
 
   /**
@@ -176,11 +213,16 @@ public final class RecentReadings implements Serializable {
     return lo;
   }
 
-  /** Moves the entries to the front, into an array twice their number at least. */
+  /**
+   * Moves the entries to the front: in place while that frees a quarter of the array at least, else
+   * into an array twice their number at least (smaller, too, after most were forgotten).
+   */
   private void makeRoom() {
     int size = size();
-    int capacity = capacityFor(size + 1);
-    long[] target = capacity * STRIDE == entries.length ? entries : new long[capacity * STRIDE];
+    int capacity = entries.length / STRIDE;
+    int wanted = capacityFor(size + 1);
+    boolean inPlace = size + 1 <= capacity - capacity / 4 && wanted >= capacity / 2;
+    long[] target = inPlace ? entries : new long[wanted * STRIDE];
     System.arraycopy(entries, first * STRIDE, target, 0, size * STRIDE);
     entries = target;
     end = size;
@@ -190,6 +232,14 @@ public final class RecentReadings implements Serializable {
   /** A power of two at least twice {@code n}: room to append as many again before moving. */
   private static int capacityFor(int n) {
     return Math.max(MIN_CAPACITY, Integer.highestOneBit(Math.max(1, n)) << 1);
+  }
+
+  /**
+   * Room for half as many again as a restored device's {@code n} entries: de-duplication forgets
+   * every half horizon, so a device holds between one and one and a half horizons of entries.
+   */
+  private static int capacityToRestore(int n) {
+    return n + Math.max(MIN_CAPACITY, n / 2);
   }
 
   @Override

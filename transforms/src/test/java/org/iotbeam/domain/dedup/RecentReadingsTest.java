@@ -4,6 +4,12 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -136,5 +142,34 @@ public class RecentReadingsTest {
     assertEquals(200, back.timestampMs(1));
     assertEquals(3, back.hash(1));
     assertEquals(300, back.timestampMs(2));
+  }
+
+  @Test
+  public void writtenAndReadBackInBlocksAcrossTheBufferBoundaries() throws IOException {
+    for (int n : new int[] {0, 1, 511, 512, 513, 1024, 1500}) {
+      RecentReadings r = new RecentReadings();
+      for (int i = 0; i < n + 100; i++) {
+        r.add(i * 0x9E3779B97F4A7C15L, 10L * i);
+      }
+      r.forgetUpTo(10L * 99); // the entries no longer start at the front of the array
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      r.writeTo(new DataOutputStream(bytes));
+      assertEquals(16 * n, bytes.size());
+      ByteBuffer written = ByteBuffer.wrap(bytes.toByteArray()); // big-endian pairs, oldest first
+      for (int k = 0; k < n; k++) {
+        assertEquals(r.hash(k), written.getLong());
+        assertEquals(r.timestampMs(k), written.getLong());
+      }
+      RecentReadings back =
+          RecentReadings.readFrom(
+              new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), n);
+      assertEquals("n=" + n, r, back);
+      for (int i = n + 100; i < 2 * n + 300; i++) { // grows past the room it was restored with
+        assertTrue(back.add(i * 0x9E3779B97F4A7C15L, 10L * i));
+        assertFalse(back.add(i * 0x9E3779B97F4A7C15L, 10L * i));
+      }
+      assertEquals(2 * n + 200, back.size());
+      assertTrue(back.contains(100 * 0x9E3779B97F4A7C15L, 1000));
+    }
   }
 }
