@@ -1,11 +1,13 @@
 package org.iotbeam.transforms;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -18,6 +20,7 @@ import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
@@ -29,6 +32,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.iotbeam.domain.alerting.AlertEvaluator;
 import org.iotbeam.domain.alerting.AlertRules;
@@ -48,8 +52,9 @@ import org.joda.time.Instant;
 /**
  * A device's readings in the order they arrived, in one keyed step: redelivered copies dropped,
  * then every first copy evaluated for alerts (threshold rules, anomalies, trends and silence) and
- * added to its window's statistics. Outputs {@link #FIRST_COPIES}, {@link #ALERTS} and {@link
- * #WINDOW_STATS} (for {@link WindowedStatistics}, which turns them into panes).
+ * added to its window's statistics. Outputs {@link #ALERTS}, {@link #WINDOW_STATS} (for {@link
+ * WindowedStatistics}, which turns them into panes) and, when asked for with {@link
+ * #withReadings()}, {@link #FIRST_COPIES}; else that output stays empty.
  *
  * <p><b>Why one step.</b> All three need the device's readings on one worker in arrival order; as
  * separate keyed steps every reading crossed another exchange (encoded, sent, decoded, its key
@@ -88,7 +93,10 @@ import org.joda.time.Instant;
  * copy redelivered after the horizon, which a stream would have let through.
  */
 public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollectionTuple> {
-  /** Each device's readings without their copies, stamped with their event time. */
+  /**
+   * Each device's readings without their copies, stamped with their event time; empty unless {@link
+   * #withReadings()}.
+   */
   public static final TupleTag<Reading> FIRST_COPIES = new TupleTag<>("firstCopies") {};
 
   /** Raised and cleared alerts. */
@@ -103,6 +111,7 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
   private final OutOfOrderPolicy outOfOrder;
   private final TumblingWindows windows;
   private final boolean eachReading;
+  private final boolean keepReadings;
 
   /**
    * @param windows the statistics' windows
@@ -115,11 +124,31 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
       OutOfOrderPolicy outOfOrder,
       TumblingWindows windows,
       boolean eachReading) {
+    this(horizon, rules, outOfOrder, windows, eachReading, false);
+  }
+
+  private DeviceTimeline(
+      Duration horizon,
+      AlertRules rules,
+      OutOfOrderPolicy outOfOrder,
+      TumblingWindows windows,
+      boolean eachReading,
+      boolean keepReadings) {
     this.horizon = horizon;
     this.rules = rules;
     this.outOfOrder = outOfOrder;
     this.windows = windows;
     this.eachReading = eachReading;
+    this.keepReadings = keepReadings;
+  }
+
+  /**
+   * Also outputs every first copy ({@link #FIRST_COPIES}). Off by default: no shipped sink needs
+   * them, and on Flink's batch runner every element of a step with several outputs is encoded once
+   * per consumer of any of them, so unused readings cost a backfill a third of its time.
+   */
+  public DeviceTimeline withReadings() {
+    return new DeviceTimeline(horizon, rules, outOfOrder, windows, eachReading, true);
   }
 
   @Override
@@ -138,26 +167,41 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
       // a stream from a source is in the global window already: no operator for nothing
       timeline = readings.apply("PerDeviceTimeline", Window.into(new GlobalWindows()));
     }
-    PCollection<KV<String, Reading>> byDevice =
-        timeline
-            .apply(
-                "KeyByDevice",
-                WithKeys.of((Reading r) -> r.getTelemetry().getDeviceId())
-                    .withKeyType(TypeDescriptors.strings()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.READING));
     TupleTagList others = TupleTagList.of(ALERTS).and(WINDOW_STATS);
-    PCollectionTuple out =
-        bounded
-            ? byDevice
-                .apply("GroupByDevice", GroupByKey.create())
-                .apply(
-                    "InArrivalOrder",
-                    ParDo.of(new InArrivalOrderFn(rules, outOfOrder, windows))
-                        .withOutputTags(FIRST_COPIES, others))
-            : byDevice.apply(
-                "OnArrival",
-                ParDo.of(new OnArrivalFn(horizon, rules, outOfOrder, windows, eachReading))
-                    .withOutputTags(FIRST_COPIES, others));
+    PCollectionTuple out;
+    if (bounded) {
+      // through the grouping as the bytes of their protobuf: Flink's batch GroupByKey combines
+      // into lists before the exchange, sorts on both sides and merges lists, encoding and
+      // decoding each element several times, which a byte array survives as a copy
+      out =
+          timeline
+              .apply(
+                  "KeyByDevice",
+                  MapElements.into(
+                          TypeDescriptors.kvs(
+                              TypeDescriptors.strings(), TypeDescriptor.of(byte[].class)))
+                      .via((Reading r) -> KV.of(r.getTelemetry().getDeviceId(), r.toByteArray())))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
+              .apply("GroupByDevice", GroupByKey.create())
+              .apply(
+                  "InArrivalOrder",
+                  ParDo.of(new InArrivalOrderFn(rules, outOfOrder, windows, keepReadings))
+                      .withOutputTags(FIRST_COPIES, others));
+    } else {
+      out =
+          timeline
+              .apply(
+                  "KeyByDevice",
+                  WithKeys.of((Reading r) -> r.getTelemetry().getDeviceId())
+                      .withKeyType(TypeDescriptors.strings()))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.READING))
+              .apply(
+                  "OnArrival",
+                  ParDo.of(
+                          new OnArrivalFn(
+                              horizon, rules, outOfOrder, windows, eachReading, keepReadings))
+                      .withOutputTags(FIRST_COPIES, others));
+    }
     out.get(FIRST_COPIES).setCoder(Coders.READING);
     out.get(ALERTS).setCoder(Coders.ALERT);
     out.get(WINDOW_STATS).setCoder(KvCoder.of(StringUtf8Coder.of(), DeviceStatsCoder.of()));
@@ -169,14 +213,20 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     final AlertEvaluator evaluator;
     final OutOfOrderPolicy outOfOrder;
     final TumblingWindows windows;
+    final boolean keepReadings;
     final Counter duplicates = TelemetryMetrics.counter(TelemetryMetrics.DUPLICATES);
     private final Counter suppressed = TelemetryMetrics.counter(TelemetryMetrics.ALERTS_SUPPRESSED);
     private final Counter late =
         TelemetryMetrics.counter(TelemetryMetrics.ALERT_READINGS_OUT_OF_ORDER);
     private final Counter latePolicy;
 
-    TimelineFn(AlertRules rules, OutOfOrderPolicy outOfOrder, TumblingWindows windows) {
+    TimelineFn(
+        AlertRules rules,
+        OutOfOrderPolicy outOfOrder,
+        TumblingWindows windows,
+        boolean keepReadings) {
       this.evaluator = new AlertEvaluator(rules);
+      this.keepReadings = keepReadings;
       this.outOfOrder = outOfOrder;
       this.windows = windows;
       this.latePolicy =
@@ -248,8 +298,9 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
         AlertRules rules,
         OutOfOrderPolicy outOfOrder,
         TumblingWindows windows,
-        boolean eachReading) {
-      super(rules, outOfOrder, windows);
+        boolean eachReading,
+        boolean keepReadings) {
+      super(rules, outOfOrder, windows, keepReadings);
       this.horizonMs = horizon.getMillis();
       this.eachReading = eachReading;
     }
@@ -275,7 +326,9 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
         s.sweepAt = timestamp.getMillis() + horizonMs;
         sweep.set(new Instant(s.sweepAt));
       }
-      out.get(FIRST_COPIES).output(r);
+      if (keepReadings) {
+        out.get(FIRST_COPIES).output(r);
+      }
       addToWindow(e.getKey(), r, s, windowsTimer, out);
 
       long newestBefore = s.alerts.lastReadingMs();
@@ -401,15 +454,21 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
   }
 
   /** A backfill: a device's readings at once, replayed in the order streaming saw them. */
-  static class InArrivalOrderFn extends TimelineFn<KV<String, Iterable<Reading>>> {
-    InArrivalOrderFn(AlertRules rules, OutOfOrderPolicy outOfOrder, TumblingWindows windows) {
-      super(rules, outOfOrder, windows);
+  static class InArrivalOrderFn extends TimelineFn<KV<String, Iterable<byte[]>>> {
+    InArrivalOrderFn(
+        AlertRules rules,
+        OutOfOrderPolicy outOfOrder,
+        TumblingWindows windows,
+        boolean keepReadings) {
+      super(rules, outOfOrder, windows, keepReadings);
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<Reading>> e, MultiOutputReceiver out) {
+    public void process(@Element KV<String, Iterable<byte[]>> e, MultiOutputReceiver out) {
       List<Reading> readings = new ArrayList<>();
-      e.getValue().forEach(readings::add);
+      for (byte[] bytes : e.getValue()) {
+        readings.add(parse(bytes));
+      }
       readings.sort(ArrivalOrder.READINGS);
       Set<String> seen = new HashSet<>();
       DeviceAlertState state = new DeviceAlertState();
@@ -421,7 +480,9 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
           continue;
         }
         long ts = r.getTelemetry().getTimestampMs();
-        out.get(FIRST_COPIES).outputWithTimestamp(r, new Instant(ts));
+        if (keepReadings) {
+          out.get(FIRST_COPIES).outputWithTimestamp(r, new Instant(ts));
+        }
         DeviceSample sample = sample(r);
         if (sample != null) {
           deviceWindows.add(sample, windows);
@@ -446,6 +507,14 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
         out.get(WINDOW_STATS)
             .outputWithTimestamp(
                 KV.of(e.getKey(), w.stats()), new Instant(windows.lastInstant(w.startMs())));
+      }
+    }
+
+    private static Reading parse(byte[] bytes) {
+      try {
+        return Reading.parseFrom(bytes);
+      } catch (InvalidProtocolBufferException e) {
+        throw new IllegalStateException("a reading's own bytes, written by KeyByDevice", e);
       }
     }
 

@@ -15,29 +15,44 @@ import org.iotbeam.proto.InboundMessage;
  */
 public class TelemetryProcessing extends PTransform<PCollection<InboundMessage>, TelemetryResults> {
   private final ProcessingConfig config;
+  private final boolean keepReadings;
 
   public TelemetryProcessing(ProcessingConfig config) {
+    this(config, false);
+  }
+
+  private TelemetryProcessing(ProcessingConfig config, boolean keepReadings) {
     this.config = config;
+    this.keepReadings = keepReadings;
+  }
+
+  /**
+   * Also keeps the valid, de-duplicated readings as {@link TelemetryResults#readings()}. Off by
+   * default: no shipped sink writes them, and they would be every reading once more through the
+   * pipeline ({@link DeviceTimeline#withReadings()}).
+   */
+  public TelemetryProcessing withReadings() {
+    return new TelemetryProcessing(config, true);
   }
 
   @Override
   public TelemetryResults expand(PCollection<InboundMessage> messages) {
     PCollectionTuple parsed = messages.apply("Parse", new ParseTelemetry(config.limits()));
+    DeviceTimeline deviceTimeline =
+        new DeviceTimeline(
+            config.dedupHorizon(),
+            config.rules(),
+            config.outOfOrderPolicy(),
+            config.windows(),
+            config.earlyFiringDelay() != null);
     PCollectionTuple timeline =
         parsed
             .get(ParseTelemetry.VALID)
             .apply("Enrich", new EnrichReadings(config.registry()))
-            .apply(
-                "DeviceTimeline",
-                new DeviceTimeline(
-                    config.dedupHorizon(),
-                    config.rules(),
-                    config.outOfOrderPolicy(),
-                    config.windows(),
-                    config.earlyFiringDelay() != null));
+            .apply("DeviceTimeline", keepReadings ? deviceTimeline.withReadings() : deviceTimeline);
     return new TelemetryResults(
         messages.getPipeline(),
-        timeline.get(DeviceTimeline.FIRST_COPIES),
+        keepReadings ? timeline.get(DeviceTimeline.FIRST_COPIES) : null,
         timeline
             .get(DeviceTimeline.WINDOW_STATS)
             .apply(

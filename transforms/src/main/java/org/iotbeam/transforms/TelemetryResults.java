@@ -1,5 +1,6 @@
 package org.iotbeam.transforms;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -12,7 +13,10 @@ import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.Reading;
 import org.iotbeam.proto.WindowAggregate;
 
-/** What {@link TelemetryProcessing} produces: the four streams every pipeline writes out. */
+/**
+ * What {@link TelemetryProcessing} produces: the three streams every pipeline writes out, and the
+ * readings when asked for.
+ */
 public final class TelemetryResults implements POutput {
   private static final TupleTag<Reading> READINGS = new TupleTag<>("readings");
   private static final TupleTag<WindowAggregate> AGGREGATES = new TupleTag<>("aggregates");
@@ -38,8 +42,16 @@ public final class TelemetryResults implements POutput {
     this.deadLetters = deadLetters;
   }
 
-  /** Valid, enriched, de-duplicated readings, stamped with their event time. */
+  /**
+   * Valid, enriched, de-duplicated readings, stamped with their event time.
+   *
+   * @throws IllegalStateException unless asked for with {@link TelemetryProcessing#withReadings()}
+   */
   public PCollection<Reading> readings() {
+    if (readings == null) {
+      throw new IllegalStateException(
+          "the readings were not kept: apply new TelemetryProcessing(config).withReadings()");
+    }
     return readings;
   }
 
@@ -65,8 +77,14 @@ public final class TelemetryResults implements POutput {
 
   @Override
   public Map<TupleTag<?>, PValue> expand() {
-    return Map.of(
-        READINGS, readings, AGGREGATES, aggregates, ALERTS, alerts, DEAD_LETTERS, deadLetters);
+    Map<TupleTag<?>, PValue> all = new LinkedHashMap<>();
+    if (readings != null) {
+      all.put(READINGS, readings);
+    }
+    all.put(AGGREGATES, aggregates);
+    all.put(ALERTS, alerts);
+    all.put(DEAD_LETTERS, deadLetters);
+    return all;
   }
 
   @Override

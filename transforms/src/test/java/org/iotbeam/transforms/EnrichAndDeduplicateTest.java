@@ -114,11 +114,12 @@ public class EnrichAndDeduplicateTest {
         p.apply(stream)
             .apply(
                 new DeviceTimeline(
-                    Duration.standardMinutes(10),
-                    AlertRules.none(),
-                    OutOfOrderPolicy.EVALUATE,
-                    ProcessingConfig.defaults().windows(),
-                    false))
+                        Duration.standardMinutes(10),
+                        AlertRules.none(),
+                        OutOfOrderPolicy.EVALUATE,
+                        ProcessingConfig.defaults().windows(),
+                        false)
+                    .withReadings())
             .get(DeviceTimeline.FIRST_COPIES)
             .apply(
                 MapElements.into(TypeDescriptors.longs())
@@ -140,11 +141,12 @@ public class EnrichAndDeduplicateTest {
                     .withCoder(Coders.READING))
             .apply(
                 new DeviceTimeline(
-                    Duration.standardMinutes(10),
-                    AlertRules.none(),
-                    OutOfOrderPolicy.EVALUATE,
-                    ProcessingConfig.defaults().windows(),
-                    false))
+                        Duration.standardMinutes(10),
+                        AlertRules.none(),
+                        OutOfOrderPolicy.EVALUATE,
+                        ProcessingConfig.defaults().windows(),
+                        false)
+                    .withReadings())
             .get(DeviceTimeline.FIRST_COPIES)
             .apply(
                 MapElements.into(TypeDescriptors.longs())

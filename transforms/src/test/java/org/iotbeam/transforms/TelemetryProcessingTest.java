@@ -6,6 +6,7 @@ import static org.iotbeam.testing.Fixtures.T0;
 import static org.iotbeam.testing.Fixtures.inbound;
 import static org.iotbeam.testing.Fixtures.telemetry;
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -50,9 +51,10 @@ public class TelemetryProcessingTest {
         p.apply(Create.of(input).withCoder(Coders.INBOUND))
             .apply(
                 new TelemetryProcessing(
-                    ProcessingConfig.defaults()
-                        .withRules(BundledConfig.rules())
-                        .withRegistry(BundledConfig.registry())));
+                        ProcessingConfig.defaults()
+                            .withRules(BundledConfig.rules())
+                            .withRegistry(BundledConfig.registry()))
+                    .withReadings());
 
     PAssert.thatSingleton(out.readings().apply("CountReadings", Count.globally())).isEqualTo(16L);
     PAssert.thatSingleton(out.deadLetters().apply("CountDead", Count.globally())).isEqualTo(2L);
@@ -103,5 +105,18 @@ public class TelemetryProcessingTest {
         ParseTelemetryTest.counter(result, TelemetryMetrics.VALID)
             + ParseTelemetryTest.counter(result, TelemetryMetrics.DEAD_LETTERS));
     assertEquals(1, ParseTelemetryTest.counter(result, TelemetryMetrics.DUPLICATES));
+  }
+
+  @Test
+  public void theReadingsAreKeptOnlyWhenAskedFor() {
+    TelemetryResults out =
+        p.apply(Create.empty(Coders.INBOUND))
+            .apply(new TelemetryProcessing(ProcessingConfig.defaults()));
+    IllegalStateException e = assertThrows(IllegalStateException.class, out::readings);
+    assertEquals(
+        "the readings were not kept: apply new TelemetryProcessing(config).withReadings()",
+        e.getMessage());
+    assertEquals(3, out.expand().size());
+    p.run().waitUntilFinish();
   }
 }
