@@ -110,20 +110,7 @@ public class EnrichAndDeduplicateTest {
                 new Instant(T0 + 30 * MINUTE)) // horizon passed: memory of a is gone
             .addElements(copy(a, 5))
             .advanceWatermarkToInfinity();
-    PCollection<Long> offsets =
-        p.apply(stream)
-            .apply(
-                new DeviceTimeline(
-                        Duration.standardMinutes(10),
-                        AlertRules.none(),
-                        OutOfOrderPolicy.EVALUATE,
-                        ProcessingConfig.defaults().windows(),
-                        false)
-                    .withReadings())
-            .get(DeviceTimeline.FIRST_COPIES)
-            .apply(
-                MapElements.into(TypeDescriptors.longs())
-                    .via(r -> r.getInbound().getSource().getOffset()));
+    PCollection<Long> offsets = firstCopyOffsets(p.apply(stream));
     PAssert.that(offsets).containsInAnyOrder(1L, 2L, 5L);
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -136,24 +123,30 @@ public class EnrichAndDeduplicateTest {
     Telemetry b = telemetry("dev-000001", T0 + MINUTE, 21, 50);
     // bounded input in no particular order; arrival is the source offset (same ingest time)
     PCollection<Long> offsets =
-        p.apply(
+        firstCopyOffsets(
+            p.apply(
                 Create.timestamped(copy(a, 7), copy(b, 3), copy(a, 2), copy(b, 9), copy(a, 5))
-                    .withCoder(Coders.READING))
-            .apply(
-                new DeviceTimeline(
-                        Duration.standardMinutes(10),
-                        AlertRules.none(),
-                        OutOfOrderPolicy.EVALUATE,
-                        ProcessingConfig.defaults().windows(),
-                        false)
-                    .withReadings())
-            .get(DeviceTimeline.FIRST_COPIES)
-            .apply(
-                MapElements.into(TypeDescriptors.longs())
-                    .via(r -> r.getInbound().getSource().getOffset()));
+                    .withCoder(Coders.READING)));
     PAssert.that(offsets).containsInAnyOrder(2L, 3L);
     PipelineResult result = p.run();
     result.waitUntilFinish();
     assertEquals(3, ParseTelemetryTest.counter(result, TelemetryMetrics.DUPLICATES));
+  }
+
+  /** The source offsets of the readings the timeline keeps as first copies. */
+  private static PCollection<Long> firstCopyOffsets(PCollection<Reading> readings) {
+    return readings
+        .apply(
+            new DeviceTimeline(
+                    Duration.standardMinutes(10),
+                    AlertRules.none(),
+                    OutOfOrderPolicy.EVALUATE,
+                    ProcessingConfig.defaults().windows(),
+                    false)
+                .withReadings())
+        .get(DeviceTimeline.FIRST_COPIES)
+        .apply(
+            MapElements.into(TypeDescriptors.longs())
+                .via(r -> r.getInbound().getSource().getOffset()));
   }
 }
