@@ -160,6 +160,11 @@ public class StreamingPipeline {
       // every record is an immutable protobuf message and no DoFn mutates its input, so the
       // defensive copy Flink makes between chained operators buys nothing
       flink.setObjectReuse(true);
+      // Beam's Flink operators otherwise finish a bundle inside the checkpoint's snapshot and hold
+      // what @FinishBundle emits (a raw-archive chunk, a written file's result) until the
+      // operator's next element or watermark: when the stream goes quiet that is the next reading
+      // or the idle-partition timeout, a minute later, and the files wait with it
+      flink.setFinishBundleBeforeCheckpointing(true);
       // binds it to 127.0.0.1; network buffers leave after at most 10 ms instead of 100 ms: an
       // alert crosses two keyed exchanges, and 200 ms of buffering would be most of its budget
       EmbeddedFlink.configure(flink, STREAMING_FLINK_CONF);

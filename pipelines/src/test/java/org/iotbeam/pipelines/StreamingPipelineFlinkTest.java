@@ -303,9 +303,14 @@ public class StreamingPipelineFlinkTest {
   }
 
   static void await(String what, BooleanSupplier done) throws InterruptedException {
+    await(what, done, DEADLINE_MS);
+  }
+
+  static void await(String what, BooleanSupplier done, long deadlineMs)
+      throws InterruptedException {
     long t0 = System.currentTimeMillis();
     while (!done.getAsBoolean()) {
-      if (System.currentTimeMillis() - t0 > DEADLINE_MS) {
+      if (System.currentTimeMillis() - t0 > deadlineMs) {
         throw new AssertionError("timed out waiting for " + what);
       }
       Thread.sleep(1000);
