@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
@@ -15,15 +16,14 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.iotbeam.proto.InboundMessage;
-import org.iotbeam.transforms.Coders;
 
 /**
  * The messages a backfill processes, read from an archive ({@link ArchiveFormat}): lists the files
  * of the {@link ReadSpan}'s ingest hours, spreads them over the workers, reads each and keeps what
- * {@link MessageSelector} places in the range or its warm-up.
+ * {@link MessageSelector} places in the range or its warm-up, in {@link ArchiveChunk}s ({@link
+ * ArchiveChunk#messages()} turns them into messages).
  */
-public final class ArchiveSource extends PTransform<PBegin, PCollection<InboundMessage>> {
+public final class ArchiveSource extends PTransform<PBegin, PCollection<byte[]>> {
   private final ArchiveFormat format;
   private final String base;
   private final MessageSelector selector;
@@ -49,7 +49,7 @@ public final class ArchiveSource extends PTransform<PBegin, PCollection<InboundM
   }
 
   @Override
-  public PCollection<InboundMessage> expand(PBegin begin) {
+  public PCollection<byte[]> expand(PBegin begin) {
     return begin
         .apply(
             "HourPatterns",
@@ -60,7 +60,7 @@ public final class ArchiveSource extends PTransform<PBegin, PCollection<InboundM
         .apply("OpenFiles", FileIO.readMatches())
         .apply(
             "ReadFiles", ParDo.of(new ReadArchiveFn(format, selector, runId, plan, progressLogMs)))
-        .setCoder(Coders.INBOUND);
+        .setCoder(ByteArrayCoder.of());
   }
 
   /**

@@ -373,7 +373,8 @@ public final class BackfillPipeline {
       Pipeline p, ArchiveSource source, ProcessingConfig config, String priorDeadLetters) {
     MessageSelector selector = source.selector();
     ArchiveRange range = selector.range();
-    PCollection<InboundMessage> messages = p.apply("ReadArchive", source);
+    PCollection<byte[]> chunks = p.apply("ReadArchive", source);
+    PCollection<InboundMessage> messages = chunks.apply("Messages", ArchiveChunk.messages());
     TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
     PCollection<DeadLetter> deadLetters =
         results
@@ -400,7 +401,7 @@ public final class BackfillPipeline {
                 ParDo.of(new InRange<Alert>(range, "alerts", Alert::getEventTimeMs)))
             .setCoder(Coders.ALERT),
         deadLetters,
-        deadLetters.apply("Recovery", new Recovery(priorDeadLetters, selector, messages)));
+        deadLetters.apply("Recovery", new Recovery(priorDeadLetters, selector, chunks)));
   }
 
   /**

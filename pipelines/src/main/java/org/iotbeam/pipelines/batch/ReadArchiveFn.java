@@ -19,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one archive file ({@link ArchiveFormat}) and emits the messages a backfill processes,
- * stamped as {@link MessageSelector} places them: those of the range, and those of the warm-up
- * before it (for the alert and de-duplication state; their own outputs are dropped downstream).
+ * Reads one archive file ({@link ArchiveFormat}) and emits the messages a backfill processes, in
+ * {@link ArchiveChunk}s, stamped as {@link MessageSelector} places them: those of the range, and
+ * those of the warm-up before it (for the alert and de-duplication state; their own outputs are
+ * dropped downstream).
  *
  * <p>{@link FileIO.ReadableFile#open()} undoes the compression that {@code readMatches()} chose
  * (AUTO: gzip by the {@code .gz} suffix; Avro files compress inside), so the stream here is the
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>Logs a progress line ({@link ReadProgress}) at most every {@code logEveryMs}, and one when the
  * last listed file has been read.
  */
-class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
+class ReadArchiveFn extends DoFn<FileIO.ReadableFile, byte[]> {
   private static final Logger LOG = LoggerFactory.getLogger(ReadArchiveFn.class);
   static final String FILES_READ = "archive_files_read";
   static final String MESSAGES_READ = "archive_messages_read";
@@ -75,13 +76,14 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
   }
 
   @ProcessElement
-  public void process(@Element FileIO.ReadableFile file, OutputReceiver<InboundMessage> out)
+  public void process(@Element FileIO.ReadableFile file, OutputReceiver<byte[]> out)
       throws IOException {
     String path = file.getMetadata().resourceId().toString();
     long hour = format.hourOf(path);
     long n = 0;
     long kept = 0;
     long warm = 0;
+    ArchiveChunk.Builder chunk = new ArchiveChunk.Builder();
     try (InputStream in = new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16)) {
       Iterator<InboundMessage> it = format.read(in, path);
       while (it.hasNext()) {
@@ -90,11 +92,18 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
         MessageSelector.Placement p = selector.place(m, Math.max(hour, 0));
         if (p.kind() == MessageSelector.Kind.IN_RANGE) {
           kept++;
-          out.outputWithTimestamp(m, new Instant(p.timestampMs()));
         } else if (p.kind() == MessageSelector.Kind.WARMUP) {
           warm++;
-          out.outputWithTimestamp(m, new Instant(p.timestampMs()));
+        } else {
+          continue;
         }
+        chunk.add(m, p.timestampMs());
+        if (chunk.isFull()) {
+          emit(chunk, out);
+        }
+      }
+      if (!chunk.isEmpty()) {
+        emit(chunk, out);
       }
     } catch (RawArchiveFormat.ArchiveReadException
         | UncheckedIOException
@@ -108,6 +117,11 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, InboundMessage> {
     outOfRange.inc(n - kept - warm);
     bytes.inc(file.getMetadata().sizeBytes());
     logProgress(hour, file.getMetadata().sizeBytes(), n);
+  }
+
+  private static void emit(ArchiveChunk.Builder chunk, OutputReceiver<byte[]> out) {
+    long at = chunk.earliestMs();
+    out.outputWithTimestamp(chunk.take(), new Instant(at));
   }
 
   private void logProgress(long hour, long fileBytes, long n) {

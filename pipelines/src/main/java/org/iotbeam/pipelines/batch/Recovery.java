@@ -34,7 +34,6 @@ import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.pipelines.sinks.JsonLinesFileSink;
 import org.iotbeam.pipelines.sinks.ProtoJson;
 import org.iotbeam.proto.DeadLetter;
-import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.RawArchiveFormat;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.DeadLetters;
@@ -79,17 +78,18 @@ final class Recovery extends PTransform<PCollection<DeadLetter>, PCollection<Dea
 
   private final String priorBase;
   private final MessageSelector selector;
-  private final PCollection<InboundMessage> messages;
+  private final PCollection<byte[]> read;
 
   /**
    * @param priorBase where the earlier dead-letter files are ({@code .../dead-letters}); null or
    *     empty: none, nothing is recovered, every dead letter counts as new
-   * @param messages what the backfill read, to check a recovered message was really read
+   * @param read what the backfill read ({@link ArchiveChunk}s), to check a recovered message was
+   *     really read
    */
-  Recovery(String priorBase, MessageSelector selector, PCollection<InboundMessage> messages) {
+  Recovery(String priorBase, MessageSelector selector, PCollection<byte[]> read) {
     this.priorBase = priorBase;
     this.selector = selector;
-    this.messages = messages;
+    this.read = read;
   }
 
   /**
@@ -107,13 +107,12 @@ final class Recovery extends PTransform<PCollection<DeadLetter>, PCollection<Dea
             .apply("PriorIds", MapElements.into(TypeDescriptors.strings()).via(DeadLetter::getId))
             .apply("Distinct", Distinct.create())
             .apply("AsList", View.asList());
-    PCollection<KV<String, Long>> read =
-        messages
-            .apply("ReadOfPrior", ParDo.of(new ReadOfPriorFn(beforeIds)).withSideInputs(beforeIds))
+    PCollection<KV<String, Long>> readOfPrior =
+        read.apply("ReadOfPrior", ParDo.of(new ReadOfPriorFn(beforeIds)).withSideInputs(beforeIds))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
     return KeyedPCollectionTuple.of(BEFORE, keyed(before, "KeyPrior"))
         .and(NOW, keyed(deadNow, "KeyNow"))
-        .and(READ, read)
+        .and(READ, readOfPrior)
         .apply("ById", CoGroupByKey.create())
         .apply("Resolve", ParDo.of(new ResolveFn(selector.range().toString())))
         .setCoder(Coders.DEAD_LETTER);
@@ -185,7 +184,7 @@ final class Recovery extends PTransform<PCollection<DeadLetter>, PCollection<Dea
   }
 
   /** The ids of the messages read that were dead before. */
-  static final class ReadOfPriorFn extends DoFn<InboundMessage, KV<String, Long>> {
+  static final class ReadOfPriorFn extends DoFn<byte[], KV<String, Long>> {
     private final PCollectionView<List<String>> before;
     private transient List<String> seen;
     private transient Set<String> ids;
@@ -204,10 +203,14 @@ final class Recovery extends PTransform<PCollection<DeadLetter>, PCollection<Dea
         ids = new HashSet<>(list);
         seen = list;
       }
-      String id = DeadLetters.idOf(c.element());
-      if (ids.contains(id)) {
-        c.output(KV.of(id, 1L));
-      }
+      ArchiveChunk.forEach(
+          c.element(),
+          (m, ts) -> {
+            String id = DeadLetters.idOf(m);
+            if (ids.contains(id)) {
+              c.output(KV.of(id, 1L));
+            }
+          });
     }
   }
 
