@@ -1,6 +1,5 @@
 package org.iotbeam.transforms;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,10 +19,10 @@ import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
@@ -32,7 +31,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.iotbeam.domain.alerting.AlertEvaluator;
 import org.iotbeam.domain.alerting.AlertRules;
@@ -170,17 +168,11 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     TupleTagList others = TupleTagList.of(ALERTS).and(WINDOW_STATS);
     PCollectionTuple out;
     if (bounded) {
-      // through the grouping as the bytes of their protobuf: Flink's batch GroupByKey combines
-      // into lists before the exchange, sorts on both sides and merges lists, encoding and
-      // decoding each element several times, which a byte array survives as a copy
+      // through the grouping in packs of a device's readings (PackedReadings): Flink's batch
+      // GroupByKey sorts on both sides of the exchange and decodes both keys for each comparison
       out =
           timeline
-              .apply(
-                  "KeyByDevice",
-                  MapElements.into(
-                          TypeDescriptors.kvs(
-                              TypeDescriptors.strings(), TypeDescriptor.of(byte[].class)))
-                      .via((Reading r) -> KV.of(r.getTelemetry().getDeviceId(), r.toByteArray())))
+              .apply("PackByDevice", ParDo.of(new PackByDeviceFn()))
               .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
               .apply("GroupByDevice", GroupByKey.create())
               .apply(
@@ -454,6 +446,50 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
   }
 
   /** A backfill: a device's readings at once, replayed in the order streaming saw them. */
+  /**
+   * A bounded input's readings in packs per device ({@link PackedReadings}), each stamped with its
+   * earliest reading (the grouping's timestamp stays the device's earliest).
+   */
+  static class PackByDeviceFn extends DoFn<Reading, KV<String, byte[]>> {
+    static final int PACK_BYTES = 64 << 10;
+    static final long MAX_HELD_BYTES = 32L << 20;
+    private transient PackedReadings.Packer packer;
+    private transient List<PackedReadings.Pack> ready;
+
+    @StartBundle
+    public void startBundle() {
+      ready = new ArrayList<>();
+      packer = new PackedReadings.Packer(PACK_BYTES, MAX_HELD_BYTES, ready::add);
+    }
+
+    @ProcessElement
+    public void process(
+        @Element Reading r, @Timestamp Instant timestamp, OutputReceiver<KV<String, byte[]>> out) {
+      packer.add(r, timestamp.getMillis());
+      for (PackedReadings.Pack p : ready) {
+        out.outputWithTimestamp(KV.of(p.deviceId(), p.readings()), new Instant(p.earliestMs()));
+      }
+      ready.clear();
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) {
+      packer.flush();
+      for (PackedReadings.Pack p : ready) {
+        c.output(
+            KV.of(p.deviceId(), p.readings()), new Instant(p.earliestMs()), GlobalWindow.INSTANCE);
+      }
+      ready.clear();
+    }
+
+    /** A pack is stamped with its earliest reading, which may precede the current one. */
+    @SuppressWarnings("deprecation")
+    @Override
+    public Duration getAllowedTimestampSkew() {
+      return Duration.millis(Long.MAX_VALUE);
+    }
+  }
+
   static class InArrivalOrderFn extends TimelineFn<KV<String, Iterable<byte[]>>> {
     InArrivalOrderFn(
         AlertRules rules,
@@ -466,8 +502,8 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     @ProcessElement
     public void process(@Element KV<String, Iterable<byte[]>> e, MultiOutputReceiver out) {
       List<Reading> readings = new ArrayList<>();
-      for (byte[] bytes : e.getValue()) {
-        readings.add(parse(bytes));
+      for (byte[] pack : e.getValue()) {
+        PackedReadings.forEach(pack, readings::add);
       }
       readings.sort(ArrivalOrder.READINGS);
       Set<String> seen = new HashSet<>();
@@ -507,14 +543,6 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
         out.get(WINDOW_STATS)
             .outputWithTimestamp(
                 KV.of(e.getKey(), w.stats()), new Instant(windows.lastInstant(w.startMs())));
-      }
-    }
-
-    private static Reading parse(byte[] bytes) {
-      try {
-        return Reading.parseFrom(bytes);
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException("a reading's own bytes, written by KeyByDevice", e);
       }
     }
 
