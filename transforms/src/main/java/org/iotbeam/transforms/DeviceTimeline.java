@@ -151,49 +151,60 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
 
   @Override
   public PCollectionTuple expand(PCollection<Reading> readings) {
-    boolean bounded = readings.isBounded() == PCollection.IsBounded.BOUNDED;
+    if (readings.isBounded() == PCollection.IsBounded.BOUNDED) {
+      return readings
+          .apply("PackByDevice", ParDo.of(new PackByDeviceFn()))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
+          .apply(fromPacks());
+    }
     PCollection<Reading> timeline = readings;
-    if (bounded) {
-      // a device's group is stamped with its first reading, so its outputs (never earlier) may
-      // keep their own event times
-      timeline =
-          readings.apply(
-              "PerDeviceTimeline",
-              Window.<Reading>into(new GlobalWindows())
-                  .withTimestampCombiner(TimestampCombiner.EARLIEST));
-    } else if (!(readings.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
+    if (!(readings.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
       // a stream from a source is in the global window already: no operator for nothing
       timeline = readings.apply("PerDeviceTimeline", Window.into(new GlobalWindows()));
     }
-    TupleTagList others = TupleTagList.of(ALERTS).and(WINDOW_STATS);
-    PCollectionTuple out;
-    if (bounded) {
-      // through the grouping in packs of a device's readings (PackedReadings): Flink's batch
-      // GroupByKey sorts on both sides of the exchange and decodes both keys for each comparison
-      out =
-          timeline
-              .apply("PackByDevice", ParDo.of(new PackByDeviceFn()))
-              .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
-              .apply("GroupByDevice", GroupByKey.create())
-              .apply(
-                  "InArrivalOrder",
-                  ParDo.of(new InArrivalOrderFn(rules, outOfOrder, windows, keepReadings))
-                      .withOutputTags(FIRST_COPIES, others));
-    } else {
-      out =
-          timeline
-              .apply(
-                  "KeyByDevice",
-                  WithKeys.of((Reading r) -> r.getTelemetry().getDeviceId())
-                      .withKeyType(TypeDescriptors.strings()))
-              .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.READING))
-              .apply(
-                  "OnArrival",
-                  ParDo.of(
-                          new OnArrivalFn(
-                              horizon, rules, outOfOrder, windows, eachReading, keepReadings))
-                      .withOutputTags(FIRST_COPIES, others));
-    }
+    return withCoders(
+        timeline
+            .apply(
+                "KeyByDevice",
+                WithKeys.of((Reading r) -> r.getTelemetry().getDeviceId())
+                    .withKeyType(TypeDescriptors.strings()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), Coders.READING))
+            .apply(
+                "OnArrival",
+                ParDo.of(
+                        new OnArrivalFn(
+                            horizon, rules, outOfOrder, windows, eachReading, keepReadings))
+                    .withOutputTags(FIRST_COPIES, TupleTagList.of(ALERTS).and(WINDOW_STATS))));
+  }
+
+  /**
+   * The bounded rendition from each device's readings in packs ({@link PackedReadings}, stamped
+   * with their earliest reading): grouped by device, then replayed in arrival order. Through the
+   * grouping in packs, not one element per reading: Flink's batch GroupByKey sorts on both sides of
+   * the exchange and decodes both keys for each comparison.
+   */
+  PTransform<PCollection<KV<String, byte[]>>, PCollectionTuple> fromPacks() {
+    return new PTransform<>("DeviceTimeline") {
+      @Override
+      public PCollectionTuple expand(PCollection<KV<String, byte[]>> packs) {
+        return withCoders(
+            packs
+                // a device's group is stamped with its first reading, so its outputs (never
+                // earlier) may keep their own event times
+                .apply(
+                    "PerDeviceTimeline",
+                    Window.<KV<String, byte[]>>into(new GlobalWindows())
+                        .withTimestampCombiner(TimestampCombiner.EARLIEST))
+                .apply("GroupByDevice", GroupByKey.create())
+                .apply(
+                    "InArrivalOrder",
+                    ParDo.of(new InArrivalOrderFn(rules, outOfOrder, windows, keepReadings))
+                        .withOutputTags(FIRST_COPIES, TupleTagList.of(ALERTS).and(WINDOW_STATS))));
+      }
+    };
+  }
+
+  private static PCollectionTuple withCoders(PCollectionTuple out) {
     out.get(FIRST_COPIES).setCoder(Coders.READING);
     out.get(ALERTS).setCoder(Coders.ALERT);
     out.get(WINDOW_STATS).setCoder(KvCoder.of(StringUtf8Coder.of(), DeviceStatsCoder.of()));

@@ -1,9 +1,5 @@
 package org.iotbeam.transforms;
 
-import java.util.EnumMap;
-import java.util.Map;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -11,7 +7,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
-import org.iotbeam.domain.validation.Reason;
 import org.iotbeam.domain.validation.ValidationLimits;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
@@ -48,52 +43,32 @@ public class ParseTelemetry extends PTransform<PCollection<InboundMessage>, PCol
   }
 
   static class ParseFn extends DoFn<InboundMessage, Reading> {
-    private final ValidationLimits limits;
-    private transient TelemetryParser parser;
-    private transient Map<Reason, Counter> byReason;
-    private final Counter received = TelemetryMetrics.counter(TelemetryMetrics.RECEIVED);
-    private final Counter valid = TelemetryMetrics.counter(TelemetryMetrics.VALID);
-    private final Counter dead = TelemetryMetrics.counter(TelemetryMetrics.DEAD_LETTERS);
-    private final Distribution payloadBytes =
-        TelemetryMetrics.distribution(TelemetryMetrics.PAYLOAD_BYTES);
-    private final Distribution eventToProcessing =
-        TelemetryMetrics.distribution(TelemetryMetrics.EVENT_TO_PROCESSING_MS);
-    private final Distribution ingestToProcessing =
-        TelemetryMetrics.distribution(TelemetryMetrics.INGEST_TO_PROCESSING_MS);
+    private final MessageJudge judge;
 
     ParseFn(ValidationLimits limits) {
-      this.limits = limits;
+      this.judge = new MessageJudge(limits);
     }
 
     @Setup
     public void setup() {
-      parser = new TelemetryParser(limits);
-      byReason = new EnumMap<>(Reason.class);
-      for (Reason r : Reason.values()) {
-        byReason.put(r, TelemetryMetrics.counter(TelemetryMetrics.deadLetterReason(r.name())));
-      }
+      judge.setup();
     }
 
     @ProcessElement
     public void process(@Element InboundMessage in, MultiOutputReceiver out) {
-      received.inc();
-      payloadBytes.update(in.getPayload().size());
-      TelemetryParser.Parsed p = parser.parse(in);
-      if (!p.valid()) {
-        dead.inc();
-        byReason.get(p.violation().reason()).inc();
-        out.get(DEAD_LETTERS).output(DeadLetters.of(in, p.violation(), p.stage()));
-        return;
-      }
-      valid.inc();
-      long ts = p.reading().getTelemetry().getTimestampMs();
-      // meaningful in streaming (how far behind the devices we run); in a backfill, the age
-      long now = System.currentTimeMillis();
-      eventToProcessing.update(now - ts);
-      if (in.getIngestTimeMs() > 0) {
-        ingestToProcessing.update(now - in.getIngestTimeMs());
-      }
-      out.get(VALID).outputWithTimestamp(p.reading(), new Instant(ts));
+      judge.judge(
+          in,
+          new MessageJudge.Verdict() {
+            @Override
+            public void valid(Reading reading, long eventTimeMs) {
+              out.get(VALID).outputWithTimestamp(reading, new Instant(eventTimeMs));
+            }
+
+            @Override
+            public void dead(DeadLetter deadLetter) {
+              out.get(DEAD_LETTERS).output(deadLetter);
+            }
+          });
     }
 
     /**

@@ -1,0 +1,73 @@
+package org.iotbeam.transforms;
+
+import java.io.Serializable;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.iotbeam.domain.validation.Reason;
+import org.iotbeam.domain.validation.ValidationLimits;
+import org.iotbeam.proto.DeadLetter;
+import org.iotbeam.proto.InboundMessage;
+import org.iotbeam.proto.Reading;
+
+/**
+ * Judges one message, a reading or a dead letter, and counts it ({@value TelemetryMetrics#RECEIVED}
+ * = {@value TelemetryMetrics#VALID} + {@value TelemetryMetrics#DEAD_LETTERS}, by reason, payload
+ * sizes, how far behind the devices and the broker processing runs). What parsing does in every
+ * rendition of {@link ParseTelemetry}; call {@link #setup()} from the DoFn's own.
+ */
+final class MessageJudge implements Serializable {
+  /** Where a judged message goes. */
+  interface Verdict {
+    void valid(Reading reading, long eventTimeMs);
+
+    void dead(DeadLetter deadLetter);
+  }
+
+  private final ValidationLimits limits;
+  private transient TelemetryParser parser;
+  private transient Map<Reason, Counter> byReason;
+  private final Counter received = TelemetryMetrics.counter(TelemetryMetrics.RECEIVED);
+  private final Counter valid = TelemetryMetrics.counter(TelemetryMetrics.VALID);
+  private final Counter dead = TelemetryMetrics.counter(TelemetryMetrics.DEAD_LETTERS);
+  private final Distribution payloadBytes =
+      TelemetryMetrics.distribution(TelemetryMetrics.PAYLOAD_BYTES);
+  private final Distribution eventToProcessing =
+      TelemetryMetrics.distribution(TelemetryMetrics.EVENT_TO_PROCESSING_MS);
+  private final Distribution ingestToProcessing =
+      TelemetryMetrics.distribution(TelemetryMetrics.INGEST_TO_PROCESSING_MS);
+
+  MessageJudge(ValidationLimits limits) {
+    this.limits = limits;
+  }
+
+  void setup() {
+    parser = new TelemetryParser(limits);
+    byReason = new EnumMap<>(Reason.class);
+    for (Reason r : Reason.values()) {
+      byReason.put(r, TelemetryMetrics.counter(TelemetryMetrics.deadLetterReason(r.name())));
+    }
+  }
+
+  void judge(InboundMessage in, Verdict verdict) {
+    received.inc();
+    payloadBytes.update(in.getPayload().size());
+    TelemetryParser.Parsed p = parser.parse(in);
+    if (!p.valid()) {
+      dead.inc();
+      byReason.get(p.violation().reason()).inc();
+      verdict.dead(DeadLetters.of(in, p.violation(), p.stage()));
+      return;
+    }
+    valid.inc();
+    long ts = p.reading().getTelemetry().getTimestampMs();
+    // meaningful in streaming (how far behind the devices we run); in a backfill, the age
+    long now = System.currentTimeMillis();
+    eventToProcessing.update(now - ts);
+    if (in.getIngestTimeMs() > 0) {
+      ingestToProcessing.update(now - in.getIngestTimeMs());
+    }
+    verdict.valid(p.reading(), ts);
+  }
+}
