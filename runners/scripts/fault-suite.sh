@@ -25,7 +25,8 @@
 # lies beyond every window of the input at once. A run is complete when its consumer group has
 # committed every offset (checkpoints commit them), the clock's first window has an aggregate
 # in the finished files (every window of the input closed no later than it), no file written since
-# the job's last restore waits to be finalized, and the finished files then stay the same over
+# the job's last restore waits to be finalized, the raw archive holds every record of the topic,
+# and the finished files then stay the same over
 # four more completed checkpoints: read from the outputs, no fixed sleep.
 #
 # Equal must be, in the files and in the Kafka output topics: the final aggregate per id, the
@@ -155,6 +156,12 @@ lag() {
     telemetry 2>/dev/null | tail -1 || echo -1
 }
 
+# records of the input topic not yet in the run's finished raw-archive files
+archive_lag() {
+  "$JAVA" -cp "$JOB_JAR" org.iotbeam.runners.faults.ArchiveLag "$BOOTSTRAP" telemetry \
+    "$WORK/out-$1" 2>/dev/null | tail -1 || echo -1
+}
+
 finished_files() { { find "$WORK/out-$1" -name '*.gz' -not -path '*.temp*' 2>/dev/null || true; } | sort; }
 
 # pending_files NAME JOB: files a sink has written since the job's last (re)start that no
@@ -183,27 +190,30 @@ completed_checkpoints() {
 }
 
 # Complete: every offset committed, every window closed (the clock's first window has its
-# aggregate), no file waiting to be finalized, and the finished files unchanged over four completed
+# aggregate), no file waiting to be finalized, every record of the input topic in the finished
+# raw-archive files (a raw-archive pane was once missing from a reference run judged complete
+# without it), and the finished files unchanged over four completed
 # checkpoints since the last look. (Unchanged files alone were not enough: a run was once judged
 # complete with a pane of alerts written to .temp-beam and not yet finalized.) Four, not two: a
 # faulty run was once judged complete 17 s after the clock ticks with the raw archive's
 # pane of those ticks not yet written (a file pane passes two triggered groupings, each with its
 # 5 s early firing, before it is finalized at a checkpoint).
 await_done() {
-  local name=$1 job=$2 deadline=$(( $(date +%s) + 600 )) files="" checkpoints=0 f c l k p seen=""
+  local name=$1 job=$2 deadline=$(( $(date +%s) + 600 )) files="" checkpoints=0 f c l k p a seen=""
   while :; do
     f=$(finished_files "$name" | xargs -r cat | cksum)
     c=$(completed_checkpoints "$job"); c=${c:-0}
     l=$(lag "$name"); k=$(clock_aggregates "$name"); p=$(pending_files "$name" "$job")
-    [ "$l $k $p" != "$seen" ] && log "run $name: lag $l, clock aggregates $k, files pending $p, checkpoints $c"
-    seen="$l $k $p"
-    if [ "$l" = 0 ] && [ "$k" -gt 0 ] && [ "$p" = 0 ] && [ "$f" = "$files" ] \
+    a=$(archive_lag "$name")
+    [ "$l $k $p $a" != "$seen" ] && log "run $name: lag $l, clock aggregates $k, files pending $p, not archived $a, checkpoints $c"
+    seen="$l $k $p $a"
+    if [ "$l" = 0 ] && [ "$k" -gt 0 ] && [ "$p" = 0 ] && [ "$a" = 0 ] && [ "$f" = "$files" ] \
         && [ "$c" -ge $((checkpoints + 4)) ]; then
-      log "run $name complete: offsets committed, windows closed, files unchanged over $((c - checkpoints)) checkpoints"
+      log "run $name complete: offsets committed, windows closed, every record archived, files unchanged over $((c - checkpoints)) checkpoints"
       return 0
     fi
     if [ "$(date +%s)" -gt "$deadline" ]; then
-      log "run $name not complete after 10 min: lag $l, clock aggregates $k, files pending $p, checkpoints $c"
+      log "run $name not complete after 10 min: lag $l, clock aggregates $k, files pending $p, not archived $a, checkpoints $c"
       return 1
     fi
     if [ "$f" != "$files" ]; then files=$f; checkpoints=$c; fi
