@@ -465,32 +465,23 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     static final int PACK_BYTES = 64 << 10;
     static final long MAX_HELD_BYTES = 32L << 20;
     private transient PackedReadings.Packer packer;
-    private transient List<PackedReadings.Pack> ready;
 
     @StartBundle
     public void startBundle() {
-      ready = new ArrayList<>();
-      packer = new PackedReadings.Packer(PACK_BYTES, MAX_HELD_BYTES, ready::add);
+      packer = new PackedReadings.Packer(PACK_BYTES, MAX_HELD_BYTES);
     }
 
     @ProcessElement
     public void process(
         @Element Reading r, @Timestamp Instant timestamp, OutputReceiver<KV<String, byte[]>> out) {
       packer.add(r, timestamp.getMillis());
-      for (PackedReadings.Pack p : ready) {
-        out.outputWithTimestamp(KV.of(p.deviceId(), p.readings()), new Instant(p.earliestMs()));
-      }
-      ready.clear();
+      packer.drain(p -> out.outputWithTimestamp(p.element(), p.timestamp()));
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext c) {
       packer.flush();
-      for (PackedReadings.Pack p : ready) {
-        c.output(
-            KV.of(p.deviceId(), p.readings()), new Instant(p.earliestMs()), GlobalWindow.INSTANCE);
-      }
-      ready.clear();
+      packer.drain(p -> c.output(p.element(), p.timestamp(), GlobalWindow.INSTANCE));
     }
 
     /** A pack is stamped with its earliest reading, which may precede the current one. */

@@ -4,11 +4,15 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.beam.sdk.values.KV;
 import org.iotbeam.proto.Reading;
+import org.joda.time.Instant;
 
 /**
  * A device's readings packed into one byte array (each reading's protobuf, length-delimited, one
@@ -24,18 +28,28 @@ final class PackedReadings {
   private PackedReadings() {}
 
   /** Readings of one device, as {@link Packer} hands them on. */
-  record Pack(String deviceId, byte[] readings, long earliestMs) {}
+  record Pack(String deviceId, byte[] readings, long earliestMs) {
+    /** The pack as the grouping takes it, keyed by its device. */
+    KV<String, byte[]> element() {
+      return KV.of(deviceId, readings);
+    }
+
+    /** Its earliest reading's timestamp: the grouping's stays the device's earliest. */
+    Instant timestamp() {
+      return new Instant(earliestMs);
+    }
+  }
 
   /**
-   * Gathers readings per device and hands a device's pack on once it holds {@code packBytes}, and
+   * Gathers readings per device; a device's pack is ready once it holds {@code packBytes}, and
    * every pack once all of them together hold {@code maxBytes} (memory stays bounded however many
    * devices there are). Not thread-safe.
    */
   static final class Packer {
     private final int packBytes;
     private final long maxBytes;
-    private final Consumer<Pack> out;
     private final Map<String, Open> open = new HashMap<>();
+    private final List<Pack> ready = new ArrayList<>();
     private long held;
 
     private static final class Open {
@@ -44,10 +58,9 @@ final class PackedReadings {
       long earliestMs = Long.MAX_VALUE;
     }
 
-    Packer(int packBytes, long maxBytes, Consumer<Pack> out) {
+    Packer(int packBytes, long maxBytes) {
       this.packBytes = packBytes;
       this.maxBytes = maxBytes;
-      this.out = out;
     }
 
     void add(Reading r, long timestampMs) {
@@ -78,16 +91,22 @@ final class PackedReadings {
       }
     }
 
-    /** Hands on every pack. */
+    /** Makes every pack ready. */
     void flush() {
       open.forEach(this::emit);
       open.clear();
     }
 
+    /** Hands the ready packs to {@code to}, in the order they became ready. */
+    void drain(Consumer<Pack> to) {
+      ready.forEach(to);
+      ready.clear();
+    }
+
     private void emit(String device, Open o) {
       held -= o.size;
       byte[] bytes = o.bytes.length == o.size ? o.bytes : Arrays.copyOf(o.bytes, o.size);
-      out.accept(new Pack(device, bytes, o.earliestMs));
+      ready.add(new Pack(device, bytes, o.earliestMs));
     }
   }
 

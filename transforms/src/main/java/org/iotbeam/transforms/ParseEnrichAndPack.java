@@ -1,7 +1,5 @@
 package org.iotbeam.transforms;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -21,7 +19,6 @@ import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.Reading;
 import org.joda.time.Duration;
-import org.joda.time.Instant;
 
 /**
  * {@link ParseTelemetry}, {@link EnrichReadings} and the packing of {@link DeviceTimeline}'s
@@ -63,7 +60,6 @@ final class ParseEnrichAndPack extends PTransform<PCollection<InboundMessage>, P
     private final DeviceRegistry registry;
     private final Counter unknown = TelemetryMetrics.counter(TelemetryMetrics.UNKNOWN_DEVICES);
     private transient PackedReadings.Packer packer;
-    private transient List<PackedReadings.Pack> ready;
 
     PackFn(ValidationLimits limits, DeviceRegistry registry) {
       this.judge = new MessageJudge(limits);
@@ -77,12 +73,10 @@ final class ParseEnrichAndPack extends PTransform<PCollection<InboundMessage>, P
 
     @StartBundle
     public void startBundle() {
-      ready = new ArrayList<>();
       packer =
           new PackedReadings.Packer(
               DeviceTimeline.PackByDeviceFn.PACK_BYTES,
-              DeviceTimeline.PackByDeviceFn.MAX_HELD_BYTES,
-              ready::add);
+              DeviceTimeline.PackByDeviceFn.MAX_HELD_BYTES);
     }
 
     @ProcessElement
@@ -104,24 +98,13 @@ final class ParseEnrichAndPack extends PTransform<PCollection<InboundMessage>, P
               out.get(ParseTelemetry.DEAD_LETTERS).output(deadLetter);
             }
           });
-      for (PackedReadings.Pack p : ready) {
-        out.get(PACKS)
-            .outputWithTimestamp(KV.of(p.deviceId(), p.readings()), new Instant(p.earliestMs()));
-      }
-      ready.clear();
+      packer.drain(p -> out.get(PACKS).outputWithTimestamp(p.element(), p.timestamp()));
     }
 
     @FinishBundle
     public void finishBundle(FinishBundleContext c) {
       packer.flush();
-      for (PackedReadings.Pack p : ready) {
-        c.output(
-            PACKS,
-            KV.of(p.deviceId(), p.readings()),
-            new Instant(p.earliestMs()),
-            GlobalWindow.INSTANCE);
-      }
-      ready.clear();
+      packer.drain(p -> c.output(PACKS, p.element(), p.timestamp(), GlobalWindow.INSTANCE));
     }
 
     /** Readings move back to their event time; a pack is stamped with its earliest reading. */

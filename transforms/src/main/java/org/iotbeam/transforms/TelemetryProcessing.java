@@ -14,9 +14,9 @@ import org.iotbeam.proto.InboundMessage;
  * business; this transform does no I/O, which is what lets the same code serve a Kafka stream on
  * Flink, a backfill over archived blobs and a TestStream in a unit test.
  *
- * <p>On bounded input (a backfill) parsing, enrichment and the packing of each device's readings for
- * the grouping are one step ({@link ParseEnrichAndPack}): the same judge, enrichment and timeline,
- * without a step whose outputs Flink's batch runner would serialize once per consumer.
+ * <p>On bounded input (a backfill) parsing, enrichment and the packing of each device's readings
+ * for the grouping are one step ({@link ParseEnrichAndPack}): the same judge, enrichment and
+ * timeline, without a step whose outputs Flink's batch runner would serialize once per consumer.
  */
 public class TelemetryProcessing extends PTransform<PCollection<InboundMessage>, TelemetryResults> {
   private final ProcessingConfig config;

@@ -29,7 +29,7 @@ public class PackedReadingsTest {
   @Test
   public void eachDevicesReadingsComeBackInOrderWithTheEarliestTimestamp() {
     List<PackedReadings.Pack> packs = new ArrayList<>();
-    PackedReadings.Packer p = new PackedReadings.Packer(1 << 20, 1L << 30, packs::add);
+    PackedReadings.Packer p = new PackedReadings.Packer(1 << 20, 1L << 30);
     Map<String, List<Reading>> added = new HashMap<>();
     long[] timestamps = {50, 10, 70, 30, 20, 90};
     for (int i = 0; i < timestamps.length; i++) {
@@ -37,8 +37,10 @@ public class PackedReadingsTest {
       p.add(r, timestamps[i]);
       added.computeIfAbsent("d" + (i % 2), d -> new ArrayList<>()).add(r);
     }
-    assertTrue("nothing handed on before a flush", packs.isEmpty());
+    p.drain(packs::add);
+    assertTrue("nothing ready before a flush", packs.isEmpty());
     p.flush();
+    p.drain(packs::add);
     assertEquals(2, packs.size());
     for (PackedReadings.Pack pack : packs) {
       assertEquals(added.get(pack.deviceId()), unpack(pack.readings()));
@@ -52,15 +54,17 @@ public class PackedReadingsTest {
   public void aFullPackIsHandedOnAloneAndTheRestStayOpen() {
     List<PackedReadings.Pack> packs = new ArrayList<>();
     int size = reading("big", 1).getSerializedSize() + 1;
-    PackedReadings.Packer p = new PackedReadings.Packer(3 * size, 1L << 30, packs::add);
+    PackedReadings.Packer p = new PackedReadings.Packer(3 * size, 1L << 30);
     p.add(reading("small", 1), 1);
     for (int i = 1; i <= 3; i++) {
       p.add(reading("big", i), i);
     }
+    p.drain(packs::add);
     assertEquals(1, packs.size());
     assertEquals("big", packs.get(0).deviceId());
     assertEquals(3, unpack(packs.get(0).readings()).size());
     p.flush();
+    p.drain(packs::add);
     assertEquals(List.of(reading("small", 1)), unpack(packs.get(1).readings()));
   }
 
@@ -68,16 +72,19 @@ public class PackedReadingsTest {
   public void everyPackIsHandedOnOnceTheHeldBytesReachTheLimit() {
     List<PackedReadings.Pack> packs = new ArrayList<>();
     int size = reading("a", 1).getSerializedSize() + 1;
-    PackedReadings.Packer p = new PackedReadings.Packer(1 << 20, 4L * size, packs::add);
+    PackedReadings.Packer p = new PackedReadings.Packer(1 << 20, 4L * size);
     p.add(reading("a", 1), 1);
     p.add(reading("b", 1), 1);
     p.add(reading("c", 1), 1);
+    p.drain(packs::add);
     assertTrue(packs.isEmpty());
     p.add(reading("d", 1), 1);
+    p.drain(packs::add);
     assertEquals(4, packs.size());
     // held bytes start again from zero
     p.add(reading("a", 2), 2);
     p.add(reading("b", 2), 2);
+    p.drain(packs::add);
     assertEquals(4, packs.size());
   }
 }
