@@ -462,13 +462,11 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
    * earliest reading (the grouping's timestamp stays the device's earliest).
    */
   static class PackByDeviceFn extends DoFn<Reading, KV<String, byte[]>> {
-    static final int PACK_BYTES = 64 << 10;
-    static final long MAX_HELD_BYTES = 32L << 20;
     private transient PackedReadings.Packer packer;
 
     @StartBundle
     public void startBundle() {
-      packer = new PackedReadings.Packer(PACK_BYTES, MAX_HELD_BYTES);
+      packer = new PackedReadings.Packer();
     }
 
     @ProcessElement

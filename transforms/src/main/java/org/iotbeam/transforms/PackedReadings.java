@@ -25,6 +25,12 @@ import org.joda.time.Instant;
  * at one element per reading.
  */
 final class PackedReadings {
+  /** Where a device's pack is handed on. */
+  static final int PACK_BYTES = 64 << 10;
+
+  /** How much a packer holds at most before it hands on every pack. */
+  static final long MAX_HELD_BYTES = 32L << 20;
+
   private PackedReadings() {}
 
   /** Readings of one device, as {@link Packer} hands them on. */
@@ -61,6 +67,11 @@ final class PackedReadings {
     Packer(int packBytes, long maxBytes) {
       this.packBytes = packBytes;
       this.maxBytes = maxBytes;
+    }
+
+    /** A packer with this class's sizes, as the grouping DoFns use. */
+    Packer() {
+      this(PACK_BYTES, MAX_HELD_BYTES);
     }
 
     void add(Reading r, long timestampMs) {

@@ -73,10 +73,7 @@ final class ParseEnrichAndPack extends PTransform<PCollection<InboundMessage>, P
 
     @StartBundle
     public void startBundle() {
-      packer =
-          new PackedReadings.Packer(
-              DeviceTimeline.PackByDeviceFn.PACK_BYTES,
-              DeviceTimeline.PackByDeviceFn.MAX_HELD_BYTES);
+      packer = new PackedReadings.Packer();
     }
 
     @ProcessElement
