@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import org.iotbeam.proto.InboundMessage;
+import org.iotbeam.proto.RawArchiveFormat;
 
 /**
  * The finished output files of a sink under a local directory: Beam's {@code .temp*} directories
@@ -45,6 +48,17 @@ public final class FinishedFiles {
           .collect(Collectors.toList());
     } catch (IOException e) {
       throw new UncheckedIOException(file.toString(), e);
+    }
+  }
+
+  /** Every message of the finished raw-archive files ({@link RawArchiveSink}) under {@code dir}. */
+  public static void forEachArchived(Path dir, Consumer<InboundMessage> each) {
+    for (Path f : list(dir, RawArchiveFormat.SUFFIX)) {
+      try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
+        RawArchiveFormat.read(in).forEachRemaining(each);
+      } catch (IOException e) {
+        throw new UncheckedIOException(f.toString(), e);
+      }
     }
   }
 

@@ -1,9 +1,5 @@
 package org.iotbeam.runners.faults;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -12,13 +8,11 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 import org.iotbeam.pipelines.sinks.FinishedFiles;
-import org.iotbeam.proto.RawArchiveFormat;
 
 /**
  * How many of a topic's records the raw archive of a run does not hold yet: the records between
@@ -59,19 +53,9 @@ public final class ArchiveLag {
               .map(i -> new TopicPartition(topic, i.partition()))
               .collect(Collectors.toList());
       Map<TopicPartition, ListOffsetsResultInfo> earliest =
-          admin
-              .listOffsets(
-                  partitions.stream()
-                      .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest())))
-              .all()
-              .get(15, TimeUnit.SECONDS);
+          offsets(admin, partitions, OffsetSpec.earliest());
       Map<TopicPartition, ListOffsetsResultInfo> latest =
-          admin
-              .listOffsets(
-                  partitions.stream()
-                      .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
-              .all()
-              .get(15, TimeUnit.SECONDS);
+          offsets(admin, partitions, OffsetSpec.latest());
       long n = 0;
       for (TopicPartition tp : partitions) {
         n += latest.get(tp).offset() - earliest.get(tp).offset();
@@ -80,21 +64,23 @@ public final class ArchiveLag {
     }
   }
 
+  private static Map<TopicPartition, ListOffsetsResultInfo> offsets(
+      Admin admin, List<TopicPartition> partitions, OffsetSpec spec) throws Exception {
+    return admin
+        .listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> spec)))
+        .all()
+        .get(15, TimeUnit.SECONDS);
+  }
+
   static long archived(Path raw, String topic) {
     Set<String> positions = new HashSet<>();
-    for (Path f : FinishedFiles.list(raw, RawArchiveFormat.SUFFIX)) {
-      try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
-        RawArchiveFormat.read(in)
-            .forEachRemaining(
-                m -> {
-                  if (topic.equals(m.getSource().getTopic())) {
-                    positions.add(RunOutputs.position(m));
-                  }
-                });
-      } catch (IOException e) {
-        throw new UncheckedIOException(f.toString(), e);
-      }
-    }
+    FinishedFiles.forEachArchived(
+        raw,
+        m -> {
+          if (topic.equals(m.getSource().getTopic())) {
+            positions.add(RunOutputs.position(m));
+          }
+        });
     return positions.size();
   }
 }

@@ -1,9 +1,5 @@
 package org.iotbeam.runners.faults;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +7,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.iotbeam.domain.validation.Stage;
 import org.iotbeam.pipelines.sinks.FinishedFiles;
@@ -19,7 +14,6 @@ import org.iotbeam.pipelines.sinks.ProtoJson;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
-import org.iotbeam.proto.RawArchiveFormat;
 import org.iotbeam.proto.SourcePosition;
 import org.iotbeam.proto.WindowAggregate;
 import org.iotbeam.transforms.ContentHash;
@@ -85,13 +79,7 @@ final class RunOutputs {
     FinishedFiles.jsonLines(base.resolve("aggregates")).forEach(l -> o.addAggregate(null, l));
     FinishedFiles.jsonLines(base.resolve("alerts")).forEach(l -> o.addAlert(null, l));
     FinishedFiles.jsonLines(base.resolve("dead-letters")).forEach(l -> o.addDeadLetter(null, l));
-    for (Path f : FinishedFiles.list(base.resolve("raw"), RawArchiveFormat.SUFFIX)) {
-      try (InputStream in = new GZIPInputStream(Files.newInputStream(f))) {
-        RawArchiveFormat.read(in).forEachRemaining(o::addArchived);
-      } catch (IOException e) {
-        throw new UncheckedIOException(f.toString(), e);
-      }
-    }
+    FinishedFiles.forEachArchived(base.resolve("raw"), o::addArchived);
     return o;
   }
 
