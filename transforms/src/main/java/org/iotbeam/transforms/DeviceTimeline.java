@@ -456,7 +456,6 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     }
   }
 
-  /** A backfill: a device's readings at once, replayed in the order streaming saw them. */
   /**
    * A bounded input's readings in packs per device ({@link PackedReadings}), each stamped with its
    * earliest reading (the grouping's timestamp stays the device's earliest).
@@ -490,6 +489,7 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
     }
   }
 
+  /** A backfill: a device's readings at once, replayed in the order streaming saw them. */
   static class InArrivalOrderFn extends TimelineFn<KV<String, Iterable<byte[]>>> {
     InArrivalOrderFn(
         AlertRules rules,

@@ -1,5 +1,6 @@
 package org.iotbeam.transforms;
 
+import java.io.Serializable;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -51,21 +52,36 @@ public class EnrichReadings extends PTransform<PCollection<Reading>, PCollection
     return b.build();
   }
 
-  static class EnrichFn extends DoFn<Reading, Reading> {
+  /**
+   * {@link #enrich} with the readings of unknown devices counted, as every rendition counts them.
+   */
+  static final class CountingEnricher implements Serializable {
     private final DeviceRegistry registry;
     private final Counter unknown = TelemetryMetrics.counter(TelemetryMetrics.UNKNOWN_DEVICES);
 
-    EnrichFn(DeviceRegistry registry) {
+    CountingEnricher(DeviceRegistry registry) {
       this.registry = registry;
+    }
+
+    Reading enrich(Reading r) {
+      Reading enriched = EnrichReadings.enrich(registry, r);
+      if (!enriched.getKnownDevice()) {
+        unknown.inc();
+      }
+      return enriched;
+    }
+  }
+
+  static class EnrichFn extends DoFn<Reading, Reading> {
+    private final CountingEnricher enricher;
+
+    EnrichFn(DeviceRegistry registry) {
+      this.enricher = new CountingEnricher(registry);
     }
 
     @ProcessElement
     public void process(@Element Reading r, ProcessContext c) {
-      Reading enriched = enrich(registry, r);
-      if (!enriched.getKnownDevice()) {
-        unknown.inc();
-      }
-      c.output(enriched);
+      c.output(enricher.enrich(r));
     }
   }
 }

@@ -3,7 +3,6 @@ package org.iotbeam.transforms;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -57,13 +56,12 @@ final class ParseEnrichAndPack extends PTransform<PCollection<InboundMessage>, P
 
   static final class PackFn extends DoFn<InboundMessage, KV<String, byte[]>> {
     private final MessageJudge judge;
-    private final DeviceRegistry registry;
-    private final Counter unknown = TelemetryMetrics.counter(TelemetryMetrics.UNKNOWN_DEVICES);
+    private final EnrichReadings.CountingEnricher enricher;
     private transient PackedReadings.Packer packer;
 
     PackFn(ValidationLimits limits, DeviceRegistry registry) {
       this.judge = new MessageJudge(limits);
-      this.registry = registry;
+      this.enricher = new EnrichReadings.CountingEnricher(registry);
     }
 
     @Setup
@@ -83,11 +81,7 @@ final class ParseEnrichAndPack extends PTransform<PCollection<InboundMessage>, P
           new MessageJudge.Verdict() {
             @Override
             public void valid(Reading reading, long eventTimeMs) {
-              Reading enriched = EnrichReadings.enrich(registry, reading);
-              if (!enriched.getKnownDevice()) {
-                unknown.inc();
-              }
-              packer.add(enriched, eventTimeMs);
+              packer.add(enricher.enrich(reading), eventTimeMs);
             }
 
             @Override
