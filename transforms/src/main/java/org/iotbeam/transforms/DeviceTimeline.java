@@ -249,7 +249,9 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
         }
       }
       AlertEvaluator.Outcome outcome = evaluator.onReading(state, r);
-      suppressed.inc(outcome.suppressed());
+      if (outcome.suppressed() > 0) { // a metric update costs lookups even when it adds 0
+        suppressed.inc(outcome.suppressed());
+      }
       outcome.alerts().forEach(TimelineFn::count);
       return outcome.alerts();
     }

@@ -25,18 +25,29 @@ final class MessageJudge implements Serializable {
     void dead(DeadLetter deadLetter);
   }
 
+  /** How many messages a judge counts before it hands its counts to Beam. */
+  static final int FLUSH_EVERY = 1024;
+
   private final ValidationLimits limits;
+  private final Counter receivedCounter = TelemetryMetrics.counter(TelemetryMetrics.RECEIVED);
+  private final Counter validCounter = TelemetryMetrics.counter(TelemetryMetrics.VALID);
+  private final Counter deadCounter = TelemetryMetrics.counter(TelemetryMetrics.DEAD_LETTERS);
+  private final Distribution payloadBytesDistribution =
+      TelemetryMetrics.distribution(TelemetryMetrics.PAYLOAD_BYTES);
+  private final Distribution eventToProcessingDistribution =
+      TelemetryMetrics.distribution(TelemetryMetrics.EVENT_TO_PROCESSING_MS);
+  private final Distribution ingestToProcessingDistribution =
+      TelemetryMetrics.distribution(TelemetryMetrics.INGEST_TO_PROCESSING_MS);
   private transient TelemetryParser parser;
   private transient Map<Reason, Counter> byReason;
-  private final Counter received = TelemetryMetrics.counter(TelemetryMetrics.RECEIVED);
-  private final Counter valid = TelemetryMetrics.counter(TelemetryMetrics.VALID);
-  private final Counter dead = TelemetryMetrics.counter(TelemetryMetrics.DEAD_LETTERS);
-  private final Distribution payloadBytes =
-      TelemetryMetrics.distribution(TelemetryMetrics.PAYLOAD_BYTES);
-  private final Distribution eventToProcessing =
-      TelemetryMetrics.distribution(TelemetryMetrics.EVENT_TO_PROCESSING_MS);
-  private final Distribution ingestToProcessing =
-      TelemetryMetrics.distribution(TelemetryMetrics.INGEST_TO_PROCESSING_MS);
+  private transient MetricBatch metrics;
+  private transient MetricBatch.Count received;
+  private transient MetricBatch.Count valid;
+  private transient MetricBatch.Count dead;
+  private transient MetricBatch.Spread payloadBytes;
+  private transient MetricBatch.Spread eventToProcessing;
+  private transient MetricBatch.Spread ingestToProcessing;
+  private transient int sinceFlush;
 
   MessageJudge(ValidationLimits limits) {
     this.limits = limits;
@@ -48,9 +59,25 @@ final class MessageJudge implements Serializable {
     for (Reason r : Reason.values()) {
       byReason.put(r, TelemetryMetrics.counter(TelemetryMetrics.deadLetterReason(r.name())));
     }
+    metrics = new MetricBatch();
+    received = metrics.count(receivedCounter);
+    valid = metrics.count(validCounter);
+    dead = metrics.count(deadCounter);
+    payloadBytes = metrics.spread(payloadBytesDistribution);
+    eventToProcessing = metrics.spread(eventToProcessingDistribution);
+    ingestToProcessing = metrics.spread(ingestToProcessingDistribution);
+  }
+
+  /** Hands the counts to Beam: call it from the DoFn's {@code @FinishBundle}. */
+  void flush() {
+    metrics.flush();
+    sinceFlush = 0;
   }
 
   void judge(InboundMessage in, Verdict verdict) {
+    if (++sinceFlush >= FLUSH_EVERY) {
+      flush();
+    }
     received.inc();
     payloadBytes.update(in.getPayload().size());
     TelemetryParser.Parsed p = parser.parse(in);

@@ -94,6 +94,7 @@ final class ParseEnrichAndPack extends PTransform<PCollection<InboundMessage>, P
 
     @FinishBundle
     public void finishBundle(FinishBundleContext c) {
+      judge.flush();
       packer.flush();
       packer.drain(p -> c.output(PACKS, p.element(), p.timestamp(), GlobalWindow.INSTANCE));
     }

@@ -71,6 +71,11 @@ public class ParseTelemetry extends PTransform<PCollection<InboundMessage>, PCol
           });
     }
 
+    @FinishBundle
+    public void finishBundle() {
+      judge.flush();
+    }
+
     /**
      * Readings move back to the device's clock, which is earlier than the broker's timestamp the
      * source gave them; how much earlier is bounded by the validator's maxAge, not here.
