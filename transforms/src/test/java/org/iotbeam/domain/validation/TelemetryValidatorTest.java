@@ -42,6 +42,21 @@ public class TelemetryValidatorTest {
         null, reasonOf(good().setSchemaVersion(3).setBatteryLevel(50).setSignalStrength(-70)));
   }
 
+  /** The ids it remembers as matching change no verdict, also once it has started over. */
+  @Test
+  public void remembersMatchingIdsWithoutChangingAVerdict() {
+    for (int round = 0; round < 2; round++) {
+      assertEquals(null, reasonOf(good()));
+      assertEquals(Reason.INVALID_DEVICE_ID, reasonOf(good().setDeviceId("a b")));
+    }
+    for (int i = 0; i <= TelemetryValidator.REMEMBERED_IDS; i++) {
+      assertEquals(null, reasonOf(good().setDeviceId("dev-" + i)));
+    }
+    assertEquals(null, reasonOf(good().setDeviceId("dev-1")));
+    assertEquals(null, reasonOf(good().setDeviceId("dev-" + TelemetryValidator.REMEMBERED_IDS)));
+    assertEquals(Reason.INVALID_DEVICE_ID, reasonOf(good().setDeviceId("a b")));
+  }
+
   @Test
   public void reportsTheFirstProblemWithAStableReason() {
     assertEquals(Reason.MISSING_DEVICE_ID, reasonOf(good().setDeviceId("")));
