@@ -3,6 +3,7 @@ package org.iotbeam.pipelines.sinks;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import org.iotbeam.proto.WindowAggregate;
 
 /** One protobuf record as one line of JSON (field names in lowerCamelCase, bytes in base64). */
 public final class ProtoJson {
@@ -12,6 +13,12 @@ public final class ProtoJson {
   private ProtoJson() {}
 
   public static String toJson(Message m) {
+    if (m instanceof WindowAggregate a) {
+      String json = WindowAggregateJson.toJson(a);
+      if (json != null) {
+        return json;
+      }
+    }
     try {
       return PRINTER.print(m);
     } catch (InvalidProtocolBufferException e) {
