@@ -1,5 +1,7 @@
 package org.iotbeam.proto;
 
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,12 +51,41 @@ public final class RawArchiveFormat {
 
   /** Reads messages until the stream ends; a truncated last record is an error, not an end. */
   public static Iterator<InboundMessage> read(InputStream in) {
+    Iterator<byte[]> records = readEncoded(in);
     return new Iterator<>() {
-      private InboundMessage next = advance();
+      @Override
+      public boolean hasNext() {
+        return records.hasNext();
+      }
 
-      private InboundMessage advance() {
+      @Override
+      public InboundMessage next() {
         try {
-          return InboundMessage.parseDelimitedFrom(in);
+          return InboundMessage.parseFrom(records.next());
+        } catch (InvalidProtocolBufferException e) {
+          throw new ArchiveReadException("corrupt raw archive record", e);
+        }
+      }
+    };
+  }
+
+  /**
+   * Reads each message's protobuf encoding as the file holds it, without parsing it: for a reader
+   * that hands messages on in that encoding (a backfill's chunks), so they are not encoded again. A
+   * truncated last record is an error, not an end.
+   */
+  public static Iterator<byte[]> readEncoded(InputStream in) {
+    CodedInputStream coded = CodedInputStream.newInstance(in);
+    return new Iterator<>() {
+      private byte[] next = advance();
+
+      private byte[] advance() {
+        try {
+          if (coded.isAtEnd()) {
+            return null;
+          }
+          coded.resetSizeCounter(); // its 2 GiB limit counts per record, not per file
+          return coded.readRawBytes(coded.readRawVarint32());
         } catch (IOException e) {
           throw new ArchiveReadException("corrupt or truncated raw archive record", e);
         }
@@ -66,11 +97,11 @@ public final class RawArchiveFormat {
       }
 
       @Override
-      public InboundMessage next() {
+      public byte[] next() {
         if (next == null) {
           throw new NoSuchElementException();
         }
-        InboundMessage current = next;
+        byte[] current = next;
         next = advance();
         return current;
       }

@@ -53,6 +53,28 @@ public class RawArchiveFormatTest {
   }
 
   @Test
+  public void readsEachRecordsEncodingAsWritten() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int i = 0; i < 100; i++) {
+      RawArchiveFormat.write(msg(i), out);
+    }
+    Iterator<byte[]> it = RawArchiveFormat.readEncoded(new ByteArrayInputStream(out.toByteArray()));
+    for (int i = 0; i < 100; i++) {
+      assertThat(it.next(), is(msg(i).toByteArray()));
+    }
+    assertThat(it.hasNext(), is(false));
+    byte[] cut = Arrays.copyOf(out.toByteArray(), out.size() - 1);
+    Iterator<byte[]> truncated = RawArchiveFormat.readEncoded(new ByteArrayInputStream(cut));
+    assertThrows(
+        RawArchiveFormat.ArchiveReadException.class,
+        () -> {
+          while (truncated.hasNext()) {
+            truncated.next();
+          }
+        });
+  }
+
+  @Test
   public void partitionsByUtcDateAndHour() {
     // 2026-01-01T23:59:59.999Z
     assertThat(RawArchiveFormat.partitionOf(1767311999999L), is("dt=2026-01-01/hour=23/"));

@@ -51,6 +51,21 @@ final class ArchiveChunk {
       } catch (IOException e) {
         throw new UncheckedIOException("writing to memory cannot fail otherwise", e);
       }
+      added(timestampMs);
+    }
+
+    /** Adds a message by its protobuf encoding, as an archive file held it. */
+    void add(byte[] encodedMessage, long timestampMs) {
+      try {
+        out.writeInt64NoTag(timestampMs);
+        out.writeByteArrayNoTag(encodedMessage);
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing to memory cannot fail otherwise", e);
+      }
+      added(timestampMs);
+    }
+
+    private void added(long timestampMs) {
       earliestMs = Math.min(earliestMs, timestampMs);
       messages++;
     }

@@ -1,5 +1,6 @@
 package org.iotbeam.pipelines.batch;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -32,8 +33,24 @@ public enum ArchiveFormat {
     }
 
     @Override
-    Iterator<InboundMessage> read(InputStream in, String path) {
-      return RawArchiveFormat.read(in);
+    Iterator<Read> read(InputStream in, String path) {
+      Iterator<byte[]> records = RawArchiveFormat.readEncoded(in);
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return records.hasNext();
+        }
+
+        @Override
+        public Read next() {
+          byte[] encoded = records.next();
+          try {
+            return new Read(InboundMessage.parseFrom(encoded), encoded);
+          } catch (InvalidProtocolBufferException e) {
+            throw new RawArchiveFormat.ArchiveReadException("corrupt raw archive record", e);
+          }
+        }
+      };
     }
   },
 
@@ -67,8 +84,19 @@ public enum ArchiveFormat {
     }
 
     @Override
-    Iterator<InboundMessage> read(InputStream in, String path) throws IOException {
-      return CaptureFiles.read(in, path);
+    Iterator<Read> read(InputStream in, String path) throws IOException {
+      Iterator<InboundMessage> messages = CaptureFiles.read(in, path);
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return messages.hasNext();
+        }
+
+        @Override
+        public Read next() {
+          return new Read(messages.next(), null);
+        }
+      };
     }
 
     @Override
@@ -86,8 +114,14 @@ public enum ArchiveFormat {
   /** The start of the hour a file is listed under, from its path; -1 if the path has none. */
   abstract long hourOf(String path);
 
+  /**
+   * One message of a file, with its protobuf encoding when the file holds exactly that (else null):
+   * a backfill's chunks take it as it is instead of encoding the message again.
+   */
+  record Read(InboundMessage message, byte[] encoded) {}
+
   /** The messages of one (decompressed) file. */
-  abstract Iterator<InboundMessage> read(InputStream in, String path) throws IOException;
+  abstract Iterator<Read> read(InputStream in, String path) throws IOException;
 
   /** The hours whose files can hold messages ingested within {@code span}. */
   List<Long> listedHours(ReadSpan span) {

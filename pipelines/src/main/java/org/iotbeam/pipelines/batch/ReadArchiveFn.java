@@ -85,9 +85,10 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, byte[]> {
     long warm = 0;
     ArchiveChunk.Builder chunk = new ArchiveChunk.Builder();
     try (InputStream in = new BufferedInputStream(Channels.newInputStream(file.open()), 1 << 16)) {
-      Iterator<InboundMessage> it = format.read(in, path);
+      Iterator<ArchiveFormat.Read> it = format.read(in, path);
       while (it.hasNext()) {
-        InboundMessage m = it.next();
+        ArchiveFormat.Read read = it.next();
+        InboundMessage m = read.message();
         n++;
         MessageSelector.Placement p = selector.place(m, Math.max(hour, 0));
         if (p.kind() == MessageSelector.Kind.IN_RANGE) {
@@ -97,7 +98,11 @@ class ReadArchiveFn extends DoFn<FileIO.ReadableFile, byte[]> {
         } else {
           continue;
         }
-        chunk.add(m, p.timestampMs());
+        if (read.encoded() != null) {
+          chunk.add(read.encoded(), p.timestampMs());
+        } else {
+          chunk.add(m, p.timestampMs());
+        }
         if (chunk.isFull()) {
           emit(chunk, out);
         }

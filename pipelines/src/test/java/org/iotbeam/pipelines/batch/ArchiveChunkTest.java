@@ -48,6 +48,23 @@ public class ArchiveChunkTest {
   }
 
   @Test
+  public void aMessageAddedByItsEncodingIsTheSameAsAddedParsed() {
+    ArchiveChunk.Builder parsed = new ArchiveChunk.Builder();
+    ArchiveChunk.Builder encoded = new ArchiveChunk.Builder();
+    List<Read> added = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      InboundMessage m = message(i, i * 7);
+      parsed.add(m, 1_000L * (50 - i));
+      encoded.add(m.toByteArray(), 1_000L * (50 - i));
+      added.add(new Read(m, 1_000L * (50 - i)));
+    }
+    assertEquals(parsed.earliestMs(), encoded.earliestMs());
+    byte[] chunk = encoded.take();
+    assertEquals(added, read(chunk));
+    org.junit.Assert.assertArrayEquals(parsed.take(), chunk);
+  }
+
+  @Test
   public void aTakenBuilderStartsAnEmptyChunk() {
     ArchiveChunk.Builder b = new ArchiveChunk.Builder();
     b.add(message(1, 10), 3_000L);
