@@ -8,7 +8,7 @@ CATS = [
   ("read archive (gunzip, delimited parse, chunks)", r"ReadArchiveFn|RawArchiveFormat|Inflater|GZIP|ArchiveChunk\.Builder"),
   ("JSON output (ProtoJson, TextIO, gzip)", r"ProtoJson|JsonFormat|TextIO|Deflater|FileBasedSink|WriteFiles"),
   ("alert evaluation (DeviceTimeline)", r"AlertEvaluator|DeviceTimeline"),
-  ("parse/validate/enrich/dedup DoFns", r"ParseTelemetry|ParseEnrichAndPack|MessageJudge|PackedReadings|EnrichReadings|ContentHash|TelemetryValidator|RecentReadings"),
+  ("parse/validate/enrich/dedup DoFns", r"ParseTelemetry|ParseAndPack|MessageJudge|PackedReadings|EnrichReadings|ContentHash|TelemetryValidator|RecentReadings"),
   ("window statistics (combine, ToAggregate)", r"DeviceStats|WindowedStatistics|RunningStats"),
   ("Flink sort / merge (NormalizedKeySorter, comparators, spill)", r"operators\.sort|Sorter|Comparator|SpillingBuffer|FileIOChannel|BlockChannel|MergeIterator|ReOpenableMutable"),
   ("Beam<->Flink (de)serialization (coders)", r"EncodedValueSerializer|CoderTypeSerializer|ProtoCoder|KvCoder|WindowedValue.*Coder|DataInputViewWrapper|DataOutputViewWrapper|TupleSerializer"),

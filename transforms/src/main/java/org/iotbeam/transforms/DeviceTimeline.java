@@ -155,7 +155,7 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
       return readings
           .apply("PackByDevice", ParDo.of(new PackByDeviceFn()))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
-          .apply(fromPacks());
+          .apply(fromPacks(PackedReadings.READINGS));
     }
     PCollection<Reading> timeline = readings;
     if (!(readings.getWindowingStrategy().getWindowFn() instanceof GlobalWindows)) {
@@ -182,8 +182,11 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
    * with their earliest reading): grouped by device, then replayed in arrival order. Through the
    * grouping in packs, not one element per reading: Flink's batch GroupByKey sorts on both sides of
    * the exchange and decodes both keys for each comparison.
+   *
+   * @param unpacker what the packs hold: readings, or the messages to parse them from
    */
-  PTransform<PCollection<KV<String, byte[]>>, PCollectionTuple> fromPacks() {
+  PTransform<PCollection<KV<String, byte[]>>, PCollectionTuple> fromPacks(
+      PackedReadings.Unpacker unpacker) {
     return new PTransform<>("DeviceTimeline") {
       @Override
       public PCollectionTuple expand(PCollection<KV<String, byte[]>> packs) {
@@ -198,7 +201,9 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
                 .apply("GroupByDevice", GroupByKey.create())
                 .apply(
                     "InArrivalOrder",
-                    ParDo.of(new InArrivalOrderFn(rules, outOfOrder, windows, keepReadings))
+                    ParDo.of(
+                            new InArrivalOrderFn(
+                                rules, outOfOrder, windows, keepReadings, unpacker))
                         .withOutputTags(FIRST_COPIES, TupleTagList.of(ALERTS).and(WINDOW_STATS))));
       }
     };
@@ -493,19 +498,23 @@ public class DeviceTimeline extends PTransform<PCollection<Reading>, PCollection
 
   /** A backfill: a device's readings at once, replayed in the order streaming saw them. */
   static class InArrivalOrderFn extends TimelineFn<KV<String, Iterable<byte[]>>> {
+    private final PackedReadings.Unpacker unpacker;
+
     InArrivalOrderFn(
         AlertRules rules,
         OutOfOrderPolicy outOfOrder,
         TumblingWindows windows,
-        boolean keepReadings) {
+        boolean keepReadings,
+        PackedReadings.Unpacker unpacker) {
       super(rules, outOfOrder, windows, keepReadings);
+      this.unpacker = unpacker;
     }
 
     @ProcessElement
     public void process(@Element KV<String, Iterable<byte[]>> e, MultiOutputReceiver out) {
       List<Reading> readings = new ArrayList<>();
       for (byte[] pack : e.getValue()) {
-        PackedReadings.forEach(pack, readings::add);
+        unpacker.forEach(pack, readings::add);
       }
       readings.sort(ArrivalOrder.READINGS);
       Set<String> seen = new HashSet<>();

@@ -2,7 +2,10 @@ package org.iotbeam.transforms;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,9 +18,10 @@ import org.iotbeam.proto.Reading;
 import org.joda.time.Instant;
 
 /**
- * A device's readings packed into one byte array (each reading's protobuf, length-delimited, one
- * after another), so a batch grouping by device handles a few elements per device instead of one
- * per reading.
+ * A device's readings packed into one byte array (each one's protobuf, length-delimited, one after
+ * another), so a batch grouping by device handles a few elements per device instead of one per
+ * reading. A pack holds either readings ({@link #READINGS}) or the messages they will be parsed
+ * from ({@link ParseAndPack}): the grouping side is told which by an {@link Unpacker}.
  *
  * <p>Why: Flink's batch GroupByKey sorts its input before and after the exchange, and Beam's key
  * comparator offers Flink no normalized key, so every comparison decodes both keys from the sort
@@ -33,11 +37,26 @@ final class PackedReadings {
 
   private PackedReadings() {}
 
+  /** Turns a pack back into its device's readings, in the order they were added. */
+  interface Unpacker extends Serializable {
+    void forEach(byte[] pack, Consumer<Reading> each);
+  }
+
+  /** Packs of readings as they are ({@link Packer#add(Reading, long)}). */
+  static final Unpacker READINGS = new ReadingsUnpacker();
+
+  private static final class ReadingsUnpacker implements Unpacker {
+    @Override
+    public void forEach(byte[] pack, Consumer<Reading> each) {
+      PackedReadings.forEach(pack, Reading.parser(), each);
+    }
+  }
+
   /** Readings of one device, as {@link Packer} hands them on. */
-  record Pack(String deviceId, byte[] readings, long earliestMs) {
+  record Pack(String deviceId, byte[] bytes, long earliestMs) {
     /** The pack as the grouping takes it, keyed by its device. */
     KV<String, byte[]> element() {
-      return KV.of(deviceId, readings);
+      return KV.of(deviceId, bytes);
     }
 
     /** Its earliest reading's timestamp: the grouping's stays the device's earliest. */
@@ -74,10 +93,15 @@ final class PackedReadings {
       this(PACK_BYTES, MAX_HELD_BYTES);
     }
 
+    /** Adds a reading to its device's pack. */
     void add(Reading r, long timestampMs) {
-      String device = r.getTelemetry().getDeviceId();
+      add(r.getTelemetry().getDeviceId(), r, timestampMs);
+    }
+
+    /** Adds {@code m} (a reading, or what one is parsed from) to {@code device}'s pack. */
+    void add(String device, MessageLite m, long timestampMs) {
       Open o = open.computeIfAbsent(device, d -> new Open());
-      int n = r.getSerializedSize();
+      int n = m.getSerializedSize();
       int need = o.size + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
       if (need > o.bytes.length) {
         byte[] grown = new byte[Math.max(need, o.bytes.length * 2)];
@@ -87,7 +111,7 @@ final class PackedReadings {
       CodedOutputStream c = CodedOutputStream.newInstance(o.bytes, o.size, need - o.size);
       try {
         c.writeUInt32NoTag(n);
-        r.writeTo(c);
+        m.writeTo(c);
       } catch (IOException e) {
         throw new UncheckedIOException("writing to an array of the right size cannot fail", e);
       }
@@ -121,13 +145,13 @@ final class PackedReadings {
     }
   }
 
-  /** Every reading of a pack, in the order they were added. */
-  static void forEach(byte[] pack, Consumer<Reading> each) {
+  /** Every message of a pack, in the order they were added. */
+  static <T> void forEach(byte[] pack, Parser<T> parser, Consumer<T> each) {
     CodedInputStream in = CodedInputStream.newInstance(pack);
     try {
       while (!in.isAtEnd()) {
         int limit = in.pushLimit(in.readRawVarint32());
-        each.accept(Reading.parseFrom(in));
+        each.accept(parser.parseFrom(in));
         in.popLimit(limit);
       }
     } catch (IOException e) {

@@ -34,6 +34,30 @@ public final class TelemetryParser {
     this.validator = new TelemetryValidator(limits);
   }
 
+  /**
+   * The reading of a message that {@link #parse} found valid, parsed again: for a step that carried
+   * the message instead of the reading (a backfill's packs), so both are the same reading.
+   *
+   * @throws IllegalStateException if the payload does not parse, which a valid message's does
+   */
+  public static Reading readingOfValid(InboundMessage in) {
+    try {
+      return reading(in, Telemetry.parseFrom(in.getPayload()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("the payload of a message judged valid must parse", e);
+    }
+  }
+
+  private static Reading reading(InboundMessage in, Telemetry t) {
+    // the original bytes stay with the raw archive and the dead letters; a reading carries only
+    // where and when it arrived through every keyed exchange after this
+    return Reading.newBuilder()
+        .setTelemetry(t)
+        .setInbound(in.toBuilder().clearPayload())
+        .setSchemaVersion(SchemaVersions.detect(t))
+        .build();
+  }
+
   /** Parses and validates; never throws for bad input (a bug becomes PROCESSING_ERROR). */
   public Parsed parse(InboundMessage in) {
     try {
@@ -55,16 +79,7 @@ public final class TelemetryParser {
       if (bad.isPresent()) {
         return new Parsed(null, bad.get(), Stage.VALIDATE);
       }
-      // the original bytes stay with the raw archive and the dead letters; a reading carries
-      // only where and when it arrived through every keyed exchange after this
-      return new Parsed(
-          Reading.newBuilder()
-              .setTelemetry(t)
-              .setInbound(in.toBuilder().clearPayload())
-              .setSchemaVersion(SchemaVersions.detect(t))
-              .build(),
-          null,
-          null);
+      return new Parsed(reading(in, t), null, null);
     } catch (RuntimeException e) {
       // a bug must not stop the stream, nor lose the message that found it
       return new Parsed(null, new Violation(Reason.PROCESSING_ERROR, e.toString()), Stage.PARSE);

@@ -14,9 +14,10 @@ import org.iotbeam.proto.InboundMessage;
  * business; this transform does no I/O, which is what lets the same code serve a Kafka stream on
  * Flink, a backfill over archived blobs and a TestStream in a unit test.
  *
- * <p>On bounded input (a backfill) parsing, enrichment and the packing of each device's readings
- * for the grouping are one step ({@link ParseEnrichAndPack}): the same judge, enrichment and
- * timeline, without a step whose outputs Flink's batch runner would serialize once per consumer.
+ * <p>On bounded input (a backfill) parsing and the packing of each device's valid messages for the
+ * grouping are one step ({@link ParseAndPack}), and enrichment follows the grouping: the same
+ * judge, enrichment and timeline, without a step whose outputs Flink's batch runner would serialize
+ * once per consumer.
  */
 public class TelemetryProcessing extends PTransform<PCollection<InboundMessage>, TelemetryResults> {
   private final ProcessingConfig config;
@@ -56,11 +57,11 @@ public class TelemetryProcessing extends PTransform<PCollection<InboundMessage>,
     PCollection<DeadLetter> deadLetters;
     if (messages.isBounded() == PCollection.IsBounded.BOUNDED) {
       // the same judge, enrichment and timeline; on Flink's batch runner a step with two outputs
-      // hands each consumer both, serialized: one step up to the packs (ParseEnrichAndPack)
-      PCollectionTuple parsed =
-          messages.apply(
-              "ParseEnrichAndPack", new ParseEnrichAndPack(config.limits(), config.registry()));
-      timeline = parsed.get(ParseEnrichAndPack.PACKS).apply(deviceTimeline.fromPacks());
+      // hands each consumer both, serialized: one step up to the packs (ParseAndPack)
+      ParseAndPack parseAndPack = new ParseAndPack(config.limits(), config.registry());
+      PCollectionTuple parsed = messages.apply("ParseAndPack", parseAndPack);
+      timeline =
+          parsed.get(ParseAndPack.PACKS).apply(deviceTimeline.fromPacks(parseAndPack.unpacker()));
       deadLetters = parsed.get(ParseTelemetry.DEAD_LETTERS);
     } else {
       PCollectionTuple parsed = messages.apply("Parse", new ParseTelemetry(config.limits()));

@@ -22,7 +22,7 @@ public class PackedReadingsTest {
 
   private static List<Reading> unpack(byte[] pack) {
     List<Reading> out = new ArrayList<>();
-    PackedReadings.forEach(pack, out::add);
+    PackedReadings.READINGS.forEach(pack, out::add);
     return out;
   }
 
@@ -43,7 +43,7 @@ public class PackedReadingsTest {
     p.drain(packs::add);
     assertEquals(2, packs.size());
     for (PackedReadings.Pack pack : packs) {
-      assertEquals(added.get(pack.deviceId()), unpack(pack.readings()));
+      assertEquals(added.get(pack.deviceId()), unpack(pack.bytes()));
     }
     Map<String, Long> earliest = new HashMap<>();
     packs.forEach(k -> earliest.put(k.deviceId(), k.earliestMs()));
@@ -62,10 +62,10 @@ public class PackedReadingsTest {
     p.drain(packs::add);
     assertEquals(1, packs.size());
     assertEquals("big", packs.get(0).deviceId());
-    assertEquals(3, unpack(packs.get(0).readings()).size());
+    assertEquals(3, unpack(packs.get(0).bytes()).size());
     p.flush();
     p.drain(packs::add);
-    assertEquals(List.of(reading("small", 1)), unpack(packs.get(1).readings()));
+    assertEquals(List.of(reading("small", 1)), unpack(packs.get(1).bytes()));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package org.iotbeam.transforms;
 
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -20,24 +21,32 @@ import org.iotbeam.proto.Reading;
 import org.joda.time.Duration;
 
 /**
- * {@link ParseTelemetry}, {@link EnrichReadings} and the packing of {@link DeviceTimeline}'s
- * bounded rendition in one step, for bounded input: outputs each device's enriched readings in
- * packs ({@link #PACKS}, for {@link DeviceTimeline#fromPacks()}) and the dead letters ({@link
- * ParseTelemetry#DEAD_LETTERS}). The same judge ({@link MessageJudge}), enrichment and counters.
+ * {@link ParseTelemetry} and the packing of {@link DeviceTimeline}'s bounded rendition in one step,
+ * for bounded input: outputs each device's valid messages in packs ({@link #PACKS}, for {@link
+ * DeviceTimeline#fromPacks}) and the dead letters ({@link ParseTelemetry#DEAD_LETTERS}). The packs'
+ * {@link #unpacker} parses each message into its reading again and enriches it ({@link
+ * EnrichReadings}) after the grouping. The same judge ({@link MessageJudge}), enrichment and
+ * counters as a stream's.
  *
  * <p>Why one step: Flink's batch runner hands every consumer of a step with two outputs the
  * serialized union of both, and chains neither. Parsing one element per reading, the readings were
  * encoded and decoded twice each (once for the dead letters' consumer, which drops them); as packs,
  * a few byte arrays per device are copied.
+ *
+ * <p>Why messages in the packs, not readings: a message is its payload's bytes, copied as they are,
+ * and a small envelope; a reading had every string of the telemetry, its metadata map, the device's
+ * profile and two hashes to encode into the pack and to decode after it, for a parse (done again
+ * after the grouping) that costs less. Enrichment after the grouping adds the profile and the
+ * hashes where they are used.
  */
-final class ParseEnrichAndPack extends PTransform<PCollection<InboundMessage>, PCollectionTuple> {
-  /** A device's enriched readings, packed ({@link PackedReadings}), stamped with the earliest. */
+final class ParseAndPack extends PTransform<PCollection<InboundMessage>, PCollectionTuple> {
+  /** A device's valid messages, packed ({@link PackedReadings}), stamped with the earliest. */
   static final TupleTag<KV<String, byte[]>> PACKS = new TupleTag<>("packs") {};
 
   private final ValidationLimits limits;
   private final DeviceRegistry registry;
 
-  ParseEnrichAndPack(ValidationLimits limits, DeviceRegistry registry) {
+  ParseAndPack(ValidationLimits limits, DeviceRegistry registry) {
     this.limits = limits;
     this.registry = registry;
   }
@@ -46,22 +55,41 @@ final class ParseEnrichAndPack extends PTransform<PCollection<InboundMessage>, P
   public PCollectionTuple expand(PCollection<InboundMessage> messages) {
     PCollectionTuple out =
         messages.apply(
-            "ParseEnrichAndPack",
-            ParDo.of(new PackFn(limits, registry))
+            "ParseAndPack",
+            ParDo.of(new PackFn(limits))
                 .withOutputTags(PACKS, TupleTagList.of(ParseTelemetry.DEAD_LETTERS)));
     out.get(PACKS).setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()));
     out.get(ParseTelemetry.DEAD_LETTERS).setCoder(Coders.DEAD_LETTER);
     return out;
   }
 
+  /** The enriched readings of the packs this step outputs. */
+  PackedReadings.Unpacker unpacker() {
+    return new MessagesUnpacker(registry);
+  }
+
+  private static final class MessagesUnpacker implements PackedReadings.Unpacker {
+    private final EnrichReadings.CountingEnricher enricher;
+
+    MessagesUnpacker(DeviceRegistry registry) {
+      this.enricher = new EnrichReadings.CountingEnricher(registry);
+    }
+
+    @Override
+    public void forEach(byte[] pack, Consumer<Reading> each) {
+      PackedReadings.forEach(
+          pack,
+          InboundMessage.parser(),
+          m -> each.accept(enricher.enrich(TelemetryParser.readingOfValid(m))));
+    }
+  }
+
   static final class PackFn extends DoFn<InboundMessage, KV<String, byte[]>> {
     private final MessageJudge judge;
-    private final EnrichReadings.CountingEnricher enricher;
     private transient PackedReadings.Packer packer;
 
-    PackFn(ValidationLimits limits, DeviceRegistry registry) {
+    PackFn(ValidationLimits limits) {
       this.judge = new MessageJudge(limits);
-      this.enricher = new EnrichReadings.CountingEnricher(registry);
     }
 
     @Setup
@@ -81,7 +109,7 @@ final class ParseEnrichAndPack extends PTransform<PCollection<InboundMessage>, P
           new MessageJudge.Verdict() {
             @Override
             public void valid(Reading reading, long eventTimeMs) {
-              packer.add(enricher.enrich(reading), eventTimeMs);
+              packer.add(reading.getTelemetry().getDeviceId(), in, eventTimeMs);
             }
 
             @Override
