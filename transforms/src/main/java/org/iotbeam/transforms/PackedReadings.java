@@ -100,23 +100,46 @@ final class PackedReadings {
 
     /** Adds {@code m} (a reading, or what one is parsed from) to {@code device}'s pack. */
     void add(String device, MessageLite m, long timestampMs) {
-      Open o = open.computeIfAbsent(device, d -> new Open());
       int n = m.getSerializedSize();
-      int need = o.size + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
-      if (need > o.bytes.length) {
-        byte[] grown = new byte[Math.max(need, o.bytes.length * 2)];
-        System.arraycopy(o.bytes, 0, grown, 0, o.size);
-        o.bytes = grown;
-      }
-      CodedOutputStream c = CodedOutputStream.newInstance(o.bytes, o.size, need - o.size);
+      Open o = room(device, n);
+      CodedOutputStream c = CodedOutputStream.newInstance(o.bytes, o.size, o.bytes.length - o.size);
       try {
         c.writeUInt32NoTag(n);
         m.writeTo(c);
       } catch (IOException e) {
         throw new UncheckedIOException("writing to an array of the right size cannot fail", e);
       }
-      held += need - o.size;
-      o.size = need;
+      added(device, o, o.size + c.getTotalBytesWritten(), timestampMs);
+    }
+
+    /** Adds a message by its protobuf encoding, copied as it is, to {@code device}'s pack. */
+    void add(String device, byte[] encoded, long timestampMs) {
+      Open o = room(device, encoded.length);
+      CodedOutputStream c = CodedOutputStream.newInstance(o.bytes, o.size, o.bytes.length - o.size);
+      try {
+        c.writeUInt32NoTag(encoded.length);
+        c.writeRawBytes(encoded);
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing to an array of the right size cannot fail", e);
+      }
+      added(device, o, o.size + c.getTotalBytesWritten(), timestampMs);
+    }
+
+    /** The device's open pack, with room for one more message of {@code n} bytes. */
+    private Open room(String device, int n) {
+      Open o = open.computeIfAbsent(device, d -> new Open());
+      int need = o.size + CodedOutputStream.computeUInt32SizeNoTag(n) + n;
+      if (need > o.bytes.length) {
+        byte[] grown = new byte[Math.max(need, o.bytes.length * 2)];
+        System.arraycopy(o.bytes, 0, grown, 0, o.size);
+        o.bytes = grown;
+      }
+      return o;
+    }
+
+    private void added(String device, Open o, int size, long timestampMs) {
+      held += size - o.size;
+      o.size = size;
       o.earliestMs = Math.min(o.earliestMs, timestampMs);
       if (o.size >= packBytes) {
         open.remove(device);

@@ -1,5 +1,6 @@
 package org.iotbeam.transforms;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -22,11 +23,11 @@ import org.joda.time.Duration;
 
 /**
  * {@link ParseTelemetry} and the packing of {@link DeviceTimeline}'s bounded rendition in one step,
- * for bounded input: outputs each device's valid messages in packs ({@link #PACKS}, for {@link
- * DeviceTimeline#fromPacks}) and the dead letters ({@link ParseTelemetry#DEAD_LETTERS}). The packs'
- * {@link #unpacker} parses each message into its reading again and enriches it ({@link
- * EnrichReadings}) after the grouping. The same judge ({@link MessageJudge}), enrichment and
- * counters as a stream's.
+ * for bounded input, each message given as its protobuf encoding: outputs each device's valid
+ * messages in packs ({@link #PACKS}, for {@link DeviceTimeline#fromPacks}) and the dead letters
+ * ({@link ParseTelemetry#DEAD_LETTERS}). The packs' {@link #unpacker} parses each message into its
+ * reading again and enriches it ({@link EnrichReadings}) after the grouping. The same judge ({@link
+ * MessageJudge}), enrichment and counters as a stream's.
  *
  * <p>Why one step: Flink's batch runner hands every consumer of a step with two outputs the
  * serialized union of both, and chains neither. Parsing one element per reading, the readings were
@@ -39,7 +40,7 @@ import org.joda.time.Duration;
  * after the grouping) that costs less. Enrichment after the grouping adds the profile and the
  * hashes where they are used.
  */
-final class ParseAndPack extends PTransform<PCollection<InboundMessage>, PCollectionTuple> {
+final class ParseAndPack extends PTransform<PCollection<byte[]>, PCollectionTuple> {
   /** A device's valid messages, packed ({@link PackedReadings}), stamped with the earliest. */
   static final TupleTag<KV<String, byte[]>> PACKS = new TupleTag<>("packs") {};
 
@@ -52,7 +53,7 @@ final class ParseAndPack extends PTransform<PCollection<InboundMessage>, PCollec
   }
 
   @Override
-  public PCollectionTuple expand(PCollection<InboundMessage> messages) {
+  public PCollectionTuple expand(PCollection<byte[]> messages) {
     PCollectionTuple out =
         messages.apply(
             "ParseAndPack",
@@ -84,7 +85,8 @@ final class ParseAndPack extends PTransform<PCollection<InboundMessage>, PCollec
     }
   }
 
-  static final class PackFn extends DoFn<InboundMessage, KV<String, byte[]>> {
+  /** Judges each message (given as its protobuf encoding) and packs the valid ones' encodings. */
+  static final class PackFn extends DoFn<byte[], KV<String, byte[]>> {
     private final MessageJudge judge;
     private transient PackedReadings.Packer packer;
 
@@ -103,13 +105,20 @@ final class ParseAndPack extends PTransform<PCollection<InboundMessage>, PCollec
     }
 
     @ProcessElement
-    public void process(@Element InboundMessage in, MultiOutputReceiver out) {
+    public void process(@Element byte[] encoded, MultiOutputReceiver out) {
+      InboundMessage in;
+      try {
+        in = InboundMessage.parseFrom(encoded);
+      } catch (InvalidProtocolBufferException e) {
+        // what a reader or TelemetryProcessing encoded, never what arrived: a bug, not bad input
+        throw new IllegalStateException("an encoded InboundMessage that does not parse", e);
+      }
       judge.judge(
           in,
           new MessageJudge.Verdict() {
             @Override
             public void valid(Reading reading, long eventTimeMs) {
-              packer.add(reading.getTelemetry().getDeviceId(), in, eventTimeMs);
+              packer.add(reading.getTelemetry().getDeviceId(), encoded, eventTimeMs);
             }
 
             @Override

@@ -1,8 +1,12 @@
 package org.iotbeam.transforms;
 
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
 
@@ -41,8 +45,56 @@ public class TelemetryProcessing extends PTransform<PCollection<InboundMessage>,
     return new TelemetryProcessing(config, true);
   }
 
+  /**
+   * The same processing of bounded input given as each message's protobuf encoding ({@code
+   * InboundMessage.toByteArray()}): a backfill hands on the archive's records as it read them, so
+   * no message is encoded again before it is packed for the grouping ({@link ParseAndPack}).
+   *
+   * @throws IllegalArgumentException when applied to unbounded input: a stream applies this
+   *     transform to its {@link InboundMessage}s
+   */
+  public PTransform<PCollection<byte[]>, TelemetryResults> ofEncodedMessages() {
+    return new PTransform<>("ProcessEncoded") {
+      @Override
+      public TelemetryResults expand(PCollection<byte[]> encoded) {
+        if (encoded.isBounded() != PCollection.IsBounded.BOUNDED) {
+          throw new IllegalArgumentException(
+              "ofEncodedMessages() is for bounded input (a backfill); a stream applies"
+                  + " TelemetryProcessing to its InboundMessages");
+        }
+        // the same judge, enrichment and timeline; on Flink's batch runner a step with two
+        // outputs hands each consumer both, serialized: one step up to the packs (ParseAndPack)
+        ParseAndPack parseAndPack = new ParseAndPack(config.limits(), config.registry());
+        PCollectionTuple parsed = encoded.apply("ParseAndPack", parseAndPack);
+        PCollectionTuple timeline =
+            parsed
+                .get(ParseAndPack.PACKS)
+                .apply(deviceTimeline().fromPacks(parseAndPack.unpacker()));
+        return results(encoded.getPipeline(), timeline, parsed.get(ParseTelemetry.DEAD_LETTERS));
+      }
+    };
+  }
+
   @Override
   public TelemetryResults expand(PCollection<InboundMessage> messages) {
+    if (messages.isBounded() == PCollection.IsBounded.BOUNDED) {
+      return messages
+          .apply(
+              "Encode",
+              MapElements.into(TypeDescriptor.of(byte[].class)).via(InboundMessage::toByteArray))
+          .setCoder(ByteArrayCoder.of())
+          .apply(ofEncodedMessages());
+    }
+    PCollectionTuple parsed = messages.apply("Parse", new ParseTelemetry(config.limits()));
+    PCollectionTuple timeline =
+        parsed
+            .get(ParseTelemetry.VALID)
+            .apply("Enrich", new EnrichReadings(config.registry()))
+            .apply("DeviceTimeline", deviceTimeline());
+    return results(messages.getPipeline(), timeline, parsed.get(ParseTelemetry.DEAD_LETTERS));
+  }
+
+  private DeviceTimeline deviceTimeline() {
     DeviceTimeline deviceTimeline =
         new DeviceTimeline(
             config.dedupHorizon(),
@@ -50,30 +102,13 @@ public class TelemetryProcessing extends PTransform<PCollection<InboundMessage>,
             config.outOfOrderPolicy(),
             config.windows(),
             config.earlyFiringDelay() != null);
-    if (keepReadings) {
-      deviceTimeline = deviceTimeline.withReadings();
-    }
-    PCollectionTuple timeline;
-    PCollection<DeadLetter> deadLetters;
-    if (messages.isBounded() == PCollection.IsBounded.BOUNDED) {
-      // the same judge, enrichment and timeline; on Flink's batch runner a step with two outputs
-      // hands each consumer both, serialized: one step up to the packs (ParseAndPack)
-      ParseAndPack parseAndPack = new ParseAndPack(config.limits(), config.registry());
-      PCollectionTuple parsed = messages.apply("ParseAndPack", parseAndPack);
-      timeline =
-          parsed.get(ParseAndPack.PACKS).apply(deviceTimeline.fromPacks(parseAndPack.unpacker()));
-      deadLetters = parsed.get(ParseTelemetry.DEAD_LETTERS);
-    } else {
-      PCollectionTuple parsed = messages.apply("Parse", new ParseTelemetry(config.limits()));
-      timeline =
-          parsed
-              .get(ParseTelemetry.VALID)
-              .apply("Enrich", new EnrichReadings(config.registry()))
-              .apply("DeviceTimeline", deviceTimeline);
-      deadLetters = parsed.get(ParseTelemetry.DEAD_LETTERS);
-    }
+    return keepReadings ? deviceTimeline.withReadings() : deviceTimeline;
+  }
+
+  private TelemetryResults results(
+      Pipeline pipeline, PCollectionTuple timeline, PCollection<DeadLetter> deadLetters) {
     return new TelemetryResults(
-        messages.getPipeline(),
+        pipeline,
         keepReadings ? timeline.get(DeviceTimeline.FIRST_COPIES) : null,
         timeline
             .get(DeviceTimeline.WINDOW_STATS)

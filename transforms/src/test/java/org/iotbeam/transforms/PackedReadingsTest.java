@@ -87,4 +87,26 @@ public class PackedReadingsTest {
     p.drain(packs::add);
     assertEquals(4, packs.size());
   }
+
+  @Test
+  public void aMessageAddedByItsEncodingPacksAsTheMessage() {
+    List<PackedReadings.Pack> byMessage = new ArrayList<>();
+    List<PackedReadings.Pack> byEncoding = new ArrayList<>();
+    PackedReadings.Packer m = new PackedReadings.Packer(1 << 20, 1L << 30);
+    PackedReadings.Packer e = new PackedReadings.Packer(1 << 20, 1L << 30);
+    for (int i = 0; i < 200; i++) { // past the first pack buffer's 512 bytes
+      Reading r = reading("d", 1000 - i);
+      m.add("d", r, 1000 - i);
+      e.add("d", r.toByteArray(), 1000 - i);
+    }
+    m.flush();
+    e.flush();
+    m.drain(byMessage::add);
+    e.drain(byEncoding::add);
+    assertEquals(1, byEncoding.size());
+    assertEquals(801L, byEncoding.get(0).earliestMs());
+    assertEquals(byMessage.get(0).earliestMs(), byEncoding.get(0).earliestMs());
+    assertTrue(java.util.Arrays.equals(byMessage.get(0).bytes(), byEncoding.get(0).bytes()));
+    assertEquals(200, unpack(byEncoding.get(0).bytes()).size());
+  }
 }

@@ -12,12 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.iotbeam.domain.BundledConfig;
 import org.iotbeam.proto.InboundMessage;
@@ -118,5 +121,22 @@ public class TelemetryProcessingTest {
         e.getMessage());
     assertEquals(3, out.expand().size());
     p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void encodedMessagesAreForBoundedInputOnly() {
+    PCollection<byte[]> stream =
+        p.apply(TestStream.create(ByteArrayCoder.of()).advanceWatermarkToInfinity());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                stream.apply(
+                    new TelemetryProcessing(ProcessingConfig.defaults()).ofEncodedMessages()));
+    assertEquals(
+        "ofEncodedMessages() is for bounded input (a backfill); a stream applies"
+            + " TelemetryProcessing to its InboundMessages",
+        e.getMessage());
+    p.enableAbandonedNodeEnforcement(false);
   }
 }

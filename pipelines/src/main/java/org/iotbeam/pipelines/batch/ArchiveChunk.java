@@ -2,15 +2,16 @@ package org.iotbeam.pipelines.batch;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.iotbeam.proto.InboundMessage;
-import org.iotbeam.transforms.Coders;
 import org.joda.time.Instant;
 
 /**
@@ -21,8 +22,9 @@ import org.joda.time.Instant;
  * "was it read" check. Flink's batch runner never chains a step into one with two consumers and
  * hands each consumer its own serialized copy of every element. One element per message costs two
  * encodings and two decodings through Beam's coders and Flink's record handling for every message
- * of the archive; a chunk is one byte array copied twice, and the step that turns it back into
- * messages ({@link #messages()}) chains into the processing.
+ * of the archive; a chunk is one byte array copied twice, and the step that hands on its messages
+ * ({@link #encodedMessages()}, each as its bytes, which the processing parses) chains into the
+ * processing.
  */
 final class ArchiveChunk {
   /** Where a reader cuts a chunk. */
@@ -99,37 +101,55 @@ final class ArchiveChunk {
     }
   }
 
+  /** One message of a chunk by its protobuf encoding, and the timestamp it was read with. */
+  interface EncodedVisitor {
+    void accept(byte[] encodedMessage, long timestampMs);
+  }
+
   /** Every message of {@code chunk}, in the order it was added. */
   static void forEach(byte[] chunk, Visitor visitor) {
+    forEachEncoded(
+        chunk,
+        (encoded, ts) -> {
+          try {
+            visitor.accept(InboundMessage.parseFrom(encoded), ts);
+          } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("a chunk that ArchiveChunk.Builder wrote", e);
+          }
+        });
+  }
+
+  /** Every message of {@code chunk} by its protobuf encoding, in the order it was added. */
+  static void forEachEncoded(byte[] chunk, EncodedVisitor visitor) {
     CodedInputStream in = CodedInputStream.newInstance(chunk);
     try {
       while (!in.isAtEnd()) {
         long timestampMs = in.readInt64();
-        int limit = in.pushLimit(in.readRawVarint32());
-        InboundMessage m = InboundMessage.parseFrom(in);
-        in.popLimit(limit);
-        visitor.accept(m, timestampMs);
+        visitor.accept(in.readByteArray(), timestampMs);
       }
     } catch (IOException e) {
       throw new IllegalStateException("a chunk that ArchiveChunk.Builder wrote", e);
     }
   }
 
-  /** The messages of the chunks, each with its own timestamp. */
-  static PTransform<PCollection<byte[]>, PCollection<InboundMessage>> messages() {
+  /**
+   * The messages of the chunks by their protobuf encoding, each with its own timestamp: what {@link
+   * org.iotbeam.transforms.TelemetryProcessing#ofEncodedMessages()} takes.
+   */
+  static PTransform<PCollection<byte[]>, PCollection<byte[]>> encodedMessages() {
     return new PTransform<>() {
       @Override
-      public PCollection<InboundMessage> expand(PCollection<byte[]> chunks) {
-        return chunks.apply(ParDo.of(new MessagesFn())).setCoder(Coders.INBOUND);
+      public PCollection<byte[]> expand(PCollection<byte[]> chunks) {
+        return chunks.apply(ParDo.of(new MessagesFn())).setCoder(ByteArrayCoder.of());
       }
     };
   }
 
-  static final class MessagesFn extends DoFn<byte[], InboundMessage> {
+  static final class MessagesFn extends DoFn<byte[], byte[]> {
     @ProcessElement
-    public void process(@Element byte[] chunk, OutputReceiver<InboundMessage> out) {
+    public void process(@Element byte[] chunk, OutputReceiver<byte[]> out) {
       // never earlier than the chunk's timestamp, its earliest message's
-      forEach(chunk, (m, ts) -> out.outputWithTimestamp(m, new Instant(ts)));
+      forEachEncoded(chunk, (m, ts) -> out.outputWithTimestamp(m, new Instant(ts)));
     }
   }
 }

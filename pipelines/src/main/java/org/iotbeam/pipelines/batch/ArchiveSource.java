@@ -21,7 +21,7 @@ import org.apache.beam.sdk.values.PCollection;
  * The messages a backfill processes, read from an archive ({@link ArchiveFormat}): lists the files
  * of the {@link ReadSpan}'s ingest hours, spreads them over the workers, reads each and keeps what
  * {@link MessageSelector} places in the range or its warm-up, in {@link ArchiveChunk}s ({@link
- * ArchiveChunk#messages()} turns them into messages).
+ * ArchiveChunk#encodedMessages()} hands on each message).
  */
 public final class ArchiveSource extends PTransform<PBegin, PCollection<byte[]>> {
   private final ArchiveFormat format;

@@ -28,7 +28,6 @@ import org.iotbeam.pipelines.sinks.AlertWebhookOptions;
 import org.iotbeam.pipelines.sinks.FileOutputOptions;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.DeadLetter;
-import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.WindowAggregate;
 import org.iotbeam.transforms.Coders;
 import org.iotbeam.transforms.ProcessingConfig;
@@ -374,8 +373,11 @@ public final class BackfillPipeline {
     MessageSelector selector = source.selector();
     ArchiveRange range = selector.range();
     PCollection<byte[]> chunks = p.apply("ReadArchive", source);
-    PCollection<InboundMessage> messages = chunks.apply("Messages", ArchiveChunk.messages());
-    TelemetryResults results = messages.apply("Process", new TelemetryProcessing(config));
+    // each message as the archive held it, parsed once by the processing, never encoded again
+    TelemetryResults results =
+        chunks
+            .apply("Messages", ArchiveChunk.encodedMessages())
+            .apply("Process", new TelemetryProcessing(config).ofEncodedMessages());
     PCollection<DeadLetter> deadLetters =
         results
             .deadLetters()

@@ -62,6 +62,11 @@ public class ArchiveChunkTest {
     byte[] chunk = encoded.take();
     assertEquals(added, read(chunk));
     org.junit.Assert.assertArrayEquals(parsed.take(), chunk);
+    List<byte[]> encodings = new ArrayList<>();
+    ArchiveChunk.forEachEncoded(chunk, (bytes, ts) -> encodings.add(bytes));
+    for (int i = 0; i < added.size(); i++) {
+      org.junit.Assert.assertArrayEquals(added.get(i).message().toByteArray(), encodings.get(i));
+    }
   }
 
   @Test
