@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Function;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.RawArchiveFormat;
 
@@ -34,23 +35,15 @@ public enum ArchiveFormat {
 
     @Override
     Iterator<Read> read(InputStream in, String path) {
-      Iterator<byte[]> records = RawArchiveFormat.readEncoded(in);
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return records.hasNext();
-        }
-
-        @Override
-        public Read next() {
-          byte[] encoded = records.next();
-          try {
-            return new Read(InboundMessage.parseFrom(encoded), encoded);
-          } catch (InvalidProtocolBufferException e) {
-            throw new RawArchiveFormat.ArchiveReadException("corrupt raw archive record", e);
-          }
-        }
-      };
+      return mapped(
+          RawArchiveFormat.readEncoded(in),
+          encoded -> {
+            try {
+              return new Read(InboundMessage.parseFrom(encoded), encoded);
+            } catch (InvalidProtocolBufferException e) {
+              throw new RawArchiveFormat.ArchiveReadException("corrupt raw archive record", e);
+            }
+          });
     }
   },
 
@@ -85,18 +78,7 @@ public enum ArchiveFormat {
 
     @Override
     Iterator<Read> read(InputStream in, String path) throws IOException {
-      Iterator<InboundMessage> messages = CaptureFiles.read(in, path);
-      return new Iterator<>() {
-        @Override
-        public boolean hasNext() {
-          return messages.hasNext();
-        }
-
-        @Override
-        public Read next() {
-          return new Read(messages.next(), null);
-        }
-      };
+      return mapped(CaptureFiles.read(in, path), m -> new Read(m, null));
     }
 
     @Override
@@ -122,6 +104,20 @@ public enum ArchiveFormat {
 
   /** The messages of one (decompressed) file. */
   abstract Iterator<Read> read(InputStream in, String path) throws IOException;
+
+  private static <A, B> Iterator<B> mapped(Iterator<A> from, Function<A, B> f) {
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return from.hasNext();
+      }
+
+      @Override
+      public B next() {
+        return f.apply(from.next());
+      }
+    };
+  }
 
   /** The hours whose files can hold messages ingested within {@code span}. */
   List<Long> listedHours(ReadSpan span) {
