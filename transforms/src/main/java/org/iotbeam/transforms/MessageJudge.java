@@ -4,12 +4,10 @@ import java.io.Serializable;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Distribution;
 import org.iotbeam.domain.validation.Reason;
 import org.iotbeam.domain.validation.ValidationLimits;
 import org.iotbeam.proto.DeadLetter;
 import org.iotbeam.proto.InboundMessage;
-import org.iotbeam.proto.Reading;
 
 /**
  * Judges one message, a reading or a dead letter, and counts it ({@value TelemetryMetrics#RECEIVED}
@@ -20,7 +18,8 @@ import org.iotbeam.proto.Reading;
 final class MessageJudge implements Serializable {
   /** Where a judged message goes. */
   interface Verdict {
-    void valid(Reading reading, long eventTimeMs);
+    /** A valid message: {@code parsed.reading()} builds its reading when it is needed. */
+    void valid(TelemetryParser.Parsed parsed, long eventTimeMs);
 
     void dead(DeadLetter deadLetter);
   }
@@ -29,15 +28,6 @@ final class MessageJudge implements Serializable {
   static final int FLUSH_EVERY = 1024;
 
   private final ValidationLimits limits;
-  private final Counter receivedCounter = TelemetryMetrics.counter(TelemetryMetrics.RECEIVED);
-  private final Counter validCounter = TelemetryMetrics.counter(TelemetryMetrics.VALID);
-  private final Counter deadCounter = TelemetryMetrics.counter(TelemetryMetrics.DEAD_LETTERS);
-  private final Distribution payloadBytesDistribution =
-      TelemetryMetrics.distribution(TelemetryMetrics.PAYLOAD_BYTES);
-  private final Distribution eventToProcessingDistribution =
-      TelemetryMetrics.distribution(TelemetryMetrics.EVENT_TO_PROCESSING_MS);
-  private final Distribution ingestToProcessingDistribution =
-      TelemetryMetrics.distribution(TelemetryMetrics.INGEST_TO_PROCESSING_MS);
   private transient TelemetryParser parser;
   private transient Map<Reason, Counter> byReason;
   private transient MetricBatch metrics;
@@ -60,12 +50,14 @@ final class MessageJudge implements Serializable {
       byReason.put(r, TelemetryMetrics.counter(TelemetryMetrics.deadLetterReason(r.name())));
     }
     metrics = new MetricBatch();
-    received = metrics.count(receivedCounter);
-    valid = metrics.count(validCounter);
-    dead = metrics.count(deadCounter);
-    payloadBytes = metrics.spread(payloadBytesDistribution);
-    eventToProcessing = metrics.spread(eventToProcessingDistribution);
-    ingestToProcessing = metrics.spread(ingestToProcessingDistribution);
+    received = metrics.count(TelemetryMetrics.counter(TelemetryMetrics.RECEIVED));
+    valid = metrics.count(TelemetryMetrics.counter(TelemetryMetrics.VALID));
+    dead = metrics.count(TelemetryMetrics.counter(TelemetryMetrics.DEAD_LETTERS));
+    payloadBytes = metrics.spread(TelemetryMetrics.distribution(TelemetryMetrics.PAYLOAD_BYTES));
+    eventToProcessing =
+        metrics.spread(TelemetryMetrics.distribution(TelemetryMetrics.EVENT_TO_PROCESSING_MS));
+    ingestToProcessing =
+        metrics.spread(TelemetryMetrics.distribution(TelemetryMetrics.INGEST_TO_PROCESSING_MS));
   }
 
   /** Hands the counts to Beam: call it from the DoFn's {@code @FinishBundle}. */
@@ -88,13 +80,13 @@ final class MessageJudge implements Serializable {
       return;
     }
     valid.inc();
-    long ts = p.reading().getTelemetry().getTimestampMs();
+    long ts = p.telemetry().getTimestampMs();
     // meaningful in streaming (how far behind the devices we run); in a backfill, the age
     long now = System.currentTimeMillis();
     eventToProcessing.update(now - ts);
     if (in.getIngestTimeMs() > 0) {
       ingestToProcessing.update(now - in.getIngestTimeMs());
     }
-    verdict.valid(p.reading(), ts);
+    verdict.valid(p, ts);
   }
 }

@@ -117,8 +117,8 @@ final class ParseAndPack extends PTransform<PCollection<byte[]>, PCollectionTupl
           in,
           new MessageJudge.Verdict() {
             @Override
-            public void valid(Reading reading, long eventTimeMs) {
-              packer.add(reading.getTelemetry().getDeviceId(), encoded, eventTimeMs);
+            public void valid(TelemetryParser.Parsed parsed, long eventTimeMs) {
+              packer.add(parsed.telemetry().getDeviceId(), encoded, eventTimeMs);
             }
 
             @Override

@@ -60,8 +60,8 @@ public class ParseTelemetry extends PTransform<PCollection<InboundMessage>, PCol
           in,
           new MessageJudge.Verdict() {
             @Override
-            public void valid(Reading reading, long eventTimeMs) {
-              out.get(VALID).outputWithTimestamp(reading, new Instant(eventTimeMs));
+            public void valid(TelemetryParser.Parsed parsed, long eventTimeMs) {
+              out.get(VALID).outputWithTimestamp(parsed.reading(), new Instant(eventTimeMs));
             }
 
             @Override

@@ -19,12 +19,21 @@ import org.iotbeam.proto.Telemetry;
  */
 public final class TelemetryParser {
   /**
-   * A reading, or a violation and the stage ({@link Stage#PARSE} or {@link Stage#VALIDATE}) that
-   * found it.
+   * A message's valid telemetry, or a violation and the stage ({@link Stage#PARSE} or {@link
+   * Stage#VALIDATE}) that found it.
    */
-  public record Parsed(Reading reading, Violation violation, Stage stage) {
+  public record Parsed(
+      InboundMessage message, Telemetry telemetry, Violation violation, Stage stage) {
     public boolean valid() {
-      return reading != null;
+      return telemetry != null;
+    }
+
+    /**
+     * The reading of a valid message, built on each call: a step that only needs the device and the
+     * event time (a backfill's packing) builds none.
+     */
+    public Reading reading() {
+      return valid() ? TelemetryParser.reading(message, telemetry) : null;
     }
   }
 
@@ -64,25 +73,27 @@ public final class TelemetryParser {
       byte[] payload = in.getPayload().toByteArray();
       Optional<Violation> bad = validator.checkPayload(payload);
       if (bad.isPresent()) {
-        return new Parsed(null, bad.get(), Stage.PARSE);
+        return new Parsed(in, null, bad.get(), Stage.PARSE);
       }
       Telemetry t;
       try {
         t = Telemetry.parseFrom(payload);
       } catch (InvalidProtocolBufferException e) {
         return new Parsed(
+            in,
             null,
             new Violation(Reason.MALFORMED_PROTOBUF, String.valueOf(e.getMessage())),
             Stage.PARSE);
       }
       bad = validator.check(t, in.getIngestTimeMs());
       if (bad.isPresent()) {
-        return new Parsed(null, bad.get(), Stage.VALIDATE);
+        return new Parsed(in, null, bad.get(), Stage.VALIDATE);
       }
-      return new Parsed(reading(in, t), null, null);
+      return new Parsed(in, t, null, null);
     } catch (RuntimeException e) {
       // a bug must not stop the stream, nor lose the message that found it
-      return new Parsed(null, new Violation(Reason.PROCESSING_ERROR, e.toString()), Stage.PARSE);
+      return new Parsed(
+          in, null, new Violation(Reason.PROCESSING_ERROR, e.toString()), Stage.PARSE);
     }
   }
 }
