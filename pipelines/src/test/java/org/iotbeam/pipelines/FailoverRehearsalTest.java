@@ -89,9 +89,8 @@ public class FailoverRehearsalTest {
     long t0 = System.nanoTime();
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
-      kafka.createTopic("telemetry", 2);
-      for (String t : List.of("aggregates", "alerts", "dead-letters")) {
-        kafka.createTopic(t, 1);
+      KafkaTestIo.createJobTopics(kafka, 2);
+      for (String t : KafkaTestIo.OUTPUT_TOPICS) {
         kafka.createTopic("baseline-" + t, 1);
       }
       say(report, t0, "Kafka broker " + bs + "; starting clusters A (region A) and C (baseline)");

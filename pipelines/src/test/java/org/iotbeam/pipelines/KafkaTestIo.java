@@ -21,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.iotbeam.local.LocalKafkaBroker;
 import org.iotbeam.pipelines.sinks.FinishedFiles;
 import org.iotbeam.proto.InboundMessage;
 import org.iotbeam.proto.RawArchiveFormat;
@@ -28,6 +29,20 @@ import org.iotbeam.proto.RawArchiveFormat;
 /** Small helpers the pipeline tests share: produce, read a topic from the start, read files. */
 public final class KafkaTestIo {
   private KafkaTestIo() {}
+
+  /** The output topics a streaming job writes with the default options. */
+  public static final List<String> OUTPUT_TOPICS = List.of("aggregates", "alerts", "dead-letters");
+
+  /**
+   * The topics a streaming job with the default options uses: {@code telemetry} with {@code
+   * partitions}, and one partition for each of {@link #OUTPUT_TOPICS}.
+   */
+  public static void createJobTopics(LocalKafkaBroker kafka, int partitions) {
+    kafka.createTopic("telemetry", partitions);
+    for (String t : OUTPUT_TOPICS) {
+      kafka.createTopic(t, 1);
+    }
+  }
 
   /** One message to produce: key, value, optional traceparent and partition (null: by key). */
   public record Out(String key, byte[] value, String traceparent, Integer partition) {

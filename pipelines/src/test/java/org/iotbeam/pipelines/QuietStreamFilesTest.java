@@ -38,10 +38,7 @@ public class QuietStreamFilesTest {
   public void everyBurstIsArchivedBeforeTheNextOneArrives() throws Exception {
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
-      kafka.createTopic("telemetry", 2);
-      for (String t : List.of("aggregates", "alerts", "dead-letters")) {
-        kafka.createTopic(t, 1);
-      }
+      KafkaTestIo.createJobTopics(kafka, 2);
       Path out = tmp.newFolder("out").toPath();
       StreamingPipeline.Options o = FlinkTestOptions.embedded(bs, out, "quiet");
       o.as(FlinkPipelineOptions.class).setCheckpointingInterval(200L);

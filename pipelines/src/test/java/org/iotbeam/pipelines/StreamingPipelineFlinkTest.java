@@ -100,10 +100,7 @@ public class StreamingPipelineFlinkTest {
     webhook.start();
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
-      kafka.createTopic("telemetry", TelemetryScenario.PARTITIONS);
-      for (String t : List.of("aggregates", "alerts", "dead-letters")) {
-        kafka.createTopic(t, 1);
-      }
+      KafkaTestIo.createJobTopics(kafka, TelemetryScenario.PARTITIONS);
       TelemetryScenario sc = new TelemetryScenario(System.currentTimeMillis());
       KafkaTestIo.produce(bs, "telemetry", sc.phase1, Map.of());
 

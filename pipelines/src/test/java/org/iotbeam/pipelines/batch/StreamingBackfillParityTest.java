@@ -20,6 +20,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.iotbeam.local.LocalKafkaBroker;
 import org.iotbeam.pipelines.FlinkTestOptions;
+import org.iotbeam.pipelines.KafkaTestIo;
 import org.iotbeam.pipelines.StreamingPipeline;
 import org.iotbeam.proto.Alert;
 import org.iotbeam.proto.RawArchiveFormat;
@@ -73,10 +74,7 @@ public class StreamingBackfillParityTest {
 
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
-      kafka.createTopic("telemetry", PARTITIONS);
-      for (String t : List.of("aggregates", "alerts", "dead-letters")) {
-        kafka.createTopic(t, 1);
-      }
+      KafkaTestIo.createJobTopics(kafka, PARTITIONS);
       produce(bs, input, now);
       PipelineResult streaming = StreamingPipeline.run(streamingOptions(bs, out));
       try {

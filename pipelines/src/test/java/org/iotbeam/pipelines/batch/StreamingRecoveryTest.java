@@ -76,10 +76,7 @@ public class StreamingRecoveryTest {
     try (LocalAzurite azurite = LocalAzurite.start().createContainers(CONTAINER);
         LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
-      kafka.createTopic("telemetry", PARTITIONS);
-      for (String t : List.of("aggregates", "alerts", "dead-letters")) {
-        kafka.createTopic(t, 1);
-      }
+      KafkaTestIo.createJobTopics(kafka, PARTITIONS);
       List<KafkaTestIo.Out> out = new ArrayList<>();
       for (Telemetry t : input) {
         out.add(new KafkaTestIo.Out(t.getDeviceId(), t.toByteArray(), null));

@@ -66,10 +66,7 @@ public class NotifyRestartFlinkTest {
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start();
         LocalSmtpServer smtp = LocalSmtpServer.start(tls, null, null)) {
       String bs = kafka.bootstrapServers();
-      kafka.createTopic("telemetry", 1);
-      for (String t : List.of("aggregates", "alerts", "dead-letters")) {
-        kafka.createTopic(t, 1);
-      }
+      KafkaTestIo.createJobTopics(kafka, 1);
       Path checkpoints = Files.createDirectories(dir.resolve("checkpoints"));
       StreamingPipeline.Options o = options(bs, dir, tls, smtp.port(), checkpoints);
 

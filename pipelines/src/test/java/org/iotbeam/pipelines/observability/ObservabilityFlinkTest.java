@@ -92,10 +92,7 @@ public class ObservabilityFlinkTest {
     webhook.start();
     kafka = LocalKafkaBroker.start();
     String bs = kafka.bootstrapServers();
-    kafka.createTopic("telemetry", 2);
-    for (String t : List.of("aggregates", "alerts", "dead-letters")) {
-      kafka.createTopic(t, 1);
-    }
+    KafkaTestIo.createJobTopics(kafka, 2);
     KafkaTestIo.produce(bs, "telemetry", scenario(System.currentTimeMillis()), Map.of());
 
     Path out = tmp.newFolder("out").toPath();

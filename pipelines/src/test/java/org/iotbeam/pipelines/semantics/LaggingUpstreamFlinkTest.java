@@ -69,10 +69,7 @@ public class LaggingUpstreamFlinkTest {
       throws Exception {
     try (LocalKafkaBroker kafka = LocalKafkaBroker.start()) {
       String bs = kafka.bootstrapServers();
-      kafka.createTopic("telemetry", 4);
-      for (String t : List.of("aggregates", "alerts", "dead-letters")) {
-        kafka.createTopic(t, 1);
-      }
+      KafkaTestIo.createJobTopics(kafka, 4);
       Path out = tmp.newFolder("out").toPath();
       Path rules = tmp.newFile("rules.json").toPath();
       Files.writeString(
